@@ -1,0 +1,261 @@
+"""Projections, event delivery into ring buffers, and what a step records.
+
+A ring buffer of a neuron population has shape ``(L, channels, n)`` with
+``L = max_delay_steps + 1``; an event from step ``n`` with delay ``d`` steps
+is added at slot ``(n + d) mod L`` and read when step ``n + d`` is computed.
+
+* Neuron -> neuron projections are delivered event-driven: the sources that
+  spiked are compacted and their padded rows of outgoing synapses (sorted by
+  source at build) are scattered, ``K`` sources at a time. Work per step is
+  proportional to the spikes, not to the synapses.
+* Generator -> neuron projections are dense over the generator's own
+  connections (NEST also sends a generator's event to each target each step).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ..models._spec import GeneratorModel, NeuronModel, RecorderModel
+
+
+@dataclasses.dataclass
+class Projection:
+    key: str
+    src: str  # source population name
+    tgt: str
+    kind: str  # event | dense
+    n_src: int = 0
+    width: int = 0  # padded row length (event)
+    batch: int = 0  # sources handled per scatter (event)
+    weighted: tuple = ()  # per target channel: weight multiplies (True) or count only
+    per_target: bool = False
+    event: str = "spike"
+
+
+class Layout:
+    """Every projection between updated populations, built from the graph."""
+
+    def __init__(self, graph, grid, plans):
+        self.projections: list[Projection] = []
+        self.host_arrays: dict[str, dict] = {}
+        self.max_delay_steps = 1
+        conns = graph.connections
+        rows = np.nonzero(conns.col("alive"))[0]
+        if len(rows) == 0:
+            return
+        src_g, tgt_g = conns.col("source")[rows], conns.col("target")[rows]
+        src_p, tgt_p = graph.node_pop[src_g], graph.node_pop[tgt_g]
+        dsteps = grid.delay_to_steps(conns.col("delay")[rows])
+        for (sp, tp) in sorted(set(zip(src_p.tolist(), tgt_p.tolist()))):
+            spop, tpop = graph.pop_list[sp], graph.pop_list[tp]
+            if spop.spec.name not in plans or tpop.spec.name not in plans:
+                continue  # recorder connections: see RecordingPlan
+            if not isinstance(tpop.spec, NeuronModel):
+                continue
+            sel = (src_p == sp) & (tp == tgt_p)
+            r = rows[sel]
+            self.max_delay_steps = max(self.max_delay_steps, int(dsteps[sel].max()))
+            self._add(graph, spop, tpop, r, graph.node_local[src_g[sel]],
+                      graph.node_local[tgt_g[sel]], dsteps[sel])
+
+    def _add(self, graph, spop, tpop, rows, sloc, tloc, dsteps):
+        conns = graph.connections
+        tspec = tpop.spec
+        w = conns.col("weight")[rows]
+        rec = conns.col("receptor")[rows]
+        sspec = spop.spec
+        event = "current" if isinstance(sspec, GeneratorModel) and sspec.event == "current" else "spike"
+        if event == "spike":
+            cp = np.array([tspec.channel_index(tspec.spike_receptors[int(r)][0]) for r in rec], np.int32)
+            cn = np.array([tspec.channel_index(tspec.spike_receptors[int(r)][1]) for r in rec], np.int32)
+        else:
+            cp = np.array([tspec.channel_index(tspec.current_receptors[int(r)]) for r in rec], np.int32)
+            cn = cp
+        weighted = tuple(c.weighted for c in tspec.channels)
+        key = f"{spop.spec.name}->{tpop.spec.name}"
+        n_t = len(tpop)
+        if isinstance(sspec, NeuronModel):
+            proj, arrays = _event_projection(key, spop, tpop, rows, sloc, tloc, w, dsteps, cp, cn)
+        else:
+            proj = Projection(key, spop.spec.name, tpop.spec.name, "dense",
+                              per_target=sspec.per_target, event=event)
+            arrays = dict(src=sloc.astype(np.int32), tgt=tloc.astype(np.int32), w=w,
+                          d=dsteps.astype(np.int32), cp=cp, cn=cn, rows=rows)
+        proj.weighted = weighted
+        proj.n_tgt = n_t
+        proj.n_chan = len(tspec.channels)
+        self.projections.append(proj)
+        self.host_arrays[key] = arrays
+
+    def device_arrays(self, graph):
+        """Values of the projections, refreshed from the graph (weights may have changed)."""
+        conns = graph.connections
+        out = {}
+        for proj in self.projections:
+            a = self.host_arrays[proj.key]
+            rows = a["rows"]
+            w = conns.col("weight")[rows]
+            if proj.kind == "event":
+                wpad = np.zeros(a["tgt"].shape)
+                wpad.reshape(-1)[a["flat"]] = w
+                w = wpad
+            out[proj.key] = {k: jnp.asarray(v if k != "w" else w) for k, v in a.items()
+                             if k not in ("rows", "flat")}
+        return out
+
+
+def _event_projection(key, spop, tpop, rows, sloc, tloc, w, dsteps, cp, cn):
+    n_s = len(spop)
+    order = np.lexsort((np.arange(len(sloc)), sloc))
+    counts = np.bincount(sloc, minlength=n_s)
+    width = max(1, int(counts.max()))
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    srt = sloc[order]
+    col = np.arange(len(sloc)) - starts[srt]
+    flat = srt * width + col  # position of each (sorted) synapse in the padded table
+    shape = (n_s + 1, width)  # one extra all-padding row for compaction fill
+
+    def pad(values, fill, dtype):
+        t = np.full(shape, fill, dtype)
+        t.reshape(-1)[flat] = values[order]
+        return t
+
+    arrays = dict(tgt=pad(tloc, 0, np.int32), w=pad(w, 0.0, np.float64),
+                  d=pad(dsteps, 1, np.int32), cp=pad(cp, 0, np.int32), cn=pad(cn, 0, np.int32))
+    arrays["rows"] = rows[order]  # connection rows in the table's order, for weight refresh
+    arrays["flat"] = flat
+    batch = int(min(n_s, max(8, min(256, n_s // 64 + 1))))
+    proj = Projection(key, spop.spec.name, tpop.spec.name, "event", n_src=n_s, width=width,
+                      batch=batch)
+    return proj, arrays
+
+
+def emit(plan, p, d, s, ctx, conns):
+    spec = plan.spec
+    if spec.per_target:
+        # one draw per outgoing connection: the projections' sources
+        sources = [c["src"] for k, c in conns.items() if k.startswith(plan.name + "->")]
+        src = jnp.concatenate(sources) if sources else jnp.zeros(0, jnp.int32)
+        return spec.emit(p, d, s, ctx, src)
+    return spec.emit(p, d, s, ctx)
+
+
+def deliver(layout, conns, emitted, bufs, n, L):
+    per_target_offset = {}
+    for proj in layout.projections:
+        a = conns[proj.key]
+        buf = bufs[proj.tgt]
+        shape = buf.shape
+        flat = buf.reshape(-1)
+        weighted = jnp.asarray(proj.weighted)
+        N, C = proj.n_tgt, proj.n_chan
+        if proj.kind == "event":
+            flat = _deliver_events(proj, a, emitted[proj.src], flat, weighted, n, L, N, C)
+        else:
+            vals = emitted[proj.src]
+            if proj.per_target:
+                off = per_target_offset.get(proj.src, 0)
+                m = a["src"].shape[0]
+                v = jax.lax.dynamic_slice_in_dim(vals, off, m) if m else vals[:0]
+                per_target_offset[proj.src] = off + m
+            else:
+                v = vals[a["src"]]
+            v = v.astype(jnp.float64)
+            ch = jnp.where(a["w"] >= 0, a["cp"], a["cn"])
+            amount = jnp.where(weighted[ch], a["w"] * v, v)
+            idx = ((n + a["d"]) % L) * (C * N) + ch * N + a["tgt"]
+            flat = flat.at[idx].add(amount)
+        bufs[proj.tgt] = flat.reshape(shape)
+    return bufs
+
+
+def _deliver_events(proj, a, spikes, flat, weighted, n, L, N, C):
+    n_s, K = proj.n_src, proj.batch
+    active = spikes > 0
+    count = active.sum()
+    order = jnp.nonzero(active, size=n_s, fill_value=n_s)[0]
+    order = jnp.concatenate([order, jnp.full((K,), n_s, order.dtype)])
+    mult = jnp.concatenate([spikes, jnp.zeros((1,), spikes.dtype)]).astype(jnp.float64)
+
+    def body(c, flat):
+        ids = jax.lax.dynamic_slice_in_dim(order, c * K, K)
+        w = a["w"][ids]
+        m = mult[ids][:, None]
+        ch = jnp.where(w >= 0, a["cp"][ids], a["cn"][ids])
+        amount = jnp.where(weighted[ch], w * m, m * (w != 0))
+        idx = ((n + a["d"][ids]) % L) * (C * N) + ch * N + a["tgt"][ids]
+        return flat.at[idx.reshape(-1)].add(amount.reshape(-1))
+
+    nbatch = (count + K - 1) // K
+    return jax.lax.fori_loop(0, nbatch, body, flat)
+
+
+class RecordingPlan:
+    """Which spikes and recordables leave each step, for which recorders."""
+
+    def __init__(self, graph, plans):
+        self.spiking: dict[str, np.ndarray] = {}  # pop -> recorded local indices
+        self.sampled: dict[str, dict] = {}  # pop -> {"vars": [...], "local": array}
+        self.recorders: list[dict] = []
+        conns = graph.connections
+        rows = np.nonzero(conns.col("alive"))[0]
+        src_g, tgt_g = conns.col("source")[rows], conns.col("target")[rows]
+        is_rec_t = np.array([isinstance(graph.pop_list[p].spec, RecorderModel)
+                             for p in graph.node_pop[tgt_g]], bool)
+        is_rec_s = np.array([isinstance(graph.pop_list[p].spec, RecorderModel)
+                             for p in graph.node_pop[src_g]], bool)
+        spk = {}
+        smp = {}
+        for s, t in zip(src_g[is_rec_t], tgt_g[is_rec_t]):  # x -> spike_recorder
+            spk.setdefault(int(t), set()).add(int(s))
+        for s, t in zip(src_g[is_rec_s], tgt_g[is_rec_s]):  # multimeter -> x
+            smp.setdefault(int(s), set()).add(int(t))
+        for rec, sources in spk.items():
+            self._add_spiking(graph, plans, rec, np.array(sorted(sources)))
+        for rec, targets in smp.items():
+            self._add_sampler(graph, plans, rec, np.array(sorted(targets)))
+        self.width = sum(len(v) for v in self.spiking.values()) + sum(
+            len(v["vars"]) * len(v["local"]) for v in self.sampled.values())
+
+    def _add_spiking(self, graph, plans, rec, sources):
+        for pop, pos, loc in graph.group_by_population(sources):
+            if pop.spec.name not in plans:
+                continue
+            prev = self.spiking.get(pop.spec.name, np.zeros(0, np.int64))
+            self.spiking[pop.spec.name] = np.union1d(prev, loc)
+        self.recorders.append({"gid": rec, "kind": "spike", "sources": sources})
+
+    def _add_sampler(self, graph, plans, rec, targets):
+        rpop = graph.pop_list[graph.node_pop[rec]]
+        record_from = list(rpop.host["record_from"][graph.node_local[rec]])
+        for pop, pos, loc in graph.group_by_population(targets):
+            if pop.spec.name not in plans:
+                continue
+            cur = self.sampled.setdefault(pop.spec.name, {"vars": [], "local": np.zeros(0, np.int64)})
+            for v in record_from:
+                if v not in cur["vars"]:
+                    cur["vars"].append(v)
+            cur["local"] = np.union1d(cur["local"], loc)
+        self.recorders.append({"gid": rec, "kind": "sampler", "targets": targets,
+                               "record_from": record_from})
+
+    def empty(self, T):
+        out = {}
+        for name, loc in self.spiking.items():
+            out["spk:" + name] = jnp.zeros((T, len(loc)), jnp.int32)
+        for name, v in self.sampled.items():
+            out["smp:" + name] = jnp.zeros((T, len(v["vars"]), len(v["local"])))
+        return out
+
+    def write(self, out, i, emitted, samples):
+        out = dict(out)
+        for name, loc in self.spiking.items():
+            out["spk:" + name] = out["spk:" + name].at[i].set(emitted[name][loc])
+        for name in self.sampled:
+            out["smp:" + name] = out["smp:" + name].at[i].set(samples[name])
+        return out

@@ -1,0 +1,156 @@
+"""The kernel graph: nodes, connections and model defaults, host side (numpy).
+
+Nodes of one model family (a NEST model and all its ``CopyModel`` copies) live
+in one ``Population``: per-node numpy arrays of parameters and state, stored in
+NEST's internal form (keys with ``offset`` relative to ``E_L``). Global ids are
+assigned as NEST assigns them: 1, 2, 3, ... in order of creation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..api.errors import NESTErrors
+from ..models._spec import GeneratorModel, NeuronModel, RecorderModel, Model
+from ..models.ids import synapse_id
+from . import values as V
+
+_DTYPES = {"float": np.float64, "int": np.int64, "bool": np.bool_}
+
+
+class Population:
+    """All nodes whose model derives from one base declaration."""
+
+    def __init__(self, index: int, spec: Model):
+        self.index = index
+        self.spec = spec
+        self.gids = np.zeros(0, np.int64)
+        self.model_names = np.zeros(0, object)  # per node: the (copied) model name
+        self.arrays: dict[str, np.ndarray] = {}  # device params and state, internal form
+        self.host: dict[str, list] = {}  # host-only values: vectors, dicts, strings
+        self.frozen = np.zeros(0, bool)
+        for decl in spec.params + spec.state:
+            if decl.dtype in _DTYPES:
+                self.arrays[decl.name] = np.zeros(0, _DTYPES[decl.dtype])
+            else:
+                self.host[decl.name] = []
+
+    def __len__(self):
+        return len(self.gids)
+
+    def append(self, gids, model_name, columns: dict):
+        """Append nodes; ``columns`` gives every key's per-node internal values."""
+        n = len(gids)
+        self.gids = np.concatenate([self.gids, gids])
+        self.model_names = np.concatenate([self.model_names, np.full(n, model_name, object)])
+        self.frozen = np.concatenate([self.frozen, np.zeros(n, bool)])
+        for k, arr in self.arrays.items():
+            self.arrays[k] = np.concatenate([arr, np.asarray(columns[k], dtype=arr.dtype)])
+        for k, lst in self.host.items():
+            lst.extend(columns[k])
+
+
+class ModelEntry:
+    """A node model name: its declaration and its current defaults (NEST values)."""
+
+    def __init__(self, spec: Model, defaults: dict, base: str):
+        self.spec = spec
+        self.defaults = defaults
+        self.base = base  # the built-in model it was copied from
+
+
+class Graph:
+    """Everything a script has built since the last ResetKernel."""
+
+    def __init__(self, node_specs: dict, synapse_specs: dict):
+        self.models: dict[str, ModelEntry] = {
+            name: ModelEntry(spec, V.initial_defaults(spec), name) for name, spec in node_specs.items()}
+        self.synapses = {name: (spec, {"weight": 1.0, "delay": 1.0, "receptor_type": 0,
+                                       **spec.default_params()}, name)
+                         for name, spec in synapse_specs.items()}
+        self.synapse_names = {synapse_id(name): name for name in synapse_specs}
+        self.populations: dict[str, Population] = {}
+        self.node_pop = np.zeros(1, np.int32)  # gid -> population index (gid 0 unused)
+        self.node_local = np.zeros(1, np.int64)  # gid -> index within its population
+        self.pop_list: list[Population] = []
+        from .connections import ConnectionStore
+        self.connections = ConnectionStore()
+        self.structure_version = 0  # bumped whenever nodes or connections change
+
+    def synapse_index(self, name: str) -> int:
+        """The synapse column value of a model: NEST's synapse id, which orders listings."""
+        return synapse_id(name)
+
+    def copy_synapse(self, old: str, new: str, params: dict):
+        spec, defaults, base = self.synapses[old]
+        self.synapses[new] = (spec, {**defaults, **params}, base)
+        self.synapse_names[synapse_id(new)] = new
+
+    # --- nodes ---------------------------------------------------------------
+    @property
+    def network_size(self) -> int:
+        return len(self.node_pop) - 1
+
+    def model(self, name: str) -> ModelEntry:
+        try:
+            return self.models[name]
+        except KeyError:
+            raise NESTErrors.UnknownModelName(f"{name} is not a known model name.") from None
+
+    def population_for(self, spec: Model) -> Population:
+        pop = self.populations.get(spec.name)
+        if pop is None:
+            pop = Population(len(self.pop_list), spec)
+            self.populations[spec.name] = pop
+            self.pop_list.append(pop)
+        return pop
+
+    def create(self, model_name: str, n: int, columns: dict) -> np.ndarray:
+        """Add n nodes; columns are complete internal per-node values."""
+        entry = self.model(model_name)
+        pop = self.population_for(entry.spec)
+        first = self.network_size + 1
+        gids = np.arange(first, first + n, dtype=np.int64)
+        local0 = len(pop)
+        pop.append(gids, model_name, columns)
+        self.node_pop = np.concatenate([self.node_pop, np.full(n, pop.index, np.int32)])
+        self.node_local = np.concatenate([self.node_local, np.arange(local0, local0 + n)])
+        self.structure_version += 1
+        return gids
+
+    def check_gids(self, gids) -> np.ndarray:
+        gids = np.asarray(gids, dtype=np.int64)
+        if gids.size and (gids.min() < 1 or gids.max() > self.network_size):
+            bad = gids[(gids < 1) | (gids > self.network_size)][0]
+            raise NESTErrors.UnknownNode(f"Node with id {bad} does not exist.")
+        return gids
+
+    def group_by_population(self, gids):
+        """Yield (population, positions in gids, local indices) for each population touched."""
+        gids = self.check_gids(gids)
+        pops = self.node_pop[gids]
+        for pi in np.unique(pops):
+            pos = np.nonzero(pops == pi)[0]
+            yield self.pop_list[pi], pos, self.node_local[gids[pos]]
+
+    def model_name_of(self, gids) -> np.ndarray:
+        out = np.empty(len(gids), object)
+        for pop, pos, loc in self.group_by_population(gids):
+            out[pos] = pop.model_names[loc]
+        return out
+
+    def element_type_of(self, gids) -> np.ndarray:
+        out = np.empty(len(gids), object)
+        for pop, pos, _ in self.group_by_population(gids):
+            out[pos] = pop.spec.element_type
+        return out
+
+
+def kind_of(spec: Model) -> str:
+    if isinstance(spec, NeuronModel):
+        return "neuron"
+    if isinstance(spec, GeneratorModel):
+        return "generator"
+    if isinstance(spec, RecorderModel):
+        return "recorder"
+    raise TypeError(spec)

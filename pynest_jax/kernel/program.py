@@ -1,0 +1,224 @@
+"""Graph -> Program: grouped device arrays and one jitted step.
+
+Built at Prepare/Simulate only when the graph's structure changed. Values
+(parameters, weights, delays of existing connections, state) are arguments of
+the compiled function, so SetStatus between runs compiles nothing.
+
+Step schedule (NEST's update order within one step of ``resolution``):
+  1. every neuron population reads its ring-buffer slot for this step and
+     updates (``NeuronModel.update``), giving spike counts;
+  2. every generator emits (``GeneratorModel.emit``);
+  3. delivery: spikes and currents are added into the targets' ring buffers
+     at slot ``(n + delay) mod L`` — a spike emitted in step ``n`` carries
+     NEST's stamp ``n + 1`` and acts in the target's update of step
+     ``n + delay`` (nestkernel/event.h: get_rel_delivery_steps);
+  4. recorded values (spikes of recorded nodes, sampled recordables) leave the
+     step as outputs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ..models._spec import GeneratorModel, NeuronModel, RecorderModel, Vars
+from .. import units as U
+from . import delivery
+
+
+@dataclasses.dataclass
+class PopPlan:
+    name: str
+    spec: object
+    n: int
+    kind: str  # neuron | generator
+    units: dict
+    device_keys: tuple
+    n_channels: int = 0
+
+
+class Ctx:
+    """What a model function may know about the step it is in."""
+
+    def __init__(self, h_ms, n, key, grid, ias=None):
+        import brainunit as u
+        self.h = u.Quantity(h_ms, unit=u.ms)
+        self.h_ms = h_ms
+        self.n = n  # the step being computed: from n*h to (n+1)*h
+        self.key = key
+        self._grid = grid
+        self._ias = ias
+
+    def steps(self, t):
+        """Time(Time::ms(t)).get_steps(): nearest tic, then up to the next step."""
+        import brainunit as u
+        ms = t.to_decimal(u.ms) if isinstance(t, u.Quantity) else t
+        ms = jnp.clip(ms, -1e15, 1e15)  # NEST clamps to +-inf; keep int64 finite
+        tics = jnp.floor(ms * self._grid.tics_per_ms + 0.5).astype(jnp.int64)
+        return -((-tics) // self._grid.tics_per_step)
+
+    def spike_due(self, dynamic):
+        """IgnoreAndSpikeMechanism::spike_event_is_due."""
+        if self._ias is None:
+            return dynamic
+        on, forced = self._ias
+        return jnp.where(on, forced, dynamic)
+
+
+class Program:
+    def __init__(self, graph, grid, chunk_steps: int = 1000):
+        self.grid = grid
+        self.version = graph.structure_version
+        self.plans: list[PopPlan] = []
+        for pop in graph.pop_list:
+            spec = pop.spec
+            if isinstance(spec, RecorderModel) or len(pop) == 0:
+                continue
+            kind = "neuron" if isinstance(spec, NeuronModel) else "generator"
+            keys = tuple(k for k in pop.arrays)
+            units = U.unit_table(spec.params + spec.state)
+            plan = PopPlan(spec.name, spec, len(pop), kind, units, keys,
+                           len(spec.channels) if kind == "neuron" else 0)
+            self.plans.append(plan)
+        self.plan_by_name = {p.name: p for p in self.plans}
+        self.layout = delivery.Layout(graph, grid, self.plan_by_name)
+        self.max_delay_steps = self.layout.max_delay_steps
+        self.L = self.max_delay_steps + 1
+        self.recording = delivery.RecordingPlan(graph, self.plan_by_name)
+        self.chunk = int(max(1, min(chunk_steps, 2 ** 24 // max(1, self.recording.width))))
+        self._run = jax.jit(self._run_chunk, donate_argnums=(0,))
+        self.compiles = 0
+
+    # --- device values ---------------------------------------------------------
+    def initial_carry(self, graph):
+        carry = {"pop": {}, "buf": {}}
+        for plan in self.plans:
+            pop = graph.populations[plan.name]
+            carry["pop"][plan.name] = {k: jnp.asarray(pop.arrays[k]) for k in self._state_keys(plan)}
+            if plan.kind == "neuron":
+                carry["buf"][plan.name] = jnp.zeros((self.L, plan.n_channels, plan.n))
+        return carry
+
+    def _state_keys(self, plan):
+        return tuple(s.name for s in plan.spec.state if s.dtype in ("float", "int", "bool"))
+
+    def params(self, graph):
+        out = {}
+        for plan in self.plans:
+            pop = graph.populations[plan.name]
+            skeys = set(self._state_keys(plan))
+            out[plan.name] = {k: jnp.asarray(pop.arrays[k]) for k in plan.device_keys
+                              if k not in skeys}
+        return out
+
+    def read_state(self, graph, carry):
+        """Copy device state back into the graph's arrays (after a run)."""
+        for plan in self.plans:
+            pop = graph.populations[plan.name]
+            for k, v in carry["pop"][plan.name].items():
+                pop.arrays[k] = np.array(v)
+
+    def write_state(self, graph, carry):
+        for plan in self.plans:
+            pop = graph.populations[plan.name]
+            carry["pop"][plan.name] = {k: jnp.asarray(pop.arrays[k]) for k in self._state_keys(plan)}
+        return carry
+
+    # --- the compiled chunk ------------------------------------------------------
+    def _run_chunk(self, carry, params, conns, n0, nsteps, base_key):
+        self.compiles += 1  # counts traces: a trace is a compilation
+        out0 = self.recording.empty(self.chunk)
+        derived = {}
+        for plan in self.plans:
+            fn = plan.spec.derive
+            p = U.attach(params[plan.name], plan.units)
+            ctx = Ctx(self.grid.h, n0, None, self.grid)
+            derived[plan.name] = Vars(fn(p, ctx))
+
+        def body(i, c):
+            carry, out = c
+            n = n0 + i
+            key = jax.random.fold_in(base_key, n)
+            carry, emitted, samples = self._step(carry, params, derived, conns, n, key)
+            out = self.recording.write(out, i, emitted, samples)
+            return carry, out
+
+        carry, out = jax.lax.fori_loop(0, nsteps, body, (carry, out0))
+        return carry, out
+
+    def _step(self, carry, params, derived, conns, n, key):
+        slot = n % self.L
+        new_pop, emitted, samples = {}, {}, {}
+        bufs = dict(carry["buf"])
+        for k, plan in enumerate(self.plans):
+            p = U.attach(params[plan.name], plan.units)
+            s = U.attach(carry["pop"][plan.name], plan.units)
+            pkey = jax.random.fold_in(key, k)
+            if plan.kind == "neuron":
+                buf = bufs[plan.name]
+                x_raw = buf[slot]
+                bufs[plan.name] = buf.at[slot].set(0.0)
+                x = Vars({c.name: (x_raw[j] if c.unit is None else
+                                   __import__("brainunit").Quantity(x_raw[j], unit=c.unit))
+                          for j, c in enumerate(plan.spec.channels)})
+                ias = self._ignore_and_spike(p, s, plan)
+                ctx = Ctx(self.grid.h, n, pkey, self.grid, ias)
+                s2, spikes = plan.spec.update(p, derived[plan.name], s, x, ctx)
+                s2 = self._archive(p, s2, spikes, n)
+                if ias is not None:
+                    s2 = s2.replace(steps_until_spike=ias[2])
+                new_pop[plan.name] = U.strip(s2, plan.units)
+                emitted[plan.name] = jnp.asarray(spikes).astype(jnp.int32)
+                samples[plan.name] = self._recordables(plan, p, s2)
+            else:
+                ctx = Ctx(self.grid.h, n, pkey, self.grid)
+                s2, values = delivery.emit(plan, p, derived[plan.name], s, ctx, conns)
+                new_pop[plan.name] = U.strip(s2, plan.units)
+                emitted[plan.name] = values
+        bufs = delivery.deliver(self.layout, conns, emitted, bufs, n, self.L)
+        return {"pop": new_pop, "buf": bufs}, emitted, samples
+
+    def _ignore_and_spike(self, p, s, plan):
+        if "steps_until_spike" not in s:
+            return None
+        return None
+
+    def _archive(self, p, s, spikes, n):
+        """ArchivingNode::set_spiketime: t_spike and the calcium trace at each spike."""
+        if "t_spike" not in s:
+            return s
+        import brainunit as u
+        fired = jnp.asarray(spikes) > 0
+        t = (n + 1) * self.grid.h
+        t_sp = s.t_spike.to_decimal(u.ms)
+        ca = jnp.where(fired, s.Ca * jnp.exp((t_sp - t) / p.tau_Ca.to_decimal(u.ms)) + p.beta_Ca,
+                       s.Ca)
+        # NEST keeps Ca's time of last update separately; with t_spike=-1 at
+        # start the first decay uses t_spike, matching Ca_t_ = 0 only when Ca=0.
+        return s.replace(t_spike=u.Quantity(jnp.where(fired, t, t_sp), unit=u.ms), Ca=ca)
+
+    def _recordables(self, plan, p, s):
+        need = self.recording.sampled.get(plan.name)
+        if not need:
+            return None
+        vals = plan.spec.record(p, s) if plan.spec.record else {}
+        import brainunit as u
+        cols = []
+        for var in need["vars"]:
+            v = vals.get(var, s.get(var))
+            decl = {d.name: d for d in plan.spec.state}.get(var)
+            if decl is not None and decl.offset and var not in vals:
+                v = v + p[decl.offset]
+            if isinstance(v, u.Quantity):
+                v = v.to_decimal(v.unit)
+            cols.append(jnp.asarray(v, jnp.float64)[need["local"]])
+        return jnp.stack(cols)
+
+    # --- host driver ---------------------------------------------------------------
+    def run(self, carry, params, conns, n0: int, nsteps: int, base_key):
+        out = None
+        carry, out = self._run(carry, params, conns, jnp.int64(n0), jnp.int64(nsteps), base_key)
+        return carry, out

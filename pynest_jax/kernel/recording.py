@@ -1,0 +1,178 @@
+"""Recorded events: from the program's per-step outputs to each recorder's events.
+
+RecordingDevice::is_active (nestkernel/recording_device.cpp): an event with
+stamp ``s`` (steps) is recorded when ``t_min < s <= t_max``, where
+``t_min = steps(origin + start)`` and ``t_max = steps(origin + stop)``.
+"""
+
+from __future__ import annotations
+
+import jax.numpy as jnp
+import numpy as np
+
+
+class EventStore:
+    """Events per recorder gid, appended chunk by chunk."""
+
+    def __init__(self):
+        self._parts: dict[int, list[dict]] = {}
+        self._pending: dict[int, list[dict]] = {}  # samples not yet handed to their recorder
+
+    def hold(self, gid: int, events: dict, slices: np.ndarray):
+        self._pending.setdefault(gid, []).append({**events, "_slice": slices})
+
+    def release(self, before_slice: int, order_keys=("_slice", "senders", "times")):
+        """Hand samples of slices < before_slice to their recorders.
+
+        NEST's multimeter receives a slice's samples in the following slice
+        (DataLoggingRequest/Reply), sorted by sender within the slice.
+        """
+        for gid, parts in list(self._pending.items()):
+            ev = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+            now = ev["_slice"] < before_slice
+            if np.any(now):
+                sel = {k: v[now] for k, v in ev.items()}
+                order = np.lexsort((sel["times"], sel["senders"], sel["_slice"]))
+                self.append(gid, {k: v[order] for k, v in sel.items() if k != "_slice"})
+            rest = {k: v[~now] for k, v in ev.items()}
+            self._pending[gid] = [rest] if len(rest["_slice"]) else []
+
+    def append(self, gid: int, events: dict):
+        if len(next(iter(events.values()))):
+            self._parts.setdefault(gid, []).append(events)
+
+    def get(self, gid: int, keys=("senders", "times")) -> dict:
+        parts = self._parts.get(gid, [])
+        if not parts:
+            return {k: np.zeros(0, np.int64 if k == "senders" else float) for k in keys}
+        names = parts[0].keys()
+        return {k: np.concatenate([p[k] for p in parts]) for k in names}
+
+    def count(self, gid: int) -> int:
+        return sum(len(p["senders"]) for p in self._parts.get(gid, []))
+
+    def clear(self, gid: int):
+        self._parts.pop(gid, None)
+        self._pending.pop(gid, None)
+
+
+def _recorder_window(graph, grid, gid):
+    pop = graph.pop_list[graph.node_pop[gid]]
+    li = graph.node_local[gid]
+    a = pop.arrays
+
+    def steps(ms):
+        return grid.steps_scalar(min(float(ms), 1e15))
+    t_min = steps(a["origin"][li] + a["start"][li])
+    t_max = steps(a["origin"][li] + a["stop"][li])
+    return pop, li, t_min, t_max
+
+
+def _times(pop, li, grid, stamps):
+    if pop.arrays["time_in_steps"][li]:
+        return {"times": stamps.astype(np.int64), "offsets": np.zeros(len(stamps))}
+    return {"times": grid.steps_to_ms(stamps).astype(float)}
+
+
+def collect(kernel, prog, out, n0: int, k: int):
+    graph, grid = kernel.graph, kernel.grid
+    plan = prog.recording
+    host = {name: np.asarray(v[:k]) for name, v in out.items()}
+    stamps_all = np.arange(n0 + 1, n0 + k + 1)
+    for rec in plan.recorders:
+        gid = rec["gid"]
+        pop, li, t_min, t_max = _recorder_window(graph, grid, gid)
+        if pop.frozen[li]:
+            continue
+        if rec["kind"] == "spike":
+            ev = _spike_events(graph, plan, host, rec["sources"], n0, t_min, t_max)
+            if ev is None:
+                continue
+            stamps, senders = ev
+            events = {"senders": senders, **_times(pop, li, grid, stamps)}
+        else:
+            events = _samples(graph, grid, plan, host, rec, pop, li, stamps_all, t_min, t_max)
+            if events is not None:
+                stamps = events.pop("_stamps")
+                kernel.events.hold(gid, events, (stamps - 1) // kernel.min_delay_steps())
+            continue
+        kernel.events.append(gid, events)
+
+
+def _spike_events(graph, plan, host, sources, n0, t_min, t_max):
+    steps, senders = [], []
+    for pop, _, loc in graph.group_by_population(sources):
+        rec_loc = plan.spiking.get(pop.spec.name)
+        if rec_loc is None:
+            continue
+        cols = np.searchsorted(rec_loc, loc)
+        counts = host["spk:" + pop.spec.name][:, cols]
+        ti, ci = np.nonzero(counts)
+        mult = counts[ti, ci]
+        steps.append(np.repeat(ti, mult))
+        senders.append(np.repeat(pop.gids[loc[ci]], mult))
+    if not steps:
+        return None
+    stamps = np.concatenate(steps) + n0 + 1
+    senders = np.concatenate(senders)
+    order = np.lexsort((senders, stamps))
+    stamps, senders = stamps[order], senders[order]
+    keep = (stamps > t_min) & (stamps <= t_max)
+    return stamps[keep], senders[keep]
+
+
+def _samples(graph, grid, plan, host, rec, pop, li, stamps, t_min, t_max):
+    interval = grid.steps_scalar(pop.arrays["interval"][li])
+    offset = grid.steps_scalar(pop.arrays["offset"][li])
+    if offset == 0:
+        due = stamps % interval == 0
+    else:
+        due = (stamps >= offset) & ((stamps - offset) % interval == 0)
+    due &= (stamps > t_min) & (stamps <= t_max)
+    ti = np.nonzero(due)[0]
+    if len(ti) == 0:
+        return None
+    cols = {v: [] for v in rec["record_from"]}
+    senders = []
+    times = []
+    for tpop, _, loc in graph.group_by_population(rec["targets"]):
+        s = plan.sampled.get(tpop.spec.name)
+        if s is None:
+            continue
+        c = np.searchsorted(s["local"], loc)
+        data = host["smp:" + tpop.spec.name][ti][:, :, c]  # (t, vars, nodes)
+        for v in rec["record_from"]:
+            cols[v].append(data[:, s["vars"].index(v), :].reshape(-1))
+        senders.append(np.tile(tpop.gids[loc], len(ti)))
+        times.append(np.repeat(stamps[ti], len(loc)))
+    if not senders:
+        return None
+    senders = np.concatenate(senders)
+    st = np.concatenate(times)
+    order = np.lexsort((senders, st))
+    ev = {"senders": senders[order], **_times(pop, li, grid, st[order]), "_stamps": st[order]}
+    for v, parts in cols.items():
+        ev[v] = np.concatenate(parts)[order]
+    return ev
+
+
+def update_counts(kernel):
+    graph = kernel.graph
+    for pop in graph.pop_list:
+        if "n_events" in pop.arrays:
+            for i, g in enumerate(pop.gids):
+                pop.arrays["n_events"][i] = kernel.events.count(int(g))
+
+
+def carry_buffers(old_prog, old_carry, new_prog, new_carry, clock):
+    """Move input pending in the old ring buffers into the rebuilt program's."""
+    for name, buf in old_carry["buf"].items():
+        if name not in new_carry["buf"]:
+            continue
+        old = np.asarray(buf)
+        new = np.array(new_carry["buf"][name])
+        n_old = old.shape[2]
+        for k in range(clock, clock + old.shape[0]):
+            new[k % new.shape[0], :, :n_old] += old[k % old.shape[0]]
+        new_carry["buf"][name] = jnp.asarray(new)
+    return new_carry

@@ -1,0 +1,49 @@
+"""NEST's time grid: tics, steps and milliseconds (nestkernel/nest_time.h).
+
+All conversions between ms and steps go through here, so that every part of
+the kernel rounds exactly as NEST does.
+"""
+
+import math
+
+import numpy as np
+
+TICS_PER_MS = 1000.0  # NEST's compiled-in default: 1 tic = 1 µs
+
+
+class TimeGrid:
+    """The simulation grid for one resolution."""
+
+    def __init__(self, resolution_ms: float, tics_per_ms: float = TICS_PER_MS):
+        self.tics_per_ms = float(tics_per_ms)
+        self.tics_per_step = int(round(resolution_ms * self.tics_per_ms))
+        self.h = self.tics_per_step / self.tics_per_ms
+
+    # Time(Time::ms(t)): round to the nearest tic, half up.
+    def ms_to_tics(self, t):
+        t = np.asarray(t, dtype=float)
+        return np.where(t >= 0, np.floor(t * self.tics_per_ms + 0.5),
+                        -np.floor(-t * self.tics_per_ms + 0.5)).astype(np.int64)
+
+    # Time::get_steps(): tics rounded *up* to the next whole step.
+    def ms_to_steps(self, t):
+        tics = self.ms_to_tics(t)
+        return -((-tics) // self.tics_per_step)
+
+    # Time::delay_ms_to_steps(): round to nearest (ld_round), used for delays.
+    def delay_to_steps(self, d):
+        return np.floor(np.asarray(d, dtype=float) / self.h + 0.5).astype(np.int64)
+
+    def steps_to_ms(self, steps):
+        # Time::get_ms(): tics times MS_PER_TIC (a double), the same rounding as NEST.
+        return (np.asarray(steps, dtype=np.int64) * self.tics_per_step) * (1.0 / self.tics_per_ms)
+
+    def is_multiple(self, t) -> bool:
+        """True when t (ms) lies on the grid, as NEST's Time::is_grid_time()."""
+        tics = self.ms_to_tics(t)
+        return bool(np.all(tics % self.tics_per_step == 0))
+
+    def steps_scalar(self, t: float) -> int:
+        if math.isinf(t):
+            return np.iinfo(np.int64).max // 4 if t > 0 else -(np.iinfo(np.int64).max // 4)
+        return int(self.ms_to_steps(t))

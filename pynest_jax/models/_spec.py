@@ -1,0 +1,213 @@
+"""The declaration of a model: tables of parameters and state, plus pure functions.
+
+A model is data. From its tables come ``GetDefaults``, validation with NEST's
+errors, unit attachment, the docs page, the recordables list and the test that
+our keys equal NEST's keys. The kernel never special-cases a model family: it
+reads these declarations.
+
+Conventions every model function follows
+----------------------------------------
+* Inside ``derive``/``update``/``emit`` every parameter and state value is a
+  brainunit quantity in NEST's unit for that key (``mV``, ``ms``, ``pA`` ...),
+  shaped ``(n,)`` for the ``n`` nodes of the population. Dimensionless and
+  integer values are plain arrays.
+* A ``Param``/``State`` with ``offset="E_L"`` is stored *relative* to ``E_L``
+  as NEST stores it (``iaf_psc_delta.cpp``: ``V_th_ -= E_L_``). ``GetStatus``
+  adds ``E_L`` back; setting ``E_L`` alone therefore shifts ``V_th`` with it,
+  exactly as in NEST. In ``update`` these values are the relative ones.
+* ``update(p, d, s, x, ctx) -> (s, spikes)``: ``p`` parameters, ``d`` what
+  ``derive(p, ctx)`` computed once per run (propagators), ``s`` state, ``x`` the
+  input channels read from the ring buffer for this step. ``spikes`` is a
+  count per node (0, 1, or a multiplicity) emitted in this step.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from types import MappingProxyType
+from typing import Any, Callable, Mapping, Optional
+
+import brainunit as u
+import numpy as np
+
+
+@dataclasses.dataclass(frozen=True)
+class Param:
+    """One NEST parameter: key, default, unit (NEST's), meaning."""
+
+    name: str
+    default: Any
+    unit: Any = None  # brainunit unit of NEST's unit for this key; None: dimensionless
+    doc: str = ""
+    dtype: str = "float"  # float | int | bool | str | vector (host only) | dict (host only)
+    offset: Optional[str] = None  # stored relative to this key (NEST's E_L convention)
+    readonly: bool = False
+
+    @property
+    def on_device(self) -> bool:
+        return self.dtype in ("float", "int", "bool")
+
+
+@dataclasses.dataclass(frozen=True)
+class State:
+    """One state variable. Hidden ones are internal (refractory counters, buffers)."""
+
+    name: str
+    initial: Any  # a value, or a callable(params: dict of numpy arrays) -> array
+    unit: Any = None
+    doc: str = ""
+    dtype: str = "float"
+    offset: Optional[str] = None
+    hidden: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Channel:
+    """An input channel of a node: a ring-buffer row that connections add into.
+
+    ``weighted=False`` channels receive the spike multiplicity instead of
+    weight × multiplicity (parrot_neuron repeats spikes, whatever the weight).
+    """
+
+    name: str
+    unit: Any = None
+    weighted: bool = True
+
+
+class Vars(dict):
+    """Named values handed to model functions: ``p.tau_m``, ``s.replace(V_m=...)``."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def replace(self, **changes):
+        out = Vars(self)
+        out.update(changes)
+        return out
+
+
+def _frozen(d):
+    return MappingProxyType(dict(d or {}))
+
+
+@dataclasses.dataclass(frozen=True)
+class Model:
+    """Fields shared by every node model."""
+
+    name: str
+    params: tuple = ()
+    state: tuple = ()
+    doc: str = ""
+    element_type: str = "neuron"  # neuron | stimulator | recorder
+    extra_status: Mapping = dataclasses.field(default_factory=dict)
+    # check(p: dict of absolute parameter values as numpy arrays) -> NEST's message or None
+    check: Optional[Callable] = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "extra_status", _frozen(self.extra_status))
+        names = [p.name for p in self.params] + [s.name for s in self.state]
+        if len(names) != len(set(names)):
+            raise ValueError(f"{self.name}: duplicate keys in declaration")
+
+    # Tables by name -------------------------------------------------------
+    @property
+    def param_table(self) -> Mapping[str, Param]:
+        return {p.name: p for p in self.params}
+
+    @property
+    def state_table(self) -> Mapping[str, State]:
+        return {s.name: s for s in self.state}
+
+    def default_params(self) -> dict:
+        return {p.name: p.default for p in self.params}
+
+
+@dataclasses.dataclass(frozen=True)
+class NeuronModel(Model):
+    """A neuron (or any node that is updated each step and may emit spikes)."""
+
+    channels: tuple = ()  # Channel, ring-buffer rows of this model
+    spike_receptors: Mapping = dataclasses.field(default_factory=lambda: {0: ("spikes", "spikes")})
+    current_receptors: Mapping = dataclasses.field(default_factory=lambda: {0: "currents"})
+    receptor_types: Mapping = dataclasses.field(default_factory=dict)  # GetStatus 'receptor_types'
+    recordables: tuple = ()
+    record: Optional[Callable] = None  # record(p, s) -> {name: value}; default reads state
+    derive: Callable = lambda p, ctx: {}
+    update: Optional[Callable] = None
+    emits_spikes: bool = True
+    uses_rng: bool = False
+
+    def __post_init__(self):
+        super().__post_init__()
+        for f in ("spike_receptors", "current_receptors", "receptor_types"):
+            object.__setattr__(self, f, _frozen(getattr(self, f)))
+        chans = {c.name for c in self.channels}
+        for pos, neg in self.spike_receptors.values():
+            assert pos in chans and neg in chans, (self.name, pos, neg)
+        for c in self.current_receptors.values():
+            assert c in chans, (self.name, c)
+
+    def channel_index(self, name: str) -> int:
+        return [c.name for c in self.channels].index(name)
+
+
+@dataclasses.dataclass(frozen=True)
+class GeneratorModel(Model):
+    """A stimulation device: emits spikes or currents towards its targets.
+
+    ``emit(p, d, s, ctx) -> (s, values)`` gives one value per device (sent to
+    all its targets alike), or with ``per_target`` one value per outgoing
+    connection (``emit(p, d, s, ctx, conn_source) -> (s, values)``; NEST draws
+    poisson_generator and noise_generator output independently per target).
+    """
+
+    element_type: str = "stimulator"
+    event: str = "spike"  # spike | current
+    per_target: bool = False
+    derive: Callable = lambda p, ctx: {}
+    emit: Optional[Callable] = None
+    uses_rng: bool = False
+    host_prepare: Optional[Callable] = None  # host_prepare(params, grid, origin_steps) -> dict of arrays
+
+
+@dataclasses.dataclass(frozen=True)
+class RecorderModel(Model):
+    """A recording device: the kernel gathers; the model filters on the host."""
+
+    element_type: str = "recorder"
+    kind: str = "spike"  # spike (receives spikes) | sampler (samples recordables)
+
+
+@dataclasses.dataclass(frozen=True)
+class SynapseModel:
+    name: str
+    params: tuple = ()  # per-synapse parameters beyond weight/delay/receptor
+    doc: str = ""
+    has_delay: bool = True
+
+    def default_params(self) -> dict:
+        return {p.name: p.default for p in self.params}
+
+
+# --- helpers used by model declarations ------------------------------------
+
+def positive(*keys, msg=None):
+    """A check that each key is > 0, NEST's wording by default."""
+
+    def _check(p):
+        for k in keys:
+            if np.any(np.asarray(p[k]) <= 0):
+                return msg or f"{k} must be > 0."
+        return None
+
+    return _check
+
+
+def quantity(value, unit):
+    """Attach a unit; dimensionless values stay arrays."""
+    return value if unit is None else u.Quantity(value, unit=unit)

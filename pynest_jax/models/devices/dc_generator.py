@@ -1,0 +1,22 @@
+"""dc_generator: a constant current while active (models/dc_generator.cpp)."""
+
+import brainunit as u
+import jax.numpy as jnp
+
+from .._spec import GeneratorModel, Param, State
+from ._common import STIMULATION_PARAMS, device_check
+from ._windows import current_active
+
+
+def emit(p, d, s, ctx):
+    on = current_active(p, ctx)
+    I = u.math.where(on, p.amplitude, 0.0 * u.pA)
+    return s.replace(I=I), I.to_decimal(u.pA)
+
+
+dc_generator = GeneratorModel(
+    name="dc_generator", event="current", doc="Constant current source.",
+    params=STIMULATION_PARAMS + (Param("amplitude", 0.0, u.pA, "current"),),
+    state=(State("I", 0.0, u.pA, "current emitted in the last step", hidden=True),),
+    extra_status={"recordables": ["I"]},
+    check=device_check, emit=emit)

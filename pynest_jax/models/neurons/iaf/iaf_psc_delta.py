@@ -1,0 +1,68 @@
+"""iaf_psc_delta: leaky integrate-and-fire, delta-shaped synaptic input
+(NEST models/iaf_psc_delta.{h,cpp}). Exact integration on the grid."""
+
+import brainunit as u
+import jax.numpy as jnp
+
+from ..._spec import Channel, NeuronModel, Param, State
+from .._common import neuron_params, neuron_state
+from ._checks import iaf_check
+
+
+def derive(p, ctx):
+    h = ctx.h
+    P33 = u.math.exp(-h / p.tau_m)
+    return dict(P33=P33, P30=(1 - P33) * p.tau_m / p.C_m, refr_steps=ctx.steps(p.t_ref))
+
+
+def update(p, d, s, x, ctx):
+    """One step of iaf_psc_delta::update; V_m, V_th, V_reset, V_min relative to E_L."""
+    free = s.r == 0
+    spikes_in = x.spikes
+    # Input during refractoriness is either dropped or accumulated, discounted
+    # by the remaining refractory decay (refractory_input=True).
+    decay = u.math.exp(-s.r * ctx.h / p.tau_m)
+    refr_buf = jnp.where(free | ~p.refractory_input, s.refr_spikes_buffer,
+                         s.refr_spikes_buffer + spikes_in.to_decimal(u.mV) * decay)
+    V = d.P30 * (s.y0 + p.I_e) + d.P33 * s.V_m + spikes_in
+    flush = free & p.refractory_input & (refr_buf != 0.0)
+    V = V + jnp.where(flush, refr_buf, 0.0) * u.mV
+    refr_buf = jnp.where(flush, 0.0, refr_buf)
+    V = u.math.maximum(V, p.V_min)
+    V = u.math.where(free, V, s.V_m)
+    r = jnp.where(free, s.r, s.r - 1)
+
+    spike = ctx.spike_due(V >= p.V_th)
+    V = u.math.where(spike, p.V_reset, V)
+    r = jnp.where(spike, d.refr_steps, r)
+    return s.replace(V_m=V, r=r, y0=x.currents, refr_spikes_buffer=refr_buf), spike
+
+
+iaf_psc_delta = NeuronModel(
+    name="iaf_psc_delta",
+    doc="Leaky integrate-and-fire neuron with delta-shaped postsynaptic potentials.",
+    params=neuron_params(
+        Param("E_L", -70.0, u.mV, "resting membrane potential"),
+        Param("C_m", 250.0, u.pF, "membrane capacitance"),
+        Param("tau_m", 10.0, u.ms, "membrane time constant"),
+        Param("t_ref", 2.0, u.ms, "duration of the refractory period"),
+        Param("V_th", -55.0, u.mV, "spike threshold", offset="E_L"),
+        Param("V_reset", -70.0, u.mV, "reset potential", offset="E_L"),
+        Param("V_min", -1.7976931348623157e308, u.mV, "lower bound of V_m", offset="E_L"),
+        Param("I_e", 0.0, u.pA, "constant input current"),
+        Param("refractory_input", False, None, "accumulate input arriving during refractoriness",
+              dtype="bool"),
+    ),
+    state=neuron_state(
+        State("V_m", -70.0, u.mV, "membrane potential", offset="E_L"),
+        State("y0", 0.0, u.pA, "input current of the last step", hidden=True),
+        State("r", 0, None, "refractory steps left", dtype="int", hidden=True),
+        State("refr_spikes_buffer", 0.0, None, "input accumulated while refractory (mV)",
+              hidden=True),
+    ),
+    channels=(Channel("spikes", u.mV), Channel("currents", u.pA)),
+    recordables=("V_m",),
+    check=iaf_check,
+    derive=derive,
+    update=update,
+)
