@@ -1,0 +1,64 @@
+"""A/B harness: the same PyNEST code on real NEST and on pynest_jax.
+
+``ab(fn)`` calls ``fn(nest)`` once with real NEST and once with pynest_jax,
+each after ResetKernel, and returns both results: ``ref, jax = ab(fn)``.
+"""
+
+import os
+import sys
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("PYNEST_QUIET", "1")
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+
+def _real_nest():
+    import nest
+    nest.set_verbosity("M_ERROR") if hasattr(nest, "set_verbosity") else None
+    return nest
+
+
+@pytest.fixture(scope="session")
+def real_nest():
+    return _real_nest()
+
+
+@pytest.fixture(scope="session")
+def jax_nest():
+    import pynest_jax
+    return pynest_jax
+
+
+@pytest.fixture
+def ab(real_nest, jax_nest):
+    def run(fn):
+        out = []
+        for sim in (real_nest, jax_nest):
+            sim.ResetKernel()
+            out.append(fn(sim))
+        return tuple(out)
+    return run
+
+
+def assert_spikes_identical(ref, got):
+    """Spike events: senders and times exactly equal, in any order within a time step."""
+    r = np.lexsort((np.asarray(ref["senders"]), np.asarray(ref["times"])))
+    g = np.lexsort((np.asarray(got["senders"]), np.asarray(got["times"])))
+    np.testing.assert_array_equal(np.asarray(got["times"])[g], np.asarray(ref["times"])[r])
+    np.testing.assert_array_equal(np.asarray(got["senders"])[g], np.asarray(ref["senders"])[r])
+
+
+def assert_trace_close(ref, got, keys, rtol=1e-9, atol=1e-12):
+    """Sampled events: same (sender, time) samples; values within rtol (stated per test)."""
+    r = np.lexsort((np.asarray(ref["senders"]), np.asarray(ref["times"])))
+    g = np.lexsort((np.asarray(got["senders"]), np.asarray(got["times"])))
+    np.testing.assert_array_equal(np.asarray(got["senders"])[g], np.asarray(ref["senders"])[r])
+    np.testing.assert_array_equal(np.asarray(got["times"])[g], np.asarray(ref["times"])[r])
+    for k in keys:
+        np.testing.assert_allclose(np.asarray(got[k])[g], np.asarray(ref[k])[r], rtol=rtol,
+                                   atol=atol, err_msg=k)
