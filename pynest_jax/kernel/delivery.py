@@ -125,13 +125,23 @@ def _event_projection(key, spop, tpop, rows, sloc, tloc, w, dsteps, cp, cn):
         t.reshape(-1)[flat] = values[order]
         return t
 
-    arrays = dict(tgt=pad(tloc, 0, np.int32), w=pad(w, 0.0, np.float64),
-                  d=pad(dsteps, 1, np.int32), cp=pad(cp, 0, np.int32), cn=pad(cn, 0, np.int32))
+    # Padding entries target node n_t: out of range, dropped by the scatter.
+    arrays = dict(tgt=pad(tloc, len(tpop), np.int32), w=pad(w, 0.0, np.float64))
+    # A column that is the same for every synapse (one delay, one receptor: the
+    # common case) is a compile-time constant instead of an array: less memory
+    # per synapse and fewer gathers per event.
+    const = {}
+    for name, col in (("d", dsteps), ("cp", cp), ("cn", cn)):
+        if len(col) and np.all(col == col[0]):
+            const[name] = int(col[0])
+        else:
+            arrays[name] = pad(col, 0, np.int32)
     arrays["rows"] = rows[order]  # connection rows in the table's order, for weight refresh
     arrays["flat"] = flat
     batch = int(min(n_s, max(8, min(256, n_s // 64 + 1))))
     proj = Projection(key, spop.spec.name, tpop.spec.name, "event", n_src=n_s, width=width,
                       batch=batch)
+    proj.const = const
     return proj, arrays
 
 
@@ -182,14 +192,22 @@ def _deliver_events(proj, a, spikes, flat, weighted, n, L, N, C):
     order = jnp.concatenate([order, jnp.full((K,), n_s, order.dtype)])
     mult = jnp.concatenate([spikes, jnp.zeros((1,), spikes.dtype)]).astype(jnp.float64)
 
+    const = proj.const
+
+    def column(name, ids):
+        return const[name] if name in const else a[name][ids]
+
     def body(c, flat):
         ids = jax.lax.dynamic_slice_in_dim(order, c * K, K)
         w = a["w"][ids]
+        tgt = a["tgt"][ids]
         m = mult[ids][:, None]
-        ch = jnp.where(w >= 0, a["cp"][ids], a["cn"][ids])
-        amount = jnp.where(weighted[ch], w * m, m * (w != 0))
-        idx = ((n + a["d"][ids]) % L) * (C * N) + ch * N + a["tgt"][ids]
-        return flat.at[idx.reshape(-1)].add(amount.reshape(-1))
+        cp, cn = column("cp", ids), column("cn", ids)
+        ch = cp if ("cp" in const and "cn" in const and cp == cn) else jnp.where(w >= 0, cp, cn)
+        amount = jnp.where(weighted[ch], w * m, m) if not all(proj.weighted) else w * m
+        idx = ((n + column("d", ids)) % L) * (C * N) + ch * N + tgt
+        idx = jnp.where(tgt < N, idx, flat.shape[0])  # padding: dropped
+        return flat.at[idx.reshape(-1)].add(amount.reshape(-1), mode="drop")
 
     nbatch = (count + K - 1) // K
     return jax.lax.fori_loop(0, nbatch, body, flat)
