@@ -223,7 +223,8 @@ class _Binary(Parameter):
 
 
 def _wrap(p):
-    return f"({p})" if isinstance(p, _Binary) else str(p)
+    infix = isinstance(p, _Binary) or (isinstance(p, _Unary) and p.name == "pow")
+    return f"({p})" if infix else str(p)
 
 
 # Unary nodes with an optional float argument (ExpParameter, SinParameter, CosParameter,

@@ -7,8 +7,9 @@ order NEST creates them, read from nestkernel/conn_builder.cpp for one virtual p
 
 Each rule draws from the same distribution as NEST's builder, but in bulk:
 - a Bernoulli or Poisson trial per (target, source) pair, with a constant ``p`` or mean,
-  is drawn as geometric gaps or a Poisson total spread uniformly over the eligible pairs
-  (the same joint law as one trial per pair), so work grows with the connections made;
+  is drawn as geometric gaps between the connected pairs (for Poisson, then a count of at
+  least one per connected pair): the same joint law as one trial per pair, with work
+  growing with the connections made, not with the pairs;
 - NEST's "draw a partner, reject autapses/duplicates, repeat" makes each accepted draw
   uniform among the partners still allowed; we draw exactly that, for all targets at
   once (a partial Fisher-Yates shuffle per target when multapses are disallowed).
