@@ -19,7 +19,8 @@ from .api.connections import Connect, Disconnect, GetConnections  # noqa: E402
 from .api.models import GetDefaults, SetDefaults, CopyModel, Models, ConnectionRules  # noqa: E402
 from .api.simulation import Simulate, Run, Prepare, Cleanup, RunManager, ResetKernel  # noqa: E402
 from .api.getset import GetStatus, SetStatus, get, set  # noqa: E402
-from .api.kernel_status import GetKernelStatus, SetKernelStatus, ATTRS as _ATTRS  # noqa: E402
+from .api import kernel_status as _ks  # noqa: E402
+from .api.kernel_status import GetKernelStatus, SetKernelStatus  # noqa: E402
 from .api.verbosity import VerbosityLevel, set_verbosity, get_verbosity  # noqa: E402
 from .connect.parameters import Parameter  # noqa: E402
 from . import random, math, logic  # noqa: E402
@@ -50,25 +51,25 @@ def version():
 
 
 class _NestModule(_types.ModuleType):
-    """Module type that serves kernel attributes as module attributes."""
+    """Module type that serves kernel attributes as module attributes (PyNEST's NestModule)."""
 
     def __getattr__(self, name):
-        if name in _ATTRS:
-            return _ATTRS[name].get()
-        raise AttributeError(f"module 'pynest_jax' has no attribute '{name}'")
+        if name in _ks.KERNEL_ATTRIBUTES:
+            return _ks.attribute(name)
+        raise AttributeError(f"module 'nest' has no attribute '{name}'")
 
     def __setattr__(self, name, value):
-        if name in _ATTRS:
-            SetKernelStatus({name: value})
+        if name in _ks.KERNEL_ATTRIBUTES:
+            _ks.set_attribute(name, value)
             return
-        super().__setattr__(name, value)
+        if name.startswith("_") or isinstance(value, _types.ModuleType) or name in self.__dict__:
+            super().__setattr__(name, value)
+            return
+        # PyNEST refuses new attributes on the nest module.
+        raise AttributeError(f"Cannot set attribute '{name}' on module 'nest'")
 
     def __dir__(self):
-        return sorted(set(super().__dir__()) | _builtins_set(_ATTRS))
-
-
-def _builtins_set(d):
-    return {k for k in d}
+        return sorted(set(super().__dir__()) | set(_ks.KERNEL_ATTRIBUTES))
 
 
 _sys.modules[__name__].__class__ = _NestModule

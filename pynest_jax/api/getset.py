@@ -1,47 +1,53 @@
-"""GetStatus/SetStatus and nest.get/nest.set: the deprecated but ubiquitous forms."""
+"""GetStatus/SetStatus and nest.get/nest.set (PyNEST's hl_api_info.py, NestModule.get/set).
+
+GetStatus and SetStatus are deprecated in NEST 3.10 and say so once, as PyNEST does;
+they are thin forms of ``get``/``set`` on the collection.
+"""
 
 from __future__ import annotations
 
-from .errors import NESTErrors
-from .nodecollection import NodeCollection
-from .synapsecollection import SynapseCollection
+import warnings
+
 from . import kernel_status
 
+_warned = set()
 
-def GetStatus(nodes, keys=None, output=""):
-    if not isinstance(nodes, (NodeCollection, SynapseCollection)):
-        raise TypeError("The first input (nodes) must be NodeCollection or a SynapseCollection.")
-    if len(nodes) == 0:
-        return ()
-    if isinstance(nodes, SynapseCollection):
-        if keys is None:
-            return tuple(sc.get() for sc in nodes)
+
+def _deprecated(name, alt):
+    if name not in _warned:
+        _warned.add(name)
+        warnings.warn(f"\n{name}() is deprecated and will be removed in a future version of NEST. "
+                      f"Instead of {name}(nrns|conns, args), use nrns|conns.{alt}(args).")
+
+
+def GetStatus(nodes_or_conns, keys=None, output=""):
+    _deprecated("GetStatus", "get")
+    from .nodecollection import to_json
+    if len(nodes_or_conns) == 0:
+        return "[]" if output == "json" else tuple()
+    if keys:
+        result = nodes_or_conns.get(keys)
         if isinstance(keys, str):
-            return tuple(sc.get(keys) for sc in nodes)
-        return tuple(tuple(sc.get(k) for k in keys) for sc in nodes)
-    if keys is None:
-        result = tuple(nc.get() for nc in nodes)
-    elif isinstance(keys, str):
-        result = tuple(nc.get(keys) for nc in nodes) if len(nodes) > 1 else (nodes.get(keys),)
+            if len(nodes_or_conns) == 1:
+                result = (result,)
+        elif len(nodes_or_conns) == 1:
+            result = (tuple(result.values()),)
+        else:
+            result = tuple(zip(*result.values()))
     else:
-        result = tuple(tuple(nc.get(k) for k in keys) for nc in nodes)
+        result = nodes_or_conns.get()
+        if len(nodes_or_conns) == 1:
+            result = (result,)
+        else:
+            result = tuple({k: v[j] for k, v in result.items()} for j in range(len(nodes_or_conns)))
     if output == "json":
-        import json
-        from .nodecollection import _jsonable
-        return json.dumps(_jsonable(result))
+        result = to_json(result)
     return result
 
 
-def SetStatus(nodes, params, val=None):
-    if not isinstance(nodes, (NodeCollection, SynapseCollection)):
-        raise TypeError("The first input (nodes) must be NodeCollection or a SynapseCollection.")
-    if val is not None:
-        if not isinstance(params, str):
-            raise TypeError("params must be a string when val is given")
-        params = {params: val}
-    if isinstance(params, (list, tuple)) and len(params) == 1 and len(nodes) > 1:
-        params = params[0]
-    nodes.set(params)
+def SetStatus(nodes_or_conns, params, val=None):
+    _deprecated("SetStatus", "set")
+    nodes_or_conns.set(params if val is None else {params: val})
 
 
 def get(*args):
@@ -49,8 +55,8 @@ def get(*args):
         return kernel_status.GetKernelStatus()
     if len(args) == 1:
         return kernel_status.GetKernelStatus(args[0])
-    return kernel_status.GetKernelStatus(list(args))
+    return kernel_status.GetKernelStatus(args)
 
 
 def set(**params):
-    kernel_status.SetKernelStatus(params)
+    return kernel_status.SetKernelStatus(params)

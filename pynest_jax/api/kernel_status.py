@@ -1,45 +1,41 @@
 """Kernel attributes (``nest.resolution``, ``nest.rng_seed``...), declared once.
 
-Each attribute is a typed descriptor: its getter, its setter (or read-only),
-and what NEST raises for a bad value. GetKernelStatus/SetKernelStatus and the
-module attributes all go through this table.
+Each entry of ``ATTRS`` is a typed descriptor: what GetKernelStatus shows,
+the NEST type a new value must have, and its setter (None: read only). The
+module attributes, ``nest.get``/``nest.set`` and Get/SetKernelStatus all go
+through this table. A SetKernelStatus is checked completely before anything
+changes.
 """
 
 from __future__ import annotations
+
+import os
+
+import numpy as np
 
 from ._kernel import kernel
 from .errors import NESTErrors
 
 
 class Attr:
-    def __init__(self, doc, get, set=None, settable_before_nodes=False):
-        self.doc, self.get, self.set = doc, get, set
+    def __init__(self, doc, get, set=None, type=None, attribute=True, status=True):
+        self.doc, self.get, self.set, self.type = doc, get, set, type
+        self.attribute = attribute  # a module attribute (KernelAttribute in nest/__init__.py)
+        self.status = status  # a key of GetKernelStatus()
 
 
-def _set_status_key(key, cast):
+def _kernel_value(key):
+    return lambda: kernel.status[key]
+
+
+def _store(key):
     def setter(v):
-        kernel.status[key] = cast(v)
+        kernel.status[key] = v
     return setter
 
 
-def _set_delays(lo=None, hi=None):
-    cur_lo, cur_hi = kernel.delay_extrema()
-    lo = cur_lo if lo is None else float(lo)
-    hi = cur_hi if hi is None else float(hi)
-    if lo < kernel.grid.h - 1e-12:
-        raise NESTErrors.BadDelay("min_delay must be >= resolution.")
-    if hi < lo:
-        raise NESTErrors.BadDelay("max_delay must be >= min_delay.")
-    kernel.user_delay_extrema = (lo, hi)
-
-
-def _set_threads(v):
-    if not isinstance(v, int) or v < 1:
-        raise NESTErrors.BadProperty("local_num_threads must be a positive integer.")
-    if kernel.graph.network_size > 0:
-        raise NESTErrors.KernelException(
-            "Number of threads can not be changed after nodes have been created.")
-    kernel.status["local_num_threads"] = v
+def _const(v):
+    return lambda: v() if callable(v) else v
 
 
 def _verbosity():
@@ -52,62 +48,62 @@ def _set_verbosity(v):
     set_level(v)
 
 
-def _num_connections():
-    return kernel.graph.connections.n_alive
+def _threads(v):
+    _check_threads(v)
+    kernel.status["local_num_threads"] = int(v)
 
 
-ATTRS = {
-    "resolution": Attr("temporal resolution (ms)", lambda: kernel.grid.h, kernel.set_resolution),
-    "rng_seed": Attr("seed of the random number generators", lambda: kernel.status["rng_seed"],
-                     kernel.set_seed),
-    "rng_type": Attr("type of random number generator", lambda: "mt19937_64",
-                     lambda v: None),
-    "biological_time": Attr("simulated time (ms)", lambda: kernel.biological_time),
-    "min_delay": Attr("minimal delay (ms)", lambda: kernel.delay_extrema()[0],
-                      lambda v: _set_delays(lo=v)),
-    "max_delay": Attr("maximal delay (ms)", lambda: kernel.delay_extrema()[1],
-                      lambda v: _set_delays(hi=v)),
-    "local_num_threads": Attr("threads (accepted; JAX decides its own parallelism)",
-                              lambda: kernel.status["local_num_threads"], _set_threads),
-    "total_num_virtual_procs": Attr("virtual processes",
-                                    lambda: kernel.status["local_num_threads"],
-                                    _set_threads),
-    "num_processes": Attr("MPI processes", lambda: 1),
-    "mpi_rank": Attr("MPI rank", lambda: 0),
-    "print_time": Attr("print progress during Simulate", lambda: kernel.status["print_time"],
-                       _set_status_key("print_time", bool)),
-    "overwrite_files": Attr("overwrite existing files", lambda: kernel.status["overwrite_files"],
-                            _set_status_key("overwrite_files", bool)),
-    "data_path": Attr("folder for recorded data", lambda: kernel.status["data_path"],
-                      _set_status_key("data_path", str)),
-    "data_prefix": Attr("prefix of recorded data files", lambda: kernel.status["data_prefix"],
-                        _set_status_key("data_prefix", str)),
-    "dict_miss_is_error": Attr("unknown keys raise", lambda: kernel.status["dict_miss_is_error"],
-                               _set_status_key("dict_miss_is_error", bool)),
-    "keep_source_table": Attr("keep source table", lambda: kernel.status["keep_source_table"],
-                              _set_status_key("keep_source_table", bool)),
-    "sort_connections_by_source": Attr(
-        "sort connections by source", lambda: kernel.status["sort_connections_by_source"],
-        _set_status_key("sort_connections_by_source", bool)),
-    "network_size": Attr("number of nodes", lambda: kernel.graph.network_size),
-    "num_connections": Attr("number of connections", _num_connections),
-    "local_spike_counter": Attr("spikes emitted", lambda: 0),
-    "time_simulate": Attr("wall time of the last Simulate (s)", lambda: kernel.time_simulate),
-    "ms_per_tic": Attr("ms per tic", lambda: 1.0 / kernel.grid.tics_per_ms),
-    "tics_per_ms": Attr("tics per ms", lambda: kernel.grid.tics_per_ms),
-    "tics_per_step": Attr("tics per step", lambda: kernel.grid.tics_per_step),
-    "T_min": Attr("earliest time", lambda: -1152921504606846.8),
-    "T_max": Attr("latest time", lambda: 1152921504606846.8),
-    "prepared": Attr("inside Prepare/Cleanup", lambda: kernel.prepared),
-    "off_grid_spiking": Attr("precise spike times in use", lambda: False),
-    "connection_rules": Attr("connection rules", lambda: _rules()),
-    "node_models": Attr("node models", lambda: sorted(kernel.graph.models)),
-    "synapse_models": Attr("synapse models", lambda: sorted(kernel.graph.synapses)),
-    "recording_backends": Attr("recording backends", lambda: ["memory"]),
-    "verbosity": Attr("verbosity of messages", _verbosity, _set_verbosity),
-    "compiles_last_run": Attr("pynest_jax: compilations during the last Run",
-                              lambda: kernel.last_compiles),
-}
+def _check_threads(v):
+    if v != kernel.status["local_num_threads"]:
+        errors = []
+        if kernel.graph.network_size > 0:
+            errors.append("Nodes exist")
+        if kernel.delays.user_set:
+            errors.append("Delay extrema have been set")
+        if kernel.simulated:
+            errors.append("Network has been simulated")
+        if kernel.model_defaults_modified:
+            errors.append("Model defaults were modified")
+        if errors:
+            raise NESTErrors.KernelException(
+                "Number of threads unchanged. Error conditions: " + " ".join(e + "." for e in errors))
+        if v < 1:
+            raise NESTErrors.BadProperty("local_num_threads must be at least 1.")
+
+
+def _data_path(v):
+    if v and not os.path.isdir(v):
+        _log_error(f"Variable data_path not set: Directory '{v}' does not exist.")
+        return
+    kernel.status["data_path"] = v
+
+
+def _data_prefix(v):
+    if "/" in v:
+        _log_error("Data prefix must not contain path elements.")
+        return
+    kernel.status["data_prefix"] = v
+
+
+def _log_error(msg):
+    from .verbosity import VerbosityLevel, get_level
+    if get_level() <= VerbosityLevel.ERROR:
+        print(f"[ERROR] SetStatus: {msg}")
+
+
+def _rng_type(v):
+    if v not in RNG_TYPES:
+        raise NESTErrors.BadProperty(f"/rng_type is not a known type of RNG: {v}")
+    kernel.status["rng_type"] = v
+
+
+def _biological_time(v):
+    if v != 0.0:
+        raise NESTErrors.BadProperty("The simulation time can only be set to 0.0.")
+    kernel.clock = 0
+
+
+RNG_TYPES = ["Philox_32", "Philox_64", "Threefry_32", "Threefry_64", "mt19937", "mt19937_64"]
 
 
 def _rules():
@@ -115,26 +111,269 @@ def _rules():
     return sorted(RULES)
 
 
+def _empty_log():
+    return {"global_max_spikes_sent": np.zeros(0), "new_buffer_size": np.zeros(0),
+            "times": np.zeros(0)}
+
+
+_T_MAX = 1152921504606846.8  # Time::max() in ms with the default tics_per_ms
+
+
+ATTRS = {
+    "adaptive_target_buffers": Attr("MPI buffers resize on the fly", _kernel_value(
+        "adaptive_target_buffers"), _store("adaptive_target_buffers"), "bool"),
+    "biological_time": Attr("simulated time (ms)", lambda: kernel.biological_time,
+                            _biological_time, "double"),
+    "buffer_size_spike_data": Attr("MPI spike buffer size", _const(2), lambda v: None, "long"),
+    "buffer_size_target_data": Attr("MPI connection buffer size", _const(2), lambda v: None,
+                                    "long"),
+    "build_info": Attr("build information", lambda: _build_info()),
+    "connection_rules": Attr("connection rules", _rules),
+    "cycle_time_log": Attr("update cycle log", None, status=False),
+    "data_path": Attr("folder for recorded data", _kernel_value("data_path"), _data_path, "str"),
+    "data_prefix": Attr("prefix of recorded data files", _kernel_value("data_prefix"),
+                        _data_prefix, "str"),
+    "dict_miss_is_error": Attr("unknown keys raise", _kernel_value("dict_miss_is_error"),
+                               _store("dict_miss_is_error"), "bool"),
+    "eprop_learning_window": Attr("e-prop learning window (ms)", _const(1000.0), lambda v: None,
+                                  "double"),
+    "eprop_reset_neurons_on_update": Attr("e-prop neuron reset", _const(True), lambda v: None,
+                                          "bool"),
+    "eprop_update_interval": Attr("e-prop update interval (ms)", _const(1000.0), lambda v: None,
+                                  "double"),
+    "growth_curves": Attr("structural plasticity growth curves",
+                          _const(lambda: ["gaussian", "linear", "sigmoid"])),
+    "growth_factor_buffer_spike_data": Attr("spike buffer growth", _const(1.5), attribute=False),
+    "growth_factor_buffer_target_data": Attr("target buffer growth", _const(1.5), lambda v: None,
+                                             "double"),
+    "keep_source_table": Attr("keep source table", _kernel_value("keep_source_table"),
+                              _store("keep_source_table"), "bool"),
+    "kernel_status": Attr("the complete kernel status", lambda: GetKernelStatus(), status=False),
+    "local_num_threads": Attr("threads (accepted; JAX decides its own parallelism)",
+                              _kernel_value("local_num_threads"), _threads, "long"),
+    "local_spike_counter": Attr("spikes emitted in the last Simulate",
+                                lambda: int(getattr(kernel, "local_spike_counter", 0))),
+    "max_buffer_size_target_data": Attr("maximal MPI buffer size", _const(16777216),
+                                        lambda v: None, "long"),
+    "max_delay": Attr("maximal delay (ms)", lambda: kernel.delay_extrema()[1], "delays",
+                      "double"),
+    "max_num_syn_models": Attr("maximal number of synapse models", _const(511)),
+    "max_update_time": Attr("longest update cycle", _const(-np.inf)),
+    "memory_size": Attr("memory size (kB)", lambda: _memory_kb()),
+    "min_delay": Attr("minimal delay (ms)", lambda: kernel.delay_extrema()[0], "delays",
+                      "double"),
+    "min_update_time": Attr("shortest update cycle", _const(np.inf)),
+    "modules": Attr("loaded modules", _const(lambda: []), attribute=False),
+    "mpi_rank": Attr("MPI rank", _const(0), attribute=False),
+    "ms_per_tic": Attr("ms per tic", lambda: 1.0 / kernel.grid.tics_per_ms),
+    "network_size": Attr("number of nodes", lambda: kernel.graph.network_size),
+    "node_models": Attr("node models", lambda: sorted(kernel.graph.models)),
+    "num_connections": Attr("number of connections", lambda: kernel.graph.connections.n_alive),
+    "num_processes": Attr("MPI processes", _const(1)),
+    "off_grid_spiking": Attr("precise spike times in use", _const(False)),
+    "overwrite_files": Attr("overwrite existing files", _kernel_value("overwrite_files"),
+                            _store("overwrite_files"), "bool"),
+    "prepared": Attr("inside Prepare/Cleanup", lambda: kernel.prepared, attribute=False),
+    "print_time": Attr("print progress during Simulate", _kernel_value("print_time"),
+                       _store("print_time"), "bool"),
+    "recording_backends": Attr("recording backends", _const(lambda: ["ascii", "memory", "screen"])),
+    "recv_buffer_size_secondary_events": Attr("secondary event buffer", _const(0)),
+    # Time::get_resolution().get_ms(): tics times ms_per_tic (0.7 ms shows as 0.7000000000000001)
+    "resolution": Attr("temporal resolution (ms)", lambda: float(kernel.grid.steps_to_ms(1)),
+                       "resolution", "double"),
+    "rng_seed": Attr("seed of the random number generators", _kernel_value("rng_seed"),
+                     kernel.set_seed, "long"),
+    "rng_type": Attr("type of random number generator", _kernel_value("rng_type"), _rng_type,
+                     "str"),
+    "rng_types": Attr("random number generator types", _const(lambda: list(RNG_TYPES))),
+    "send_buffer_size_secondary_events": Attr("secondary event buffer", _const(0)),
+    "spike_buffer_grow_extra": Attr("spike buffer growth", _const(0.5), lambda v: None, "double"),
+    "spike_buffer_resize_log": Attr("spike buffer resizing log", _empty_log),
+    "spike_buffer_shrink_limit": Attr("spike buffer shrink limit", _const(0.2), lambda v: None,
+                                      "double"),
+    "spike_buffer_shrink_spare": Attr("spike buffer shrink spare", _const(0.1), lambda v: None,
+                                      "double"),
+    "stimulation_backends": Attr("stimulation backends", _const(lambda: [])),
+    "structural_plasticity_synapses": Attr("structural plasticity synapses", _const(lambda: {}),
+                                           lambda v: None, "dict"),
+    "structural_plasticity_update_interval": Attr("structural plasticity interval",
+                                                  _const(10000.0), lambda v: None, "double"),
+    "synapse_models": Attr("synapse models", lambda: sorted(kernel.graph.synapses)),
+    "T_max": Attr("largest time", _const(_T_MAX)),
+    "T_min": Attr("smallest time", _const(-_T_MAX)),
+    "tics_per_ms": Attr("tics per ms", lambda: kernel.grid.tics_per_ms, "resolution", "long"),
+    "tics_per_step": Attr("tics per step", lambda: kernel.grid.tics_per_step),
+    "time_communicate_prepare": Attr("timer", _const(lambda: np.zeros(1)), attribute=False),
+    "time_communicate_prepare_cpu": Attr("timer", _const(lambda: np.zeros(1)), attribute=False),
+    "time_construction_connect": Attr("timer", _const(0.0), attribute=False),
+    "time_construction_connect_cpu": Attr("timer", _const(0.0), attribute=False),
+    "time_construction_create": Attr("timer", _const(0.0), attribute=False),
+    "time_construction_create_cpu": Attr("timer", _const(0.0), attribute=False),
+    "time_simulate": Attr("wall time of the last Simulate (s)", lambda: kernel.time_simulate,
+                          attribute=False),
+    "time_simulate_cpu": Attr("cpu time of the last Simulate (s)", lambda: kernel.time_simulate,
+                              attribute=False),
+    "to_do": Attr("steps yet to simulate", _const(0)),
+    "total_num_virtual_procs": Attr("virtual processes", _kernel_value("local_num_threads"),
+                                    _threads, "long"),
+    "update_time_limit": Attr("limit of an update cycle", _const(np.inf), lambda v: None,
+                              "double"),
+    "use_compressed_spikes": Attr("spike compression", _const(True), lambda v: None, "bool"),
+    "use_wfr": Attr("waveform relaxation", _const(True), lambda v: None, "bool"),
+    "verbosity": Attr("verbosity of messages", _verbosity, _set_verbosity, "verbosity"),
+    "wfr_comm_interval": Attr("waveform relaxation interval", lambda: max(1.0, kernel.grid.h),
+                              lambda v: None, "double"),
+    "wfr_interpolation_order": Attr("waveform relaxation order", _const(3), lambda v: None,
+                                    "long"),
+    "wfr_max_iterations": Attr("waveform relaxation iterations", _const(15), lambda v: None,
+                               "long"),
+    "wfr_tol": Attr("waveform relaxation tolerance", _const(0.0001), lambda v: None, "double"),
+    # pynest_jax's own keys
+    "compiles_last_run": Attr("pynest_jax: compilations during the last Run",
+                              lambda: kernel.last_compiles, attribute=False),
+}
+
+KERNEL_ATTRIBUTES = {k for k, a in ATTRS.items() if a.attribute}
+READ_ONLY = {k for k, a in ATTRS.items() if a.attribute and a.set is None}
+
+
+def _build_info():
+    from .. import __version__
+    return {"version": __version__, "built": "pynest_jax", "mpi": False, "threads": False,
+            "have_gsl": True, "have_boost": False, "have_music": False, "have_sionlib": False,
+            "have_hdf5": False, "ndebug": True}
+
+
+def _memory_kb():
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return -1
+
+
+def attribute(name):
+    """nest.<name>: KernelAttribute.__get__ reads the key from the kernel status."""
+    a = ATTRS[name]
+    if a.get is None:
+        raise KeyError(name)
+    return a.get()
+
+
+def set_attribute(name, value):
+    """nest.<name> = value: KernelAttribute.__set__."""
+    if name in READ_ONLY:
+        raise AttributeError(f"`{name}` is a read only kernel attribute.")
+    _set({name: value})
+
+
 def GetKernelStatus(keys=None):
     if keys is None:
-        return {k: a.get() for k, a in sorted(ATTRS.items())}
+        return {k: a.get() for k, a in sorted(ATTRS.items()) if a.status}
     if isinstance(keys, str):
-        if keys not in ATTRS:
+        if keys not in ATTRS or not ATTRS[keys].status:
             raise KeyError(keys)
         return ATTRS[keys].get()
-    return tuple(ATTRS[k].get() for k in keys)
+    try:
+        keys = list(iter(keys))
+    except TypeError:
+        raise TypeError("keys should be either a string or an iterable") from None
+    return tuple(GetKernelStatus(k) for k in keys)
 
 
 def SetKernelStatus(params):
-    unknown = [k for k in params if k not in ATTRS]
-    if unknown:
-        raise NESTErrors.UnaccessedDictionaryEntry(
-            f"Unaccessed elements in params, in function SetKernelStatus:  {' '.join(unknown)}")
-    readonly = [k for k in params if ATTRS[k].set is None]
-    if readonly:
-        raise AttributeError(f"`{readonly[0]}` is a read-only kernel attribute.")
-    if "min_delay" in params and "max_delay" in params:
-        _set_delays(params["min_delay"], params["max_delay"])
-        params = {k: v for k, v in params.items() if k not in ("min_delay", "max_delay")}
+    """hl_api_simulation.SetKernelStatus: unknown and read-only keys refused in Python."""
+    import warnings
+    params = dict(params)
+    raise_errors = params.get("dict_miss_is_error", kernel.status["dict_miss_is_error"])
+    for key in list(params):
+        msg = None
+        if key not in KERNEL_ATTRIBUTES:
+            valid = ", ".join(f"'{p}'" for p in sorted(KERNEL_ATTRIBUTES))
+            msg = f"`{key}` is not a valid kernel parameter, valid parameters are: {valid}"
+        elif key in READ_ONLY:
+            msg = f"`{key}` is a readonly kernel parameter"
+        if msg is not None:
+            if raise_errors:
+                raise ValueError(msg)
+            warnings.warn(msg + f" \n`{key}` has been ignored")
+            del params[key]
+    _set(params)
+
+
+_TYPES = {"double": ("long", "double", "bool"), "long": ("long",), "bool": ("bool",),
+          "str": ("std::string",), "verbosity": ("verbosity",), "dict": ("dict",)}
+_TARGET = {"double": "double.", "long": "long", "bool": "bool", "str": "std::string",
+           "verbosity": "nest::VerbosityLevel", "dict": "Dictionary"}
+
+
+def _nest_type(v):
+    from .verbosity import VerbosityLevel
+    if isinstance(v, VerbosityLevel):
+        return "verbosity"
+    if isinstance(v, (bool, np.bool_)):
+        return "bool"
+    if isinstance(v, (int, np.integer)):
+        return "long"
+    if isinstance(v, (float, np.floating)):
+        return "double"
+    if isinstance(v, str):
+        return "std::string"
+    if isinstance(v, dict):
+        return "dict"
+    return type(v).__name__
+
+
+def _set(params):
+    """set_kernel_status: type checks, then the grouped setters, then the rest."""
     for k, v in params.items():
-        ATTRS[k].set(v)
+        a = ATTRS[k]
+        if a.type and _nest_type(v) not in _TYPES[a.type]:
+            raise NESTErrors.TypeMismatch(
+                f"Expected datatype: Failed to cast '{k}' from {_nest_type(v)} to type "
+                f"{_TARGET[a.type]}")
+    params = dict(params)
+    if "min_delay" in params or "max_delay" in params:
+        if ("min_delay" in params) != ("max_delay" in params):
+            raise NESTErrors.BadProperty("Both min_delay and max_delay have to be specified")
+        if kernel.graph.connections.n_alive > 0:
+            raise NESTErrors.BadProperty("Connections already exist. Please call ResetKernel first")
+    if "tics_per_ms" in params and "resolution" not in params:
+        raise NESTErrors.KernelException(
+            "Change of tics_per_ms requires simultaneous specification of resolution.")
+    if "rng_seed" in params:
+        seed = params["rng_seed"]
+        if not 0 < seed < 2 ** 32:
+            raise NESTErrors.BadProperty("RNG seed must be in (0, 2^32-1).")
+    if "local_num_threads" in params and "total_num_virtual_procs" in params \
+            and params["local_num_threads"] != params["total_num_virtual_procs"]:
+        raise NESTErrors.BadProperty(
+            "Requested total_num_virtual_procs is incompatible with the number of processes and "
+            "threads.It must be an integer multiple of num_processes and equal to "
+            "local_num_threads * num_processes. Value unchanged.")
+    for k in ("local_num_threads", "total_num_virtual_procs"):
+        if k in params:
+            _check_threads(params[k])
+    # The resolution first: delays given with it are read on the new grid (NEST's order).
+    saved_grid, saved_delays = kernel.grid, _copy_delays()
+    try:
+        if "resolution" in params:
+            kernel.set_resolution(float(params.pop("resolution")), params.pop("tics_per_ms", None))
+        if "min_delay" in params:
+            kernel.delays.set_user(float(params.pop("min_delay")), float(params.pop("max_delay")),
+                                   kernel.grid)
+    except BaseException:
+        kernel.grid, kernel.delays = saved_grid, saved_delays
+        raise
+    for k, v in params.items():
+        setter = ATTRS[k].set
+        if callable(setter):
+            setter(v)
+
+
+def _copy_delays():
+    import copy
+    return copy.copy(kernel.delays)

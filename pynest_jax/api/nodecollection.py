@@ -1,165 +1,239 @@
-"""NodeCollection: an ordered set of node ids, as PyNEST's (hl_api_types.py).
+"""NodeCollection: node ids in the shape NEST gives them (PyNEST's hl_api_types.py).
 
 API rule from PyNEST: anything that returns node ids returns a NodeCollection.
-Values returned by ``get`` are a scalar for one node and a tuple for several.
+``get`` gives a scalar for one node and a tuple for several; its shape
+(primitive, composite, sliced) lives in ``nc_layout.Layout`` and decides
+printing, joining and equality exactly as in NEST.
 """
 
 from __future__ import annotations
 
-import json
+import numbers
+import operator
 
 import numpy as np
 
 from ._kernel import kernel
 from .errors import NESTErrors
+from .nc_layout import Layout
 from . import status
+
+_INVALID = ("InvalidNodeCollection: note that ResetKernel invalidates all previously created "
+            "NodeCollections.")
 
 
 class NodeCollection:
     def __init__(self, data=None):
         if data is None:
             data = []
-        if isinstance(data, NodeCollection):
-            gids = data._gids
-        else:
-            gids = np.asarray(list(data) if not isinstance(data, np.ndarray) else data,
-                              dtype=np.int64).reshape(-1)
-            if len(gids) and np.any(np.diff(gids) <= 0):
-                if np.any(np.diff(gids) == 0):
-                    raise NESTErrors.BadProperty("All node IDs in a NodeCollection have to be unique")
-                raise NESTErrors.BadProperty("Indices must be sorted in ascending order")
-            kernel.graph.check_gids(gids)
-        self._gids = gids
-        self._metadata = None
+        if isinstance(data, (str, bytes, dict, NodeCollection)):
+            raise TypeError(f"Cannot create a NodeCollection from {type(data).__name__}")
+        gids = np.asarray(list(data) if not isinstance(data, np.ndarray) else data).reshape(-1)
+        if gids.size and gids.dtype.kind not in "iu":
+            raise TypeError("Node ids must be integers")
+        gids = gids.astype(np.int64)
+        if gids.size and (np.any(np.diff(gids) < 0)):
+            raise NESTErrors.BadProperty("Indices must be sorted in ascending order")
+        kernel.graph.check_gids(gids)
+        self._set_layout(Layout.from_ids(gids, kernel.graph.model_name_of(gids)),
+                         kernel.generation)
+
+    def _set_layout(self, layout, generation):
+        object.__setattr__(self, "_layout", layout)
+        object.__setattr__(self, "_gids", layout.ids())
+        object.__setattr__(self, "_generation", generation)
+
+    @classmethod
+    def _from_layout(cls, layout):
+        nc = cls.__new__(cls)
+        nc._set_layout(layout, kernel.generation)
+        return nc
 
     @classmethod
     def _from_gids(cls, gids):
-        nc = cls.__new__(cls)
-        nc._gids = np.asarray(gids, dtype=np.int64)
-        nc._metadata = None
-        return nc
+        """The collection NEST builds from an ascending list of ids (NodeCollection::create)."""
+        gids = np.asarray(gids, np.int64)
+        return cls._from_layout(Layout.from_ids(gids, kernel.graph.model_name_of(gids)))
+
+    def _check_valid(self):
+        if self._generation != kernel.generation:
+            raise NESTErrors.KernelException(_INVALID)
 
     # --- container protocol ------------------------------------------------------
     def __len__(self):
         return len(self._gids)
 
-    def __iter__(self):
-        for g in self._gids:
-            yield NodeCollection._from_gids([g])
-
-    def __getitem__(self, key):
-        if isinstance(key, slice):
-            if key.step is not None and key.step < 1:
-                raise IndexError("slicing step for NodeCollection must be strictly positive")
-            return NodeCollection._from_gids(self._gids[key])
-        if isinstance(key, (list, tuple, np.ndarray)):
-            key = np.asarray(key)
-            if key.dtype == bool:
-                if len(key) != len(self):
-                    raise IndexError("Bool index array must be the same length as NodeCollection")
-                return NodeCollection._from_gids(self._gids[key])
-            if len(key) and np.any(np.diff(key) <= 0):
-                raise NESTErrors.BadProperty("Indices must be unique and sorted in ascending order")
-            return NodeCollection._from_gids(self._gids[key])
-        if isinstance(key, (int, np.integer)):
-            if key >= len(self) or key < -len(self):
-                raise IndexError("index value outside of the NodeCollection")
-            return NodeCollection._from_gids([self._gids[key]])
-        raise TypeError("Indices must be integers, slices or lists of integers")
-
-    def __add__(self, other):
-        if not isinstance(other, NodeCollection):
-            raise NotImplementedError()
-        if np.intersect1d(self._gids, other._gids).size:
-            raise NESTErrors.BadProperty("Cannot join overlapping NodeCollections.")
-        return NodeCollection._from_gids(np.union1d(self._gids, other._gids))
-
-    def __eq__(self, other):
-        if not isinstance(other, NodeCollection):
-            return NotImplemented
-        return np.array_equal(self._gids, other._gids)
-
-    def __ne__(self, other):
-        r = self.__eq__(other)
-        return r if r is NotImplemented else not r
-
-    def __hash__(self):
-        return hash(tuple(self._gids.tolist()))
-
-    def __contains__(self, gid):
-        if isinstance(gid, NodeCollection):
-            return bool(np.isin(gid._gids, self._gids).all())
-        return int(gid) in set(self._gids.tolist())
-
     def __bool__(self):
         return len(self) > 0
 
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
+    def __getitem__(self, key):
+        n = len(self)
+        if isinstance(key, slice):
+            # PyNEST's 1-based translation, then the kernel's (nest.cpp: slice_nc).
+            if key.start is None:
+                start = 1
+            else:
+                start = key.start + 1 if key.start >= 0 else key.start
+                if abs(start) > n:
+                    raise IndexError("slice start value outside of the NodeCollection")
+            if key.stop is None:
+                stop = n
+            else:
+                stop = key.stop if key.stop > 0 else key.stop - 1
+                if abs(stop) > n:
+                    raise IndexError("slice stop value outside of the NodeCollection")
+            step = 1 if key.step is None else key.step
+            if step < 1:
+                raise IndexError("slicing step for NodeCollection must be strictly positive")
+            start = start - 1 if start >= 0 else start + n
+            stop = stop if stop >= 0 else stop + n + 1
+            self._check_valid()
+            return NodeCollection._from_layout(self._layout.slice(start, stop, step))
+        if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+            if abs(key + (key >= 0)) > n:
+                raise IndexError("index value outside of the NodeCollection")
+            return self[key:key + 1:1]
+        if isinstance(key, (list, tuple)):
+            if len(key) == 0:
+                return NodeCollection([])
+            if all(isinstance(x, (bool, np.bool_)) for x in key):
+                if len(key) != n:
+                    raise IndexError("Bool index array must be the same length as NodeCollection")
+                return self._take(np.asarray(key, bool))
+            if all(isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
+                   for x in key):
+                idx = np.asarray(key, np.int64)
+                if len(np.unique(idx)) != len(idx):
+                    raise ValueError("All node IDs in a NodeCollection have to be unique")
+                return self._take(idx)
+            raise TypeError("Indices must be integers or bools")
+        if isinstance(key, np.ndarray):
+            if len(key) == 0:
+                return NodeCollection([])
+            if key.ndim != 1:
+                raise TypeError("NumPy indices must one-dimensional")
+            is_bool = key.dtype == bool
+            if not (is_bool or np.issubdtype(key.dtype, np.integer)):
+                raise TypeError("NumPy indices must be an array of integers or bools")
+            if is_bool and len(key) != n:
+                raise IndexError("Bool index array must be the same length as NodeCollection")
+            if not is_bool and len(np.unique(key)) != len(key):
+                raise ValueError("All node IDs in a NodeCollection have to be unique")
+            return self._take(key)
+        raise IndexError("only integers, slices, lists, tuples, and numpy arrays are valid indices")
+
+    def _take(self, key):
+        """node_collection_array_index: the nodes at these positions, as NEST groups them."""
+        if key.dtype == bool:
+            gids = self._gids[key]
+        else:
+            bad = key[(key < 0) | (key >= len(self))]
+            if len(bad):
+                raise IndexError(f"pos {int(bad[0])} points outside of the NodeCollection")
+            gids = self._gids[key]
+            if np.any(np.diff(gids) < 0):
+                raise NESTErrors.BadProperty("Indices must be sorted in ascending order")
+        return NodeCollection._from_gids(gids)
+
+    def __add__(self, other):
+        if not isinstance(other, NodeCollection):
+            if isinstance(other, numbers.Number) and other == 0:
+                other = NodeCollection()
+            else:
+                raise TypeError(f"Cannot add object of type '{type(other).__name__}' to "
+                                "'NodeCollection'")
+        if not (self._layout.composite and other._layout.empty):
+            if self._generation != kernel.generation or other._generation != kernel.generation:
+                raise NESTErrors.KernelException(_INVALID)
+        return NodeCollection._from_layout(self._layout.join(other._layout))
+
+    def __radd__(self, other):
+        return self + other
+
+    def __eq__(self, other):
+        if not isinstance(other, NodeCollection):
+            raise NotImplementedError(f"Cannot compare NodeCollection to {type(other).__name__}")
+        return self._layout.equals(other._layout)
+
+    __hash__ = None  # PyNEST defines __eq__ only: NodeCollections are not hashable
+
+    def _position(self, gid) -> int:
+        """get_nc_index: ids are ascending in every NodeCollection, so a binary search."""
+        pos = int(np.searchsorted(self._gids, gid))
+        return pos if pos < len(self._gids) and self._gids[pos] == gid else -1
+
+    def __contains__(self, gid):
+        return self._position(operator.index(gid)) != -1
+
     def index(self, gid):
-        pos = np.nonzero(self._gids == int(gid))[0]
-        if not len(pos):
+        pos = self._position(int(gid))
+        if pos == -1:
             raise ValueError(f"{gid} is not in NodeCollection")
-        return int(pos[0])
+        return pos
 
     def tolist(self):
         return self._gids.tolist()
 
-    @property
-    def global_id(self):
-        return self.get("global_id")
+    def __array__(self, dtype=None, copy=None):
+        return np.array(self.tolist(), dtype=dtype)
 
     # --- printing ------------------------------------------------------------------
     def __str__(self):
-        return _describe(self._gids)
+        return self._layout.describe()
 
     __repr__ = __str__
 
     # --- values ----------------------------------------------------------------------
     def get(self, *params, **kwargs):
-        output = kwargs.pop("output", "")
-        if kwargs:
-            raise TypeError(f"unexpected keyword arguments {list(kwargs)}")
-        if len(self) == 0:
-            return {} if not params else ()
-        if len(params) == 0:
-            values = status.node_values(self._gids, None)
-            result = _collapse(values, len(self))
-        elif len(params) == 1 and isinstance(params[0], str):
-            key = params[0]
-            values = status.node_values(self._gids, [key])
-            result = _one(values[key], len(self))
-        elif len(params) == 1:
-            keys = list(params[0])
-            values = status.node_values(self._gids, keys)
-            result = {k: _one(values[k], len(self)) for k in keys}
+        if not self:
+            raise ValueError("Cannot get parameter of empty NodeCollection")
+        if not kwargs:
+            output = ""
+        elif "output" in kwargs:
+            output = kwargs["output"]
         else:
-            # get('events', 'times') style: a nested key path
-            first, *rest = params
-            values = status.node_values(self._gids, [first])[first]
-            vals = []
-            for v in values:
-                for r in rest:
-                    v = {k: v[k] for k in r} if isinstance(r, (list, tuple)) else v[r]
-                vals.append(v)
-            result = _one(vals, len(self))
-        if output == "json":
-            return json.dumps(_jsonable(result))
+            raise TypeError("Got unexpected keyword argument")
+        if len(params) == 0:
+            result = status.get_all(self._gids)
+        elif len(params) == 1:
+            result = _parameters(self._gids, params[0])
+        else:
+            result = _hierarchical(self, params)
         if output == "pandas":
             import pandas as pd
-            frame = status.node_values(self._gids, None if not params else (
-                [params[0]] if isinstance(params[0], str) else list(params[0])))
-            return pd.DataFrame({k: list(v) for k, v in frame.items()}, index=self.tolist())
+            index = self.get("global_id")
+            if len(params) == 1 and isinstance(params[0], str):
+                result = {params[0]: result}
+            elif len(params) > 1 and isinstance(params[1], str):
+                result = {params[1]: result}
+            if len(self) == 1:
+                index = [index]
+                result = {k: [v] for k, v in result.items()}
+            result = pd.DataFrame(result, index=index)
+        elif output == "json":
+            result = to_json(result)
         return result
 
     def set(self, params=None, **kwargs):
-        if params is not None and kwargs:
-            raise TypeError("must either provide params or kwargs, but not both.")
-        if params is None:
+        if not self:
+            return
+        if kwargs and params is None:
             params = kwargs
+        elif kwargs and params:
+            raise TypeError("must either provide params or kwargs, but not both.")
+        if isinstance(params, dict):
+            params = status.split_per_node(self, params)
         status.set_nodes(self._gids, params)
 
     def __getattr__(self, name):
-        if name.startswith("_"):
+        if name.startswith("__") or name.startswith("_"):
             raise AttributeError(name)
+        if not self:
+            raise AttributeError("Cannot get attribute of empty NodeCollection")
         if name == "spatial":
             return None
         return self.get(name)
@@ -170,59 +244,62 @@ class NodeCollection:
         self.set({name: value})
 
 
-def _one(values, n):
-    vals = [_plain(v) for v in values]
-    return vals[0] if n == 1 else tuple(vals)
+def _parameters(gids, param):
+    """hl_api_helper.get_parameters: one key gives its values, a list of keys a dict."""
+    if isinstance(param, str):
+        return status.get_key(gids, param)
+    try:
+        keys = list(iter(param))
+    except TypeError:
+        raise TypeError("Params should be either a string or an iterable") from None
+    return {k: _parameters(gids, k) for k in keys}
 
 
-def _collapse(values: dict, n):
-    return {k: _one(v, n) for k, v in sorted(values.items())}
+def _hierarchical(nc, params):
+    """get('events', 'times'): the first key names a dict per node, the last selects from it."""
+    if not isinstance(params[0], str):
+        raise TypeError("First argument must be a string, specifying path into hierarchical "
+                        "dictionary")
+    values = nc.get(params[0])
+    if not isinstance(values, (tuple, list)):
+        values = (values,)
+    merged = _merge_dicts(values)
+    if isinstance(params[-1], str):
+        return merged[params[-1]]
+    return {k: merged[k] for k in params[-1]}
 
 
-def _plain(v):
-    if isinstance(v, np.generic):
-        return v.item()
-    return v
+def _merge_dicts(dicts):
+    """hl_api_helper.restructure_data(result, None)."""
+    if len(dicts) == 1:
+        return dict(dicts[0])
+    keys = sorted({k for d in dicts for k in d})
+    return {k: [d.get(k) if k in d else None for d in dicts] for k in keys}
 
 
-def _jsonable(v):
-    if isinstance(v, dict):
-        return {k: _jsonable(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [_jsonable(x) for x in v]
-    if isinstance(v, np.ndarray):
-        return v.tolist()
-    if isinstance(v, np.generic):
-        return v.item()
-    return v
+def serialize(data):
+    """hl_api_types.serialize_data: values as JSON can hold them."""
+    from .synapsecollection import SynapseCollection
+    if isinstance(data, (np.ndarray, NodeCollection)):
+        return serialize(data.tolist())
+    if isinstance(data, SynapseCollection):
+        return serialize(data.get())
+    if isinstance(data, np.floating):
+        return float(data)
+    if isinstance(data, np.integer):
+        return int(data)
+    if isinstance(data, np.bool_):
+        return bool(data)
+    if isinstance(data, (list, tuple)):
+        return [serialize(d) for d in data]
+    if isinstance(data, dict):
+        return {serialize(k): serialize(v) for k, v in data.items()}
+    return data
 
 
-def _describe(gids):
-    if len(gids) == 0:
-        return "NodeCollection(<empty>)"
-    names = kernel.graph.model_name_of(gids) if gids.max() <= kernel.graph.network_size else \
-        np.array(["<unknown>"] * len(gids), object)
-    parts = []
-    start = 0
-    # Runs of one model with a constant step print as one primitive, as NEST does.
-    while start < len(gids):
-        end = start + 1
-        step = None
-        while end < len(gids) and names[end] == names[start]:
-            d = gids[end] - gids[end - 1]
-            if step is None:
-                step = d
-            elif d != step:
-                break
-            end += 1
-        size = end - start
-        s = f"model={names[start]}, size={size}, first={gids[start]}"
-        if size > 1:
-            s += f", last={gids[end - 1]}"
-            if step and step > 1:
-                s += f", step={step}"
-        parts.append(s)
-        start = end
-    if len(parts) == 1:
-        return f"NodeCollection(metadata=None, {parts[0]})"
-    return "NodeCollection(metadata=None,\n               " + ";\n               ".join(parts) + ")"
+def to_json(data, **kwargs):
+    import json
+    return json.dumps(serialize(data), **kwargs)
+
+
+_jsonable = serialize  # older name, used by other facade modules

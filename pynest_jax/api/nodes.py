@@ -1,4 +1,4 @@
-"""Create and GetNodes."""
+"""Create and GetNodes (PyNEST's hl_api_nodes.py over the kernel's node manager)."""
 
 from __future__ import annotations
 
@@ -6,49 +6,69 @@ import numpy as np
 
 from ._kernel import kernel
 from .errors import NESTErrors
+from .nc_layout import Layout
 from .nodecollection import NodeCollection
 from . import status
 from ..kernel import values as V
 
 
 def Create(model, n=1, params=None, positions=None):
+    if isinstance(n, dict):
+        if not (params is None and positions is None):
+            raise ValueError("A parameter dictionary can be passed as second argument only of "
+                             "Create() is called with two arguments.")
+        params, n = n, 1
+    if int(n) != n:
+        raise TypeError("n must have an integer value")
+    n = int(n)
+    if isinstance(params, (list, tuple)) and len(params) != n:
+        raise TypeError("list of params must have one dictionary per node")
+    if params is not None and not (isinstance(params, dict) or (
+            isinstance(params, (list, tuple)) and all(isinstance(e, dict) for e in params))):
+        raise TypeError("params must be either a dict of parameters or a list or tuple of dicts")
     if positions is not None:
         raise NESTErrors.NotImplemented("Spatially distributed nodes are not supported yet.")
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
-        raise NESTErrors.BadParameterValue("n must be a positive integer.")
-    n = int(n)
+    if n < 0:
+        raise OverflowError("can't convert negative value to size_t")
+    if n == 0:
+        raise NESTErrors.BadParameterValue("n_nodes > 0 expected")
     graph = kernel.graph
     entry = graph.model(model)
-    if params is None:
-        params = {}
-    if isinstance(params, (list, tuple)) and not isinstance(params, dict):
-        if len(params) != n:
-            raise NESTErrors.BadProperty(
-                "If params is a list, it must have one dictionary per node.")
-    values = status.expand(params, n) if params else {}
-    columns = V.new_columns(entry.spec, entry.defaults, n, values)
+    columns = V.new_columns(entry.spec, entry.defaults, n, {})
+    size_before = graph.network_size
     gids = graph.create(model, n, columns)
-    return NodeCollection._from_gids(gids)
+    nodes = NodeCollection._from_layout(Layout.primitive(gids[0], gids[-1], model))
+    if (isinstance(params, dict) and params) or isinstance(params, (list, tuple)):
+        # PyNEST creates, then sets; here a refused value leaves no node behind.
+        try:
+            nodes.set(params)
+        except BaseException:
+            graph.truncate_nodes(size_before)
+            raise
+    return nodes
 
 
 def GetNodes(properties=None, local_only=False):
+    properties = properties or {}
     graph = kernel.graph
     gids = np.arange(1, graph.network_size + 1, dtype=np.int64)
-    if properties:
+    if properties and len(gids):
         keep = np.ones(len(gids), bool)
+        values = status.node_values(gids, list(properties))
         for k, want in properties.items():
-            try:
-                vals = status.node_values(gids, [k])[k]
-            except NESTErrors.KeyError:
-                keep[:] = False
-                continue
-            keep &= np.array([v is not None and _equal(v, want) for v in vals], bool)
+            col = values.get(k, [None] * len(gids))
+            keep &= np.array([v is not None and _same(v, want) for v in col], bool)
         gids = gids[keep]
     return NodeCollection._from_gids(gids)
 
 
-def _equal(a, b):
+def _same(have, want):
+    """Dictionary entries compare equal only with the same type and value (node_manager.cpp)."""
+    if isinstance(want, bool) or isinstance(have, bool):
+        return isinstance(want, bool) and isinstance(have, bool) and have == want
+    if isinstance(want, (int, np.integer)) != isinstance(have, (int, np.integer)):
+        return False
     try:
-        return bool(np.all(a == b))
+        return bool(np.all(np.asarray(have) == np.asarray(want)))
     except Exception:
         return False

@@ -1,33 +1,31 @@
-"""Simulate, Run, Prepare, Cleanup, RunManager, ResetKernel."""
+"""Simulate, Run, Prepare, Cleanup, RunManager, ResetKernel (PyNEST's hl_api_simulation.py)."""
 
 from __future__ import annotations
 
 import contextlib
 
 from ._kernel import kernel
-from .errors import NESTErrors
 
 
 def _check_time(t):
+    if isinstance(t, (str, bytes)) or not _is_number(t):
+        raise TypeError(f"must be real number, not {type(t).__name__}")
+    return float(t)
+
+
+def _is_number(t):
     try:
-        t = float(t)
+        float(t)
     except (TypeError, ValueError):
-        raise NESTErrors.TypeMismatch("Simulation time must be a number.") from None
-    return t
+        return False
+    return True
 
 
 def Simulate(t):
-    t = _check_time(t)
-    if kernel.prepared:
-        raise NESTErrors.KernelException(
-            "Simulate() cannot be called inside a RunManager context or after Prepare(); "
-            "use Run().")
-    kernel.simulate(t)
+    kernel.simulate(_check_time(t))
 
 
 def Prepare():
-    if kernel.prepared:
-        raise NESTErrors.KernelException("Prepare() has already been called.")
     kernel.prepare()
 
 

@@ -1,4 +1,11 @@
-"""Node status: what ``get`` shows and what ``set`` changes, all-or-nothing."""
+"""Node status: what ``get`` shows and what ``set`` changes, all-or-nothing.
+
+``get`` follows NEST's get_nc_status (nestkernel/nest.cpp): one dict of
+per-node tuples, ``None`` where a node lacks a key. ``set`` follows PyNEST's
+NodeCollection.set (lists split into one dict per node) and the kernel's
+set_nc_status (one dict for all nodes or one per node); unlike NEST, a failing
+set changes no node at all.
+"""
 
 from __future__ import annotations
 
@@ -9,57 +16,143 @@ import numpy as np
 
 from ._kernel import kernel
 from .errors import NESTErrors
-from ..kernel import values as V
+from ..kernel import hooks, values as V
 from ..models._spec import NeuronModel, RecorderModel
 from ..models.ids import model_id
 
 
-def _generic(pop, gids, loc):
+def _generic(pop, gids, loc, keys=None):
+    """Keys every node shows besides its model's parameters and state (Node::get_status_base)."""
     spec = pop.spec
     n = len(gids)
-    out = {
-        "global_id": gids, "model": list(pop.model_names[loc]),
-        "element_type": [spec.element_type] * n, "frozen": pop.frozen[loc],
-        "local": [True] * n, "node_uses_wfr": [False] * n, "thread": [0] * n,
-        "thread_local_id": gids - 1, "vp": [0] * n,
-        "model_id": [model_id(m) for m in pop.model_names[loc]],
+
+    def want(k):
+        return keys is None or k in keys
+
+    out = {}
+    table = {
+        "global_id": lambda: gids, "model": lambda: list(pop.model_names[loc]),
+        "element_type": lambda: [spec.element_type] * n, "frozen": lambda: pop.frozen[loc],
+        "local": lambda: [True] * n, "node_uses_wfr": lambda: [False] * n,
+        "thread": lambda: [0] * n, "vp": lambda: [0] * n,
+        "thread_local_id": lambda: kernel.graph.thread_local_id(gids),
+        "model_id": lambda: [model_id(m) for m in pop.model_names[loc]],
     }
-    if isinstance(spec, NeuronModel) and spec.recordables:
+    for k, f in table.items():
+        if want(k):
+            out[k] = f()
+    if isinstance(spec, NeuronModel) and spec.recordables and want("recordables"):
         out["recordables"] = [list(spec.recordables) for _ in range(n)]
     for k, v in spec.extra_status.items():
-        out[k] = [copy.deepcopy(v) for _ in range(n)]
-    if isinstance(spec, RecorderModel):
+        if want(k):
+            out[k] = [copy.deepcopy(v) for _ in range(n)]
+    if isinstance(spec, RecorderModel) and want("events"):
         out["events"] = [_events(pop, int(g)) for g in gids]
     return out
 
 
 def _events(pop, gid):
-    keys = ("senders", "times")
-    if "record_from" in pop.host:
-        keys = keys + tuple(pop.host["record_from"][kernel.graph.node_local[gid]])
-    ev = kernel.events.get(gid, keys)
+    """The memory backend's events: senders and times, then the recorded values once any."""
+    ev = kernel.events.get(gid)
     if len(ev.get("senders", ())) == 0:
-        ev = {k: np.zeros(0, float) for k in keys}
-    return ev
+        return {"senders": np.zeros(0, float), "times": np.zeros(0, float)}
+    return dict(sorted(ev.items()))  # NEST's dictionaries are ordered by key
 
 
 def node_values(gids, keys=None) -> dict:
-    """{key: list of per-node values} for the given nodes (NEST form)."""
+    """{key: list of per-node values, None where a node lacks the key} (NEST form)."""
     gids = np.asarray(gids, np.int64)
     result: dict[str, list] = {}
+    wanted = None if keys is None else set(keys)
     for pop, pos, loc in kernel.graph.group_by_population(gids):
-        vals = V.get_columns(pop, loc, None if keys is None else set(keys))
-        vals.update({k: v for k, v in _generic(pop, gids[pos], loc).items()
-                     if keys is None or k in keys})
+        vals = V.get_columns(pop, loc, wanted)
+        vals.update(_generic(pop, gids[pos], loc, wanted))
         for k, v in vals.items():
             col = result.setdefault(k, [None] * len(gids))
             for i, p in enumerate(pos):
-                col[p] = v[i]
-    if keys is not None:
-        for k in keys:
-            if k not in result:
-                raise NESTErrors.KeyError(f"'{k}' is not a valid key for the requested nodes.")
+                col[p] = _plain(v[i])
     return result
+
+
+def _plain(v):
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def get_all(gids) -> dict:
+    """nc.get(): every key, a tuple per key (the value itself for a single node)."""
+    values = node_values(gids)
+    one = len(gids) == 1
+    return {k: (v[0] if one else tuple(v)) for k, v in sorted(values.items())}
+
+
+def get_key(gids, key):
+    """llapi_get_nc_status(nc, key): KeyError when no node has the key."""
+    values = node_values(gids, [key])
+    if key not in values:
+        raise KeyError(key)
+    v = values[key]
+    return v[0] if len(v) == 1 else tuple(v)
+
+
+def _iterable(x):
+    try:
+        iter(x)
+    except TypeError:
+        return False
+    return True
+
+
+class PerNode(dict):
+    """{key: one value per node}: a dict PyNEST would have split into one dict per node."""
+
+
+def split_per_node(nc, params: dict):
+    """PyNEST's NodeCollection.set: a list given for a scalar key means one value per node."""
+    if not params:
+        return params
+    first = get_all(nc._gids[:1])
+    if not any(_iterable(v) and k in first and not _iterable(first[k]) for k, v in params.items()):
+        return params
+    n = len(nc)
+    out = PerNode()
+    for k, v in params.items():
+        if not _iterable(v):
+            out[k] = v
+        elif isinstance(v, np.ndarray) and v.ndim == 1:
+            if len(v) < n:
+                raise IndexError(f"index {len(v)} is out of bounds for axis 0 with size {len(v)}")
+            out[k] = v[:n]
+        else:
+            out[k] = [v[i] for i in range(n)]  # raises IndexError as PyNEST does
+    return out
+
+
+def _groups(params, n):
+    """The kernel's set_nc_status forms -> [(positions, {key: scalar or per-position values})]."""
+    if isinstance(params, PerNode):
+        per_node = {k for k, v in params.items() if isinstance(v, (list, np.ndarray))}
+        return [(np.arange(n), dict(params), per_node)]
+    if isinstance(params, dict):
+        return [(np.arange(n), dict(params), set())]
+    if not isinstance(params, (list, tuple)):
+        raise TypeError("params must be a dict or a list of dicts")
+    for d in params:
+        if not isinstance(d, dict):
+            raise TypeError(f"Expected a dictionary, got {type(d).__name__}")
+    if len(params) == 1:
+        return [(np.arange(n), dict(params[0]), set())]
+    if len(params) != n:
+        raise NESTErrors.BadParameter(
+            f"List of dictionaries must be the same size as the NodeCollection ({n}), "
+            f"{len(params)} given.")
+    by_keys: dict[tuple, list[int]] = {}
+    for i, d in enumerate(params):
+        by_keys.setdefault(tuple(d), []).append(i)
+    out = []
+    for keys, idx in by_keys.items():
+        out.append((np.asarray(idx), {k: [params[i][k] for i in idx] for k in keys}, set(keys)))
+    out.sort(key=lambda g: g[0][0])  # NEST visits nodes in order; the first failure is reported
+    return out
 
 
 @contextlib.contextmanager
@@ -75,77 +168,55 @@ def transaction(pops):
         raise
 
 
-def expand(params, n):
-    """PyNEST set() forms -> {key: per-node values (len n) or scalar}."""
-    from ..connect.parameters import Parameter
-    if isinstance(params, (list, tuple)):
-        if len(params) != n:
-            raise NESTErrors.BadProperty(
-                "List of dictionaries must be the same size as the NodeCollection.")
-        keys = set().union(*[set(d) for d in params]) if params else set()
-        out = {}
-        for k in keys:
-            if not all(k in d for d in params):
-                raise NESTErrors.BadProperty(f"All dictionaries must contain '{k}'.")
-            out[k] = [d[k] for d in params]
-        return out
-    out = {}
-    rng = kernel_rng()
-    for k, v in params.items():
-        if isinstance(v, Parameter):
-            v = v.evaluate(n, rng)
-        elif isinstance(v, (list, tuple, np.ndarray)) and not _is_vector_key(k):
-            if len(v) != n:
-                if n == 1 and len(v) > 0:
-                    v = [v[0]] if len(v) == 1 else v
-                else:
-                    raise NESTErrors.BadProperty(
-                        f"The length of the list of values for '{k}' must be the size of the "
-                        f"NodeCollection ({n}).")
-        out[k] = v
-    return out
-
-
-_VECTOR_KEYS = {"spike_times", "spike_weights", "spike_multiplicities", "amplitude_times",
-                "amplitude_values", "record_from", "rate_times", "rate_values",
-                "receptor_types", "tau_syn", "E_rev", "tau_rise", "tau_decay"}
-
-
-def _is_vector_key(k):
-    return k in _VECTOR_KEYS
-
-
-def kernel_rng():
-    return kernel.host_rng()
-
-
 def set_nodes(gids, params):
+    """Set values of nodes; nothing changes if any value is refused."""
+    from ..connect.parameters import Parameter
     gids = np.asarray(gids, np.int64)
-    if isinstance(params, dict) and not params:
-        return
-    groups = list(kernel.graph.group_by_population(gids))
-    values = expand(params, len(gids))
-    structure_keys = {"record_from"}
-    with transaction([g[0] for g in groups]):
-        for pop, pos, loc in groups:
-            sub = {}
-            for k, v in values.items():
-                if isinstance(v, (list, tuple, np.ndarray)) and not _is_vector_key(k) \
-                        and len(v) == len(gids):
-                    sub[k] = np.asarray(v)[pos] if not isinstance(v, list) else [v[i] for i in pos]
-                else:
-                    sub[k] = v
-            if "n_events" in sub:
-                for g in gids[pos]:
-                    if np.any(np.asarray(sub["n_events"]) != 0):
-                        raise NESTErrors.BadProperty("n_events can only be set to 0.")
-                    kernel.events.clear(int(g))
-            V.set_columns(pop, loc, sub, gids=gids[pos])
-    if structure_keys & set(values) or _changes_host_values(groups, values):
+    groups = _groups(params, len(gids))
+    pops = {}
+    cleared = []
+    touched_keys = set()
+    rng = kernel.host_rng()
+    rng_state = rng.bit_generator.state
+    try:
+        plan = []
+        for positions, values, per_node in groups:
+            if not values:
+                continue
+            sub_gids = gids[positions]
+            for k, v in list(values.items()):
+                if isinstance(v, Parameter):  # one draw per node, in node order
+                    values[k] = v.evaluate(len(sub_gids), rng)
+                    per_node.add(k)
+            for pop, pos, loc in kernel.graph.group_by_population(sub_gids):
+                sub = {k: (_take(v, pos) if k in per_node else v) for k, v in values.items()}
+                plan.append((pop, loc, sub, sub_gids[pos]))
+                pops[id(pop)] = pop
+                touched_keys |= set(values)
+        with transaction(list(pops.values())):
+            for pop, loc, sub, sub_gids in plan:
+                if "n_events" in sub:
+                    ne = sub["n_events"]
+                    if np.any(np.asarray(ne.values if isinstance(ne, V.Each) else ne) != 0):
+                        raise NESTErrors.BadProperty(
+                            f"Setting status of a '{pop.model_names[loc[0]]}' with node ID "
+                            f"{int(sub_gids[0])}: Property n_events can only be set to 0 (which "
+                            "clears all stored events).")
+                    cleared.extend(int(g) for g in sub_gids)
+                V.set_columns(pop, loc, sub, gids=sub_gids)
+    except BaseException:
+        rng.bit_generator.state = rng_state
+        raise
+    for g in cleared:
+        kernel.events.clear(g)
+    if touched_keys & {"record_from"} or any(
+            k in pop.host and hooks.feeds_structure(pop.spec, k)
+            for pop in pops.values() for k in touched_keys):
         kernel.graph.structure_version += 1
     kernel.state_dirty = True
 
 
-def _changes_host_values(groups, values):
-    """Host-only values (vectors) of updated nodes feed the program's layout."""
-    return any(k in pop.host for pop, _, _ in groups for k in values)
+def _take(v, pos):
+    if isinstance(v, np.ndarray):
+        return V.Each(v[pos])
+    return V.Each([v[i] for i in pos])

@@ -1,12 +1,12 @@
 """SynapseCollection: a list of connections, as PyNEST's (hl_api_types.py).
 
-It holds rows of the kernel's connection table in NEST's listing order.
-``get`` returns a scalar for one connection and a list for several.
+It holds rows of the kernel's connection table, in the order NEST listed
+them. ``get`` returns a scalar for one connection and a list for several.
 """
 
 from __future__ import annotations
 
-import json
+import math
 
 import numpy as np
 
@@ -14,13 +14,14 @@ from ._kernel import kernel
 from .errors import NESTErrors
 from ..models.ids import synapse_id
 
-_GENERIC = ("delay", "port", "receptor", "sizeof", "source", "synapse_id", "synapse_model",
-            "target", "target_thread", "weight")
+_MAX_FULL_PRINT = 35  # PyNEST prints the first and last 15 of longer collections
 
 
 class SynapseCollection:
     def __init__(self, rows=None):
-        self._rows = np.asarray([] if rows is None else rows, np.int64)
+        object.__setattr__(self, "_rows", np.asarray([] if rows is None else rows, np.int64))
+        object.__setattr__(self, "_generation", kernel.generation)
+        object.__setattr__(self, "print_full", False)
 
     def __len__(self):
         return len(self._rows)
@@ -30,109 +31,229 @@ class SynapseCollection:
             yield SynapseCollection([r])
 
     def __getitem__(self, key):
-        if isinstance(key, (int, np.integer)):
-            if key >= len(self) or key < -len(self):
-                raise IndexError("Index out of range")
-            return SynapseCollection([self._rows[key]])
-        return SynapseCollection(self._rows[key])
+        if isinstance(key, slice):
+            return SynapseCollection(self._rows[key])
+        return SynapseCollection([self._rows.tolist()[key]])  # list indexing: IndexError as PyNEST
 
     def __eq__(self, other):
         if not isinstance(other, SynapseCollection):
-            return NotImplemented
-        return np.array_equal(self._rows, other._rows)
+            raise NotImplementedError()
+        if len(self) != len(other):
+            return False
+        keys = ["source", "target", "target_thread", "synapse_id", "port"]
+        return self.get(keys) == other.get(keys)
 
-    def __add__(self, other):
-        return SynapseCollection(np.concatenate([self._rows, other._rows]))
+    __hash__ = None
+
+    def _stale(self):
+        """Nothing to show: empty, or the network is empty (PyNEST's check, see #3100)."""
+        if len(self) == 0 or kernel.graph.network_size == 0:
+            return True
+        if self._generation != kernel.generation:
+            # NEST looks the old ids up in the new network
+            raise NESTErrors.UnknownNode("Connections from before ResetKernel refer to nodes "
+                                         "that do not exist.")
+        return False
 
     # --- values -----------------------------------------------------------------
-    def _columns(self, keys=None) -> dict:
-        store = kernel.graph.connections
+    def _columns(self, keys=None):
+        """get_connection_status as columns: {key: (values, has)} with ``has`` a bool mask
+        of the connections that carry the key (all of them for the generic keys)."""
+        graph = kernel.graph
+        store = graph.connections
         rows = self._rows
-        names = kernel.graph.synapse_names
+        n = len(rows)
+        names = graph.synapse_names
         syn = store.col("syn")[rows]
-        h = kernel.grid.h
-        out = {
-            "source": store.col("source")[rows], "target": store.col("target")[rows],
-            "weight": store.col("weight")[rows], "delay": store.col("delay")[rows],
-            "receptor": store.col("receptor")[rows], "port": store.ports(rows),
-            "synapse_model": [names[s] for s in syn],
-            "synapse_id": [synapse_id(names[s]) for s in syn],
-            "sizeof": [32] * len(rows), "target_thread": [0] * len(rows),
-        }
-        for k in store.extra:
-            col = store.extra[k][rows]
-            if not np.all(np.isnan(col)):
-                out[k] = col
-        if keys is not None:
-            missing = [k for k in keys if k not in out]
-            if missing:
-                raise NESTErrors.KeyError(f"{missing[0]} is not a valid key for these synapses")
-            out = {k: out[k] for k in keys}
-        return {k: [v.item() if isinstance(v, np.generic) else v for v in vals]
-                for k, vals in out.items()}
+        everyone = np.ones(n, bool)
+
+        def want(k):
+            return keys is None or k in keys
+
+        out = {}
+        for k, col in (("source", "source"), ("target", "target"), ("receptor", "receptor")):
+            if want(k):
+                out[k] = (store.col(col)[rows].tolist(), everyone)
+        for k in ("weight", "delay"):
+            if want(k):
+                out[k] = (store.col(k)[rows].astype(float).tolist(), everyone)
+        if want("port"):
+            out["port"] = (store.ports(rows).tolist(), everyone)
+        model_of = {int(s_): names[int(s_)] for s_ in np.unique(syn)}
+        if want("synapse_model"):
+            out["synapse_model"] = ([model_of[int(s_)] for s_ in syn], everyone)
+        if want("synapse_id"):
+            out["synapse_id"] = ([synapse_id(model_of[int(s_)]) for s_ in syn], everyone)
+        if want("sizeof"):
+            out["sizeof"] = ([32] * n, everyone)
+        if want("target_thread"):
+            out["target_thread"] = ([0] * n, everyone)
+        for s_, name in model_of.items():
+            sel = syn == s_
+            for p in graph.synapses[name][0].params:
+                if not want(p.name) or not store.has(p.name):
+                    continue
+                vals, has = out.setdefault(p.name, ([None] * n, np.zeros(n, bool)))
+                idx = np.nonzero(sel)[0]
+                for i, v in zip(idx, store.col(p.name)[rows[idx]]):
+                    vals[i] = _plain(v, p)
+                has[idx] = True
+        return dict(sorted(out.items()))
 
     def get(self, keys=None, output=""):
-        if len(self) == 0:
-            return {} if keys is None or not isinstance(keys, str) else []
-        single = isinstance(keys, str)
-        cols = self._columns([keys] if single else keys)
+        if self._stale():
+            if output == "pandas":
+                import pandas as pd
+                return pd.DataFrame()
+            if output == "json":
+                from .nodecollection import to_json
+                return to_json({})
+            return {} if keys is None else ()
+        one = len(self) == 1
+        if keys is None:
+            cols = self._columns()
+            if one:
+                result = {k: v[0] for k, (v, has) in cols.items() if has[0]}
+            else:
+                result = {k: v for k, (v, has) in cols.items()}
+        elif isinstance(keys, str):
+            cols = self._columns({keys})
+            if one:
+                if keys not in cols or not cols[keys][1][0]:
+                    raise KeyError(keys)
+                result = cols[keys][0][0]
+            else:
+                result = cols[keys][0] if keys in cols else []
+        else:
+            try:
+                keys = list(iter(keys))
+            except TypeError:
+                raise TypeError("keys should be either a string or an iterable") from None
+            cols = self._columns(set(keys))
+            for k in keys:
+                if k not in cols or not cols[k][1].all():
+                    raise KeyError(k)
+            result = {k: (cols[k][0][0] if one else cols[k][0]) for k in keys}
         if output == "pandas":
             import pandas as pd
-            return pd.DataFrame(cols)
-        one = len(self) == 1
-        if single:
-            v = cols[keys]
-            res = v[0] if one else v
-        else:
-            res = {k: (v[0] if one else v) for k, v in sorted(cols.items())}
+            index = self.get("source") if len(self) > 1 else (self.get("source"),)
+            if isinstance(keys, str):
+                result = {keys: result}
+            return pd.DataFrame(result, index=index)
         if output == "json":
-            return json.dumps(res)
-        return res
+            from .nodecollection import to_json
+            return to_json(result)
+        return result
 
     def set(self, params=None, **kwargs):
-        from .connections import set_synapses
-        if params is None:
-            params = kwargs
-        if isinstance(params, (list, tuple)):
-            if len(params) != len(self):
-                raise NESTErrors.BadProperty("List of dictionaries must be the same size.")
-            for sc, d in zip(self, params):
-                set_synapses(sc._rows, d)
+        if self._stale():
             return
-        set_synapses(self._rows, params)
+        if isinstance(params, (list, tuple)) and len(self) != len(params):
+            raise TypeError(f"Status dict must be a dict, or a list of dicts of length {len(self)}")
+        if kwargs and params is None:
+            params = kwargs
+        elif kwargs and params:
+            raise TypeError("must either provide params or kwargs, but not both.")
+        from .connections import set_synapses
+        if isinstance(params, dict):
+            first = self[0].get()
+            split = any(_iterable(v) and k in first and not _iterable(first[k])
+                        for k, v in params.items())
+            if split:
+                n = len(self)
+                params = {k: (v if not _iterable(v) else _per_conn(v, n)) for k, v in params.items()}
+                per = {k for k, v in params.items() if _iterable(v)}
+                set_synapses(self._rows, params, per_connection=per)
+                return
+            set_synapses(self._rows, params)
+            return
+        if isinstance(params, (list, tuple)):
+            for d in params:
+                if not isinstance(d, dict):
+                    raise TypeError("params must be a dict or a list of dicts")
+            keys = set().union(*[set(d) for d in params])
+            # One dict per connection: grouped by key set, applied together.
+            groups: dict[tuple, list[int]] = {}
+            for i, d in enumerate(params):
+                groups.setdefault(tuple(sorted(d)), []).append(i)
+            set_synapses(self._rows, None, groups=[(np.asarray(idx), {
+                k: [params[i][k] for i in idx] for k in ks}) for ks, idx in groups.items()],
+                keys=keys)
+            return
+        raise TypeError("params must be a dict or a list of dicts")
+
+    def disconnect(self):
+        from .connections import Disconnect
+        Disconnect(self)
 
     def __getattr__(self, name):
         if name.startswith("_"):
             raise AttributeError(name)
-        if name in ("source", "target"):
-            return self.get(name) if len(self) != 1 else self.get(name)
         return self.get(name)
 
     def __setattr__(self, name, value):
-        if name.startswith("_"):
+        if name.startswith("_") or name == "print_full":
             return object.__setattr__(self, name, value)
         self.set({name: value})
 
     def sources(self):
-        for s in self.get("source") if len(self) > 1 else [self.get("source")]:
-            yield s
+        s = self.get("source")
+        return iter(s if isinstance(s, (list, tuple)) else (s,))
 
     def targets(self):
-        for t in self.get("target") if len(self) > 1 else [self.get("target")]:
-            yield t
+        t = self.get("target")
+        return iter(t if isinstance(t, (list, tuple)) else (t,))
 
     # --- printing --------------------------------------------------------------------
     def __str__(self):
-        if len(self) == 0:
+        params = self.get()
+        if len(params) == 0:
             return "The synapse collection does not contain any connections."
-        c = self._columns(["source", "target", "synapse_model", "weight", "delay"])
-        w = max(15, max(len(s) for s in c["synapse_model"]))
-        head = f" source   target   {'synapse model':>{w}}   weight   delay "
-        rule = f"-------- -------- {'-' * w} -------- -------"
-        lines = [head, rule]
-        for s, t, m, wt, d in zip(c["source"], c["target"], c["synapse_model"], c["weight"],
-                                  c["delay"]):
-            lines.append(f"{s:>7} {t:>8} {m:>{w + 2}} {wt:>8.3f} {d:>7.3f}")
-        return "\n".join(lines)
+        cols = [params[k] for k in ("source", "target", "synapse_model", "weight", "delay")]
+        if not isinstance(cols[0], list):
+            cols = [[c] for c in cols]
+        src, tgt, model, w, d = cols
+        heads = ("source", "target", "synapse model", "weight", "delay")
+        widths = [max(len(heads[0]) + 2, math.floor(math.log(max(src), 10))),
+                  max(len(heads[1]) + 2, math.floor(math.log(max(tgt), 10))),
+                  max(len(heads[2]) + 2, len(max(model, key=len))),
+                  len(heads[3]) + 2, len(heads[4]) + 2]
+        if len(src) >= _MAX_FULL_PRINT and not self.print_full:
+            def cut(c):
+                return c[:15] + ["\u22ee "] + c[-15:]
+            src, tgt, model, w, d = (cut(c) for c in (src, tgt, model, w, d))
+        head = " ".join(f"{h:^{wd}}" for h, wd in zip(heads, widths)) + "\n"
+        rule = " ".join("-" * wd for wd in widths) + "\n"
+        ws, wt, wm, ww, wdl = widths
+        lines = []
+        for s, t, m, wt_, dl in zip(src, tgt, model, w, d):
+            if isinstance(s, str):
+                lines.append(f"{s:>{ws - 1}} {t:>{wt}} {m:>{wm}} {wt_:>{ww}} {dl:>{wdl}}")
+            else:
+                lines.append(f"{s:>{ws - 1}d} {t:>{wt}d} {m:>{wm}s} {wt_:>#{ww}.4g} "
+                             f"{dl:>#{wdl}.4g}")
+        return head + rule + "\n".join(lines)
 
-    __repr__ = __str__
+
+def _plain(v, decl):
+    if decl.dtype == "int":
+        return int(v)
+    if decl.dtype == "bool":
+        return bool(v)
+    return float(v)
+
+
+def _iterable(x):
+    try:
+        iter(x)
+    except TypeError:
+        return False
+    return True
+
+
+def _per_conn(v, n):
+    if isinstance(v, np.ndarray) and v.ndim == 1:
+        if len(v) < n:
+            raise IndexError(f"index {len(v)} is out of bounds for axis 0 with size {len(v)}")
+        return v[:n]
+    return [v[i] for i in range(n)]

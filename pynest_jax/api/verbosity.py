@@ -1,6 +1,7 @@
-"""NEST's verbosity levels (``nest.verbosity``, ``set_verbosity``)."""
+"""NEST's verbosity levels (``nest.verbosity``, and the deprecated set_/get_verbosity)."""
 
 import enum
+import warnings
 
 
 class VerbosityLevel(enum.IntEnum):
@@ -8,6 +9,7 @@ class VerbosityLevel(enum.IntEnum):
     DEBUG = 5
     STATUS = 7
     INFO = 10
+    PROGRESS = 15
     DEPRECATED = 18
     WARNING = 20
     ERROR = 30
@@ -16,11 +18,10 @@ class VerbosityLevel(enum.IntEnum):
 
 
 _level = [VerbosityLevel.INFO]
+_warned = set()
 
 
 def set_level(v):
-    if isinstance(v, str):
-        v = VerbosityLevel[v.replace("M_", "")]
     _level[0] = VerbosityLevel(int(v))
 
 
@@ -28,9 +29,20 @@ def get_level():
     return _level[0]
 
 
+def _deprecated(name):
+    if name not in _warned:
+        _warned.add(name)
+        what = "Set `nest.verbosity = nest.VerbosityLevel.XYZ`" if name == "set" else \
+            "Look up `nest.verbosity`"
+        warnings.warn(f"\nProvided for backward compatibility only. {what} instead.")
+
+
 def set_verbosity(level):
-    set_level(level)
+    """PyNEST's form: a string 'M_XYZ'."""
+    _deprecated("set")
+    set_level(getattr(VerbosityLevel, level.split("_")[1]))
 
 
 def get_verbosity():
-    return get_level()
+    _deprecated("get")
+    return int(get_level())

@@ -1,18 +1,32 @@
 """Connections as growing numpy columns, one row per synapse (host side).
 
-Rows are kept in creation order; ``order()`` gives NEST's listing order:
-by synapse model id, then by source id, creation order among equals
-(NEST sorts each connector by source before a simulation; the listing
-``GetConnections`` gives is that order, ``port`` the position within it).
+Rows are kept in creation order. NEST keeps three kinds of connectors
+(nestkernel/connection_manager.cpp, target_table_devices.cpp), and the kind
+decides where a connection is listed by ``GetConnections`` and what its
+``port`` is:
+
+* ``NEURON``: source and target are neurons (nodes with proxies); one
+  connector per synapse model, sorted by source before a simulation or a
+  listing; ``port`` is the position in it.
+* ``TO_DEVICE``: a neuron to a recording device; one connector per source
+  neuron and synapse model, in creation order.
+* ``FROM_DEVICE``: a device (generator, multimeter) to anything; one connector
+  per source device and synapse model, in creation order.
+
+NEST sorts the neuron connector with an unstable sort (boost's pdqsort), so
+among connections of one source it keeps creation order only while a
+connector holds fewer than 24 connections; we keep creation order always.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+NEURON, TO_DEVICE, FROM_DEVICE = 0, 1, 2
+
 BASE_COLUMNS = {"source": np.int64, "target": np.int64, "weight": np.float64,
                 "delay": np.float64, "receptor": np.int64, "syn": np.int64,
-                "alive": np.bool_}
+                "alive": np.bool_, "kind": np.int8, "tdev": np.bool_}
 
 
 class ConnectionStore:
@@ -22,10 +36,13 @@ class ConnectionStore:
         self.extra: dict[str, np.ndarray] = {}  # per-synapse parameters of some synapse models
         self.version = 0
 
-    def add(self, source, target, syn, weight, delay, receptor, extra=None):
+    def add(self, source, target, syn, weight, delay, receptor, extra=None, kind=NEURON,
+            tdev=False):
+        """Append connections; ``kind`` and ``tdev`` (target is a device) per row or for all."""
         n = len(source)
         chunk = {"source": source, "target": target, "weight": weight, "delay": delay,
-                 "receptor": receptor, "syn": np.full(n, syn), "alive": np.ones(n, bool)}
+                 "receptor": receptor, "syn": np.full(n, syn), "alive": np.ones(n, bool),
+                 "kind": kind, "tdev": tdev}
         chunk = {k: np.broadcast_to(np.asarray(v, BASE_COLUMNS[k]), (n,)) for k, v in chunk.items()}
         for k, v in (extra or {}).items():
             chunk[k] = np.broadcast_to(np.asarray(v, np.float64), (n,))
@@ -46,6 +63,15 @@ class ConnectionStore:
             self._cols[k] = np.concatenate([self._cols[k]] + [c[k] for c in self._chunks])
         assert len(self._cols["source"]) == total
         self._chunks = []
+
+    def truncate(self, n: int):
+        """Forget rows from ``n`` on (undo of a failed Connect)."""
+        self._flush()
+        for k in self._cols:
+            self._cols[k] = self._cols[k][:n]
+        for k in self.extra:
+            self.extra[k] = self.extra[k][:n]
+        self.version += 1
 
     def __len__(self):
         return len(self._cols["source"]) + sum(len(c["source"]) for c in self._chunks)
@@ -71,11 +97,52 @@ class ConnectionStore:
     def n_alive(self) -> int:
         return int(self.col("alive").sum())
 
+    # --- NEST's listing ----------------------------------------------------------------
+    def listing(self, rows=None, by_source=False, by_target=False) -> np.ndarray:
+        """Rows in the order NEST's GetConnections lists them (connection_manager.cpp).
+
+        ``rows``: the candidate rows (alive, matching the filters); ``by_source``/
+        ``by_target``: whether GetConnections was given sources/targets, which
+        changes how device connections are visited.
+        """
+        rows = np.nonzero(self.col("alive"))[0] if rows is None else np.asarray(rows, np.int64)
+        if len(rows) == 0:
+            return rows
+        src, tgt = self.col("source")[rows], self.col("target")[rows]
+        syn, kind = self.col("syn")[rows], self.col("kind")[rows]
+        tdev = self.col("tdev")[rows]
+        neuron = kind == NEURON
+        dev = ~neuron
+        n_src = np.where(neuron, src, 0)  # the neuron connector, sorted by source
+
+        def d(x):
+            return np.where(neuron, 0, x)
+
+        if not by_target:
+            if not by_source:
+                # all connections to devices (by source), then all from devices (by device)
+                keys = (rows, d(src), d(kind), n_src, dev, syn)
+            else:
+                # per requested source: its connections to devices, or from it
+                keys = (rows, d(src), n_src, dev, syn)
+        else:
+            # Targets given: per neuron target the connections from devices, then per
+            # device target the connections to it. A device-to-device connection is
+            # visited by neither, so NEST does not list it.
+            keep = neuron | ((kind == FROM_DEVICE) & ~tdev) | (kind == TO_DEVICE)
+            if not by_source:
+                keys = (rows, d(src), d(tgt), d(tdev), n_src, dev, syn)
+            else:
+                keys = (rows, d(tgt), d(tdev), d(src), n_src, dev, syn)
+            rows = rows[keep]
+            keys = tuple(k[keep] for k in keys[1:])
+            keys = (rows,) + keys
+        return rows[np.lexsort(keys)]
+
     def order(self, rows=None) -> np.ndarray:
-        """Row indices of live connections in NEST's listing order."""
-        alive = np.nonzero(self.col("alive"))[0] if rows is None else np.asarray(rows)
-        keys = (alive, self.col("source")[alive], self.col("syn")[alive])
-        return alive[np.lexsort(keys)]
+        """Live rows in NEST's listing order without filters."""
+        return self.listing(rows)
+
 
     def remove(self, rows):
         self._flush()
@@ -83,11 +150,21 @@ class ConnectionStore:
         self.version += 1
 
     def ports(self, rows) -> np.ndarray:
-        """NEST's 'port': the position of each row within its synapse model's listing."""
-        order = self.order()
-        syn = self.col("syn")[order]
-        pos = np.empty(len(self._cols["source"]), np.int64)
-        for s in np.unique(syn):
-            sel = order[syn == s]
-            pos[sel] = np.arange(len(sel))
-        return pos[rows]
+        """NEST's 'port': the position of each row within its connector.
+
+        A disconnected row keeps its place: NEST disables it and lists around it.
+        """
+        self._flush()
+        alive = np.arange(len(self._cols["source"]))
+        src, syn, kind = (self._cols[k][alive] for k in ("source", "syn", "kind"))
+        neuron = kind == NEURON
+        # connector identity: the synapse model (neurons) or (model, source) for devices
+        owner = np.where(neuron, -1, src)
+        order = np.lexsort((alive, np.where(neuron, src, 0), owner, syn))
+        key_syn, key_owner = syn[order], owner[order]
+        start = np.ones(len(order), bool)
+        start[1:] = (key_syn[1:] != key_syn[:-1]) | (key_owner[1:] != key_owner[:-1])
+        first = np.maximum.accumulate(np.where(start, np.arange(len(order)), 0))
+        pos = np.full(len(self._cols["source"]), -1, np.int64)
+        pos[alive[order]] = np.arange(len(order)) - first
+        return pos[np.asarray(rows, np.int64)]

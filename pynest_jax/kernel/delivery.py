@@ -145,14 +145,40 @@ def _event_projection(key, spop, tpop, rows, sloc, tloc, w, dsteps, cp, cn):
     return proj, arrays
 
 
-def emit(plan, p, d, s, ctx, conns):
+def emit(plan, p, d, s, ctx, conns, rec_loc=None):
+    """Call a generator's emit; return its state and what it sends, by key.
+
+    ``emitted[name]`` is the spike count (or current) per device, or per
+    outgoing connection for ``per_target`` generators; ``name + "#amount"``,
+    when the model returns ``(count, amount)``, is what weighted channels
+    receive instead (spike_generator's spike_weights times multiplicities);
+    ``name + "#rec"`` is a per-device count for spike recorders.
+    """
     spec = plan.spec
+    name = plan.name
+    out = {}
     if spec.per_target:
-        # one draw per outgoing connection: the projections' sources
-        sources = [c["src"] for k, c in conns.items() if k.startswith(plan.name + "->")]
+        # One draw per outgoing connection (the projections' sources), then one
+        # per recorded device: in NEST a spike recorder is one more target.
+        sources = [c["src"] for k, c in conns.items() if k.startswith(name + "->")]
+        m = sum(int(x.shape[0]) for x in sources)
+        if rec_loc is not None:
+            sources.append(jnp.asarray(rec_loc, jnp.int32))
         src = jnp.concatenate(sources) if sources else jnp.zeros(0, jnp.int32)
-        return spec.emit(p, d, s, ctx, src)
-    return spec.emit(p, d, s, ctx)
+        s, values = spec.emit(p, d, s, ctx, src)
+        count, amount = values if isinstance(values, tuple) else (values, None)
+        out[name] = count[:m]
+        if amount is not None:
+            out[name + "#amount"] = amount[:m]
+        if rec_loc is not None:
+            out[name + "#rec"] = jnp.zeros(plan.n, count.dtype).at[rec_loc].set(count[m:])
+        return s, out
+    s, values = spec.emit(p, d, s, ctx)
+    count, amount = values if isinstance(values, tuple) else (values, None)
+    out[name] = count
+    if amount is not None:
+        out[name + "#amount"] = amount
+    return s, out
 
 
 def deliver(layout, conns, emitted, bufs, n, L):
@@ -175,9 +201,16 @@ def deliver(layout, conns, emitted, bufs, n, L):
                 per_target_offset[proj.src] = off + m
             else:
                 v = vals[a["src"]]
+            amt = emitted.get(proj.src + "#amount")
+            if amt is None:
+                amt = v
+            elif not proj.per_target:
+                amt = amt[a["src"]]
+            else:
+                amt = jax.lax.dynamic_slice_in_dim(amt, off, m) if m else amt[:0]
             v = v.astype(jnp.float64)
             ch = jnp.where(a["w"] >= 0, a["cp"], a["cn"])
-            amount = jnp.where(weighted[ch], a["w"] * v, v)
+            amount = jnp.where(weighted[ch], a["w"] * amt.astype(jnp.float64), v)
             idx = ((n + a["d"]) % L) * (C * N) + ch * N + a["tgt"]
             flat = flat.at[idx].add(amount)
         bufs[proj.tgt] = flat.reshape(shape)
@@ -232,11 +265,11 @@ class RecordingPlan:
         for s, t in zip(src_g[is_rec_t], tgt_g[is_rec_t]):  # x -> spike_recorder
             spk.setdefault(int(t), set()).add(int(s))
         for s, t in zip(src_g[is_rec_s], tgt_g[is_rec_s]):  # multimeter -> x
-            smp.setdefault(int(s), set()).add(int(t))
+            smp.setdefault(int(s), {})[int(t)] = None  # in connection order, as NEST replies
         for rec, sources in spk.items():
             self._add_spiking(graph, plans, rec, np.array(sorted(sources)))
         for rec, targets in smp.items():
-            self._add_sampler(graph, plans, rec, np.array(sorted(targets)))
+            self._add_sampler(graph, plans, rec, np.array(list(targets), np.int64))
         self.width = sum(len(v) for v in self.spiking.values()) + sum(
             len(v["vars"]) * len(v["local"]) for v in self.sampled.values())
 
@@ -273,7 +306,8 @@ class RecordingPlan:
     def write(self, out, i, emitted, samples):
         out = dict(out)
         for name, loc in self.spiking.items():
-            out["spk:" + name] = out["spk:" + name].at[i].set(emitted[name][loc])
+            counts = emitted.get(name + "#rec", emitted[name])
+            out["spk:" + name] = out["spk:" + name].at[i].set(counts[loc].astype(jnp.int32))
         for name in self.sampled:
             out["smp:" + name] = out["smp:" + name].at[i].set(samples[name])
         return out

@@ -76,6 +76,9 @@ class Graph:
         from .connections import ConnectionStore
         self.connections = ConnectionStore()
         self.structure_version = 0  # bumped whenever nodes or connections change
+        # Nodes get their thread-local id (NEST: NodeManager::update_thread_local_node_data)
+        # at the next Connect, Disconnect or Prepare after their creation; -1 until then.
+        self.thread_local_upto = 0
 
     def synapse_index(self, name: str) -> int:
         """The synapse column value of a model: NEST's synapse id, which orders listings."""
@@ -117,6 +120,30 @@ class Graph:
         self.node_local = np.concatenate([self.node_local, np.arange(local0, local0 + n)])
         self.structure_version += 1
         return gids
+
+    def mark_thread_local(self):
+        self.thread_local_upto = self.network_size
+
+    def thread_local_id(self, gids) -> np.ndarray:
+        gids = np.asarray(gids, np.int64)
+        return np.where(gids <= self.thread_local_upto, gids - 1, -1)
+
+    def truncate_nodes(self, size: int):
+        """Forget every node with a global id above ``size`` (undo of a failed Create)."""
+        for pop in self.pop_list:
+            keep = pop.gids <= size
+            if keep.all():
+                continue
+            pop.gids = pop.gids[keep]
+            pop.model_names = pop.model_names[keep]
+            pop.frozen = pop.frozen[keep]
+            for k in pop.arrays:
+                pop.arrays[k] = pop.arrays[k][keep]
+            for k in pop.host:
+                pop.host[k] = [v for v, kp in zip(pop.host[k], keep) if kp]
+        self.node_pop = self.node_pop[:size + 1]
+        self.node_local = self.node_local[:size + 1]
+        self.structure_version += 1
 
     def check_gids(self, gids) -> np.ndarray:
         gids = np.asarray(gids, dtype=np.int64)

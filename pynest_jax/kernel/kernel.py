@@ -13,22 +13,26 @@ from ..models.registry import NODE_MODELS, SYNAPSE_MODELS
 from .graph import Graph
 from .program import Program
 from .time import TimeGrid
-from . import recording
+from . import hooks, recording
 
 DEFAULT_SEED = 143202461  # NEST 3.10's default rng_seed
 
 
 class Kernel:
     def __init__(self):
+        self.generation = 0
         self.reset()
 
     def reset(self):
+        # NodeCollections made before a ResetKernel are invalid afterwards (NEST's fingerprint).
+        self.generation += 1
         self.graph = Graph(NODE_MODELS, SYNAPSE_MODELS)
         self.grid = TimeGrid(0.1)
         self.status = dict(
             rng_seed=DEFAULT_SEED, print_time=False, overwrite_files=False, data_path="",
             data_prefix="", local_num_threads=1, dict_miss_is_error=True,
-            keep_source_table=True, sort_connections_by_source=True,
+            keep_source_table=True, sort_connections_by_source=True, rng_type="mt19937_64",
+            adaptive_target_buffers=True,
         )
         self.clock = 0  # steps simulated since ResetKernel
         self.program: Program | None = None
@@ -38,7 +42,10 @@ class Kernel:
         self.prepared = False
         self.time_simulate = 0.0
         self.last_compiles = 0
-        self.user_delay_extrema = None  # min/max_delay set by the user
+        self.delays = DelayChecker()
+        self.model_defaults_modified = False  # NEST refuses a new resolution afterwards
+        self.simulated = False  # min/max_delay freeze at the first Simulate (has_been_simulated)
+        self._frozen_delays = None
         self._rng = None
         from ..models.ids import reset_copies
         reset_copies()
@@ -53,8 +60,11 @@ class Kernel:
         return self._rng
 
     def set_seed(self, seed):
-        if not isinstance(seed, (int,)) or isinstance(seed, bool) or seed < 1 or seed >= 2**31:
-            raise NESTErrors.BadProperty("rng_seed must be an integer in [1, 2^31-1].")
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+            raise NESTErrors.TypeMismatch(
+                f"Expected datatype: Failed to cast 'rng_seed' from {_nest_type(seed)} to type long")
+        if not 0 < seed < 2 ** 32:
+            raise NESTErrors.BadProperty("RNG seed must be in (0, 2^32-1).")
         self.status["rng_seed"] = int(seed)
         self._rng = None
 
@@ -63,40 +73,50 @@ class Kernel:
     def resolution(self):
         return self.grid.h
 
-    def set_resolution(self, h):
-        if self.graph.network_size > 0 or len(self.graph.connections):
+    def set_resolution(self, h, tics_per_ms=None):
+        """SimulationManager::set_status for resolution (and tics_per_ms)."""
+        errors = []
+        if self.graph.network_size > 0:
+            errors.append("Nodes have already been created")
+        if self.simulated or self.clock > 0:
+            errors.append("Network has been simulated")
+        if self.model_defaults_modified:
+            errors.append("Model defaults were modified")
+        if len(errors) == 1:
+            raise NESTErrors.KernelException(errors[0] + ": time representation cannot be changed.")
+        if errors:
             raise NESTErrors.KernelException(
-                "Cannot change the resolution after nodes have been created.")
-        if h <= 0:
-            raise NESTErrors.BadProperty("The resolution must be > 0.")
-        grid = TimeGrid(h, self.grid.tics_per_ms)
-        if grid.tics_per_step < 1:
-            raise NESTErrors.BadProperty("The resolution must be at least one tic.")
+                "Time representation unchanged. Error conditions: "
+                + " ".join(e + "." for e in errors))
+        tpm = self.grid.tics_per_ms if tics_per_ms is None else float(tics_per_ms)
+        if h < 1.0 / tpm:
+            raise NESTErrors.KernelException(
+                "Resolution must be greater than or equal to one tic. Value unchanged.")
+        tics = h * tpm if tics_per_ms is not None else h / (1.0 / tpm)
+        if not _is_integer(tics):
+            raise NESTErrors.KernelException(
+                "Resolution must be a multiple of the tic length. Value unchanged.")
+        grid = TimeGrid(h, tpm)
         self.grid = grid
+        self.delays.calibrate(grid)
+        hooks.calibrate(self.graph, grid)
 
     @property
     def biological_time(self):
         return float(self.grid.steps_to_ms(self.clock))
 
     def delay_extrema(self):
-        """min_delay/max_delay in ms, as NEST tracks them (over all connections)."""
-        conns = self.graph.connections
-        h = self.grid.h
-        if self.user_delay_extrema is not None:
-            lo, hi = self.user_delay_extrema
-        else:
-            lo, hi = h, h
-        if conns.n_alive:
-            alive = conns.col("alive")
-            d = self.grid.delay_to_steps(conns.col("delay")[alive]) * h
-            if self.user_delay_extrema is None:
-                lo, hi = float(d.min()), float(d.max())
-            else:
-                lo, hi = min(lo, float(d.min())), max(hi, float(d.max()))
-        return lo, hi
+        """min_delay/max_delay in ms as NEST reports them (ConnectionManager::get_status)."""
+        lo, hi = self.delay_extrema_steps()
+        return float(self.grid.steps_to_ms(lo)), float(self.grid.steps_to_ms(hi))
+
+    def delay_extrema_steps(self):
+        if self.simulated and self._frozen_delays is not None:
+            return self._frozen_delays
+        return self.delays.extrema(self.grid)
 
     def min_delay_steps(self) -> int:
-        return max(1, int(round(self.delay_extrema()[0] / self.grid.h)))
+        return max(1, int(self.delay_extrema_steps()[0]))
 
     # --- running ---------------------------------------------------------------
     def _ensure_program(self):
@@ -116,30 +136,55 @@ class Kernel:
             self.state_dirty = False
 
     def prepare(self):
+        if self.prepared:
+            raise NESTErrors.KernelException("Prepare called twice.")
+        self.graph.mark_thread_local()
+        if hooks.pre_run(self):
+            self.state_dirty = True
         self._ensure_program()
         self.prepared = True
 
-    def run(self, t_ms: float):
+    def check_time(self, t_ms: float) -> int:
+        """nest.cpp run(): the simulation time in steps, or NEST's BadParameter."""
         if t_ms < 0:
             raise NESTErrors.BadParameter("The simulation time cannot be negative.")
+        if not np.isfinite(t_ms) or t_ms > self.grid.steps_to_ms(2 ** 60 // self.grid.tics_per_step):
+            raise NESTErrors.BadParameter("The simulation time must be finite.")
         steps = self.grid.ms_to_tics(t_ms)
         if steps % self.grid.tics_per_step:
             raise NESTErrors.BadParameter(
                 "The simulation time must be a multiple of the simulation resolution.")
-        nsteps = int(steps // self.grid.tics_per_step)
+        return int(steps // self.grid.tics_per_step)
+
+    def run(self, t_ms: float):
+        nsteps = self.check_time(t_ms)
         if not self.prepared:
-            raise NESTErrors.KernelException("Prepare() must be called before Run().")
+            raise NESTErrors.KernelException("Run called without calling Prepare.")
+        if nsteps == 0:
+            return
+        if not self.simulated:
+            # SimulationManager: min/max_delay are fixed once a simulation has run.
+            self._frozen_delays = self.delays.extrema(self.grid)
+            self.simulated = True
+        extras, wrote = hooks.host_prepare(self, self.clock + nsteps)
+        self.state_dirty |= wrote
         self._ensure_program()
         prog = self.program
         params = prog.params(self.graph)
+        for name, arrays in extras.items():
+            if name in params:
+                params[name].update({k: jnp.asarray(v) for k, v in arrays.items()})
         conns = prog.layout.device_arrays(self.graph)
         key = jax.random.PRNGKey(self.status["rng_seed"] & 0xFFFFFFFF)
         t0 = _time.perf_counter()
         compiles0 = prog.compiles
         done = 0
+        md = self.min_delay_steps()
         while done < nsteps:
             k = min(prog.chunk, nsteps - done)
             n0 = self.clock
+            if k < nsteps - done and (n0 + k) % md and k > (n0 + k) % md:
+                k -= (n0 + k) % md  # end chunks on slice ends: recorders order events by slice
             self.carry, out = prog.run(self.carry, params, conns, n0, k, key)
             recording.collect(self, prog, out, n0, k)
             self.clock += k
@@ -148,16 +193,122 @@ class Kernel:
                 print(f"[ {100.0 * done / nsteps:5.1f}% ] Model time: {self.biological_time:.1f} ms")
         # Samples of the slice that holds the last step reach their recorders
         # only when the next slice runs.
-        self.events.release((self.clock - 1) // self.min_delay_steps() if self.clock else 0)
+        self.events.release((self.clock - 1) // self.min_delay_steps() if self.clock else 0,
+                            recording.finish_samples(self))
         recording.update_counts(self)
         prog.read_state(self.graph, self.carry)
         self.last_compiles = prog.compiles - compiles0
         self.time_simulate = _time.perf_counter() - t0
 
     def cleanup(self):
+        if not self.prepared:
+            raise NESTErrors.KernelException("Cleanup called without calling Prepare.")
         self.prepared = False
 
     def simulate(self, t_ms: float):
+        self.check_time(t_ms)  # refused before anything is prepared: the kernel stays usable
         self.prepare()
-        self.run(t_ms)
-        self.cleanup()
+        try:
+            self.run(t_ms)
+        finally:
+            self.cleanup()
+
+
+def _is_integer(n: float) -> bool:
+    """numerics::is_integer: within two bits of rounding of a whole number."""
+    frac = n - np.trunc(n)
+    if frac > 0.5:
+        frac = 1 - frac
+    return frac < 4 * n * np.finfo(float).eps
+
+
+def _nest_type(v) -> str:
+    if isinstance(v, bool):
+        return "bool"
+    if isinstance(v, (int, np.integer)):
+        return "long"
+    if isinstance(v, (float, np.floating)):
+        return "double"
+    if isinstance(v, str):
+        return "std::string"
+    return type(v).__name__
+
+
+class DelayChecker:
+    """NEST's DelayChecker (nestkernel/delay_checker.cpp): the delay extrema seen so far.
+
+    Every delay a connection is created or set with widens [min, max]; a
+    connection removed does not narrow it. Once the user sets min/max_delay,
+    delays outside are refused; after the first Simulate, they are frozen.
+    """
+
+    def __init__(self):
+        self.min_steps = None  # None: +inf (no delay seen yet)
+        self.max_steps = None  # None: -inf
+        self.user_set = False
+        self._user_ms = None
+
+    def extrema(self, grid):
+        lo = 1 if self.min_steps is None else self.min_steps  # resolution when none seen
+        hi = max(1, self.max_steps) if self.max_steps is not None else 1
+        return int(lo), int(hi)
+
+    def check(self, lo_steps: int, hi_steps: int, simulated, frozen, grid, freeze=False):
+        """assert_valid_delay_ms for a batch of delays (in steps); returns the new extrema."""
+        if lo_steps < 1:
+            raise NESTErrors.BadDelay(
+                f"Delay value {_fmt(grid.steps_to_ms(lo_steps))} is invalid: Delay must be greater "
+                "than or equal to resolution")
+        if simulated and frozen is not None:
+            if lo_steps < frozen[0]:
+                raise NESTErrors.BadDelay(
+                    f"Delay value {_fmt(grid.steps_to_ms(lo_steps))} is invalid: Minimum and "
+                    "maximum delay cannot be changed after Simulate has been called.")
+            if hi_steps > frozen[1]:
+                raise NESTErrors.BadDelay(
+                    f"Delay value {_fmt(grid.steps_to_ms(hi_steps))} is invalid: Minimum and "
+                    "maximum delay cannot be changed after Simulate has been called.")
+        new_min = self.min_steps is None or lo_steps < self.min_steps
+        new_max = self.max_steps is None or hi_steps > self.max_steps
+        if self.user_set and new_min:
+            raise NESTErrors.BadDelay(
+                f"Delay value {_fmt(grid.steps_to_ms(lo_steps))} is invalid: Delay must be greater "
+                "than or equal to min_delay. You may set min_delay before creating connections.")
+        if self.user_set and new_max:
+            raise NESTErrors.BadDelay(
+                f"Delay value {_fmt(grid.steps_to_ms(hi_steps))} is invalid: Delay must be smaller "
+                "than or equal to max_delay. You may set min_delay before creating connections.")
+        lo = self.min_steps if not new_min or freeze else lo_steps
+        hi = self.max_steps if not new_max or freeze else hi_steps
+        return lo, hi
+
+    def commit(self, lo, hi):
+        self.min_steps, self.max_steps = lo, hi
+
+    def set_user(self, min_ms, max_ms, grid):
+        """DelayChecker::set_min_max_delay_: min floors, max ceils to the grid."""
+        lo = int(grid.ms_to_steps(min_ms))
+        if float(grid.steps_to_ms(lo)) > min_ms:
+            lo -= 1
+        hi = int(grid.ms_to_steps(max_ms))
+        if lo < 1:
+            raise NESTErrors.BadDelay(
+                f"Delay value {_fmt(grid.steps_to_ms(lo))} is invalid: min_delay must be greater "
+                "than or equal to resolution.")
+        if hi < lo:
+            raise NESTErrors.BadDelay(
+                f"Delay value {_fmt(grid.steps_to_ms(lo))} is invalid: min_delay must be smaller "
+                "than or equal to max_delay.")
+        self.min_steps, self.max_steps = lo, hi
+        self.user_set = True
+        self._user_ms = (float(grid.steps_to_ms(lo)), float(grid.steps_to_ms(hi)))
+
+    def calibrate(self, grid):
+        """A new resolution: user-set extrema are set again, in ms (DelayChecker::calibrate)."""
+        if self.user_set and self._user_ms is not None:
+            self.set_user(*self._user_ms, grid)
+
+
+def _fmt(ms) -> str:
+    ms = float(ms)
+    return f"{ms:g}"

@@ -175,9 +175,11 @@ class Program:
                 samples[plan.name] = self._recordables(plan, p, s2)
             else:
                 ctx = Ctx(self.grid.h, n, pkey, self.grid)
-                s2, values = delivery.emit(plan, p, derived[plan.name], s, ctx, conns)
+                rec = self.recording.spiking.get(plan.name)
+                s2, sent = delivery.emit(plan, p, derived[plan.name], s, ctx, conns, rec)
                 new_pop[plan.name] = U.strip(s2, plan.units)
-                emitted[plan.name] = values
+                emitted.update(sent)
+                samples[plan.name] = self._recordables(plan, p, s2)
         bufs = delivery.deliver(self.layout, conns, emitted, bufs, n, self.L)
         return {"pop": new_pop, "buf": bufs}, emitted, samples
 
@@ -194,8 +196,10 @@ class Program:
         fired = jnp.asarray(spikes) > 0
         t = (n + 1) * self.grid.h
         t_sp = s.t_spike.to_decimal(u.ms)
-        ca = jnp.where(fired, s.Ca * jnp.exp((t_sp - t) / p.tau_Ca.to_decimal(u.ms)) + p.beta_Ca,
-                       s.Ca)
+        # set_spiketime runs once per spike of a multiplicity (parrot_neuron):
+        # the first decays Ca, each adds beta_Ca.
+        ca = jnp.where(fired, s.Ca * jnp.exp((t_sp - t) / p.tau_Ca.to_decimal(u.ms))
+                       + p.beta_Ca * jnp.asarray(spikes), s.Ca)
         # NEST keeps Ca's time of last update separately; with t_spike=-1 at
         # start the first decay uses t_spike, matching Ca_t_ = 0 only when Ca=0.
         return s.replace(t_spike=u.Quantity(jnp.where(fired, t, t_sp), unit=u.ms), Ca=ca)
@@ -204,7 +208,8 @@ class Program:
         need = self.recording.sampled.get(plan.name)
         if not need:
             return None
-        vals = plan.spec.record(p, s) if plan.spec.record else {}
+        record = getattr(plan.spec, "record", None)
+        vals = record(p, s) if record else {}
         import brainunit as u
         cols = []
         for var in need["vars"]:

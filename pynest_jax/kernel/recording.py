@@ -21,19 +21,24 @@ class EventStore:
     def hold(self, gid: int, events: dict, slices: np.ndarray):
         self._pending.setdefault(gid, []).append({**events, "_slice": slices})
 
-    def release(self, before_slice: int, order_keys=("_slice", "senders", "times")):
+    def release(self, before_slice: int, finish=None):
         """Hand samples of slices < before_slice to their recorders.
 
         NEST's multimeter receives a slice's samples in the following slice
-        (DataLoggingRequest/Reply), sorted by sender within the slice.
+        (DataLoggingRequest/Reply), sorted by sender within the slice;
+        ``finish(gid, events)`` then filters and converts them as the recorder
+        does when it handles them (multimeter::handle).
         """
         for gid, parts in list(self._pending.items()):
+            if not parts:
+                continue
             ev = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
             now = ev["_slice"] < before_slice
             if np.any(now):
                 sel = {k: v[now] for k, v in ev.items()}
-                order = np.lexsort((sel["times"], sel["senders"], sel["_slice"]))
-                self.append(gid, {k: v[order] for k, v in sel.items() if k != "_slice"})
+                order = np.lexsort((sel["_stamps"], sel["_rank"], sel["_slice"]))
+                sel = {k: v[order] for k, v in sel.items() if k not in ("_slice", "_rank")}
+                self.append(gid, finish(gid, sel) if finish else sel)
             rest = {k: v[~now] for k, v in ev.items()}
             self._pending[gid] = [rest] if len(rest["_slice"]) else []
 
@@ -68,67 +73,98 @@ def _recorder_window(graph, grid, gid):
     return pop, li, t_min, t_max
 
 
-def _times(pop, li, grid, stamps):
+def _times(pop, li, grid, stamps, offsets=None):
+    """RecordingBackendMemory: steps and offsets, or ms (stamp minus offset)."""
+    off = np.zeros(len(stamps)) if offsets is None else offsets
     if pop.arrays["time_in_steps"][li]:
-        return {"times": stamps.astype(np.int64), "offsets": np.zeros(len(stamps))}
-    return {"times": grid.steps_to_ms(stamps).astype(float)}
+        return {"times": stamps.astype(np.int64), "offsets": off}
+    return {"times": grid.steps_to_ms(stamps).astype(float) - off}
 
 
 def collect(kernel, prog, out, n0: int, k: int):
     graph, grid = kernel.graph, kernel.grid
     plan = prog.recording
-    host = {name: np.asarray(v[:k]) for name, v in out.items()}
+    # to the host first, then cut: slicing the device array by a new length compiles
+    host = {name: np.asarray(v)[:k] for name, v in out.items()}
     stamps_all = np.arange(n0 + 1, n0 + k + 1)
+    md = kernel.min_delay_steps()
     for rec in plan.recorders:
         gid = rec["gid"]
         pop, li, t_min, t_max = _recorder_window(graph, grid, gid)
         if pop.frozen[li]:
             continue
         if rec["kind"] == "spike":
-            ev = _spike_events(graph, plan, host, rec["sources"], n0, t_min, t_max)
+            ev = _spike_events(kernel, plan, host, rec["sources"], n0, t_min, t_max, md)
             if ev is None:
                 continue
-            stamps, senders = ev
-            events = {"senders": senders, **_times(pop, li, grid, stamps)}
+            stamps, senders, offsets = ev
+            events = {"senders": senders, **_times(pop, li, grid, stamps, offsets)}
         else:
-            events = _samples(graph, grid, plan, host, rec, pop, li, stamps_all, t_min, t_max)
+            events = _samples(graph, grid, plan, host, rec, pop, li, stamps_all)
             if events is not None:
-                stamps = events.pop("_stamps")
-                kernel.events.hold(gid, events, (stamps - 1) // kernel.min_delay_steps())
+                kernel.events.hold(gid, events, (events["_stamps"] - 1) // md)
             continue
         kernel.events.append(gid, events)
 
 
-def _spike_events(graph, plan, host, sources, n0, t_min, t_max):
-    steps, senders = [], []
+def _spike_events(kernel, plan, host, sources, n0, t_min, t_max, md):
+    """Spikes of the sources with stamps in (t_min, t_max], in NEST's order.
+
+    A spike recorder receives each spike when its sender sends it, and NEST
+    updates node after node through a min_delay slice: events come by slice,
+    then by sender, then by time; a multiplicity repeats the event.
+    """
+    graph = kernel.graph
+    steps, senders, offsets = [], [], []
     for pop, _, loc in graph.group_by_population(sources):
         rec_loc = plan.spiking.get(pop.spec.name)
         if rec_loc is None:
             continue
         cols = np.searchsorted(rec_loc, loc)
         counts = host["spk:" + pop.spec.name][:, cols]
-        ti, ci = np.nonzero(counts)
+        ci, ti = np.nonzero(counts.T)  # by sender, then time
         mult = counts[ti, ci]
-        steps.append(np.repeat(ti, mult))
-        senders.append(np.repeat(pop.gids[loc[ci]], mult))
+        st = np.repeat(ti, mult) + n0 + 1
+        snd = np.repeat(pop.gids[loc[ci]], mult)
+        off = np.zeros(len(st))
+        hook = getattr(pop.spec, "spike_offsets", None)
+        if hook is not None and len(st):
+            from . import hooks
+            off = hooks.spike_offsets(kernel, pop, loc, snd, st, off)
+        steps.append(st)
+        senders.append(snd)
+        offsets.append(off)
     if not steps:
         return None
-    stamps = np.concatenate(steps) + n0 + 1
-    senders = np.concatenate(senders)
-    order = np.lexsort((senders, stamps))
-    stamps, senders = stamps[order], senders[order]
+    stamps, senders, offsets = map(np.concatenate, (steps, senders, offsets))
+    order = np.lexsort((stamps, senders, (stamps - 1) // md))  # stable: keeps multiplicity runs
+    stamps, senders, offsets = stamps[order], senders[order], offsets[order]
     keep = (stamps > t_min) & (stamps <= t_max)
-    return stamps[keep], senders[keep]
+    return stamps[keep], senders[keep], offsets[keep]
 
 
-def _samples(graph, grid, plan, host, rec, pop, li, stamps, t_min, t_max):
+def finish_samples(kernel):
+    """multimeter::handle, when a slice's samples arrive one slice later: the window
+    is the one in force then (a sample from the last slice of one Simulate is
+    judged by the window of the next), times as the recorder writes them then."""
+    def finish(gid, ev):
+        pop, li, t_min, t_max = _recorder_window(kernel.graph, kernel.grid, gid)
+        st = ev.pop("_stamps")
+        keep = (st > t_min) & (st <= t_max)
+        out = {k: v[keep] for k, v in ev.items()}
+        out.update(_times(pop, li, kernel.grid, st[keep]))
+        return out
+    return finish
+
+
+def _samples(graph, grid, plan, host, rec, pop, li, stamps):
+    """The samples due in this chunk (UniversalDataLogger: interval and offset)."""
     interval = grid.steps_scalar(pop.arrays["interval"][li])
     offset = grid.steps_scalar(pop.arrays["offset"][li])
     if offset == 0:
         due = stamps % interval == 0
     else:
         due = (stamps >= offset) & ((stamps - offset) % interval == 0)
-    due &= (stamps > t_min) & (stamps <= t_max)
     ti = np.nonzero(due)[0]
     if len(ti) == 0:
         return None
@@ -150,7 +186,11 @@ def _samples(graph, grid, plan, host, rec, pop, li, stamps, t_min, t_max):
     senders = np.concatenate(senders)
     st = np.concatenate(times)
     order = np.lexsort((senders, st))
-    ev = {"senders": senders[order], **_times(pop, li, grid, st[order]), "_stamps": st[order]}
+    # NEST's replies come in the order the multimeter was connected to its targets
+    tg = np.asarray(rec["targets"])
+    by_gid = np.argsort(tg)
+    rank = by_gid[np.searchsorted(tg[by_gid], senders[order])]
+    ev = {"senders": senders[order], "_stamps": st[order], "_rank": rank}
     for v, parts in cols.items():
         ev[v] = np.concatenate(parts)[order]
     return ev

@@ -32,7 +32,13 @@ class TimeGrid:
 
     # Time::delay_ms_to_steps(): round to nearest (ld_round), used for delays.
     def delay_to_steps(self, d):
-        return np.floor(np.asarray(d, dtype=float) / self.h + 0.5).astype(np.int64)
+        # ld_round(ms * STEPS_PER_MS), STEPS_PER_MS = 1 / MS_PER_STEP: multiplying by the
+        # rounded inverse, not dividing, decides halfway cases exactly as NEST does.
+        return np.floor(np.asarray(d, dtype=float) * (1.0 / self.h) + 0.5).astype(np.int64)
+
+    def delay_steps_to_ms(self, steps):
+        """Time::delay_steps_to_ms: steps * MS_PER_STEP (a connection's reported delay)."""
+        return np.asarray(steps, dtype=np.int64) * self.h
 
     def steps_to_ms(self, steps):
         # Time::get_ms(): tics times MS_PER_TIC (a double), the same rounding as NEST.

@@ -7,6 +7,8 @@ model's constraints, and where a SetStatus is applied all-or-nothing.
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 from ..api.errors import NESTErrors
@@ -30,23 +32,70 @@ def initial_defaults(spec) -> dict:
     return out
 
 
+class Each:
+    """Values given one per node (a list of dicts, or a list split by PyNEST's set())."""
+
+    def __init__(self, values):
+        self.values = values
+
+    def __len__(self):
+        return len(self.values)
+
+
+_NEST_TYPE = (("bool", (bool, np.bool_)), ("long", (int, np.integer)),
+              ("double", (float, np.floating)), ("std::string", (str,)))
+
+
+def _nest_type(v) -> str:
+    """The type a Python value has once PyNEST hands it to the kernel (pydict_to_Dictionary)."""
+    for name, types in _NEST_TYPE:
+        if isinstance(v, types):
+            return name
+    if isinstance(v, (list, tuple, np.ndarray)):
+        return "std::vector"
+    return type(v).__name__
+
+
+# NEST's casts (libnestutil/dictionary.h): a double key takes any number, a
+# long key only integers, a bool key only bools, a string key only strings.
+_ACCEPTS = {"float": ("long", "double", "bool"), "int": ("long",), "bool": ("bool",),
+            "str": ("std::string",)}
+_TARGET = {"float": "double.", "int": "long", "bool": "bool", "str": "std::string"}
+_KINDS = {"float": "biuf", "int": "iu", "bool": "b"}
+
+
+def _type_error(decl, v):
+    return NESTErrors.TypeMismatch(
+        f"Expected datatype: Failed to cast '{decl.name}' from {_nest_type(v)} to type "
+        f"{_TARGET[decl.dtype]}")
+
+
+def _typed(decl, values) -> np.ndarray:
+    """Per-node values as an array of the declared dtype, refused as NEST refuses them."""
+    arr = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
+    if arr.dtype != object:
+        if arr.dtype.kind not in _KINDS[decl.dtype]:
+            raise _type_error(decl, arr.reshape(-1)[0] if arr.size else arr)
+        return arr.astype(_CAST[decl.dtype])
+    for v in arr.reshape(-1):
+        if _nest_type(v) not in _ACCEPTS[decl.dtype]:
+            raise _type_error(decl, v)
+    return arr.astype(_CAST[decl.dtype])
+
+
 def _cast(decl, value, n):
-    """Broadcast value to n nodes in the declared dtype, raising NEST's TypeMismatch."""
+    """value (one for all, or Each: one per node) -> n values in the declared dtype."""
+    each = isinstance(value, Each)
     if decl.dtype in _CAST:
-        arr = np.asarray(value)
-        if decl.dtype == "bool" and arr.dtype.kind not in "b":
-            raise NESTErrors.TypeMismatch(
-                f"Expected datatype: Failed to cast '{decl.name}' to type bool")
-        if decl.dtype in ("float", "int") and arr.dtype.kind not in "biuf":
-            raise NESTErrors.TypeMismatch(
-                f"Expected datatype: Failed to cast '{decl.name}' to a number")
-        if decl.dtype == "int" and arr.dtype.kind == "f":
-            if np.any(arr != np.round(arr)):
-                raise NESTErrors.TypeMismatch(f"'{decl.name}' must be an integer")
-        return np.broadcast_to(arr.astype(_CAST[decl.dtype]), (n,)).copy()
-    if isinstance(value, list) and len(value) == n and decl.dtype != "vector":
-        return list(value)
-    return [value] * n
+        arr = _typed(decl, value.values if each else [value])
+        return np.broadcast_to(arr, (n,)).copy()
+    if decl.dtype == "str":
+        for v in (value.values if each else [value]):
+            if not isinstance(v, str):
+                raise _type_error(decl, v)
+    if each:
+        return list(value.values)
+    return [copy.deepcopy(value) for _ in range(n)]
 
 
 def settable_keys(spec) -> set:
@@ -72,15 +121,38 @@ def new_columns(spec, defaults: dict, n: int, params: dict) -> dict:
         if getattr(decl, "hidden", False):
             continue
         cols[name] = _cast(decl, nest_vals[name], n)
+    if spec.on_set is not None and params:
+        # NEST creates from the prototype, then sets the given values on it.
+        base = {k: _cast(table[k], defaults[k], n) for k in cols}
+        cols.update(_on_set(spec, base, {k: cols[k] for k in params},
+                            f"Creating a '{spec.name}'"))
     _check(spec, cols, "Creating")
     for s in spec.state:  # hidden state starts at its declared value
-        if s.hidden:
+        if s.hidden and s.name not in cols:
             init = s.initial(cols) if callable(s.initial) else s.initial
             cols[s.name] = _cast(s, init, n)
     for name, decl in table.items():
         if decl.offset:
             cols[name] = cols[name] - cols[decl.offset]
     return cols
+
+
+def host_ctx(gids=None):
+    """The grid and clock of the one kernel, for on_set hooks."""
+    from ..api._kernel import kernel  # late: the api layer imports this module
+    from ..models._spec import HostCtx
+    return HostCtx(grid=kernel.grid, now=kernel.clock, until=kernel.clock,
+                   min_delay=kernel.min_delay_steps(), seed=kernel.status["rng_seed"], gids=gids)
+
+
+def _on_set(spec, old: dict, new: dict, prefix, gids=None) -> dict:
+    """Model.on_set, with NEST's message prefix on BadProperty."""
+    try:
+        return spec.on_set(old, new, host_ctx(gids))
+    except NESTErrors.BadProperty as e:
+        if gids is not None and len(gids):
+            prefix += f" with node ID {int(gids[0])}"
+        raise NESTErrors.BadProperty(f"{prefix}: {e}") from None
 
 
 def _check(spec, absolute: dict, action, gid=None):
@@ -120,15 +192,16 @@ def set_columns(pop, local, updates: dict, gids=None):
         raise unaccessed(sorted(bad))
     table = declared(spec)
     cast = {k: _cast(table[k], v, n) for k, v in updates.items() if k != "frozen"}
+    if spec.on_set is not None and cast:
+        cast = _on_set(spec, get_columns(pop, local), cast,
+                       f"Setting status of a '{spec.name}'", gids)
     # Absolute values after the update, for the constraint check. Offset keys
-    # not given keep their relative value, so they move with E_L (NEST).
+    # not given keep their absolute value when E_L changes (NEST 3.10,
+    # models/iaf_psc_*.cpp Parameters_::set / State_::set: ``V_th_ -= delta_EL``).
     absolute = get_columns(pop, local, {p.name for p in spec.params})
     for k, v in cast.items():
         if k in absolute:
             absolute[k] = v
-    for name, decl in table.items():
-        if decl.offset and name in absolute and name not in cast:
-            absolute[name] = pop.arrays[name][local] + absolute[decl.offset]
     if spec.check is not None:
         msg = spec.check(absolute)
         if msg:
@@ -158,14 +231,18 @@ def set_columns(pop, local, updates: dict, gids=None):
             for i, li in enumerate(local):
                 pop.host[k][li] = v[i]
     for k in offsets & set(cast):  # the offset key itself last, after the relative ones used it
+        delta = cast[k] - pop.arrays[k][local]
+        for name, decl in table.items():
+            if decl.offset == k and name not in cast and name in pop.arrays:
+                pop.arrays[name][local] = pop.arrays[name][local] - delta
         pop.arrays[k][local] = cast[k]
 
 
 def updated_defaults(spec, current: dict, updates: dict, name: str) -> dict:
     """New NEST-form defaults after SetDefaults, validated; current is not modified.
 
-    NEST keeps a model's defaults in a prototype node, in internal form, so
-    setting only ``E_L`` moves the defaults of keys stored relative to it.
+    Defaults are kept in NEST form (absolute): setting only ``E_L`` leaves the
+    keys stored relative to it where they are, as NEST's prototype node does.
     """
     bad = set(updates) - settable_keys(spec)
     if bad:
@@ -177,9 +254,13 @@ def updated_defaults(spec, current: dict, updates: dict, name: str) -> dict:
     for k, v in updates.items():
         _cast(table[k], v, 1)  # type check
         new[k] = v
-    for k, decl in table.items():
-        if decl.offset and k not in updates and decl.offset in updates and k in new:
-            new[k] = current[k] + (float(updates[decl.offset]) - float(current[decl.offset]))
+    if spec.on_set is not None and updates:
+        old = {k: _cast(table[k], current[k], 1) for k in current if k in table}
+        got = _on_set(spec, old, {k: _cast(table[k], v, 1) for k, v in updates.items()},
+                      f"Setting status of model '{name}'")
+        for k, v in got.items():
+            if not getattr(table[k], "hidden", False):
+                new[k] = v[0] if isinstance(v, list) else v[0].item()
     cols = {k: _cast(table[k], new[k], 1) for k in new if k in table}
     if spec.check is not None:
         msg = spec.check(cols)

@@ -13,8 +13,9 @@ Conventions every model function follows
   integer values are plain arrays.
 * A ``Param``/``State`` with ``offset="E_L"`` is stored *relative* to ``E_L``
   as NEST stores it (``iaf_psc_delta.cpp``: ``V_th_ -= E_L_``). ``GetStatus``
-  adds ``E_L`` back; setting ``E_L`` alone therefore shifts ``V_th`` with it,
-  exactly as in NEST. In ``update`` these values are the relative ones.
+  adds ``E_L`` back; setting ``E_L`` alone keeps the absolute value of the
+  others (NEST 3.10: ``V_th_ -= delta_EL``). In ``update`` these values are
+  the relative ones.
 * ``update(p, d, s, x, ctx) -> (s, spikes)``: ``p`` parameters, ``d`` what
   ``derive(p, ctx)`` computed once per run (propagators), ``s`` state, ``x`` the
   input channels read from the ring buffer for this step. ``spikes`` is a
@@ -107,6 +108,14 @@ class Model:
     extra_status: Mapping = dataclasses.field(default_factory=dict)
     # check(p: dict of absolute parameter values as numpy arrays) -> NEST's message or None
     check: Optional[Callable] = None
+    # on_set(old, new, ctx) -> new: NEST's set_status logic that needs more than a
+    # constraint (the old values, the grid, the clock): rounding times to the grid,
+    # keys that must change together. ``old``/``new`` hold per-node NEST-form
+    # values (arrays, or lists for host keys); ``ctx`` is a HostCtx. May raise.
+    on_set: Optional[Callable] = None
+    # calibrate(defaults, grid) -> defaults, when the resolution changes
+    # (NEST's calibrate_time on model prototypes).
+    calibrate: Optional[Callable] = None
 
     def __post_init__(self):
         object.__setattr__(self, "extra_status", _frozen(self.extra_status))
@@ -172,7 +181,30 @@ class GeneratorModel(Model):
     derive: Callable = lambda p, ctx: {}
     emit: Optional[Callable] = None
     uses_rng: bool = False
-    host_prepare: Optional[Callable] = None  # host_prepare(params, grid, origin_steps) -> dict of arrays
+    recordables: tuple = ()  # what a multimeter may sample (state keys)
+    # pre_run(v, ctx) -> updates: NEST's pre_run_hook, at every Prepare. ``v`` holds
+    # the population's NEST-form values; updates of declared keys are written back.
+    pre_run: Optional[Callable] = None
+    # host_prepare(v, ctx) -> dict, at every Run: updates of declared keys, and
+    # extra device arrays (host vectors made into padded arrays, first axis the
+    # nodes) handed to derive/emit as parameters. Pad to few shapes so that a
+    # changed vector rarely changes a shape, which would recompile.
+    host_prepare: Optional[Callable] = None
+    # spike_offsets(v, i, ctx, stamps) -> offsets (ms) of node i's spikes sent with
+    # these stamps, one per spike and multiplicity (precise times, for recorders)
+    spike_offsets: Optional[Callable] = None
+
+
+@dataclasses.dataclass(frozen=True)
+class HostCtx:
+    """What a host-side hook may know: the grid, the clock, the run ahead."""
+
+    grid: Any
+    now: int = 0  # steps simulated so far
+    until: int = 0  # end of the run ahead (steps); == now outside a run
+    min_delay: int = 1  # steps
+    seed: int = 0
+    gids: Any = None  # global ids of the nodes the values belong to
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,13 +1,27 @@
 """The catalogue: every implemented model by its NEST name."""
 
+from .devices.ac_generator import ac_generator
 from .devices.dc_generator import dc_generator
+from .devices.noise_generator import noise_generator
+from .devices.poisson_generator import poisson_generator
+from .devices.pulsepacket_generator import pulsepacket_generator
+from .devices.spike_generator import spike_generator
+from .devices.step_current_generator import step_current_generator
 from .devices.recorders import multimeter, spike_recorder, voltmeter
+from .neurons.iaf.iaf_psc_alpha import iaf_psc_alpha
 from .neurons.iaf.iaf_psc_delta import iaf_psc_delta
+from .neurons.iaf.iaf_psc_exp import iaf_psc_exp
+from .neurons.parrot_neuron import parrot_neuron
 from .synapses.static import static_synapse
 
 NODE_MODELS = {m.name: m for m in (
     iaf_psc_delta,
+    iaf_psc_exp,
+    iaf_psc_alpha,
+    parrot_neuron,
     dc_generator,
+    ac_generator, step_current_generator, noise_generator,
+    poisson_generator, spike_generator, pulsepacket_generator,
     spike_recorder, multimeter, voltmeter,
 )}
 

@@ -1,14 +1,19 @@
 """Keys every NEST device carries (nestkernel/device.h, recording_device.h,
-stimulation_device.h)."""
+stimulation_device.h), NEST's Time arithmetic on the host (nestkernel/nest_time.h),
+and the set_status rules shared by all devices."""
 
 import brainunit as u
+import numpy as np
 
-from .._spec import Param
+from ...api.errors import NESTErrors
+from .._spec import Param, State
+
+DBL_MAX = 1.7976931348623157e308
 
 DEVICE_PARAMS = (
     Param("origin", 0.0, u.ms, "global time offset of start and stop"),
     Param("start", 0.0, u.ms, "activation time, relative to origin"),
-    Param("stop", 1.7976931348623157e308, u.ms, "deactivation time, relative to origin"),
+    Param("stop", DBL_MAX, u.ms, "deactivation time, relative to origin"),
     Param("label", "", None, "label of the device", dtype="str"),
 )
 
@@ -22,9 +27,125 @@ STIMULATION_PARAMS = DEVICE_PARAMS + (
     Param("stimulus_source", "", None, "stimulation backend", dtype="str"),
 )
 
+# The high-water mark of a model's padded host vectors (see padded).
+PAD_STATE = State("pad", 16, None, "padded length of the device arrays", dtype="int", hidden=True)
+
+# A current generator's one recordable (a multimeter may sample it).
+CURRENT_RECORDABLES = dict(recordables=("I",), extra_status={"recordables": ["I"]})
+
+
+# --- Time (nest_time.h) on the host ------------------------------------------
+
+def _lim_max_tics(grid):
+    """Time::compute_max: the largest finite time, in tics."""
+    t = (2 ** 63 - 1) // 8
+    return t - t % grid.tics_per_step
+
+
+def tics(grid, t):
+    """Time(Time::ms(t)).get_tics(): C's truncation of t*tics_per_ms + 0.5;
+    beyond the limits +-inf (returned as +-2**62)."""
+    t = np.asarray(t, float)
+    lim_ms = _lim_max_tics(grid) / grid.tics_per_ms
+    finite = np.abs(t) < lim_ms
+    safe = np.where(finite, t, 0.0)
+    out = np.trunc(safe * grid.tics_per_ms + 0.5).astype(np.int64)
+    return np.where(finite, out, np.where(t < 0, -(2 ** 62), 2 ** 62))
+
+
+def is_finite_tics(x):
+    return np.abs(np.asarray(x)) < 2 ** 62
+
+
+def steps_of_tics(grid, x):
+    """Time::get_steps(): tics rounded up to a whole step (infinite: kept huge)."""
+    x = np.asarray(x, np.int64)
+    return np.where(is_finite_tics(x), -((-x) // grid.tics_per_step), x)
+
+
+def ms_of_tics(grid, x):
+    """Time::get_ms(): infinite times read as +-DBL_MAX."""
+    x = np.asarray(x, np.int64)
+    return np.where(is_finite_tics(x), x * (1.0 / grid.tics_per_ms),
+                    np.where(x < 0, -DBL_MAX, DBL_MAX))
+
+
+def stamp_tics(grid, t):
+    """Time(Time::ms_stamp(t)): the first grid time not before t (Time::fromstamp)."""
+    t = np.asarray(t, float)
+    n = np.trunc(t * grid.tics_per_ms).astype(np.int64)
+    n = n - np.fmod(n, grid.tics_per_step)
+    ms = n / grid.tics_per_step * grid.h
+    return np.where(ms < t, n + grid.tics_per_step, n)
+
+
+def is_grid(grid, x):
+    return np.asarray(x) % grid.tics_per_step == 0
+
+
+def steps_of(grid, t):
+    """Time::ms(t).get_steps() for host arrays."""
+    return steps_of_tics(grid, tics(grid, t))
+
+
+def window(grid, origin, start, stop):
+    """(t_min, t_max) in steps: Device::pre_run_hook."""
+    return (steps_of_tics(grid, tics(grid, origin) + tics(grid, start)),
+            steps_of_tics(grid, tics(grid, origin) + tics(grid, stop)))
+
+
+# --- set_status rules -----------------------------------------------------------
 
 def device_check(p):
-    import numpy as np
     if np.any(np.asarray(p["stop"]) < np.asarray(p["start"])):
         return "stop >= start required."
     return None
+
+
+def device_on_set(old, new, ctx):
+    """Device::Parameters_::set: origin, start and stop on the grid, or infinite;
+    stored as NEST stores them (whole tics)."""
+    for k in ("origin", "start", "stop"):
+        if k not in new:
+            continue
+        x = tics(ctx.grid, new[k])
+        if np.any(is_finite_tics(x) & ~is_grid(ctx.grid, x)):
+            raise NESTErrors.BadProperty(f"{k} must be a multiple of the simulation resolution.")
+        new[k] = ms_of_tics(ctx.grid, x)
+    return new
+
+
+def chain(*hooks):
+    """One on_set made of several, applied in order."""
+    def on_set(old, new, ctx):
+        for h in hooks:
+            new = h(old, new, ctx)
+        return new
+    return on_set
+
+
+def step_multiple(model, key, value_ms, grid):
+    """NEST's StepMultipleRequired for a time that must be a positive multiple of h."""
+    x = int(tics(grid, value_ms))
+    if not (x > 0 and x % grid.tics_per_step == 0):
+        raise NESTErrors.StepMultipleRequired(
+            f"The time property {key} = {value_ms} ms (= {x} tics = "
+            f"{int(steps_of_tics(grid, x))} steps) of model {model} must be a multiple of "
+            f"the resolution {grid.h} ms (= {grid.tics_per_step} tics = 1 step).")
+
+
+def padded(rows, fill, dtype, min_len=16):
+    """Per-node vectors -> one (n, L) array, L a power of two > the longest.
+
+    Power-of-two lengths: a changed vector changes the array's shape (and so
+    compiles) only when it outgrows its bucket; callers pass their last length
+    as ``min_len`` (a high-water mark kept in a hidden state ``pad``) so that a
+    shorter vector does not shrink it either. One slot is always padding, so a
+    pointer that ran past the last entry still reads the fill value.
+    """
+    longest = max([len(r) for r in rows] + [0])
+    L = max(min_len, 1 << int(longest).bit_length())
+    out = np.full((len(rows), L), fill, dtype)
+    for i, r in enumerate(rows):
+        out[i, :len(r)] = r
+    return out

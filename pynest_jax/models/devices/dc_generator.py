@@ -1,10 +1,9 @@
 """dc_generator: a constant current while active (models/dc_generator.cpp)."""
 
 import brainunit as u
-import jax.numpy as jnp
 
 from .._spec import GeneratorModel, Param, State
-from ._common import STIMULATION_PARAMS, device_check
+from ._common import CURRENT_RECORDABLES, STIMULATION_PARAMS, device_check, device_on_set
 from ._windows import current_active
 
 
@@ -18,5 +17,5 @@ dc_generator = GeneratorModel(
     name="dc_generator", event="current", doc="Constant current source.",
     params=STIMULATION_PARAMS + (Param("amplitude", 0.0, u.pA, "current"),),
     state=(State("I", 0.0, u.pA, "current emitted in the last step", hidden=True),),
-    extra_status={"recordables": ["I"]},
-    check=device_check, emit=emit)
+    **CURRENT_RECORDABLES,
+    check=device_check, on_set=device_on_set, emit=emit)

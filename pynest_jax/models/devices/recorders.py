@@ -2,32 +2,48 @@
 
 spike_recorder (models/spike_recorder.h) receives spikes; multimeter and
 voltmeter (models/multimeter.h) sample recordables of the nodes they are
-connected to, at multiples of ``interval`` shifted by ``offset``.
+connected to, at multiples of ``interval`` shifted by ``offset``. What is
+recorded when is kernel/recording.py.
 """
 
 import brainunit as u
+import numpy as np
 
+from ...api.errors import NESTErrors
 from .._spec import Param, RecorderModel
-from ._common import RECORDING_PARAMS, device_check
+from . import _common as C
 
 
-def _sampler_check(p):
-    import numpy as np
-    msg = device_check(p)
-    if msg:
-        return msg
-    if np.any(np.asarray(p["interval"]) <= 0):
-        return "The sampling interval must be > 0."
-    if np.any(np.asarray(p["offset"]) < 0):
-        return "The offset must be >= 0."
-    return None
+def _sampler_on_set(old, new, ctx):
+    """multimeter::Parameters_::set: interval a multiple of h, at least h; offset
+    rounded up to the grid (Time::step of its steps)."""
+    new = C.device_on_set(old, new, ctx)
+    grid = ctx.grid
+    if "interval" in new:
+        x = C.tics(grid, new["interval"])
+        if np.any(x < grid.tics_per_step):
+            raise NESTErrors.BadProperty(
+                "The sampling interval must be at least as long as the simulation resolution.")
+        if np.any(x % grid.tics_per_step):
+            raise NESTErrors.BadProperty(
+                "The sampling interval must be a multiple of the simulation resolution.")
+        new["interval"] = C.ms_of_tics(grid, x)
+    if "offset" in new:
+        off = np.asarray(new["offset"], float)
+        x = C.tics(grid, off)
+        if np.any((off != 0) & (x < grid.tics_per_step)):
+            raise NESTErrors.BadProperty(
+                "The offset for the sampling interval must be at least as long as the "
+                "simulation resolution.")
+        new["offset"] = C.ms_of_tics(grid, C.steps_of_tics(grid, x) * grid.tics_per_step)
+    return new
 
 
 spike_recorder = RecorderModel(
     name="spike_recorder", kind="spike", doc="Records the spikes it receives.",
-    params=RECORDING_PARAMS, check=device_check)
+    params=C.RECORDING_PARAMS, check=C.device_check, on_set=C.device_on_set)
 
-_SAMPLER = RECORDING_PARAMS + (
+_SAMPLER = C.RECORDING_PARAMS + (
     Param("interval", 1.0, u.ms, "sampling interval"),
     Param("offset", 0.0, u.ms, "time of the first sample relative to the start of the simulation"),
 )
@@ -35,10 +51,10 @@ _SAMPLER = RECORDING_PARAMS + (
 multimeter = RecorderModel(
     name="multimeter", kind="sampler", doc="Samples recordables of the nodes it is connected to.",
     params=_SAMPLER + (Param("record_from", [], None, "recordables to sample", dtype="vector"),),
-    check=_sampler_check)
+    check=C.device_check, on_set=_sampler_on_set)
 
 voltmeter = RecorderModel(
     name="voltmeter", kind="sampler", doc="A multimeter recording V_m.",
     params=_SAMPLER + (Param("record_from", ["V_m"], None, "recordables to sample",
                              dtype="vector"),),
-    check=_sampler_check)
+    check=C.device_check, on_set=_sampler_on_set)

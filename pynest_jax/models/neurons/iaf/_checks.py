@@ -1,19 +1,49 @@
-"""Parameter checks the iaf family shares (Parameters_::set in models/iaf_psc_*.cpp)."""
+"""Parameter checks of the iaf family: each model's Parameters_::set tests its
+constraints in its own order with its own wording, so each model lists them."""
 
 import numpy as np
 
 
-def iaf_check(p):
-    """Return NEST's message for the first violated constraint, or None."""
-    if np.any(p["V_reset"] >= p["V_th"]):
-        return "Reset potential must be smaller than threshold."
-    if np.any(p["C_m"] <= 0):
-        return "Capacitance must be > 0."
-    if np.any(p["t_ref"] < 0):
-        return "Refractory time must not be negative."
-    if np.any(p["tau_m"] <= 0):
-        return "Membrane time constant must be > 0."
-    for k in ("tau_syn_ex", "tau_syn_in"):
-        if k in p and np.any(p[k] <= 0):
-            return "Membrane and synapse time constant(s) must be > 0."
-    return None
+def first_violation(*rules):
+    """A check from ``(is_bad(p) -> bool array, NEST's message)`` pairs, tested in order."""
+
+    def check(p):
+        for is_bad, msg in rules:
+            if np.any(is_bad(p)):
+                return msg
+        return None
+
+    return check
+
+
+RESET_BELOW_THRESHOLD = (lambda p: p["V_reset"] >= p["V_th"],
+                         "Reset potential must be smaller than threshold.")
+
+# models/iaf_psc_delta.cpp, Parameters_::set
+iaf_psc_delta_check = first_violation(
+    RESET_BELOW_THRESHOLD,
+    (lambda p: p["C_m"] <= 0, "Capacitance must be > 0."),
+    (lambda p: p["t_ref"] < 0, "Refractory time must not be negative."),
+    (lambda p: p["tau_m"] <= 0, "Membrane time constant must be > 0."),
+)
+
+# models/iaf_psc_exp.cpp, Parameters_::set
+iaf_psc_exp_check = first_violation(
+    RESET_BELOW_THRESHOLD,
+    (lambda p: p["C_m"] <= 0, "Capacitance must be strictly positive."),
+    (lambda p: (p["tau_m"] <= 0) | (p["tau_syn_ex"] <= 0) | (p["tau_syn_in"] <= 0),
+     "Membrane and synapse time constants must be strictly positive."),
+    (lambda p: p["t_ref"] < 0, "Refractory time must not be negative."),
+    (lambda p: p["rho"] < 0, "Stochastic firing intensity must not be negative."),
+    (lambda p: p["delta"] < 0, "Width of threshold region must not be negative."),
+)
+
+# models/iaf_psc_alpha.cpp, Parameters_::set
+iaf_psc_alpha_check = first_violation(
+    (lambda p: p["C_m"] <= 0, "Capacitance must be > 0."),
+    (lambda p: p["tau_m"] <= 0, "Membrane time constant must be > 0."),
+    (lambda p: (p["tau_syn_ex"] <= 0) | (p["tau_syn_in"] <= 0),
+     "All synaptic time constants must be > 0."),
+    (lambda p: p["t_ref"] < 0, "The refractory time t_ref can't be negative."),
+    RESET_BELOW_THRESHOLD,
+)

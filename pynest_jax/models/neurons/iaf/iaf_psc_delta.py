@@ -6,13 +6,14 @@ import jax.numpy as jnp
 
 from ..._spec import Channel, NeuronModel, Param, State
 from .._common import neuron_params, neuron_state
-from ._checks import iaf_check
+from ._checks import iaf_psc_delta_check
 
 
 def derive(p, ctx):
     h = ctx.h
     P33 = u.math.exp(-h / p.tau_m)
-    return dict(P33=P33, P30=(1 - P33) * p.tau_m / p.C_m, refr_steps=ctx.steps(p.t_ref))
+    # iaf_psc_delta::pre_run_hook's order of operations, for the same rounding
+    return dict(P33=P33, P30=1 / p.C_m * (1 - P33) * p.tau_m, refr_steps=ctx.steps(p.t_ref))
 
 
 def update(p, d, s, x, ctx):
@@ -62,7 +63,7 @@ iaf_psc_delta = NeuronModel(
     ),
     channels=(Channel("spikes", u.mV), Channel("currents", u.pA)),
     recordables=("V_m",),
-    check=iaf_check,
+    check=iaf_psc_delta_check,
     derive=derive,
     update=update,
 )

@@ -1,0 +1,34 @@
+"""poisson_generator: independent Poisson spike trains (models/poisson_generator.cpp).
+
+Every target gets its own count each step (NEST draws in event_hook, once
+per target), with mean ``rate * h``. Active for the step ``n`` being computed
+when ``t_min < n <= t_max``: its spikes carry stamp ``n + 1``.
+"""
+
+import brainunit as u
+import jax.numpy as jnp
+import numpy as np
+
+from .._spec import GeneratorModel, Param
+from . import _common as C
+from ._poisson import counts
+from ._windows import step_active
+
+
+def check(p):
+    if np.any(np.asarray(p["rate"]) < 0):
+        return "The rate cannot be negative."
+    return C.device_check(p)
+
+
+def emit(p, d, s, ctx, src):
+    lam = (p.rate.to_decimal(u.Hz) * ctx.h_ms * 1e-3)[src]
+    on = step_active(p, ctx)[src] & (lam > 0)
+    return s, jnp.where(on, counts(ctx.key, jnp.where(on, lam, 0.0)), 0)
+
+
+poisson_generator = GeneratorModel(
+    name="poisson_generator", event="spike", per_target=True, uses_rng=True,
+    doc="Independent Poisson spike trains, one per target.",
+    params=C.STIMULATION_PARAMS + (Param("rate", 0.0, u.Hz, "mean firing rate"),),
+    check=check, on_set=C.device_on_set, emit=emit)

@@ -1,0 +1,88 @@
+"""iaf_psc_alpha: leaky integrate-and-fire, alpha-shaped synaptic currents
+(NEST models/iaf_psc_alpha.{h,cpp}). Exact integration on the grid."""
+
+import brainunit as u
+import jax.numpy as jnp
+import numpy as np
+
+from ..._spec import Channel, NeuronModel, Param, State
+from ....numerics.propagators import iaf_propagator_alpha
+from .._common import neuron_params, neuron_state
+from ._checks import iaf_psc_alpha_check
+
+
+def derive(p, ctx):
+    h = ctx.h
+    P11ex = u.math.exp(-h / p.tau_syn_ex)
+    P11in = u.math.exp(-h / p.tau_syn_in)
+    expm1_tau_m = u.math.expm1(-h / p.tau_m)
+    P31ex, P32ex = iaf_propagator_alpha(p.tau_syn_ex, p.tau_m, p.C_m, h)
+    P31in, P32in = iaf_propagator_alpha(p.tau_syn_in, p.tau_m, p.C_m, h)
+    return dict(
+        P11ex=P11ex, P22ex=P11ex, P21ex=h * P11ex,
+        P11in=P11in, P22in=P11in, P21in=h * P11in,
+        P31ex=P31ex, P32ex=P32ex, P31in=P31in, P32in=P32in,
+        expm1_tau_m=expm1_tau_m,
+        P30=-p.tau_m / p.C_m * expm1_tau_m,
+        # a spike of weight 1 pA gives a current peaking at 1 pA after tau_syn
+        EPSCInitialValue=np.e / p.tau_syn_ex,
+        IPSCInitialValue=np.e / p.tau_syn_in,
+        refr_steps=ctx.steps(p.t_ref),
+    )
+
+
+def update(p, d, s, x, ctx):
+    """One step of iaf_psc_alpha::update; V_m, V_th, V_reset, V_min relative to E_L."""
+    free = s.r == 0
+    # NEST propagates V as V + expm1(-h/tau_m) V (not exp(-h/tau_m) V): same rounding.
+    V = (d.P30 * (s.y0 + p.I_e) + d.P31ex * s.dI_ex + d.P32ex * s.I_syn_ex
+         + d.P31in * s.dI_in + d.P32in * s.I_syn_in + d.expm1_tau_m * s.V_m + s.V_m)
+    V = u.math.where(V < p.V_min, p.V_min, V)
+    V = u.math.where(free, V, s.V_m)
+    r = jnp.where(free, s.r, s.r - 1)
+
+    # Currents advance after V; spikes of this step enter dI at once.
+    I_ex = d.P21ex * s.dI_ex + d.P22ex * s.I_syn_ex
+    dI_ex = s.dI_ex * d.P11ex + d.EPSCInitialValue * x.ex
+    I_in = d.P21in * s.dI_in + d.P22in * s.I_syn_in
+    dI_in = s.dI_in * d.P11in + d.IPSCInitialValue * x["in"]
+
+    spike = V >= p.V_th
+    V = u.math.where(spike, p.V_reset, V)
+    r = jnp.where(spike, d.refr_steps, r)
+    return s.replace(V_m=V, r=r, I_syn_ex=I_ex, dI_ex=dI_ex, I_syn_in=I_in, dI_in=dI_in,
+                     y0=x.currents), spike
+
+
+iaf_psc_alpha = NeuronModel(
+    name="iaf_psc_alpha",
+    doc="Leaky integrate-and-fire neuron with alpha-shaped postsynaptic currents.",
+    params=neuron_params(
+        Param("E_L", -70.0, u.mV, "resting membrane potential"),
+        Param("C_m", 250.0, u.pF, "membrane capacitance"),
+        Param("tau_m", 10.0, u.ms, "membrane time constant"),
+        Param("t_ref", 2.0, u.ms, "duration of the refractory period"),
+        Param("V_th", -55.0, u.mV, "spike threshold", offset="E_L"),
+        Param("V_reset", -70.0, u.mV, "reset potential", offset="E_L"),
+        Param("V_min", -np.inf, u.mV, "lower bound of V_m", offset="E_L"),
+        Param("tau_syn_ex", 2.0, u.ms, "rise time of the excitatory synaptic alpha function"),
+        Param("tau_syn_in", 2.0, u.ms, "rise time of the inhibitory synaptic alpha function"),
+        Param("I_e", 0.0, u.pA, "constant input current"),
+    ),
+    state=neuron_state(
+        State("V_m", -70.0, u.mV, "membrane potential", offset="E_L"),
+        State("I_syn_ex", 0.0, u.pA, "excitatory synaptic current", hidden=True),
+        State("dI_ex", 0.0, u.pA / u.ms, "derivative of the excitatory current", hidden=True),
+        State("I_syn_in", 0.0, u.pA, "inhibitory synaptic current", hidden=True),
+        State("dI_in", 0.0, u.pA / u.ms, "derivative of the inhibitory current", hidden=True),
+        State("y0", 0.0, u.pA, "input current of the last step", hidden=True),
+        State("r", 0, None, "refractory steps left", dtype="int", hidden=True),
+    ),
+    channels=(Channel("ex", u.pA), Channel("in", u.pA), Channel("currents", u.pA)),
+    spike_receptors={0: ("ex", "in")},
+    current_receptors={0: "currents"},
+    recordables=("I_syn_ex", "I_syn_in", "V_m"),
+    check=iaf_psc_alpha_check,
+    derive=derive,
+    update=update,
+)

@@ -1,0 +1,106 @@
+"""iaf_psc_exp: leaky integrate-and-fire, exponential-shaped synaptic currents
+(NEST models/iaf_psc_exp.{h,cpp}). Exact integration on the grid; optional
+escape noise (``delta`` > 0: stochastic threshold of intensity ``rho``)."""
+
+import brainunit as u
+import jax
+import jax.numpy as jnp
+
+from ..._spec import Channel, NeuronModel, Param, State
+from ....numerics.propagators import iaf_propagator_exp
+from .._common import neuron_params, neuron_state
+from ._checks import iaf_psc_exp_check
+
+# iaf_psc_exp::update: the threshold is deterministic for delta < 1e-10 mV and
+# stochastic for delta > 1e-10 mV (exactly 1e-10: neither, NEST never fires).
+DELTA_DETERMINISTIC = 1e-10 * u.mV
+
+
+def derive(p, ctx):
+    h = ctx.h
+    P22 = u.math.exp(-h / p.tau_m)
+    return dict(
+        P11ex=u.math.exp(-h / p.tau_syn_ex),
+        P11in=u.math.exp(-h / p.tau_syn_in),
+        P22=P22,
+        P21ex=iaf_propagator_exp(p.tau_syn_ex, p.tau_m, p.C_m, h),
+        P21in=iaf_propagator_exp(p.tau_syn_in, p.tau_m, p.C_m, h),
+        P20=p.tau_m / p.C_m * (1.0 - P22),
+        refr_steps=ctx.steps(p.t_ref),
+    )
+
+
+def _threshold(p, V, ctx):
+    """Deterministic crossing, or escape noise with intensity phi = rho exp((V - V_th) / delta)."""
+    deterministic = (p.delta < DELTA_DETERMINISTIC) & (V >= p.V_th)
+    noisy = p.delta > DELTA_DETERMINISTIC
+
+    def draw(_):
+        phi = p.rho * u.math.exp((V - p.V_th) / p.delta)
+        # NEST: drand() < phi * h * 1e-3 (rho in 1/s, h in ms)
+        return noisy & (jax.random.uniform(ctx.key, V.shape) < u.maybe_decimal(phi * ctx.h))
+
+    stochastic = jax.lax.cond(jnp.any(noisy), draw, lambda _: jnp.zeros(V.shape, bool), None)
+    return deterministic | stochastic
+
+
+def update(p, d, s, x, ctx):
+    """One step of iaf_psc_exp::update; V_m, V_th, V_reset relative to E_L."""
+    free = s.r == 0
+    # V uses the currents of the previous step, then the currents decay.
+    V = u.math.where(
+        free,
+        s.V_m * d.P22 + s.I_syn_ex * d.P21ex + s.I_syn_in * d.P21in + (p.I_e + s.i_0) * d.P20,
+        s.V_m)
+    r = jnp.where(free, s.r, s.r - 1)
+    I_ex = s.I_syn_ex * d.P11ex
+    I_in = s.I_syn_in * d.P11in
+    # Current on receptor 1 (read last step) charges the excitatory synapse.
+    I_ex = I_ex + (1.0 - d.P11ex) * s.i_1
+    # Spikes of this step act at once on the currents, on V in the next step.
+    I_ex = I_ex + x.ex
+    I_in = I_in + x["in"]
+
+    # The threshold test is not guarded by refractoriness (as in NEST).
+    spike = _threshold(p, V, ctx)
+    V = u.math.where(spike, p.V_reset, V)
+    r = jnp.where(spike, d.refr_steps, r)
+    return s.replace(V_m=V, r=r, I_syn_ex=I_ex, I_syn_in=I_in, i_0=x.I0, i_1=x.I1), spike
+
+
+iaf_psc_exp = NeuronModel(
+    name="iaf_psc_exp",
+    doc="Leaky integrate-and-fire neuron with exponential-shaped postsynaptic currents.",
+    params=neuron_params(
+        Param("E_L", -70.0, u.mV, "resting membrane potential"),
+        Param("C_m", 250.0, u.pF, "membrane capacitance"),
+        Param("tau_m", 10.0, u.ms, "membrane time constant"),
+        Param("t_ref", 2.0, u.ms, "duration of the refractory period"),
+        Param("V_th", -55.0, u.mV, "spike threshold", offset="E_L"),
+        Param("V_reset", -70.0, u.mV, "reset potential", offset="E_L"),
+        Param("tau_syn_ex", 2.0, u.ms, "time constant of the excitatory synaptic current"),
+        Param("tau_syn_in", 2.0, u.ms, "time constant of the inhibitory synaptic current"),
+        Param("I_e", 0.0, u.pA, "constant input current"),
+        Param("rho", 0.01, u.Hz, "stochastic firing intensity at threshold"),
+        Param("delta", 0.0, u.mV, "width of the threshold region (0: deterministic)"),
+    ),
+    state=neuron_state(
+        State("V_m", -70.0, u.mV, "membrane potential", offset="E_L"),
+        State("I_syn_ex", 0.0, u.pA, "excitatory synaptic current (with receptor-1 input)",
+              hidden=True),
+        State("I_syn_in", 0.0, u.pA, "inhibitory synaptic current", hidden=True),
+        State("i_0", 0.0, u.pA, "receptor-0 input current of the last step", hidden=True),
+        State("i_1", 0.0, u.pA, "receptor-1 input current of the last step", hidden=True),
+        State("r", 0, None, "refractory steps left", dtype="int", hidden=True),
+    ),
+    channels=(Channel("ex", u.pA), Channel("in", u.pA), Channel("I0", u.pA),
+              Channel("I1", u.pA)),
+    spike_receptors={0: ("ex", "in")},
+    # receptor 1: current filtered through the excitatory synapse (handle(CurrentEvent&))
+    current_receptors={0: "I0", 1: "I1"},
+    recordables=("I_syn_ex", "I_syn_in", "V_m"),
+    check=iaf_psc_exp_check,
+    derive=derive,
+    update=update,
+    uses_rng=True,
+)

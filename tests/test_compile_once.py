@@ -1,0 +1,90 @@
+"""One compiled program per network structure: later runs compile nothing.
+
+Two independent counts: the kernel's own (``compiles_last_run``: traces of the
+program's step function during the last Simulate) and JAX's (backend compilations
+reported through ``jax.monitoring``, which also sees any small jitted operation the
+host side might trigger). A second Simulate, a Simulate of another length, and a
+Simulate after SetStatus of parameter values, state, device values or synaptic
+weights must compile nothing; a change of structure must compile again (so the
+counts can fail).
+"""
+
+import numpy as np
+import jax
+import pytest
+
+import pynest_jax as nest
+
+_events = []
+jax.monitoring.register_event_duration_secs_listener(
+    lambda name, secs, **kw: _events.append(name))
+
+
+def _compiles(run):
+    """(kernel traces, JAX backend compilations) during run()."""
+    _events.clear()
+    run()
+    backend = sum(1 for e in _events if e.endswith("backend_compile_duration"))
+    return nest.GetKernelStatus("compiles_last_run"), backend
+
+
+@pytest.fixture
+def network():
+    nest.ResetKernel()
+    n = nest.Create("iaf_psc_delta", 20, params={"I_e": np.linspace(300.0, 500.0, 20)})
+    dc = nest.Create("dc_generator", params={"amplitude": 50.0, "start": 5.0})
+    sr = nest.Create("spike_recorder")
+    mm = nest.Create("multimeter", params={"record_from": ["V_m"], "interval": 1.0})
+    nest.Connect(n, n, {"rule": "fixed_indegree", "indegree": 3},
+                 syn_spec={"weight": 2.0, "delay": 1.5})
+    nest.Connect(dc, n[:5])
+    nest.Connect(n, sr)
+    nest.Connect(mm, n[:3])
+    first = _compiles(lambda: nest.Simulate(50.0))
+    assert first[0] >= 1 and first[1] >= 1  # the first run compiles the program
+    return n, dc, sr, mm
+
+
+def _set_each(conns):
+    conns.set(weight=list(np.arange(1.0, len(conns) + 1.0)))
+
+
+CHANGES = {
+    "same length": lambda n, dc, sr, mm: None,
+    "neuron parameters": lambda n, dc, sr, mm: n.set(I_e=450.0, tau_m=12.0, C_m=200.0),
+    "per-node parameters": lambda n, dc, sr, mm: n.set(V_th=list(np.linspace(-56.0, -54.0, 20))),
+    "E_L (moves V_th)": lambda n, dc, sr, mm: nest.SetStatus(n[:4], {"E_L": -65.0}),
+    "state": lambda n, dc, sr, mm: n[:5].set(V_m=-60.0),
+    "synapse weights": lambda n, dc, sr, mm: nest.GetConnections(source=n[:5]).set(weight=3.0),
+    "weights per connection": lambda n, dc, sr, mm: _set_each(nest.GetConnections(target=n[3])),
+    "device values": lambda n, dc, sr, mm: dc.set(amplitude=80.0, stop=60.0),
+    "recorder window": lambda n, dc, sr, mm: sr.set(start=55.0),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_value_changes_compile_nothing(network, change):
+    CHANGES[change](*network)
+    assert _compiles(lambda: nest.Simulate(50.0)) == (0, 0)
+
+
+@pytest.mark.parametrize("t", [0.1, 33.3, 50.0, 250.0, 1234.5])
+def test_other_lengths_compile_nothing(network, t):
+    assert _compiles(lambda: nest.Simulate(t)) == (0, 0)
+
+
+def test_run_manager_compiles_nothing(network):
+    def runs():
+        with nest.RunManager():
+            for t in (5.0, 10.0, 7.5):
+                nest.Run(t)
+    assert _compiles(runs) == (0, 0)
+
+
+def test_structure_change_compiles(network):
+    """The counts can fail: a new connection changes the program, which is compiled anew."""
+    n, dc, sr, mm = network
+    nest.Connect(n[0], n[1], syn_spec={"weight": 5.0})
+    traces, backend = _compiles(lambda: nest.Simulate(10.0))
+    assert traces >= 1 and backend >= 1
+    assert _compiles(lambda: nest.Simulate(10.0)) == (0, 0)
