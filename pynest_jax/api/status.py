@@ -46,9 +46,26 @@ def _generic(pop, gids, loc, keys=None):
     for k, v in spec.extra_status.items():
         if want(k):
             out[k] = [copy.deepcopy(v) for _ in range(n)]
-    if isinstance(spec, RecorderModel) and want("events"):
-        out["events"] = [_events(pop, int(g)) for g in gids]
+    if isinstance(spec, RecorderModel):
+        from ..kernel.backends import extra_status
+        memory = [pop.host["record_to"][li] == "memory" for li in loc]
+        extras = [extra_status(kernel, pop, int(li), int(g)) for li, g in zip(loc, gids)]
+        for k in sorted(set().union(*extras)):
+            if want(k):
+                out[k] = [e.get(k) for e in extras]
+        if want("events") and all(memory):
+            out["events"] = [_events(pop, int(g)) for g in gids]
     return out
+
+
+def _backend_options(pop, sub, gids):
+    """precision/file_extension belong to the recorder's backend, not its model table."""
+    for k in ("precision", "file_extension"):
+        if k in sub and isinstance(pop.spec, RecorderModel):
+            v = sub.pop(k)
+            vals = v.values if isinstance(v, V.Each) else [v] * len(gids)
+            for g, x in zip(gids, vals):
+                kernel.backend_opts.setdefault(int(g), {})[k] = x
 
 
 def _events(pop, gid):
@@ -195,6 +212,7 @@ def set_nodes(gids, params):
                 touched_keys |= set(values)
         with transaction(list(pops.values())):
             for pop, loc, sub, sub_gids in plan:
+                _backend_options(pop, sub, sub_gids)
                 if "n_events" in sub:
                     ne = sub["n_events"]
                     if np.any(np.asarray(ne.values if isinstance(ne, V.Each) else ne) != 0):

@@ -39,6 +39,10 @@ class Kernel:
         self.carry = None
         self.state_dirty = False
         self.events = recording.EventStore()
+        from .backends import Writers
+        self.writers = Writers()
+        self.backend_opts = {}  # recorder gid -> backend options (precision, file_extension)
+        self.events.sink = lambda gid, ev: self.writers.write(self, gid, ev)
         self.prepared = False
         self.time_simulate = 0.0
         self.last_compiles = 0
@@ -142,6 +146,7 @@ class Kernel:
         if hooks.pre_run(self):
             self.state_dirty = True
         self._ensure_program()
+        self.writers.open_all(self)
         self.prepared = True
 
     def check_time(self, t_ms: float) -> int:
@@ -204,6 +209,7 @@ class Kernel:
         if not self.prepared:
             raise NESTErrors.KernelException("Cleanup called without calling Prepare.")
         self.prepared = False
+        self.writers.files.clear()  # NEST closes files at Cleanup and re-creates them at Prepare
 
     def simulate(self, t_ms: float):
         self.check_time(t_ms)  # refused before anything is prepared: the kernel stays usable

@@ -17,6 +17,8 @@ class EventStore:
     def __init__(self):
         self._parts: dict[int, list[dict]] = {}
         self._pending: dict[int, list[dict]] = {}  # samples not yet handed to their recorder
+        self._written: dict[int, int] = {}  # events a file/screen backend took
+        self.sink = None  # sink(gid, events) -> True to keep them in memory
 
     def hold(self, gid: int, events: dict, slices: np.ndarray):
         self._pending.setdefault(gid, []).append({**events, "_slice": slices})
@@ -43,8 +45,13 @@ class EventStore:
             self._pending[gid] = [rest] if len(rest["_slice"]) else []
 
     def append(self, gid: int, events: dict):
-        if len(next(iter(events.values()))):
+        n = len(next(iter(events.values())))
+        if not n:
+            return
+        if self.sink is None or self.sink(gid, events):
             self._parts.setdefault(gid, []).append(events)
+        else:
+            self._written[gid] = self._written.get(gid, 0) + n
 
     def get(self, gid: int, keys=("senders", "times")) -> dict:
         parts = self._parts.get(gid, [])
@@ -54,11 +61,12 @@ class EventStore:
         return {k: np.concatenate([p[k] for p in parts]) for k in names}
 
     def count(self, gid: int) -> int:
-        return sum(len(p["senders"]) for p in self._parts.get(gid, []))
+        return sum(len(p["senders"]) for p in self._parts.get(gid, [])) + self._written.get(gid, 0)
 
     def clear(self, gid: int):
         self._parts.pop(gid, None)
         self._pending.pop(gid, None)
+        self._written.pop(gid, None)
 
 
 def _recorder_window(graph, grid, gid):
