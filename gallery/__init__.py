@@ -1,0 +1,12 @@
+"""Runs NEST's own example gallery with real NEST and with `nest` bound to pynest_jax.
+
+    python -m gallery                      # all 96 entry points -> docs/gallery_status.md
+    python -m gallery one_neuron testiaf   # a subset, merged into the existing table
+    python -m gallery --jobs 2 --timeout 300 --out /tmp/status.md
+    python -m gallery --list               # the entry points found
+
+Modules: `entries` (where the gallery is, which files are scripts), `_child` (the
+bootstrap a fresh interpreter runs a script under; captures recorder data), `run` (one
+run in a scratch folder, with a time limit), `compare` (verdicts), `evaluate` (the runs one
+script needs), `table` (the status page).
+"""

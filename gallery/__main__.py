@@ -1,0 +1,126 @@
+"""`python -m gallery [script ...]`: run NEST's gallery against pynest_jax, write the table."""
+
+import argparse
+import sys
+import tempfile
+import time
+import traceback
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+from . import compare, entries, table
+from .evaluate import evaluate
+from .run import REPO
+
+SELF_CHECK_SEED_OFFSET = 7_777_777  # differs from the seed runs' multiples of SEED_OFFSET
+DEFAULT_OUT = REPO / "docs" / "gallery_status.md"
+PREAMBLE = (
+    "NEST {version}'s example gallery, each script run unmodified in a fresh process with real "
+    "NEST and with `nest` bound to `{impl}`; written by `python -m gallery` (verdicts defined in "
+    "`gallery/compare.py`). Times are wall seconds of the whole process (interpreter, imports, "
+    "script); `>N` is the time limit.\n\n"
+    "*identical*: same recorders, node ids and spike times exactly equal, other values within "
+    "{rtol:g} relative. *statistically equal*: NEST's output changes with `rng_seed`, and each "
+    "count, mean and std per recorder is within max({spread:g} x NEST's seed-to-seed spread, "
+    "{z:g} standard errors) of NEST's, or no more of them are outside than for NEST's own "
+    "runs with other seeds (+3 sqrt of that, +{chance:g} % of them). *differs*: neither. *fails*: `{impl}` raised (last line "
+    "shown). *not run by NEST here*: NEST itself failed (missing package, MUSIC, ...)."
+)
+
+
+def _parse(argv):
+    parser = argparse.ArgumentParser(prog="python -m gallery", description=__doc__)
+    parser.add_argument("scripts", nargs="*", help="names (stem, file name or relative path); all if none")
+    parser.add_argument("--timeout", type=float, default=600.0, help="seconds per run (default 600)")
+    parser.add_argument("--jobs", type=int, default=1, help="scripts run in parallel (default 1)")
+    parser.add_argument("--out", type=Path, help=f"table path (default {DEFAULT_OUT.relative_to(REPO)})")
+    parser.add_argument(
+        "--seed-runs", type=int, default=2, help="NEST runs with other seeds, for scripts not identical (default 2)"
+    )
+    parser.add_argument("--keep", type=Path, help="copy each run's scratch folder and log here")
+    parser.add_argument("--list", action="store_true", help="print the entry points and exit")
+    # Debug: bind real NEST in the second run too, to check the runner on itself; that run
+    # gets other seeds (--impl-b-seed-offset) so that stochastic scripts are judged
+    # statistically, while deterministic ones must still come out identical.
+    parser.add_argument("--impl-b", default="pynest_jax", help=argparse.SUPPRESS)
+    parser.add_argument("--impl-b-seed-offset", type=int, help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def _nest_version():
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("nest-simulator")
+    except PackageNotFoundError:
+        return "?"
+
+
+def preamble(impl):
+    """The page's introduction, with the tolerances `compare` uses."""
+    return PREAMBLE.format(
+        version=_nest_version(),
+        impl=impl,
+        rtol=compare.RTOL,
+        spread=compare.SPREAD_FACTOR,
+        z=compare.Z,
+        chance=100 * compare.CHANCE_FRACTION,
+    )
+
+
+def main(argv=None):
+    opts = _parse(argv)
+    root = entries.gallery_dir()
+    found = entries.entry_points(root)
+    if len(found) != entries.EXPECTED_COUNT:
+        print(f"warning: {len(found)} entry points, expected {entries.EXPECTED_COUNT}:", file=sys.stderr)
+        print("\n".join(found), file=sys.stderr)
+    if opts.list:
+        print("\n".join(found))
+        print(f"{len(found)} entry points in {root}")
+        return 0
+    chosen = entries.select(found, opts.scripts)
+    out = opts.out
+    if out is None:
+        # A self-check must not leave a table in docs/ that looks like real results.
+        out = DEFAULT_OUT if opts.impl_b != "nest" else Path(tempfile.gettempdir()) / "gallery_selfcheck.md"
+
+    impl_seed_offset = opts.impl_b_seed_offset
+    if impl_seed_offset is None:
+        impl_seed_offset = SELF_CHECK_SEED_OFFSET if opts.impl_b == "nest" else 0
+
+    rows = {}
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=max(1, opts.jobs)) as pool:
+        futures = {
+            pool.submit(
+                evaluate,
+                root,
+                entry,
+                opts.impl_b,
+                timeout=opts.timeout,
+                seed_runs=opts.seed_runs,
+                keep_dir=opts.keep,
+                impl_seed_offset=impl_seed_offset,
+            ): entry
+            for entry in chosen
+        }
+        for future in as_completed(futures):
+            try:
+                row = future.result()
+            except Exception:  # noqa: BLE001 -- a runner bug in one script must not lose the others
+                print(f"{futures[future]}: runner error, no row written", file=sys.stderr)
+                traceback.print_exc()
+                continue
+            rows[row.script] = row
+            times = f"NEST {row.nest_seconds or '-'} s, {opts.impl_b} {row.impl_seconds or '-'} s"
+            print(f"{row.script}: {row.verdict} ({times}) {row.reason}", flush=True)
+
+    merged = table.merge(table.read_rows(out), rows)
+    table.write(out, merged, found, opts.impl_b, len(found), preamble(opts.impl_b))
+    print(f"{len(rows)} scripts in {time.perf_counter() - started:.0f} s; table: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

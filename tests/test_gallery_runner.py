@@ -1,0 +1,355 @@
+"""The gallery runner: verdicts from synthetic snapshots, the table, the child bootstrap.
+
+No NEST run is needed: the child is exercised with a small fake implementation package.
+"""
+
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+# `gallery` lives at the repository root, next to this folder.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from gallery import compare, entries, table  # noqa: E402
+from gallery.run import run_script  # noqa: E402
+
+
+def rec(gid, model, **fields):
+    return {"gid": gid, "model": model, "data": {k: np.asarray(v) for k, v in fields.items()}}
+
+
+def run_of(*recorders, resets=0):
+    """Snapshots of one run: `resets` empty ones before ResetKernel, then the end."""
+    empty = [{"when": f"before ResetKernel #{i + 1}", "recorders": [], "error": None} for i in range(resets)]
+    return empty + [{"when": "end", "recorders": list(recorders), "error": None}]
+
+
+def spikes(seed, rate=1.0, n_neurons=50, t_stop=1000.0, gid=100):
+    """Poisson spike trains of n_neurons at `rate` spikes/ms in total, as a spike_recorder."""
+    rng = np.random.default_rng(seed)
+    n = rng.poisson(rate * t_stop)
+    times = np.round(np.sort(rng.uniform(0.0, t_stop, n)), 1)
+    return rec(gid, "spike_recorder", times=times, senders=rng.integers(1, n_neurons + 1, n))
+
+
+def trace(seed=None, n=1000, gid=101, shift=0.0):
+    """A voltmeter trace: deterministic without seed, else with AR(1) noise."""
+    t = np.arange(1.0, n + 1.0)
+    v = -70.0 + 5.0 * np.sin(t / 50.0) + shift
+    if seed is not None:
+        rng, noise = np.random.default_rng(seed), np.zeros(n)
+        for i in range(1, n):
+            noise[i] = 0.95 * noise[i - 1] + rng.normal()
+        v = v + noise
+    return rec(gid, "voltmeter", times=t, senders=np.full(n, 1), V_m=v)
+
+
+# identical ------------------------------------------------------------------------------
+
+
+def test_same_data_is_identical():
+    assert compare.judge(run_of(spikes(1), trace()), run_of(spikes(1), trace())) == compare.Outcome("identical")
+
+
+def test_identical_without_recorded_data_says_so():
+    outcome = compare.judge(run_of(resets=1), run_of(resets=1))
+    assert outcome.verdict == compare.IDENTICAL and "nothing recorded" in outcome.reason
+
+
+def test_trace_within_rtol_is_identical_and_beyond_is_not():
+    ref = trace()
+    close = rec(101, "voltmeter", **{**ref["data"], "V_m": ref["data"]["V_m"] * (1 + 1e-11)})
+    far = rec(101, "voltmeter", **{**ref["data"], "V_m": ref["data"]["V_m"] * (1 + 1e-7)})
+    assert compare.first_difference(run_of(ref), run_of(close)) is None
+    assert "V_m" in compare.first_difference(run_of(ref), run_of(far))
+
+
+def test_spike_times_must_be_exactly_equal():
+    ref = spikes(1)
+    nudged = rec(100, "spike_recorder", times=ref["data"]["times"] + 1e-12, senders=ref["data"]["senders"])
+    assert "times" in compare.first_difference(run_of(ref), run_of(nudged))
+
+
+def test_senders_must_be_equal():
+    ref = spikes(1)
+    swapped = rec(100, "spike_recorder", times=ref["data"]["times"], senders=ref["data"]["senders"][::-1])
+    assert "senders" in compare.first_difference(run_of(ref), run_of(swapped))
+
+
+def test_missing_recorder_or_reset_is_a_structure_difference():
+    assert "recorders" in compare.structure_difference(run_of(spikes(1), trace()), run_of(spikes(1)))
+    assert "snapshots" in compare.structure_difference(run_of(spikes(1), resets=1), run_of(spikes(1)))
+
+
+# statistics -----------------------------------------------------------------------------
+
+
+def test_deterministic_script_must_be_identical():
+    # NEST gives the same output with another seed, so a tiny deviation is a difference.
+    ref, seed_run = run_of(trace()), run_of(trace())
+    other = run_of(trace(shift=1e-6))
+    assert compare.judge(ref, other, [seed_run]).verdict == compare.DIFFERS
+
+
+def test_stochastic_runs_from_one_distribution_are_statistically_equal():
+    ref, seed_run, other = (run_of(spikes(s), trace(seed=s)) for s in (1, 2, 3))
+    outcome = compare.judge(ref, other, [seed_run])
+    assert outcome.verdict == compare.STAT_EQUAL, outcome.reason
+
+
+def test_doubled_rate_differs():
+    ref, seed_run = run_of(spikes(1)), run_of(spikes(2))
+    other = run_of(spikes(3, rate=2.0))
+    outcome = compare.judge(ref, other, [seed_run])
+    assert outcome.verdict == compare.DIFFERS
+    assert "count" in outcome.reason
+
+
+def test_shifted_noisy_trace_differs():
+    ref, seed_run = run_of(trace(seed=1)), run_of(trace(seed=2))
+    assert compare.judge(ref, run_of(trace(seed=3, shift=20.0)), [seed_run]).verdict == compare.DIFFERS
+
+
+def test_count_without_seed_spread_falls_back_to_poisson_band():
+    def train(seed, n):
+        times = np.sort(np.random.default_rng(seed).uniform(0, 1000, n))
+        return run_of(rec(100, "spike_recorder", times=times, senders=np.ones(n, int)))
+
+    ref, seed_run = train(1, 100), train(2, 100)  # same count: spread 0
+    assert compare.judge(ref, train(3, 110), [seed_run]).verdict == compare.STAT_EQUAL  # 10 < 3*sqrt(210)
+    assert compare.judge(ref, train(3, 200), [seed_run]).verdict == compare.DIFFERS  # 100 > 3*sqrt(300)
+
+
+def test_deterministic_part_of_stochastic_script_must_match():
+    # The trace does not change with NEST's seed while the spikes do: the trace must match.
+    ref, seed_run = run_of(spikes(1), trace()), run_of(spikes(2), trace())
+    outcome = compare.judge(ref, run_of(spikes(3), trace(shift=1e-6)), [seed_run])
+    assert outcome.verdict == compare.DIFFERS
+    assert "V_m" in outcome.reason
+
+
+def test_coinciding_degenerate_statistics_do_not_make_a_recorder_deterministic():
+    # One spike per run at different times: a count that coincides is not determinism.
+    def one_spike(t):
+        return run_of(rec(100, "spike_recorder", times=[t], senders=[1]))
+
+    outcome = compare.judge(one_spike(10.0), one_spike(30.0), [one_spike(20.0)])
+    assert outcome.verdict == compare.STAT_EQUAL, outcome.reason
+
+
+def test_recorder_empty_under_every_seed_is_not_deterministic():
+    # A network driven silent by chance; the run under test recorded a few spikes.
+    def run(n, seed):
+        return run_of(spikes(seed, rate=n / 1000.0, gid=100), spikes(seed + 7, gid=101))
+
+    outcome = compare.judge(run(0, 1), run(3, 2), [run(0, 3), run(0, 4)])
+    assert outcome.verdict == compare.STAT_EQUAL, outcome.reason
+
+
+def diverging_run(seed, n_snapshots=40, factor=1.0):
+    """An optimiser loop: each iteration's rate depends on the run's own history."""
+    rng, snapshots = np.random.default_rng(seed), []
+    for k in range(n_snapshots):
+        n = rng.poisson(factor * np.exp(rng.normal(0.0, 0.5)) * 200)
+        times = np.round(np.sort(rng.uniform(0, 1000, n)), 1)
+        recorder = rec(10, "spike_recorder", times=times, senders=rng.integers(1, 50, n))
+        snapshots.append({"when": f"before ResetKernel #{k + 1}", "recorders": [recorder], "error": None})
+    return snapshots
+
+
+def test_diverging_runs_are_judged_against_nest_own_divergence():
+    seed_runs = [diverging_run(2), diverging_run(3)]
+    same = compare.judge(diverging_run(1), diverging_run(4), seed_runs)
+    assert same.verdict == compare.STAT_EQUAL, same.reason
+    assert compare.judge(diverging_run(1), diverging_run(4, factor=2.0), seed_runs).verdict == compare.DIFFERS
+
+
+def test_inflation_measures_overdispersion():
+    poisson = [compare.statistics(run_of(spikes(s))) for s in (1, 2)]
+    count = (0, 100, "events", "count")
+    assert compare._inflation(poisson[0], poisson[1:])(count) < 2.0
+    rates = [compare.statistics(run_of(spikes(s, rate=r))) for s, r in ((1, 1.0), (2, 1.3))]
+    assert compare._inflation(rates[0], rates[1:])(count) > 2.0
+
+
+def test_batch_errors_see_autocorrelation():
+    # An AR(1) trace's mean is far less certain than n iid samples would say.
+    x = trace(seed=5, n=4000)["data"]["V_m"] - trace(n=4000)["data"]["V_m"]
+    iid_se, _ = compare._standard_errors(x, sampled=False)
+    batch_se, _ = compare._standard_errors(x, sampled=True)
+    assert batch_se > 3 * iid_se
+
+
+def test_failures_name_who_failed():
+    assert compare.failure_outcome("ImportError: music", None) == compare.Outcome(compare.NOT_RUN, "ImportError: music")
+    assert compare.failure_outcome(None, "KeyError: 'x'").verdict == compare.FAILS
+    assert compare.failure_outcome(None, None) is None
+
+
+# table and entry points -----------------------------------------------------------------
+
+
+def test_table_round_trip_and_merge_keep_other_rows(tmp_path):
+    path = tmp_path / "status.md"
+    old = {"a.py": table.Row("a.py", "1.0", "2.0", compare.FAILS, "KeyError: 'x|y'")}
+    table.write(path, old, ["a.py", "b.py"], "pynest_jax", 2, "text")
+    new = {"b.py": table.Row("b.py", "3.0", "4.0", compare.IDENTICAL)}
+    merged = table.merge(table.read_rows(path), new)
+    assert merged == {**old, **new}
+    table.write(path, merged, ["a.py", "b.py"], "pynest_jax", 2, "text")
+    text = path.read_text()
+    assert "| fails | 1 |" in text and "| identical | 1 |" in text and "| not run yet | 0 |" in text
+
+
+def test_entry_points_follow_the_folder_rules(tmp_path):
+    for rel in ["a.py", "spatial/s.py", "pong/run_simulations.py", "pong/pong.py", "other/x.py"]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("")
+    assert entries.entry_points(tmp_path) == ["a.py", "pong/run_simulations.py", "spatial/s.py"]
+    assert entries.select(entries.entry_points(tmp_path), ["s", "a.py"]) == ["spatial/s.py", "a.py"]
+    with pytest.raises(SystemExit):
+        entries.select(["a.py"], ["nope"])
+
+
+def test_installed_gallery_has_96_entry_points():
+    try:
+        root = entries.gallery_dir()
+    except RuntimeError:
+        pytest.skip("nest-simulator is not installed")
+    assert len(entries.entry_points(root)) == entries.EXPECTED_COUNT
+
+
+# the child bootstrap, with a fake implementation -----------------------------------------
+
+
+def test_ascii_backend_files_read_as_memory_events(tmp_path):
+    from gallery import _child
+
+    header = "# NEST version: 3.10.0\n# RecordingBackendASCII version: 2\n"
+    (tmp_path / "mm-3-0.dat").write_text(header + "sender\ttime_ms\tV_m\n1\t1.000\t-68.097\n2\t1.000\t-70.000\n")
+    (tmp_path / "mm-3-1.dat").write_text(header + "sender\ttime_ms\tV_m\n3\t1.000\t-65.500\n")
+    data = _child._read_ascii([str(tmp_path / "mm-3-1.dat"), str(tmp_path / "mm-3-0.dat")])
+    assert sorted(data) == ["V_m", "senders", "times"]
+    assert data["senders"].tolist() == [1, 2, 3] and data["senders"].dtype.kind == "i"
+    assert data["V_m"].tolist() == [-68.097, -70.0, -65.5]
+    (tmp_path / "sr-2-0.dat").write_text(header + "sender\ttime_step\ttime_offset\n")
+    assert {k: v.size for k, v in _child._read_ascii([str(tmp_path / "sr-2-0.dat")]).items()} == {
+        "senders": 0,
+        "times": 0,
+        "offsets": 0,
+    }
+
+
+FAKE_IMPL = '''
+import sys, types
+
+DEFAULT_SEED = 143202461
+_kernel = {"rng_seed": DEFAULT_SEED}
+_nodes = []
+
+class _Node:
+    def __init__(self, gid, model, events):
+        self._status = {"global_id": gid, "model": model, "events": events, "record_to": "memory"}
+    def get(self):
+        return dict(self._status)
+
+def SetKernelStatus(params):
+    _kernel.update(params)
+
+def GetKernelStatus(key=None):
+    return _kernel[key] if key else dict(_kernel)
+
+def ResetKernel():
+    _kernel["rng_seed"] = DEFAULT_SEED
+    _nodes.clear()
+
+def Create(model, events):
+    _nodes.append(_Node(len(_nodes) + 1, model, events))
+
+def GetNodes(properties=None):
+    return list(_nodes)
+
+class _Module(types.ModuleType):
+    # Like NEST: the seed is a descriptor on the module class, set() forwards to
+    # SetKernelStatus through the module, so a naive wrapper would shift twice, and
+    # setting an attribute looks its descriptor up on the class.
+    # The descriptor writes the kernel directly, as NEST's KernelAttribute does.
+    rng_seed = property(lambda self: _kernel["rng_seed"], lambda self, v: _kernel.update(rng_seed=v))
+    def set(self, **kwargs):
+        self.SetKernelStatus(kwargs)
+    def __setattr__(self, name, value):
+        if isinstance(value, types.ModuleType):
+            self.__dict__[name] = value
+        else:
+            getattr(type(self), name).__set__(self, value)
+
+sys.modules[__name__].__class__ = _Module
+'''
+
+FAKE_SCRIPT = '''
+import json, os, sys
+import nest
+import nest.raster_plot
+seeds = [nest.rng_seed]
+nest.rng_seed = 5
+seeds.append(nest.rng_seed)
+nest.set(rng_seed=6)
+seeds.append(nest.rng_seed)
+nest.SetKernelStatus({"rng_seed": 7})
+seeds.append(nest.rng_seed)
+nest.ResetKernel()
+seeds.append(nest.rng_seed)
+nest.Create("spike_recorder", {"times": [1.0, 2.5], "senders": [3, 4]})
+same = nest.raster_plot is sys.modules["fakeimpl.raster_plot"]
+with open(os.path.join(os.path.dirname(__file__), "..", "probe.json"), "w") as f:
+    json.dump({"seeds": seeds, "argv": sys.argv, "alias": same, "cwd": os.getcwd()}, f)
+if os.path.exists(os.path.join(os.path.dirname(__file__), "slow")):
+    import time
+    time.sleep(60)
+raise ValueError("boom")
+'''
+
+
+@pytest.fixture
+def fake(tmp_path):
+    impl = tmp_path / "repo" / "fakeimpl"
+    impl.mkdir(parents=True)
+    (impl / "__init__.py").write_text(textwrap.dedent(FAKE_IMPL))
+    (impl / "raster_plot.py").write_text("")
+    gallery = tmp_path / "gallery" / "example"
+    gallery.mkdir(parents=True)
+    (gallery / "script.py").write_text(FAKE_SCRIPT)
+    return tmp_path
+
+
+def _probe(keep):
+    return json.loads(next(Path(keep).glob("*/probe.json")).read_text())
+
+
+@pytest.mark.parametrize("offset", [0, 10])
+def test_child_binds_snapshots_and_shifts_seeds(fake, offset):
+    keep = fake / "keep"
+    result = run_script(fake / "gallery", "example/script.py", "fakeimpl", repo=fake / "repo", seed_offset=offset,
+                        keep_dir=keep, timeout=60)  # fmt: skip
+    assert result.exception == "ValueError: boom" and not result.timed_out
+    assert [s["when"] for s in result.snapshots] == ["before ResetKernel #1", "end"]
+    assert result.snapshots[0]["recorders"] == []
+    (end,) = result.snapshots[1]["recorders"]
+    assert (end["gid"], end["model"], end["data"]["times"].tolist()) == (1, "spike_recorder", [1.0, 2.5])
+    probe = _probe(keep)
+    assert probe["alias"] is True
+    assert Path(probe["argv"][0]).name == "script.py" and Path(probe["cwd"]).name == "example"
+    expected = [143202461, 5, 6, 7, 143202461]
+    assert probe["seeds"] == [(s - 1 + offset) % (2**32 - 1) + 1 for s in expected]
+
+
+def test_time_limit_kills_the_child_and_keeps_its_snapshots(fake):
+    (fake / "gallery" / "example" / "slow").write_text("")
+    result = run_script(fake / "gallery", "example/script.py", "fakeimpl", repo=fake / "repo", timeout=3)
+    assert result.timed_out and result.failed
+    assert "timed out" in result.why
+    assert result.snapshots[-1]["when"] == "end"
