@@ -541,11 +541,32 @@ def test_defaults_and_copies(ab):
     _run(ab, scenario)
 
 
-def test_resolution_refused_after_setdefaults(ab):
+@pytest.mark.parametrize("change", ["SetDefaults", "SetDefaults synapse", "CopyModel",
+                                    "CopyModel synapse"])
+def test_resolution_refused_after_model_changes(ab, change):
     def scenario(nest):
-        nest.SetDefaults("iaf_psc_delta", {"C_m": 200.0})
+        {"SetDefaults": lambda: nest.SetDefaults("iaf_psc_delta", {"C_m": 200.0}),
+         "SetDefaults synapse": lambda: nest.SetDefaults("static_synapse", {"weight": 2.0}),
+         "CopyModel": lambda: nest.CopyModel("iaf_psc_delta", "other_iaf"),
+         "CopyModel synapse": lambda: nest.CopyModel("static_synapse", "other_syn")}[change]()
         return {"set": probe(lambda: nest.SetKernelStatus({"resolution": 0.2})),
-                "after": probe(lambda: nest.resolution)}
+                "threads": probe(lambda: nest.SetKernelStatus({"local_num_threads": 2})),
+                "after": probe(lambda: (nest.resolution, nest.local_num_threads))}
+
+    _run(ab, scenario)
+
+
+def test_synapse_default_delay_on_the_grid(ab):
+    """The default delay reads back rounded to the grid, as a connection's does."""
+    def scenario(nest):
+        nest.SetKernelStatus({"resolution": 0.1, "min_delay": 2.1, "max_delay": 12.3})
+        nest.resolution = 1.0
+        out = {"extrema": (nest.min_delay, nest.max_delay)}
+        nest.SetDefaults("static_synapse", {"delay": 3.5})
+        out["default"] = nest.GetDefaults("static_synapse", "delay")
+        nest.CopyModel("static_synapse", "s2", {"delay": 4.4})
+        out["copy"] = nest.GetDefaults("s2", "delay")
+        return out
 
     _run(ab, scenario)
 
@@ -783,3 +804,15 @@ def test_disconnect_then_simulate(ab):
     ref, got = ab(scenario)
     assert len(ref["times"]) > 5
     assert_same(ref, got)
+
+
+def test_multimeter_without_record_from(ab):
+    """A multimeter with nothing to record runs and records nothing (NEST ticket 349)."""
+    def scenario(nest):
+        mm = nest.Create("multimeter", params={"record_from": []})
+        n = nest.Create("iaf_psc_delta")
+        nest.Connect(mm, n)
+        nest.Simulate(10.0)
+        return {"events": mm.get("events"), "port": nest.GetConnections().get("receptor")}
+
+    _run(ab, scenario)

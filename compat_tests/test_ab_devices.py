@@ -375,3 +375,38 @@ def test_spike_recorder_precise_offsets_in_steps(ab):
         return sr.events
     ref, got = ab(fn)
     assert_events_equal(ref, got, rtol=0, atol=1e-12)
+
+
+def test_multimeter_settings_fixed_once_connected(ab):
+    def fn(nest):
+        mm = nest.Create("multimeter", params={"record_from": ["V_m"]})
+        mm.interval = 2.0  # fine before connecting
+        nest.Connect(mm, _neurons(nest, 1))
+        try:
+            mm.interval = 3.0
+        except Exception as e:  # noqa: BLE001
+            return type(e).__name__, mm.interval
+    ref, got = ab(fn)
+    assert got == ref and ref[0] == "BadProperty"
+
+
+STATUS_PARAMS = {
+    "ac_generator": {"amplitude": 2.0, "frequency": 3.0, "phase": 4.0, "offset": 1.0},
+    "step_current_generator": {"amplitude_times": [1.0, 2.0], "amplitude_values": [3.0, 4.0]},
+    "noise_generator": {"mean": 1.0, "std": 2.0, "std_mod": 1.0, "dt": 0.5},
+    "spike_generator": {"spike_times": [1.0, 2.5], "spike_weights": [1.0, 2.0],
+                        "spike_multiplicities": [1, 3]},
+    "pulsepacket_generator": {"pulse_times": [3.0, 1.0], "activity": 4, "sdev": 0.5},
+    "poisson_generator": {"rate": 12.0, "origin": 1.0, "start": 2.0, "stop": 3.0},
+    "multimeter": {"record_from": ["V_m"], "interval": 0.5, "offset": 0.3},
+}
+
+
+@pytest.mark.parametrize("model", sorted(STATUS_PARAMS))
+def test_status_after_set_equal(ab, model):
+    """GetStatus of a node after Create with parameters: same keys, values and types."""
+    skip = {"model_id", "elementsize"}
+    ref, got = ab(lambda nest: nest.Create(model, params=STATUS_PARAMS[model]).get())
+    assert sorted(got) == sorted(ref)
+    bad = {k: (ref[k], got[k]) for k in ref if k not in skip and not _eq(ref[k], got[k])}
+    assert not bad

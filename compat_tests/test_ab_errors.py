@@ -25,6 +25,8 @@ def base(nest, simulate_first):
     dc = nest.Create("dc_generator", params={"amplitude": 400.0, "start": 20.0})
     sr = nest.Create("spike_recorder")
     mm = nest.Create("multimeter", params={"record_from": ["V_m"], "interval": 5.0})
+    mm_foo = nest.Create("multimeter", params={"record_from": ["foo"]})  # never connected
+    nest.CopyModel("static_synapse", "syn_b")
     nest.Connect(n, n, {"rule": "pairwise_bernoulli", "p": 0.4},
                  syn_spec={"weight": nest.random.uniform(-5.0, 15.0),
                            "delay": nest.random.uniform(1.0, 3.0)})
@@ -33,7 +35,7 @@ def base(nest, simulate_first):
     nest.Connect(mm, n[:2])
     if simulate_first:
         nest.Simulate(10.0)
-    return {"n": n, "dc": dc, "sr": sr, "mm": mm}
+    return {"n": n, "dc": dc, "sr": sr, "mm": mm, "mm_foo": mm_foo}
 
 
 def after(nest, net):
@@ -135,6 +137,13 @@ CASES = {
                                                         syn_spec={"receptor_type": 3}), False),
     "connect current receptor": (lambda nest, net: nest.Connect(
         net["dc"], net["n"], syn_spec={"receptor_type": 1}), False),
+    "connect unknown recordable": (lambda nest, net: nest.Connect(net["mm_foo"], net["n"]),
+                                   False),
+    "connect rule to device": (lambda nest, net: nest.Connect(
+        net["n"], net["sr"], {"rule": "fixed_indegree", "indegree": 1}), False),
+    "generator with a second synapse model": (lambda nest, net: nest.Connect(
+        net["dc"], net["n"][5], syn_spec="syn_b"), False),
+    "freeze multimeter": (lambda nest, net: net["mm"].set(frozen=True), False),
     "connect unknown rule": (lambda nest, net: nest.Connect(net["n"], net["n"], "foo"), False),
     "connect one_to_one sizes": (lambda nest, net: nest.Connect(net["n"][:3], net["n"][:4],
                                                                 "one_to_one"), False),

@@ -8,7 +8,6 @@ device is active, the steps at which noise is drawn anew) is compared exactly.
 """
 
 import numpy as np
-import pytest
 from scipy import stats
 
 ALPHA = 1e-3

@@ -4,6 +4,7 @@
 attributes are module attributes (``nest.resolution = 0.1``), as in PyNEST.
 """
 
+import builtins as _builtins
 import sys as _sys
 import types as _types
 
@@ -12,7 +13,7 @@ import jax as _jax
 _jax.config.update("jax_enable_x64", True)  # float64 by default: exact integration equals NEST
 
 from .api.errors import NESTError, NESTErrors, KernelException  # noqa: E402
-from .api.nodecollection import NodeCollection  # noqa: E402
+from .api.nodecollection import NodeCollection, serialize as serialize_data, to_json  # noqa: E402
 from .api.synapsecollection import SynapseCollection  # noqa: E402
 from .api.nodes import Create, GetNodes  # noqa: E402
 from .api.connections import Connect, Disconnect, GetConnections  # noqa: E402
@@ -35,7 +36,7 @@ __all__ = [
     "Cleanup", "RunManager", "ResetKernel", "GetStatus", "SetStatus", "get", "set",
     "GetKernelStatus", "SetKernelStatus", "VerbosityLevel", "set_verbosity", "get_verbosity",
     "Parameter", "random", "math", "logic", "raster_plot", "voltage_trace", "visualization",
-    "node_models", "synapse_models", "help", "version",
+    "node_models", "synapse_models", "help", "version", "to_json", "serialize_data",
 ]
 
 
@@ -51,25 +52,31 @@ def version():
 
 
 class _NestModule(_types.ModuleType):
-    """Module type that serves kernel attributes as module attributes (PyNEST's NestModule)."""
+    """The module's type, as PyNEST's NestModule: kernel attributes are descriptors on it
+    (``nest.resolution``, ``type(nest).resolution._default``), and setting anything else
+    on the module is refused, except submodules."""
 
     def __getattr__(self, name):
-        if name in _ks.KERNEL_ATTRIBUTES:
-            return _ks.attribute(name)
         raise AttributeError(f"module 'nest' has no attribute '{name}'")
 
     def __setattr__(self, name, value):
-        if name in _ks.KERNEL_ATTRIBUTES:
-            _ks.set_attribute(name, value)
+        if isinstance(value, _types.ModuleType) or name.startswith("__"):
+            self.__dict__[name] = value  # the import machinery binds submodules
             return
-        if name.startswith("_") or isinstance(value, _types.ModuleType) or name in self.__dict__:
-            super().__setattr__(name, value)
-            return
-        # PyNEST refuses new attributes on the nest module.
-        raise AttributeError(f"Cannot set attribute '{name}' on module 'nest'")
+        try:
+            attr = getattr(type(self), name)
+        except AttributeError:
+            raise AttributeError(f"Cannot set attribute '{name}' on module 'nest'") from None
+        if not hasattr(attr, "__set__"):
+            raise AttributeError(f"Cannot set attribute '{name}' on module 'nest'")
+        attr.__set__(self, value)
 
     def __dir__(self):
-        return sorted(set(super().__dir__()) | set(_ks.KERNEL_ATTRIBUTES))
+        return sorted(_builtins.set(super().__dir__()) | _builtins.set(_ks.KERNEL_ATTRIBUTES))
 
+
+for _name in _ks.KERNEL_ATTRIBUTES:
+    setattr(_NestModule, _name, _ks.KernelAttribute(_name))
+del _name
 
 _sys.modules[__name__].__class__ = _NestModule

@@ -181,3 +181,17 @@ def test_device_times_stored_on_the_grid():
     assert sr.start == 0.3 and sr.stop == C.DBL_MAX
     with pytest.raises(nest.NESTErrors.BadProperty, match="multiple of the simulation"):
         sr.origin = 0.05
+
+
+def test_spike_times_from_defaults():
+    """SetDefaults/CopyModel values reach new nodes (rounded as when set on a node)."""
+    nest.SetDefaults("spike_generator", {"spike_times": [1.03, 2.0], "allow_offgrid_times": True})
+    nest.CopyModel("spike_generator", "sg_precise",
+                   {"spike_times": [1.03], "precise_times": True, "allow_offgrid_times": False})
+    sg = nest.Create("spike_generator") + nest.Create("sg_precise")
+    sr = nest.Create("spike_recorder")
+    nest.Connect(sg, sr)
+    nest.Simulate(5.0)
+    # one min_delay slice (stamps 11 to 20): by sender, then time
+    np.testing.assert_allclose(sr.events["times"], [1.1, 2.0, 1.03])
+    np.testing.assert_array_equal(sr.events["senders"], [1, 1, 2])

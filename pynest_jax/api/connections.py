@@ -183,11 +183,21 @@ def _synapse(graph, syn_spec):
     return model, spec, defaults, own, values, unknown
 
 
-def _connect(graph, sources, targets, value_index, model, spec, defaults, own, values, rng):
+# Rules that may connect to nodes without proxies (devices); the others refuse them
+# (BipartiteConnBuilder::requires_proxies).
+_RULES_TO_DEVICES = ("one_to_one", "all_to_all", None)  # None: connect_arrays
+
+
+def _connect(graph, sources, targets, value_index, model, spec, defaults, own, values, rng,
+             rule=None):
     """Create connections (source, target) with syn_spec values; all checks before any change."""
     n = len(sources)
     if n == 0:
         return
+    if rule not in _RULES_TO_DEVICES and not _has_proxies(graph, targets).all():
+        raise NESTErrors.IllegalConnection(
+            "Cannot use this rule to connect to nodes without proxies (usually devices).")
+    _single_synapse_type(graph, sources, graph.synapse_index(model))
     weight = values["weight"].draw(value_index, rng) if "weight" in values else \
         np.full(n, float(defaults["weight"]))
     if "delay" in values:
@@ -210,6 +220,19 @@ def _connect(graph, sources, targets, value_index, model, spec, defaults, own, v
     receptor = _logger_ports(graph, sources, targets, receptor)
     return dict(source=sources, target=targets, syn=graph.synapse_index(model), weight=weight,
                 delay=delay_ms, receptor=receptor, extra=extra, kind=kind, tdev=~tgt_px), steps
+
+
+def _single_synapse_type(graph, sources, syn):
+    """StimulationDevice::enforce_single_syn_type: a generator's connections share a model."""
+    is_gen = np.array([isinstance(p.spec, GeneratorModel) for p in graph.pop_list], bool)
+    if not len(is_gen) or not is_gen[graph.node_pop[sources]].any():
+        return
+    store = graph.connections
+    gens = np.unique(sources[is_gen[graph.node_pop[sources]]])
+    old = np.isin(store.col("source"), gens) & (store.col("syn") != syn)
+    if old.any():
+        raise NESTErrors.IllegalConnection(
+            "All outgoing connections from a device must use the same synapse type.")
 
 
 def _logger_ports(graph, sources, targets, receptor):
@@ -240,6 +263,12 @@ def _logger_ports(graph, sources, targets, receptor):
     receptor = receptor.copy()
     for i in np.nonzero(new)[0]:
         pair = (int(sources[i]), int(targets[i]))
+        mm_pop = graph.pop_list[graph.node_pop[pair[0]]]
+        wanted = mm_pop.host["record_from"][graph.node_local[pair[0]]]
+        have = getattr(graph.pop_list[graph.node_pop[pair[1]]].spec, "recordables", ())
+        for v in wanted:
+            if v not in have:
+                raise NESTErrors.IllegalConnection(f"Cannot connect with unknown recordable {v}")
         if pair in old_pairs:
             raise NESTErrors.IllegalConnection(
                 "Each multimeter can only be connected once to a given node.")
@@ -362,7 +391,7 @@ def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=F
         res = RULES[rule_spec["rule"]](pre._gids, post._gids, rule_spec, rng)
         sources, targets = res.node_ids(pre._gids, post._gids)
         created = _connect(graph, sources, targets, _value_index(rule_spec["rule"], res, len(pre)),
-                           model, spec, defaults, own, values, rng)
+                           model, spec, defaults, own, values, rng, rule=rule_spec["rule"])
         _commit(graph, created)
     except BaseException:
         rng.bit_generator.state = state  # a failed Connect draws nothing

@@ -238,10 +238,25 @@ READ_ONLY = {k for k, a in ATTRS.items() if a.attribute and a.set is None}
 
 
 def _build_info():
+    """NEST's build_info keys; the values describe pynest_jax (no MPI, threads accepted but
+    JAX decides its own parallelism, GSL-equivalent solvers and boost-free sorting)."""
+    import os as _os
+    import platform
     from .. import __version__
-    return {"version": __version__, "built": "pynest_jax", "mpi": False, "threads": False,
-            "have_gsl": True, "have_boost": False, "have_music": False, "have_sionlib": False,
-            "have_hdf5": False, "ndebug": True}
+    here = _os.path.dirname(_os.path.dirname(_os.path.abspath(__file__)))
+    return {"built": "pynest_jax", "datadir": here, "docdir": here, "exitcode": 0,
+            "have_boost": False, "have_gsl": True, "have_hdf5": False,
+            "have_libneurosim": False, "have_mpi": False, "have_music": False,
+            "have_sionlib": False, "have_threads": False,
+            "host": f"{platform.machine()}-{platform.system().lower()}",
+            "hostcpu": platform.machine(), "hostos": platform.system().lower(),
+            "hostvendor": "", "ndebug": True, "prefix": here,
+            "test_exitcodes": {"abort": 134, "exception": 125, "fatal": 127, "scripterror": 126,
+                               "segfault": 139, "skipped": 200, "skipped_have_mpi": 202,
+                               "skipped_no_gsl": 204, "skipped_no_mpi": 201,
+                               "skipped_no_music": 205, "skipped_no_threading": 203,
+                               "success": 0, "unknownerror": 10, "userabort": 15},
+            "threads_model": "none", "version": __version__}
 
 
 def _memory_kb():
@@ -253,6 +268,44 @@ def _memory_kb():
     except OSError:
         pass
     return -1
+
+
+# Defaults PyNEST documents for its kernel attributes (nest/__init__.py, KernelAttribute).
+_DEFAULTS = {
+    "resolution": 0.1, "max_delay": 0.1, "min_delay": 0.1, "tics_per_ms": 1000.0,
+    "rng_type": "mt19937_64", "rng_seed": 143202461, "total_num_virtual_procs": 1,
+    "local_num_threads": 1, "adaptive_target_buffers": True, "buffer_size_spike_data": 2,
+    "buffer_size_target_data": 2, "growth_factor_buffer_target_data": 1.5,
+    "max_buffer_size_target_data": 16777216, "spike_buffer_grow_extra": 0.5,
+    "spike_buffer_shrink_limit": 0.2, "spike_buffer_shrink_spare": 0.1, "use_wfr": True,
+    "wfr_comm_interval": 1.0, "wfr_tol": 0.0001, "wfr_max_iterations": 15,
+    "wfr_interpolation_order": 3, "structural_plasticity_update_interval": 10000,
+    "use_compressed_spikes": True, "overwrite_files": False, "print_time": False,
+    "dict_miss_is_error": True, "keep_source_table": True, "update_time_limit": float("inf"),
+    "eprop_update_interval": 1000.0, "eprop_learning_window": 1000.0,
+    "eprop_reset_neurons_on_update": True,
+}
+
+
+class KernelAttribute:
+    """A kernel attribute on the nest module's class, as PyNEST declares them (ll_api.py)."""
+
+    def __init__(self, name):
+        self._name = name
+        self._readonly = name in READ_ONLY
+        self._default = _DEFAULTS.get(name)
+        if name == "verbosity":
+            from .verbosity import VerbosityLevel
+            self._default = VerbosityLevel.INFO
+        self.__doc__ = ATTRS[name].doc + ("" if not self._readonly else "\n\n**read only**")
+
+    def __get__(self, instance, cls=None):
+        if instance is None:
+            return self
+        return attribute(self._name)
+
+    def __set__(self, instance, value):
+        set_attribute(self._name, value)
 
 
 def attribute(name):

@@ -20,6 +20,7 @@ from ..models._spec import NeuronModel, RecorderModel
 from ..models.ids import model_id, synapse_id
 
 _warned = set()
+MAX_NUM_SYN_MODELS = 511  # NEST's synindex limit (kernel status max_num_syn_models)
 
 
 
@@ -56,6 +57,9 @@ def _synapse_defaults(name):
     spec, defaults, base = graph.synapses[name]
     store = graph.connections
     d = dict(defaults)
+    # The default connection holds its delay in steps: it reads back on the grid.
+    grid = kernel.grid
+    d["delay"] = float(grid.delay_steps_to_ms(grid.delay_to_steps(d["delay"])))
     d.update({"element_type": "synapse", "has_delay": spec.has_delay,
               "num_connections": int(np.sum(store.col("alive")
                                             & (store.col("syn") == synapse_id(name)))),
@@ -168,6 +172,8 @@ def CopyModel(existing, new, params=None):
         graph.models[new] = ModelEntry(entry.spec, defaults, entry.base)
         model_id(new)
     elif existing in graph.synapses:
+        if len(graph.synapses) >= MAX_NUM_SYN_MODELS:
+            raise NESTErrors.KernelException("Synapse model count exceeded")
         graph.copy_synapse(existing, new, {})
         if params:
             try:
@@ -178,8 +184,7 @@ def CopyModel(existing, new, params=None):
                 raise
     else:
         raise NESTErrors.UnknownModelName(f"{existing} is not a known model name.")
-    if params:
-        kernel.model_defaults_modified = True
+    kernel.model_defaults_modified = True  # ModelManager sets the new model's defaults
 
 
 def Models(mtype="all", sel=None):

@@ -213,6 +213,11 @@ def set_nodes(gids, params):
         with transaction(list(pops.values())):
             for pop, loc, sub, sub_gids in plan:
                 _backend_options(pop, sub, sub_gids)
+                if "frozen" in sub and isinstance(pop.spec, RecorderModel) \
+                        and pop.spec.kind == "sampler" and np.any(_values_of(sub["frozen"])):
+                    raise NESTErrors.BadProperty(  # models/multimeter.h
+                        f"Setting status of a '{pop.model_names[loc[0]]}' with node ID "
+                        f"{int(sub_gids[0])}: multimeter cannot be frozen.")
                 if "n_events" in sub:
                     ne = sub["n_events"]
                     if np.any(np.asarray(ne.values if isinstance(ne, V.Each) else ne) != 0):
@@ -232,6 +237,10 @@ def set_nodes(gids, params):
             for pop in pops.values() for k in touched_keys):
         kernel.graph.structure_version += 1
     kernel.state_dirty = True
+
+
+def _values_of(v):
+    return np.asarray(v.values if isinstance(v, V.Each) else v)
 
 
 def _take(v, pos):

@@ -285,7 +285,7 @@ class RecordingPlan:
         rpop = graph.pop_list[graph.node_pop[rec]]
         record_from = list(rpop.host["record_from"][graph.node_local[rec]])
         for pop, pos, loc in graph.group_by_population(targets):
-            if pop.spec.name not in plans:
+            if pop.spec.name not in plans or not record_from:  # nothing to sample
                 continue
             cur = self.sampled.setdefault(pop.spec.name, {"vars": [], "local": np.zeros(0, np.int64)})
             for v in record_from:

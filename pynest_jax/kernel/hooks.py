@@ -17,7 +17,7 @@ def _ctx(kernel, pop, until=None):
     return HostCtx(grid=kernel.grid, now=kernel.clock,
                    until=kernel.clock if until is None else until,
                    min_delay=kernel.min_delay_steps(), seed=kernel.status["rng_seed"],
-                   gids=pop.gids)
+                   gids=pop.gids, graph=kernel.graph)
 
 
 def _values(pop):

@@ -142,7 +142,8 @@ def host_ctx(gids=None):
     from ..api._kernel import kernel  # late: the api layer imports this module
     from ..models._spec import HostCtx
     return HostCtx(grid=kernel.grid, now=kernel.clock, until=kernel.clock,
-                   min_delay=kernel.min_delay_steps(), seed=kernel.status["rng_seed"], gids=gids)
+                   min_delay=kernel.min_delay_steps(), seed=kernel.status["rng_seed"], gids=gids,
+                   graph=kernel.graph)
 
 
 def _on_set(spec, old: dict, new: dict, prefix, gids=None) -> dict:

@@ -173,6 +173,9 @@ class GeneratorModel(Model):
     all its targets alike), or with ``per_target`` one value per outgoing
     connection (``emit(p, d, s, ctx, conn_source) -> (s, values)``; NEST draws
     poisson_generator and noise_generator output independently per target).
+    ``values`` may be a pair ``(count, amount)``: spike counts for recorders and
+    unweighted channels, and what weighted channels multiply by the weight
+    (spike_generator's spike_weights times multiplicities).
     """
 
     element_type: str = "stimulator"
@@ -205,6 +208,7 @@ class HostCtx:
     min_delay: int = 1  # steps
     seed: int = 0
     gids: Any = None  # global ids of the nodes the values belong to
+    graph: Any = None  # the kernel graph, for rules that depend on connections
 
 
 @dataclasses.dataclass(frozen=True)

@@ -79,6 +79,16 @@ def stamp_tics(grid, t):
     return np.where(ms < t, n + grid.tics_per_step, n)
 
 
+def now_ms(ctx):
+    """kernel().simulation_manager.get_time().get_ms(): tics times MS_PER_TIC."""
+    return ctx.now * ctx.grid.tics_per_step * (1.0 / ctx.grid.tics_per_ms)
+
+
+def h_ms(grid):
+    """Time::get_resolution().get_ms()."""
+    return grid.tics_per_step * (1.0 / grid.tics_per_ms)
+
+
 def is_grid(grid, x):
     return np.asarray(x) % grid.tics_per_step == 0
 

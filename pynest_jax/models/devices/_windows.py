@@ -12,8 +12,6 @@ is differs between models, so each says which step it tests:
 * spike_generator tests the stamp of each spike (host side, see spike_generator.py).
 """
 
-import jax.numpy as jnp
-
 
 def _bounds(p, ctx):
     # origin + start in ms, as NEST adds the two Time objects (both on the grid)
@@ -31,8 +29,3 @@ def current_active(p, ctx):
 
 def step_active(p, ctx):
     return active_at(p, ctx, ctx.n)
-
-
-def spike_active(p, ctx):
-    """The stamp of a spike emitted in this step."""
-    return active_at(p, ctx, ctx.n + 1)

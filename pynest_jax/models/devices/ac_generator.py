@@ -2,21 +2,21 @@
 (models/ac_generator.cpp). The sine is integrated by rotation (_oscillator.py)."""
 
 import brainunit as u
-import jax.numpy as jnp
 
 from .._spec import GeneratorModel, Param, State
 from . import _oscillator as osc
-from ._common import CURRENT_RECORDABLES, STIMULATION_PARAMS, device_check, device_on_set
+from ._common import (CURRENT_RECORDABLES, STIMULATION_PARAMS, device_check, device_on_set,
+                      h_ms, now_ms)
 from ._windows import current_active
 
 
 def pre_run(v, ctx):
-    y0, y1 = osc.start_values(v["amplitude"], v["frequency"], v["phase"], ctx.now * ctx.grid.h)
+    y0, y1 = osc.start_values(v["amplitude"], v["frequency"], v["phase"], now_ms(ctx))
     return {"y_0": y0, "y_1": y1}
 
 
 def host_prepare(v, ctx):
-    return osc.propagator(v["frequency"], ctx.grid.h)
+    return osc.propagator(v["frequency"], h_ms(ctx.grid))
 
 
 def emit(p, d, s, ctx):

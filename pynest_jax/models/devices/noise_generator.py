@@ -51,12 +51,22 @@ def calibrate(defaults, grid):
 
 def pre_run(v, ctx):
     ones = np.ones(len(v["frequency"]))
-    y0, y1 = osc.start_values(ones, v["frequency"], v["phase"], ctx.now * ctx.grid.h)
-    return {"y_0": y0, "y_1": y1}
+    y0, y1 = osc.start_values(ones, v["frequency"], v["phase"], C.now_ms(ctx))
+    out = {"y_0": y0, "y_1": y1}
+    if ctx.graph is not None:
+        # "The number of targets has changed, drawing new amplitudes": init_buffers_
+        conns = ctx.graph.connections
+        src = conns.col("source")[conns.col("alive")] if len(conns) else np.zeros(0, int)
+        gids = np.asarray(ctx.gids)
+        n_targets = np.bincount(src.astype(np.int64), minlength=int(gids.max()) + 1)[gids]
+        changed = n_targets != v["n_targets"]
+        out["n_targets"] = n_targets
+        out["next_step"] = np.where(changed, 0, v["next_step"])
+    return out
 
 
 def host_prepare(v, ctx):
-    return osc.propagator(v["frequency"], ctx.grid.h)
+    return osc.propagator(v["frequency"], C.h_ms(ctx.grid))
 
 
 def emit(p, d, s, ctx, src):
@@ -104,7 +114,8 @@ noise_generator = GeneratorModel(
            State("sigma", 0.0, u.pA, "standard deviation at the last draw", hidden=True),
            State("mean_drawn", 0.0, u.pA, "mean at the last draw", hidden=True),
            State("key_0", 0, None, "key of the last draw", dtype="int", hidden=True),
-           State("key_1", 0, None, "key of the last draw", dtype="int", hidden=True)),
+           State("key_1", 0, None, "key of the last draw", dtype="int", hidden=True),
+           State("n_targets", 0, None, "targets at the last Prepare", dtype="int", hidden=True)),
     **C.CURRENT_RECORDABLES,
     check=check, on_set=on_set, calibrate=calibrate,
     pre_run=pre_run, host_prepare=host_prepare, emit=emit)

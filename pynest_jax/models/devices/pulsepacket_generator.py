@@ -50,7 +50,7 @@ def _tolerance(sdev):
 
 
 def pre_run(v, ctx):
-    now = ctx.now * ctx.grid.tics_per_step * (1.0 / ctx.grid.tics_per_ms)
+    now = C.now_ms(ctx)
     start, stop = [], []
     for pulses, sdev in zip(v["pulse_times"], v["sdev"]):
         tol = _tolerance(sdev)

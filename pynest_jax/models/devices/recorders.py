@@ -19,6 +19,13 @@ def _sampler_on_set(old, new, ctx):
     rounded up to the grid (Time::step of its steps)."""
     new = C.device_on_set(old, new, ctx)
     grid = ctx.grid
+    fixed = {"interval", "offset", "record_from"} & set(new)
+    if fixed and ctx.gids is not None and ctx.graph is not None:
+        conns = ctx.graph.connections
+        if len(conns) and np.any(np.isin(conns.col("source")[conns.col("alive")], ctx.gids)):
+            raise NESTErrors.BadProperty(
+                "The recording interval, the interval offset and the list of properties to "
+                "record cannot be changed after the multimeter has been connected to nodes.")
     if "interval" in new:
         x = C.tics(grid, new["interval"])
         if np.any(x < grid.tics_per_step):

@@ -62,7 +62,7 @@ def _node(i, old, new, ctx):
         raise NESTErrors.BadProperty(
             "Options can only be set together with spike times or if no spike times have "
             "been set.")
-    n_spikes = len(old["spike_stamps"][i])
+    n_spikes = len(old["spike_times"][i])
     if "spike_times" in new:
         times = np.asarray(new["spike_times"][i], float).reshape(-1)
         origin = int(C.tics(ctx.grid, get("origin")))
@@ -74,7 +74,6 @@ def _node(i, old, new, ctx):
             stamps.append(x)
             offsets.append(off)
         stamps, offsets = np.array(stamps, np.int64), np.array(offsets, float)
-        out["spike_stamps"], out["spike_offsets"] = stamps, offsets
         out["spike_times"] = C.ms_of_tics(ctx.grid, stamps) - offsets
         n_spikes = len(stamps)
     for key, what in (("spike_weights", "spike_times,"), ("spike_multiplicities", "spike_times")):
@@ -94,18 +93,26 @@ def on_set(old, new, ctx):
                + _FLAGS):
         return new
     n = len(next(iter(old.values())))
-    old = dict(old)
-    old.setdefault("spike_stamps", [C.tics(ctx.grid, t) for t in old["spike_times"]])
     rows = [_node(i, old, new, ctx) for i in range(n)]
     for k in rows[0]:
         new[k] = [r[k] for r in rows]
     return new
 
 
+def _stamps(v, i, grid):
+    """(stamps in tics, offsets in ms) of node i's spikes, from its spike_times as NEST
+    reports them: grid times, or with precise_times a stamp minus its offset."""
+    t = np.asarray(v["spike_times"][i], float)
+    if not v["precise_times"][i]:
+        return C.tics(grid, t), np.zeros(len(t))
+    x = C.stamp_tics(grid, t)
+    return x, C.ms_of_tics(grid, x) - t
+
+
 def _events(v, i, ctx):
     """(steps of sending, count, weighted amount) of node i's spikes, grouped by step."""
     grid = ctx.grid
-    stamps = C.steps_of_tics(grid, C.tics(grid, v["origin"][i]) + v["spike_stamps"][i])
+    stamps = C.steps_of_tics(grid, C.tics(grid, v["origin"][i]) + _stamps(v, i, grid)[0])
     t_min, t_max = C.window(grid, v["origin"][i], v["start"][i], v["stop"][i])
     keep = (t_min < stamps) & (stamps <= t_max)
     mult = v["spike_multiplicities"][i]
@@ -143,13 +150,14 @@ def spike_offsets(v, i, ctx, stamps):
     if not v["precise_times"][i]:
         return np.zeros(0)
     grid = ctx.grid
-    own = C.steps_of_tics(grid, C.tics(grid, v["origin"][i]) + v["spike_stamps"][i])
+    tics, offsets = _stamps(v, i, grid)
+    own = C.steps_of_tics(grid, C.tics(grid, v["origin"][i]) + tics)
     mult = v["spike_multiplicities"][i]
     mult = np.asarray(mult if len(mult) else np.ones(len(own)), np.int64)
     out = []
     for st in np.unique(stamps):
         sel = own == st
-        out.append(np.repeat(v["spike_offsets"][i][sel], mult[sel]))
+        out.append(np.repeat(offsets[sel], mult[sel]))
     return np.concatenate(out) if out else np.zeros(0)
 
 
@@ -166,10 +174,6 @@ spike_generator = GeneratorModel(
               dtype="bool"),
     ),
     state=(State("pos", 0, None, "next spike", dtype="int", hidden=True),
-           State("spike_stamps", np.zeros(0, np.int64), None, "spike stamps (tics)",
-                 dtype="vector", hidden=True),
-           State("spike_offsets", np.zeros(0), None, "offsets of precise spikes (ms)",
-                 dtype="vector", hidden=True),
            C.PAD_STATE),
     check=C.device_check, on_set=on_set, host_prepare=host_prepare, emit=emit,
     spike_offsets=spike_offsets)

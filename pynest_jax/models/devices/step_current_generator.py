@@ -6,7 +6,6 @@ set are skipped without changing the amplitude, as in NEST.
 """
 
 import brainunit as u
-import jax.numpy as jnp
 import numpy as np
 
 from ...api.errors import NESTErrors
