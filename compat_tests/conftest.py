@@ -38,8 +38,15 @@ def jax_nest():
 def ab(real_nest, jax_nest):
     def run(fn):
         out = []
+        real_nest.ResetKernel()
+        io_state = (real_nest.data_path, real_nest.data_prefix)
         for sim in (real_nest, jax_nest):
             sim.ResetKernel()
+            # ResetKernel keeps data_path/data_prefix (NEST's IO manager survives it), and
+            # real NEST cannot set data_path back to '': mirror whatever an earlier test
+            # left in NEST, so both sides start from the same kernel state.
+            if sim is jax_nest:
+                sim.data_path, sim.data_prefix = io_state
             out.append(fn(sim))
         return tuple(out)
     return run

@@ -115,6 +115,9 @@ def main(argv=None):
             rows[row.script] = row
             times = f"NEST {row.nest_seconds or '-'} s, {opts.impl_b} {row.impl_seconds or '-'} s"
             print(f"{row.script}: {row.verdict} ({times}) {row.reason}", flush=True)
+            # Write after each script, so that a long run stopped early keeps what it measured.
+            table.write(out, table.merge(table.read_rows(out), rows), found, opts.impl_b,
+                        len(found), preamble(opts.impl_b))
 
     merged = table.merge(table.read_rows(out), rows)
     table.write(out, merged, found, opts.impl_b, len(found), preamble(opts.impl_b))

@@ -28,12 +28,17 @@ class Kernel:
         self.generation += 1
         self.graph = Graph(NODE_MODELS, SYNAPSE_MODELS)
         self.grid = TimeGrid(0.1)
+        # NEST's ResetKernel keeps data_path and data_prefix (the IO manager survives it).
+        kept = {k: self.status[k] for k in ("data_path", "data_prefix")} \
+            if hasattr(self, "status") else {}
         self.status = dict(
             rng_seed=DEFAULT_SEED, print_time=False, overwrite_files=False, data_path="",
             data_prefix="", local_num_threads=1, dict_miss_is_error=True,
             keep_source_table=True, sort_connections_by_source=True, rng_type="mt19937_64",
-            adaptive_target_buffers=True,
+            adaptive_target_buffers=True, use_wfr=True, wfr_comm_interval=1.0, wfr_tol=0.0001,
+            wfr_max_iterations=15, wfr_interpolation_order=3,
         )
+        self.status.update(kept)
         self.clock = 0  # steps simulated since ResetKernel
         self.program: Program | None = None
         self.carry = None
@@ -143,6 +148,7 @@ class Kernel:
         if self.prepared:
             raise NESTErrors.KernelException("Prepare called twice.")
         self.graph.mark_thread_local()
+        self.graph.prepared_upto = self.graph.network_size
         if hooks.pre_run(self):
             self.state_dirty = True
         self._ensure_program()
