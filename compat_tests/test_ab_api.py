@@ -585,6 +585,8 @@ _OUR_KEYS = {"compiles_last_run"}
 def test_kernel_status(ab):
     def scenario(nest):
         nest.verbosity = nest.VerbosityLevel.ERROR
+        # data_path and data_prefix outlive ResetKernel (in NEST too): start from ''
+        nest.set(data_path="", data_prefix="")
         out = {}
         ks = nest.GetKernelStatus()
         out["keys"] = sorted(k for k in ks if k not in _OUR_KEYS)
@@ -661,6 +663,7 @@ def test_kernel_status(ab):
         }.items():
             out[label] = probe(f)
         nest.verbosity = nest.VerbosityLevel.ERROR
+        nest.set(data_path="", data_prefix="")
         return out
 
     _run(ab, scenario)
@@ -814,5 +817,52 @@ def test_multimeter_without_record_from(ab):
         nest.Connect(mm, n)
         nest.Simulate(10.0)
         return {"events": mm.get("events"), "port": nest.GetConnections().get("receptor")}
+
+    _run(ab, scenario)
+
+
+def test_recorder_events_keys(ab):
+    """Empty events show senders and times; after a Prepare also the recorded values (and
+    offsets with time_in_steps), and they keep them when cleared with n_events = 0."""
+    def scenario(nest):
+        n = nest.Create("iaf_psc_delta")
+        vm = nest.Create("voltmeter", params={"interval": 1.0, "start": 100.0})
+        mm = nest.Create("multimeter", params={"record_from": ["V_m"]})
+        sr = nest.Create("spike_recorder", params={"time_in_steps": True})
+        nest.Connect(vm, n)
+        out = {"before": (vm.events, mm.events, sr.events)}
+        nest.Simulate(10.5)
+        out["after empty run"] = (vm.events, mm.events, sr.events)
+        vm.set(start=0.0)
+        nest.Simulate(3.0)
+        out["recorded"] = (vm.events, vm.n_events)
+        vm.set(n_events=0)
+        out["cleared"] = (vm.events, vm.n_events)
+        later = nest.Create("multimeter", params={"record_from": ["V_m"]})
+        out["created after"] = later.events
+        return out
+
+    _run(ab, scenario)
+
+
+def test_waveform_relaxation_settings(ab):
+    def scenario(nest):
+        out = {}
+        for label, f in {
+            "defaults": lambda: (nest.use_wfr, nest.wfr_comm_interval, nest.wfr_tol,
+                                 nest.wfr_max_iterations, nest.wfr_interpolation_order),
+            "interval below resolution": lambda: nest.set(resolution=0.1, wfr_comm_interval=0.05),
+            # (NEST applies use_wfr=False before refusing the interval; pynest_jax neither)
+            "interval without wfr": lambda: nest.set(use_wfr=False, wfr_comm_interval=0.5),
+            "set": lambda: nest.set(use_wfr=True, wfr_comm_interval=0.5),
+            "disable": lambda: nest.set(resolution=0.1, use_wfr=False),
+            "follows resolution": lambda: (nest.wfr_comm_interval, nest.resolution),
+            "new resolution": lambda: nest.set(resolution=0.2),
+            "follows again": lambda: nest.wfr_comm_interval,
+            "negative tol": lambda: nest.set(wfr_tol=-1.0),
+            "after create": lambda: (nest.Create("iaf_psc_delta"), nest.set(use_wfr=True)),
+        }.items():
+            out[label] = probe(f)
+        return out
 
     _run(ab, scenario)

@@ -23,7 +23,7 @@ from .api.getset import GetStatus, SetStatus, get, set  # noqa: E402
 from .api import kernel_status as _ks  # noqa: E402
 from .api.kernel_status import GetKernelStatus, SetKernelStatus  # noqa: E402
 from .api.verbosity import VerbosityLevel, set_verbosity, get_verbosity  # noqa: E402
-from .connect.parameters import Parameter  # noqa: E402
+from .connect.parameters import Parameter, create_parameter as CreateParameter  # noqa: E402
 from . import random, math, logic  # noqa: E402
 from . import raster_plot, voltage_trace, visualization  # noqa: E402
 
@@ -37,6 +37,7 @@ __all__ = [
     "GetKernelStatus", "SetKernelStatus", "VerbosityLevel", "set_verbosity", "get_verbosity",
     "Parameter", "random", "math", "logic", "raster_plot", "voltage_trace", "visualization",
     "node_models", "synapse_models", "help", "version", "to_json", "serialize_data",
+    "CreateParameter",
 ]
 
 

@@ -219,15 +219,18 @@ ATTRS = {
     "update_time_limit": Attr("limit of an update cycle", _const(np.inf), lambda v: None,
                               "double"),
     "use_compressed_spikes": Attr("spike compression", _const(True), lambda v: None, "bool"),
-    "use_wfr": Attr("waveform relaxation", _const(True), lambda v: None, "bool"),
+    "use_wfr": Attr("waveform relaxation", _kernel_value("use_wfr"), _store("use_wfr"), "bool"),
     "verbosity": Attr("verbosity of messages", _verbosity, _set_verbosity, "verbosity"),
-    "wfr_comm_interval": Attr("waveform relaxation interval", lambda: max(1.0, kernel.grid.h),
-                              lambda v: None, "double"),
-    "wfr_interpolation_order": Attr("waveform relaxation order", _const(3), lambda v: None,
-                                    "long"),
-    "wfr_max_iterations": Attr("waveform relaxation iterations", _const(15), lambda v: None,
-                               "long"),
-    "wfr_tol": Attr("waveform relaxation tolerance", _const(0.0001), lambda v: None, "double"),
+    "wfr_comm_interval": Attr("waveform relaxation interval", _kernel_value("wfr_comm_interval"),
+                              _store("wfr_comm_interval"), "double"),
+    "wfr_interpolation_order": Attr("waveform relaxation order",
+                                    _kernel_value("wfr_interpolation_order"),
+                                    _store("wfr_interpolation_order"), "long"),
+    "wfr_max_iterations": Attr("waveform relaxation iterations",
+                               _kernel_value("wfr_max_iterations"),
+                               _store("wfr_max_iterations"), "long"),
+    "wfr_tol": Attr("waveform relaxation tolerance", _kernel_value("wfr_tol"), _store("wfr_tol"),
+                    "double"),
     # pynest_jax's own keys
     "compiles_last_run": Attr("pynest_jax: compilations during the last Run",
                               lambda: kernel.last_compiles, attribute=False),
@@ -410,11 +413,21 @@ def _set(params):
     for k in ("local_num_threads", "total_num_virtual_procs"):
         if k in params:
             _check_threads(params[k])
+    _check_wfr(params)
     # The resolution first: delays given with it are read on the new grid (NEST's order).
     saved_grid, saved_delays = kernel.grid, _copy_delays()
     try:
         if "resolution" in params:
             kernel.set_resolution(float(params.pop("resolution")), params.pop("tics_per_ms", None))
+        if "use_wfr" in params:
+            kernel.status["use_wfr"] = params.pop("use_wfr")
+        # SimulationManager: without waveform relaxation, or below a new resolution,
+        # the communication interval follows the resolution.
+        h = float(kernel.grid.steps_to_ms(1))
+        if "wfr_comm_interval" in params:
+            kernel.status["wfr_comm_interval"] = float(params.pop("wfr_comm_interval"))
+        elif kernel.status["wfr_comm_interval"] < h or not kernel.status["use_wfr"]:
+            kernel.status["wfr_comm_interval"] = h
         if "min_delay" in params:
             kernel.delays.set_user(float(params.pop("min_delay")), float(params.pop("max_delay")),
                                    kernel.grid)
@@ -425,6 +438,36 @@ def _set(params):
         setter = ATTRS[k].set
         if callable(setter):
             setter(v)
+
+
+def _check_wfr(params):
+    """SimulationManager::set_status on the waveform-relaxation keys (NEST's order:
+    resolution first, then use_wfr, then the interval)."""
+    use_wfr = params.get("use_wfr", kernel.status["use_wfr"])
+    if "use_wfr" in params and kernel.graph.network_size > 0:
+        raise NESTErrors.KernelException(
+            "Cannot enable/disable usage of waveform relaxation after nodes have been created. "
+            "Please call ResetKernel first.")
+    if "wfr_comm_interval" in params:
+        h = float(params.get("resolution", kernel.grid.steps_to_ms(1)))
+        if not use_wfr:
+            raise NESTErrors.KernelException(
+                "Cannot set waveform communication interval when usage of waveform relaxation is "
+                "disabled. Set use_wfr to true first.")
+        if kernel.graph.connections.n_alive:
+            raise NESTErrors.KernelException(
+                "Cannot change waveform communication interval after connections have been "
+                "created. Please call ResetKernel first.")
+        if params["wfr_comm_interval"] < h:
+            raise NESTErrors.KernelException(
+                "Communication interval of the waveform relaxation must be greater or equal to "
+                "the resolution of the simulation.")
+    if params.get("wfr_tol", 0.0) < 0.0:
+        raise NESTErrors.KernelException("Tolerance must be zero or positive")
+    if params.get("wfr_max_iterations", 1) <= 0:
+        raise NESTErrors.KernelException("Maximal number of iterations must be positive.")
+    if params.get("wfr_interpolation_order", 0) not in (0, 1, 2, 3):
+        raise NESTErrors.KernelException("Interpolation order must be 0, 1, 2 or 3.")
 
 
 def _copy_delays():

@@ -72,7 +72,13 @@ def _events(pop, gid):
     """The memory backend's events: senders and times, then the recorded values once any."""
     ev = kernel.events.get(gid)
     if len(ev.get("senders", ())) == 0:
-        return {"senders": np.zeros(0, float), "times": np.zeros(0, float)}
+        keys = ["senders", "times"]
+        li = kernel.graph.node_local[gid]
+        if "time_in_steps" in pop.arrays and pop.arrays["time_in_steps"][li]:
+            keys.append("offsets")
+        if gid <= kernel.graph.prepared_upto and "record_from" in pop.host:
+            keys += list(pop.host["record_from"][li])
+        return {k: np.zeros(0, float) for k in sorted(keys)}
     return dict(sorted(ev.items()))  # NEST's dictionaries are ordered by key
 
 

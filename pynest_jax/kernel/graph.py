@@ -79,6 +79,9 @@ class Graph:
         # Nodes get their thread-local id (NEST: NodeManager::update_thread_local_node_data)
         # at the next Connect, Disconnect or Prepare after their creation; -1 until then.
         self.thread_local_upto = 0
+        # Recorders present at a Prepare have their backend's value names set up
+        # (RecordingBackendMemory): their empty events then show every recorded key.
+        self.prepared_upto = 0
 
     def synapse_index(self, name: str) -> int:
         """The synapse column value of a model: NEST's synapse id, which orders listings."""

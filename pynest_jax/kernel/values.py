@@ -78,6 +78,9 @@ def _typed(decl, values) -> np.ndarray:
             raise _type_error(decl, arr.reshape(-1)[0] if arr.size else arr)
         return arr.astype(_CAST[decl.dtype])
     for v in arr.reshape(-1):
+        if isinstance(v, int) and not -2 ** 63 <= v < 2 ** 63:  # pydict_to_Dictionary
+            raise OverflowError(f"Integer {v} out of range for C++ long "
+                                f"[{-2 ** 63}, {2 ** 63 - 1}]")
         if _nest_type(v) not in _ACCEPTS[decl.dtype]:
             raise _type_error(decl, v)
     return arr.astype(_CAST[decl.dtype])
