@@ -585,7 +585,7 @@ _OUR_KEYS = {"compiles_last_run"}
 def test_kernel_status(ab):
     def scenario(nest):
         nest.verbosity = nest.VerbosityLevel.ERROR
-        # data_path and data_prefix outlive ResetKernel (in NEST too): start from ''
+        # data_path outlives ResetKernel and cannot be set to '' (NEST refuses it, logging)
         nest.set(data_path="", data_prefix="")
         out = {}
         ks = nest.GetKernelStatus()

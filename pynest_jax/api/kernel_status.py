@@ -72,7 +72,8 @@ def _check_threads(v):
 
 
 def _data_path(v):
-    if v and not os.path.isdir(v):
+    # NEST opens the directory to check it; '' cannot be opened, so it is refused too.
+    if not os.path.isdir(v):
         _log_error(f"Variable data_path not set: Directory '{v}' does not exist.")
         return
     kernel.status["data_path"] = v
