@@ -28,18 +28,27 @@ def _compiles(run):
     return nest.GetKernelStatus("compiles_last_run"), backend
 
 
-@pytest.fixture
-def network():
-    nest.ResetKernel()
+def _build(indegree=3, weight=2.0, rate=None):
     n = nest.Create("iaf_psc_delta", 20, params={"I_e": np.linspace(300.0, 500.0, 20)})
     dc = nest.Create("dc_generator", params={"amplitude": 50.0, "start": 5.0})
     sr = nest.Create("spike_recorder")
     mm = nest.Create("multimeter", params={"record_from": ["V_m"], "interval": 1.0})
-    nest.Connect(n, n, {"rule": "fixed_indegree", "indegree": 3},
-                 syn_spec={"weight": 2.0, "delay": 1.5})
+    nest.Connect(n, n, {"rule": "fixed_indegree", "indegree": indegree},
+                 syn_spec={"weight": weight, "delay": 1.5})
     nest.Connect(dc, n[:5])
     nest.Connect(n, sr)
     nest.Connect(mm, n[:3])
+    return n, dc, sr, mm
+
+
+@pytest.fixture
+def network():
+    nest.ResetKernel()
+    # Programs of equal structure share their compilation across ResetKernel (tested
+    # below); forget them so that this first run must compile.
+    from pynest_jax.kernel import program
+    program._CORES.clear()
+    n, dc, sr, mm = _build()
     first = _compiles(lambda: nest.Simulate(50.0))
     assert first[0] >= 1 and first[1] >= 1  # the first run compiles the program
     return n, dc, sr, mm
@@ -88,3 +97,18 @@ def test_structure_change_compiles(network):
     traces, backend = _compiles(lambda: nest.Simulate(10.0))
     assert traces >= 1 and backend >= 1
     assert _compiles(lambda: nest.Simulate(10.0)) == (0, 0)
+
+
+def test_same_structure_after_reset_compiles_nothing(network):
+    """Parameter scans rebuild one network after ResetKernel: values change, the program not."""
+    nest.ResetKernel()
+    nest.rng_seed = 12  # other random connections of the same shape
+    _build(weight=3.0)
+    assert _compiles(lambda: nest.Simulate(20.0)) == (0, 0)
+
+
+def test_other_structure_after_reset_compiles(network):
+    nest.ResetKernel()
+    _build(indegree=5)
+    traces, backend = _compiles(lambda: nest.Simulate(20.0))
+    assert traces >= 1 and backend >= 1

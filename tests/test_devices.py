@@ -46,6 +46,9 @@ def test_nest_time_rounding():
 
 def _compiles_after(change, first=None):
     nest.ResetKernel()
+    # each case starts with no compiled program shared from an earlier network of this shape
+    from pynest_jax.kernel import program
+    program._CORES.clear()
     sg = nest.Create("spike_generator", params={"spike_times": first or [1.0, 2.0]})
     n = nest.Create("iaf_psc_delta")
     nest.Connect(sg, n)

@@ -109,11 +109,28 @@ class Layout:
         return out
 
 
+class StaticLayout:
+    """The part of a Layout that compiled code reads: the projections, no arrays."""
+
+    def __init__(self, projections):
+        self.projections = projections
+
+
+def _bucket(width):
+    """The padded row length: the max out-degree rounded up to one of a few sizes (at most
+    1/8 more), so that networks rebuilt with other random connections of the same shape
+    share one compiled program."""
+    if width <= 8:
+        return 8
+    step = 1 << (width.bit_length() - 4)
+    return -(-width // step) * step
+
+
 def _event_projection(key, spop, tpop, rows, sloc, tloc, w, dsteps, cp, cn):
     n_s = len(spop)
     order = np.lexsort((np.arange(len(sloc)), sloc))
     counts = np.bincount(sloc, minlength=n_s)
-    width = max(1, int(counts.max()))
+    width = _bucket(int(counts.max()))
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     srt = sloc[order]
     col = np.arange(len(sloc)) - starts[srt]

@@ -89,8 +89,11 @@ class Program:
         self.L = self.max_delay_steps + 1
         self.recording = delivery.RecordingPlan(graph, self.plan_by_name)
         self.chunk = int(max(1, min(chunk_steps, 2 ** 24 // max(1, self.recording.width))))
-        self._run = jax.jit(self._run_chunk, donate_argnums=(0,))
-        self.compiles = 0
+        self.core = _core_for(self)
+
+    @property
+    def compiles(self):
+        return self.core.compiles
 
     # --- device values ---------------------------------------------------------
     def initial_carry(self, graph):
@@ -126,6 +129,74 @@ class Program:
             pop = graph.populations[plan.name]
             carry["pop"][plan.name] = {k: jnp.asarray(pop.arrays[k]) for k in self._state_keys(plan)}
         return carry
+
+    # --- host driver ---------------------------------------------------------------
+    def run(self, carry, params, conns, n0: int, nsteps: int, base_key):
+        out = None
+        carry, out = self.core.run(carry, params, conns, jnp.int64(n0), jnp.int64(nsteps), base_key)
+        return carry, out
+
+
+# --- the compiled core, shared by programs of the same structure ----------------------------
+#
+# Scripts that scan parameters rebuild the same network after ResetKernel again and again
+# (NEST's gallery: brunel_alpha_evolution_strategies, parameter sweeps); only values change,
+# so the compiled program must not. The core holds exactly what the trace reads from Python
+# (population plans, the projections' static shape, the recording plan, the grid), and
+# `signature` is that content: two programs with equal signatures share one jitted function
+# and its compilations. The core holds no connection arrays, so the cache pins no network.
+
+_CORES: "dict[tuple, _Core]" = {}
+_CORES_MAX = 16
+
+
+def _freeze(x):
+    """A hashable form of the static data (arrays by content)."""
+    if isinstance(x, dict):
+        return tuple((k, _freeze(v)) for k, v in sorted(x.items(), key=lambda kv: str(kv[0])))
+    if isinstance(x, (list, tuple)):
+        return tuple(_freeze(v) for v in x)
+    if isinstance(x, np.ndarray):
+        return (x.dtype.str, x.shape, x.tobytes())
+    if isinstance(x, (set, frozenset)):
+        return tuple(sorted(_freeze(v) for v in x))
+    return x
+
+
+def _signature(prog):
+    plans = tuple((p.name, id(p.spec), p.n, p.kind, _freeze({k: str(v) for k, v in p.units.items()}),
+                   p.device_keys, p.n_channels) for p in prog.plans)
+    projections = tuple(_freeze({k: v for k, v in vars(pr).items()}) for pr in prog.layout.projections)
+    rec = prog.recording
+    recording = (_freeze(rec.spiking), _freeze({k: (tuple(v["vars"]), v["local"])
+                                                 for k, v in rec.sampled.items()}))
+    g = prog.grid
+    return (plans, projections, recording, g.h, g.tics_per_ms, g.tics_per_step, prog.L, prog.chunk)
+
+
+def _core_for(prog):
+    sig = _signature(prog)
+    core = _CORES.pop(sig, None)
+    if core is None:
+        core = _Core(prog)
+        while len(_CORES) >= _CORES_MAX:
+            _CORES.pop(next(iter(_CORES)))
+    _CORES[sig] = core  # most recently used last
+    return core
+
+
+class _Core:
+    """What one compiled chunk needs, and the jitted chunk itself."""
+
+    def __init__(self, prog):
+        self.grid = prog.grid
+        self.plans = prog.plans
+        self.layout = delivery.StaticLayout(prog.layout.projections)
+        self.recording = prog.recording
+        self.L = prog.L
+        self.chunk = prog.chunk
+        self.compiles = 0
+        self.run = jax.jit(self._run_chunk, donate_argnums=(0,))
 
     # --- the compiled chunk ------------------------------------------------------
     def _run_chunk(self, carry, params, conns, n0, nsteps, base_key):
@@ -222,8 +293,3 @@ class Program:
             cols.append(jnp.asarray(v, jnp.float64)[need["local"]])
         return jnp.stack(cols)
 
-    # --- host driver ---------------------------------------------------------------
-    def run(self, carry, params, conns, n0: int, nsteps: int, base_key):
-        out = None
-        carry, out = self._run(carry, params, conns, jnp.int64(n0), jnp.int64(nsteps), base_key)
-        return carry, out
