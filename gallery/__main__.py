@@ -8,7 +8,7 @@ import traceback
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from . import compare, entries, table
+from . import compare, entries, ratchet, table
 from .evaluate import evaluate
 from .run import REPO
 
@@ -39,6 +39,9 @@ def _parse(argv):
     )
     parser.add_argument("--keep", type=Path, help="copy each run's scratch folder and log here")
     parser.add_argument("--list", action="store_true", help="print the entry points and exit")
+    parser.add_argument("--ratchet", type=Path, metavar="FILE",
+                        help="evaluate FILE's scripts only (see gallery/ratchet.py); exit 1 if one regressed; "
+                             "docs/ is left alone")
     # Debug: bind real NEST in the second run too, to check the runner on itself; that run
     # gets other seeds (--impl-b-seed-offset) so that stochastic scripts are judged
     # statistically, while deterministic ones must still come out identical.
@@ -79,6 +82,8 @@ def main(argv=None):
         print("\n".join(found))
         print(f"{len(found)} entry points in {root}")
         return 0
+    if opts.ratchet:
+        return _ratchet(root, opts)
     chosen = entries.select(found, opts.scripts)
     out = opts.out
     if out is None:
@@ -123,6 +128,26 @@ def main(argv=None):
     table.write(out, merged, found, opts.impl_b, len(found), preamble(opts.impl_b))
     print(f"{len(rows)} scripts in {time.perf_counter() - started:.0f} s; table: {out}")
     return 0
+
+
+def _ratchet(root, opts):
+    listed = ratchet.read(opts.ratchet)
+    started = time.perf_counter()
+    bad = []
+    with ThreadPoolExecutor(max_workers=max(1, opts.jobs)) as pool:
+        futures = {pool.submit(evaluate, root, e.script, opts.impl_b, timeout=opts.timeout,
+                               seed_runs=e.seed_runs, keep_dir=opts.keep): e for e in listed}
+        for future in as_completed(futures):
+            entry = futures[future]
+            row = future.result()
+            why = ratchet.regressed(entry, row)
+            print(f"{entry.script}: {row.verdict} (NEST {row.nest_seconds} s, {opts.impl_b} "
+                  f"{row.impl_seconds} s){' REGRESSION: ' + why if why else ''}", flush=True)
+            if why:
+                bad.append(entry.script)
+    print(f"gallery ratchet: {len(listed) - len(bad)} of {len(listed)} keep their verdict "
+          f"({time.perf_counter() - started:.0f} s)" + (f"; regressed: {', '.join(bad)}" if bad else ""))
+    return 1 if bad else 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,36 @@
+"""The conformance ratchets (issue 3): what passes today must keep passing.
+
+Both run as the documented commands do, in child processes: NEST's own tests listed in
+nest_testsuite/passing.txt, and the gallery scripts listed in gallery/passing.txt (each
+with real NEST and with pynest_jax, judged as the gallery table judges them). About two
+minutes together on two cores. The lists only grow: regenerate them from a full run
+(see nest_testsuite/__init__.py and gallery/ratchet.py).
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _run(*args):
+    proc = subprocess.run([sys.executable, "-m", *args], cwd=REPO, capture_output=True, text=True,
+                          timeout=1800)
+    report = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])
+    assert proc.returncode == 0, f"ratchet failed (exit {proc.returncode}):\n{report}"
+    return proc.stdout + proc.stderr
+
+
+@pytest.mark.ratchet
+def test_nest_testsuite_ratchet():
+    out = _run("nest_testsuite", "--ratchet", "nest_testsuite/passing.txt", "--jobs", "2")
+    assert " 0 regressed" in out
+
+
+@pytest.mark.ratchet
+def test_gallery_ratchet():
+    out = _run("gallery", "--ratchet", "gallery/passing.txt", "--jobs", "2")
+    assert "keep their verdict" in out
