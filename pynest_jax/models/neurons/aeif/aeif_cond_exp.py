@@ -1,0 +1,48 @@
+"""aeif_cond_exp: adaptive exponential integrate-and-fire, exponentially
+decaying synaptic conductances (NEST models/aeif_cond_exp.{h,cpp}); GSL rkf45."""
+
+import brainunit as u
+
+from ..._spec import NeuronModel, Param, State
+from .. import _gsl
+from .._common import neuron_params, neuron_state
+from . import _common as c
+
+ODE = ("V_m", "g_ex", "g_in", "w")
+
+
+def derivatives(p, y, aux):
+    V = c.clamped_V(p, y.V_m, aux)
+    I_syn_exc = y.g_ex * (V - p.E_ex)
+    I_syn_inh = y.g_in * (V - p.E_in)
+    return dict(V_m=c.dV_dt(p, V, -I_syn_exc - I_syn_inh, y.w, aux),
+                g_ex=-y.g_ex / p.tau_syn_ex, g_in=-y.g_in / p.tau_syn_in,
+                w=c.dw_dt(p, V, y.w))
+
+
+def update(p, d, s, x, ctx):
+    s, spikes, _ = c.advance(p, s, ODE, derivatives, ctx)
+    return s.replace(g_ex=s.g_ex + x.ex, g_in=s.g_in + (-x["in"]), I_stim=x.currents), spikes
+
+
+aeif_cond_exp = NeuronModel(
+    name="aeif_cond_exp",
+    doc="Conductance-based adaptive exponential integrate-and-fire neuron (exponential synapses).",
+    params=neuron_params(*c.membrane_params(
+        Param("E_ex", 0.0, u.mV, "excitatory reversal potential"),
+        Param("E_in", -85.0, u.mV, "inhibitory reversal potential"),
+        Param("tau_syn_ex", 0.2, u.ms, "decay time of the excitatory conductance"),
+        Param("tau_syn_in", 2.0, u.ms, "decay time of the inhibitory conductance"),
+    )),
+    state=neuron_state(
+        c.V_M,
+        State("g_ex", 0.0, u.nS, "excitatory conductance"),
+        State("g_in", 0.0, u.nS, "inhibitory conductance"),
+        c.W, c.REFRACTORY, c.I_STIM, _gsl.INTEGRATION_STEP,
+    ),
+    channels=c.COND_CHANNELS,
+    spike_receptors=c.SPIKE_RECEPTORS,
+    recordables=("V_m", "g_ex", "g_in", "w"),
+    check=c.check("peak", "Ensure that C_m >0", ("tau_syn_ex", "tau_syn_in", "tau_w")),
+    update=update,
+)

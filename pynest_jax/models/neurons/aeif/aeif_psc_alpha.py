@@ -1,0 +1,58 @@
+"""aeif_psc_alpha: adaptive exponential integrate-and-fire, alpha-shaped
+synaptic currents (NEST models/aeif_psc_alpha.{h,cpp}); GSL rkf45."""
+
+import brainunit as u
+import numpy as np
+
+from ..._spec import NeuronModel, Param, State
+from .. import _gsl
+from .._common import neuron_params, neuron_state
+from . import _common as c
+
+ODE = ("V_m", "dI_syn_ex", "I_syn_ex", "dI_syn_in", "I_syn_in", "w")
+
+
+def derivatives(p, y, aux):
+    V = c.clamped_V(p, y.V_m, aux)
+    return dict(V_m=c.dV_dt(p, V, y.I_syn_ex - y.I_syn_in, y.w, aux),
+                dI_syn_ex=-y.dI_syn_ex / p.tau_syn_ex,
+                I_syn_ex=y.dI_syn_ex - y.I_syn_ex / p.tau_syn_ex,
+                dI_syn_in=-y.dI_syn_in / p.tau_syn_in,
+                I_syn_in=y.dI_syn_in - y.I_syn_in / p.tau_syn_in,
+                w=c.dw_dt(p, V, y.w))
+
+
+def derive(p, ctx):
+    return dict(i0_ex=1.0 * np.e / p.tau_syn_ex, i0_in=1.0 * np.e / p.tau_syn_in)
+
+
+def update(p, d, s, x, ctx):
+    s, spikes, _ = c.advance(p, s, ODE, derivatives, ctx)
+    # the inhibitory current is kept positive (NEST stores -weight) and subtracted
+    return s.replace(dI_syn_ex=s.dI_syn_ex + x.ex * d.i0_ex,
+                     dI_syn_in=s.dI_syn_in + (-x["in"]) * d.i0_in, I_stim=x.currents), spikes
+
+
+aeif_psc_alpha = NeuronModel(
+    name="aeif_psc_alpha",
+    doc="Current-based adaptive exponential integrate-and-fire neuron (alpha synapses).",
+    params=neuron_params(*c.membrane_params(
+        Param("tau_syn_ex", 0.2, u.ms, "rise time of the excitatory alpha current"),
+        Param("tau_syn_in", 2.0, u.ms, "rise time of the inhibitory alpha current"),
+    )),
+    state=neuron_state(
+        c.V_M,
+        State("I_syn_ex", 0.0, u.pA, "excitatory synaptic current"),
+        State("dI_syn_ex", 0.0, u.pA / u.ms, "derivative of the excitatory current"),
+        State("I_syn_in", 0.0, u.pA, "inhibitory synaptic current"),
+        State("dI_syn_in", 0.0, u.pA / u.ms, "derivative of the inhibitory current"),
+        c.W, c.REFRACTORY, c.I_STIM, _gsl.INTEGRATION_STEP,
+    ),
+    channels=c.PSC_CHANNELS,
+    spike_receptors=c.SPIKE_RECEPTORS,
+    recordables=("I_syn_ex", "I_syn_in", "V_m", "w"),
+    check=c.check("reset", "Capacitance must be strictly positive.",
+                  ("tau_syn_ex", "tau_syn_in", "tau_w")),
+    derive=derive,
+    update=update,
+)

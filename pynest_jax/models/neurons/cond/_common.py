@@ -1,0 +1,71 @@
+"""What iaf_cond_exp, iaf_cond_alpha and iaf_cond_beta share (NEST
+models/iaf_cond_{exp,alpha,beta}.cpp): the membrane equation with conductance
+synapses, the integration tolerance, the refractory clamp and the parameter
+checks. Each model adds its synapse kinetics."""
+
+import brainunit as u
+import jax.numpy as jnp
+import numpy as np
+
+from ..._spec import Channel, Param, State
+from .. import _gsl
+from ..iaf._checks import first_violation
+
+# init_buffers_: gsl_odeiv_control_y_new(1e-3, 0.0)
+CONTROL = _gsl.control_y(1e-3, 0.0)
+
+MEMBRANE_PARAMS = (
+    Param("V_th", -55.0, u.mV, "spike threshold"),
+    Param("V_reset", -60.0, u.mV, "reset potential"),
+    Param("t_ref", 2.0, u.ms, "duration of the refractory period"),
+    Param("g_L", 16.6667, u.nS, "leak conductance"),
+    Param("C_m", 250.0, u.pF, "membrane capacitance"),
+    Param("E_ex", 0.0, u.mV, "excitatory reversal potential"),
+    Param("E_in", -85.0, u.mV, "inhibitory reversal potential"),
+    Param("E_L", -70.0, u.mV, "leak reversal potential"),
+)
+I_E = Param("I_e", 0.0, u.pA, "constant input current")
+
+CHANNELS = (Channel("ex", u.nS), Channel("in", u.nS), Channel("currents", u.pA))
+SPIKE_RECEPTORS = {0: ("ex", "in")}
+
+REFRACTORY = State("r", 0, None, "refractory steps left", dtype="int", hidden=True)
+I_STIM = State("I_stim", 0.0, u.pA, "input current of the last step", hidden=True)
+# get_r_(): the recordable t_ref_remaining is r times the resolution
+T_REF_REMAINING = State("t_ref_remaining", 0.0, u.ms, "refractory time left", hidden=True)
+
+
+def check(*tau_keys):
+    """Parameters_::set of the three models: the same tests, their time constants."""
+    return first_violation(
+        (lambda p: p["V_reset"] >= p["V_th"], "Reset potential must be smaller than threshold."),
+        (lambda p: p["C_m"] <= 0, "Capacitance must be strictly positive."),
+        (lambda p: p["t_ref"] < 0, "Refractory time cannot be negative."),
+        (lambda p: np.any([np.asarray(p[k]) <= 0 for k in tau_keys], axis=0),
+         "All time constants must be strictly positive."),
+    )
+
+
+def dV_dt(p, V_m, g_ex, g_in, aux, leak_first=False):
+    """iaf_cond_*_dynamics, f[V_M]: V clamped to V_reset while refractory, else
+    bounded by V_th; no change while refractory. ``leak_first``: iaf_cond_exp's
+    order of the sum (the others subtract the synaptic currents first)."""
+    refractory = aux["r"] > 0
+    V = u.math.where(refractory, p.V_reset, u.math.minimum(V_m, p.V_th))
+    I_syn_exc = g_ex * (V - p.E_ex)
+    I_syn_inh = g_in * (V - p.E_in)
+    I_leak = p.g_L * (V - p.E_L)
+    if leak_first:
+        dV = (-I_leak + aux["I_stim"] + p.I_e - I_syn_exc - I_syn_inh) / p.C_m
+    else:
+        dV = (-I_leak - I_syn_exc - I_syn_inh + aux["I_stim"] + p.I_e) / p.C_m
+    return u.math.where(refractory, jnp.zeros_like(dV.mantissa) * dV.unit, dV)
+
+
+def threshold_and_refractoriness(p, d, V, r):
+    """if (r) {--r; V = V_reset} else if (V >= V_th) {r = RefractoryCounts; V = V_reset; spike}."""
+    refractory = r > 0
+    spike = ~refractory & (V >= p.V_th)
+    r = jnp.where(refractory, r - 1, jnp.where(spike, d.refr_steps, r))
+    V = u.math.where(refractory | spike, p.V_reset, V)
+    return V, r, spike

@@ -1,0 +1,60 @@
+"""iaf_cond_alpha: leaky integrate-and-fire, alpha-shaped synaptic conductances
+(NEST models/iaf_cond_alpha.{h,cpp}); GSL rkf45."""
+
+import brainunit as u
+import numpy as np
+
+from ..._spec import NeuronModel, Param, State
+from .. import _gsl
+from .._common import neuron_params, neuron_state
+from . import _common as c
+
+ODE = ("V_m", "dg_ex", "g_ex", "dg_in", "g_in")
+
+
+def derivatives(p, y, aux):
+    return dict(V_m=c.dV_dt(p, y.V_m, y.g_ex, y.g_in, aux),
+                dg_ex=-y.dg_ex / p.tau_syn_ex, g_ex=y.dg_ex - y.g_ex / p.tau_syn_ex,
+                dg_in=-y.dg_in / p.tau_syn_in, g_in=y.dg_in - y.g_in / p.tau_syn_in)
+
+
+def derive(p, ctx):
+    # pre_run_hook: a spike of weight 1 nS gives a conductance peaking at 1 nS
+    return dict(refr_steps=ctx.steps(p.t_ref),
+                PSConInit_E=1.0 * np.e / p.tau_syn_ex, PSConInit_I=1.0 * np.e / p.tau_syn_in)
+
+
+def update(p, d, s, x, ctx):
+    """iaf_cond_alpha::update: integrate, the threshold, then this step's spikes."""
+    s, _ = _gsl.advance(p, s, ODE, derivatives, c.CONTROL, ctx, dict(r=s.r, I_stim=s.I_stim))
+    V, r, spike = c.threshold_and_refractoriness(p, d, s.V_m, s.r)
+    dg_ex = s.dg_ex + x.ex * d.PSConInit_E
+    dg_in = s.dg_in + (-x["in"]) * d.PSConInit_I
+    return s.replace(V_m=V, dg_ex=dg_ex, dg_in=dg_in, r=r, I_stim=x.currents,
+                     t_ref_remaining=ctx.h * r), spike
+
+
+iaf_cond_alpha = NeuronModel(
+    name="iaf_cond_alpha",
+    doc="Leaky integrate-and-fire neuron with alpha-shaped synaptic conductances.",
+    params=neuron_params(
+        *c.MEMBRANE_PARAMS,
+        Param("tau_syn_ex", 0.2, u.ms, "rise time of the excitatory alpha conductance"),
+        Param("tau_syn_in", 2.0, u.ms, "rise time of the inhibitory alpha conductance"),
+        c.I_E,
+    ),
+    state=neuron_state(
+        State("V_m", -70.0, u.mV, "membrane potential"),
+        State("g_ex", 0.0, u.nS, "excitatory conductance"),
+        State("dg_ex", 0.0, u.nS / u.ms, "derivative of the excitatory conductance"),
+        State("g_in", 0.0, u.nS, "inhibitory conductance"),
+        State("dg_in", 0.0, u.nS / u.ms, "derivative of the inhibitory conductance"),
+        c.REFRACTORY, c.I_STIM, c.T_REF_REMAINING, _gsl.INTEGRATION_STEP,
+    ),
+    channels=c.CHANNELS,
+    spike_receptors=c.SPIKE_RECEPTORS,
+    recordables=("V_m", "g_ex", "g_in", "t_ref_remaining"),
+    check=c.check("tau_syn_ex", "tau_syn_in"),
+    derive=derive,
+    update=update,
+)

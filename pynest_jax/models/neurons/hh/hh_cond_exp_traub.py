@@ -1,0 +1,117 @@
+"""hh_cond_exp_traub: Hodgkin-Huxley neuron after Traub and Miles (1991),
+exponentially decaying synaptic conductances (NEST
+models/hh_cond_exp_traub.{h,cpp}); GSL rkf45.
+
+Spikes at the maximum of an action potential: V >= V_T + 30 mV and V falling
+during the step (not refractory); refractoriness only blocks the detection.
+"""
+
+import math
+
+import brainunit as u
+import jax.numpy as jnp
+
+from ..._spec import Channel, NeuronModel, Param, State
+from .. import _gsl
+from .._common import neuron_params, neuron_state
+from ..iaf._checks import first_violation
+
+ODE = ("V_m", "Act_m", "Inact_h", "Act_n", "g_ex", "g_in")
+CONTROL = _gsl.control_y(1e-3, 0.0)
+
+
+def rates(V, exp):
+    """Rate functions (1/ms) of V - V_T in mV (plain numbers), NEST's expressions."""
+    alpha_n = 0.032 * (15.0 - V) / (exp((15.0 - V) / 5.0) - 1.0)
+    beta_n = 0.5 * exp((10.0 - V) / 40.0)
+    alpha_m = 0.32 * (13.0 - V) / (exp((13.0 - V) / 4.0) - 1.0)
+    beta_m = 0.28 * (V - 40.0) / (exp((V - 40.0) / 5.0) - 1.0)
+    alpha_h = 0.128 * exp((17.0 - V) / 18.0)
+    beta_h = 4.0 / (1.0 + exp((40.0 - V) / 5.0))
+    return alpha_n, beta_n, alpha_m, beta_m, alpha_h, beta_h
+
+
+def _initial(E_L):
+    # State_::State_ evaluates the rates at V = E_L itself (not E_L - V_T)
+    a_n, b_n, a_m, b_m, a_h, b_h = rates(E_L, math.exp)
+    return a_m / (a_m + b_m), a_h / (a_h + b_h), a_n / (a_n + b_n)
+
+
+M0, H0, N0 = _initial(-60.0)
+
+
+def derivatives(p, y, aux):
+    V_m = y.V_m
+    m, h, n = y.Act_m, y.Inact_h, y.Act_n
+    I_Na = p.g_Na * m * m * m * h * (V_m - p.E_Na)
+    I_K = p.g_K * n * n * n * n * (V_m - p.E_K)
+    I_L = p.g_L * (V_m - p.E_L)
+    I_syn_exc = y.g_ex * (V_m - p.E_ex)
+    I_syn_inh = y.g_in * (V_m - p.E_in)
+    dV = (-I_Na - I_K - I_L - I_syn_exc - I_syn_inh + aux["I_stim"] + p.I_e) / p.C_m
+    a_n, b_n, a_m, b_m, a_h, b_h = rates((V_m - p.V_T).to_decimal(u.mV), jnp.exp)
+    return dict(V_m=dV,
+                Act_m=a_m - (a_m + b_m) * m, Inact_h=a_h - (a_h + b_h) * h,
+                Act_n=a_n - (a_n + b_n) * n,
+                g_ex=-y.g_ex / p.tau_syn_ex, g_in=-y.g_in / p.tau_syn_in)
+
+
+def derive(p, ctx):
+    return dict(refr_steps=ctx.steps(p.t_ref))
+
+
+def update(p, d, s, x, ctx):
+    U_old = s.V_m
+    s, _ = _gsl.advance(p, s, ODE, derivatives, CONTROL, ctx, dict(I_stim=s.I_stim))
+    g_ex = s.g_ex + x.ex
+    g_in = s.g_in + (-x["in"])
+    refractory = s.r > 0
+    spike = ~refractory & (s.V_m >= p.V_T + 30.0 * u.mV) & (U_old > s.V_m)
+    r = jnp.where(refractory, s.r - 1, jnp.where(spike, d.refr_steps, s.r))
+    return s.replace(g_ex=g_ex, g_in=g_in, r=r, I_stim=x.currents), spike
+
+
+check = first_violation(
+    (lambda p: p["C_m"] <= 0, "Capacitance must be strictly positive."),
+    (lambda p: (p["tau_syn_ex"] <= 0) | (p["tau_syn_in"] <= 0),
+     "All time constants must be strictly positive."),
+    (lambda p: p["t_ref"] < 0, "Refractory time cannot be negative."),
+)
+
+hh_cond_exp_traub = NeuronModel(
+    name="hh_cond_exp_traub",
+    doc="Hodgkin-Huxley model for Brette et al (2007) review (Traub and Miles 1991).",
+    params=neuron_params(
+        Param("g_Na", 20000.0, u.nS, "sodium peak conductance"),
+        Param("g_K", 6000.0, u.nS, "potassium peak conductance"),
+        Param("g_L", 10.0, u.nS, "leak conductance"),
+        Param("C_m", 200.0, u.pF, "membrane capacitance"),
+        Param("E_Na", 50.0, u.mV, "sodium reversal potential"),
+        Param("E_K", -90.0, u.mV, "potassium reversal potential"),
+        Param("E_L", -60.0, u.mV, "leak reversal potential"),
+        Param("V_T", -63.0, u.mV, "voltage offset of the rate functions"),
+        Param("E_ex", 0.0, u.mV, "excitatory reversal potential"),
+        Param("E_in", -80.0, u.mV, "inhibitory reversal potential"),
+        Param("tau_syn_ex", 5.0, u.ms, "decay time of the excitatory conductance"),
+        Param("tau_syn_in", 10.0, u.ms, "decay time of the inhibitory conductance"),
+        Param("t_ref", 2.0, u.ms, "duration of the refractory period"),
+        Param("I_e", 0.0, u.pA, "constant input current"),
+    ),
+    state=neuron_state(
+        State("V_m", -60.0, u.mV, "membrane potential"),
+        State("Act_m", M0, None, "sodium activation"),
+        State("Inact_h", H0, None, "sodium inactivation"),
+        State("Act_n", N0, None, "potassium activation"),
+        State("g_ex", 0.0, u.nS, "excitatory conductance", hidden=True),
+        State("g_in", 0.0, u.nS, "inhibitory conductance", hidden=True),
+        State("r", 0, None, "refractory steps left", dtype="int", hidden=True),
+        State("I_stim", 0.0, u.pA, "input current of the last step", hidden=True),
+        _gsl.INTEGRATION_STEP,
+    ),
+    channels=(Channel("ex", u.nS), Channel("in", u.nS), Channel("currents", u.pA)),
+    spike_receptors={0: ("ex", "in")},
+    recordables=("Act_m", "Act_n", "Inact_h", "V_m", "g_ex", "g_in"),
+    check=check,
+    derive=derive,
+    update=update,
+)
