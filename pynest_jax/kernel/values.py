@@ -98,7 +98,10 @@ def _cast(decl, value, n):
                 raise _type_error(decl, v)
     if each:
         return list(value.values)
-    return [copy.deepcopy(value) for _ in range(n)]
+    # One copy shared by the n nodes: a node's value is replaced by SetStatus, never edited
+    # in place, and GetStatus hands out copies (see node_values). No per-node objects: with
+    # JAX's large heap, allocating millions of containers costs more in GC than anything.
+    return [copy.deepcopy(value)] * n
 
 
 def settable_keys(spec) -> set:
@@ -183,7 +186,8 @@ def get_columns(pop, local, keys=None) -> dict:
             out[name] = v
         else:
             lst = pop.host[name]
-            out[name] = [lst[i] for i in local]
+            out[name] = [copy.deepcopy(lst[i]) if isinstance(lst[i], (dict, list)) else lst[i]
+                         for i in local]
     return out
 
 
