@@ -230,8 +230,7 @@ class _Core:
             pkey = jax.random.fold_in(key, k)
             if plan.kind == "neuron":
                 buf = bufs[plan.name]
-                x_raw = buf[slot]
-                bufs[plan.name] = buf.at[slot].set(0.0)
+                x_raw = buf[slot]  # the slot is cleared after delivery (below)
                 x = Vars({c.name: (x_raw[j] if c.unit is None else
                                    __import__("brainunit").Quantity(x_raw[j], unit=c.unit))
                           for j, c in enumerate(plan.spec.channels)})
@@ -252,6 +251,9 @@ class _Core:
                 emitted.update(sent)
                 samples[plan.name] = self._recordables(plan, p, s2)
         bufs = delivery.deliver(self.layout, conns, emitted, bufs, n, self.L)
+        # Delays are 1..L-1 steps, so delivery never writes this step's slot; clearing it
+        # last lets XLA update the buffer in place (clearing first made it copy the buffer).
+        bufs = {name: b.at[slot].set(0.0) for name, b in bufs.items()}
         return {"pop": new_pop, "buf": bufs}, emitted, samples
 
     def _ignore_and_spike(self, p, s, plan):
