@@ -63,7 +63,7 @@ def check(first, c_m_msg, tau_keys, tau_msg="All time constants must be strictly
     overflow = (lambda p: (p["Delta_T"] > 0.0) & (
         (p["V_peak"] - p["V_th"]) / np.where(p["Delta_T"] > 0, p["Delta_T"], 1.0) >= MAX_EXP_ARG),
         "The current combination of V_peak, V_th and Delta_Twill lead to numerical overflow "
-        "at spike time; try for instance to increase Delta_T or to reduce V_peakto avoid this "
+        "at spike time; tryfor instance to increase Delta_T or to reduce V_peakto avoid this "
         "problem.")
     peak = (lambda p: p["V_peak"] < p["V_th"], "V_peak >= V_th required.")
     head = (reset, delta_neg, overflow, peak) if first == "reset" else \

@@ -4,8 +4,10 @@
 A spike jumps V by its weight (mV). NEST adds the step's input inside the
 ``while (t < step)`` loop, after the first accepted sub-step (the ring buffer
 entry is read and cleared there); input arriving while refractory is dropped,
-or with ``refractory_input`` kept, decayed by exp(-r h / tau_m), and added
-after the refractory period.
+or with ``refractory_input`` meant to be kept, decayed by exp(-r h / tau_m), and
+added after the refractory period — in NEST 3.10 the factor overflows (an
+unsigned negation), which makes V_m inf or NaN once such input is added; this
+model does the same.
 """
 
 import brainunit as u
@@ -53,7 +55,11 @@ def spike_input_and_test(p, y, aux):
 
 def update(p, d, s, x, ctx):
     tau_m = p.C_m / p.g_L
-    decay = u.math.exp(-s.r.astype(float) * ctx.h / tau_m)
+    # NEST computes exp(-S_.r_ * h / tau_m) with an unsigned r_: the negation
+    # wraps to 2**32 - r, so the factor is inf and the kept input inf or NaN
+    # (aeif_psc_delta.h: ``unsigned int r_``). Reproduced as NEST 3.10 does it.
+    wrapped = jnp.where(s.r > 0, 2.0 ** 32 - s.r.astype(float), 0.0)
+    decay = u.math.exp(wrapped * ctx.h / tau_m)
     s, spikes, aux = c.advance(p, s, ODE, derivatives, ctx, spike_input_and_test,
                                input=x.spikes, refr_buffer=s.refr_spikes_buffer, decay=decay)
     return s.replace(refr_spikes_buffer=aux["refr_buffer"], I_stim=x.currents), spikes
