@@ -1,19 +1,21 @@
 """Poisson counts by inversion of the CDF from one uniform draw per count.
 
-Faster than ``jax.random.poisson`` (a rejection loop) for the small means of
-a generator's step, and far quicker to compile (one while loop, one uniform
-draw): ``k`` is the number of CDF terms below ``u``, summed term by term until
-every draw is done, so the loop runs about ``max(k)`` times. Means above
-``_PART`` (where e^-lam underflows) are split into equal parts whose counts
-are summed, part after part in the same loop (a sum of independent Poisson
-counts is Poisson with the summed mean).
+Faster than ``jax.random.poisson`` (a rejection loop) for the small means of a
+generator's step, and far quicker to compile: ``k`` is the number of CDF terms below
+``u``; the first terms are unrolled into one fused pass, and a while loop adds terms
+until every draw is done (about ``max(k)`` terms). The uniforms come from
+``numerics.fastrand`` (a hash fused into that pass). Means above ``_PART`` (where e^-lam
+underflows) are split into equal parts whose counts are summed (a sum of independent
+Poisson counts is Poisson with the summed mean).
 """
 
 import jax
 import jax.numpy as jnp
 
+from ...numerics import fastrand
+
 _PART = 500.0
-_UNROLL = 8
+_UNROLL = 16
 
 
 def counts(key, lam):
@@ -37,26 +39,18 @@ def counts(key, lam):
             more = going(u, p, cdf)
         return k, p, cdf, more
 
-    def next_part(c):
-        r, k, p, cdf, u, acc, _ = c
-        u = jax.random.uniform(jax.random.fold_in(key, r + 1), lam.shape, dtype=lam.dtype)
+    def one_part(r, acc):
+        u = fastrand.uniform(jax.random.fold_in(key, r + 1), lam.shape, dtype=lam.dtype)
         # The first _UNROLL terms settle most draws for the small means of one step.
-        k2, p2, cdf2, more = terms(zero, p0, p0, u, going(u, p0, p0), _UNROLL)
-        return r + 1, k2, p2, cdf2, u, acc + k, more
+        k, p, cdf, more = terms(zero, p0, p0, u, going(u, p0, p0), _UNROLL)
 
-    def next_term(c):
-        r, k, p, cdf, u, acc, more = c
-        k, p, cdf, more = terms(k, p, cdf, u, more, 1)
-        return r, k, p, cdf, u, acc, more
+        def next_terms(c):
+            k, p, cdf, more = c
+            return terms(k, p, cdf, u, more, 4)
 
-    def body(c):
-        return jax.lax.cond(jnp.any(c[-1]), next_term, next_part, c)
+        k, _, _, _ = jax.lax.while_loop(lambda c: jnp.any(c[3]), next_terms, (k, p, cdf, more))
+        return acc + k
 
-    def cond(c):
-        return (c[0] < parts - 1) | jnp.any(c[-1])
-
-    # Starts "finished" with part -1, so that the first iteration draws part 0.
-    start = (jnp.int32(-1), zero, jnp.zeros_like(lam), jnp.ones_like(lam),
-             jnp.zeros_like(lam), zero, jnp.zeros(lam.shape, bool))
-    _, k, _, _, _, acc, _ = jax.lax.while_loop(cond, body, start)
-    return acc + k
+    # Parts run one after the other, each with its own uniforms; no conditional branch
+    # inside a loop (XLA may evaluate both branches of one, drawing every iteration).
+    return jax.lax.fori_loop(0, parts, one_part, zero)

@@ -1,0 +1,54 @@
+"""The hash-based uniforms and the Poisson sampler built on them, against exact
+distributions (scipy), not against our own earlier output."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from scipy import stats
+
+from pynest_jax.models.devices._poisson import counts
+from pynest_jax.numerics import fastrand
+
+
+def test_uniform_ks_and_range():
+    u = np.asarray(fastrand.uniform(jax.random.key(3, impl="rbg"), (200_000,)))
+    assert u.dtype == np.float64 and u.min() >= 0.0 and u.max() < 1.0
+    assert stats.kstest(u, "uniform").pvalue > 1e-3  # power: a 0.5 % shift fails it
+
+
+def test_streams_of_folded_keys_are_independent():
+    """Consecutive steps (fold_in of the step number) give uncorrelated draws."""
+    key = jax.random.key(11, impl="rbg")
+    a = np.asarray(fastrand.uniform(jax.random.fold_in(key, 1), (100_000,)))
+    b = np.asarray(fastrand.uniform(jax.random.fold_in(key, 2), (100_000,)))
+    r = np.corrcoef(a, b)[0, 1]
+    assert abs(r) < 5 / np.sqrt(len(a))
+    assert not np.any(a == b)
+
+
+def test_pairs_within_a_stream_are_uniform_in_2d():
+    """Neighbouring elements fill the unit square evenly (chi-square over 10 x 10 cells)."""
+    u = np.asarray(fastrand.uniform(jax.random.key(5, impl="rbg"), (200_000,))).reshape(-1, 2)
+    h, _, _ = np.histogram2d(u[:, 0], u[:, 1], bins=10, range=[[0, 1], [0, 1]])
+    assert stats.chisquare(h.ravel()).pvalue > 1e-3
+
+
+@pytest.mark.parametrize("lam", [0.3, 2.0, 17.0, 700.0])
+def test_poisson_counts_follow_the_poisson_distribution(lam):
+    """Chi-square of 100,000 counts against scipy's Poisson pmf (cells with >= 20 expected)."""
+    n = 100_000
+    x = np.asarray(counts(jax.random.key(9, impl="rbg"), jnp.full(n, lam)))
+    lo, hi = int(stats.poisson.ppf(1e-4, lam)), int(stats.poisson.isf(1e-4, lam))
+    edges = np.arange(lo, hi + 2)
+    obs = np.array([np.sum(x < lo)] + [np.sum(x == k) for k in edges[:-1]] + [np.sum(x > hi)], float)
+    p = np.concatenate([[stats.poisson.cdf(lo - 1, lam)], stats.poisson.pmf(edges[:-1], lam),
+                        [stats.poisson.sf(hi, lam)]])
+    exp = p * n
+    keep = exp >= 20
+    o = np.append(obs[keep], obs[~keep].sum())
+    e = np.append(exp[keep], exp[~keep].sum())
+    if e[-1] == 0:
+        o, e = o[:-1], e[:-1]
+    e *= o.sum() / e.sum()
+    assert stats.chisquare(o, e).pvalue > 1e-3
