@@ -155,7 +155,10 @@ def _event_projection(key, spop, tpop, rows, sloc, tloc, w, dsteps, cp, cn):
             arrays[name] = pad(col, 0, np.int32)
     arrays["rows"] = rows[order]  # connection rows in the table's order, for weight refresh
     arrays["flat"] = flat
-    batch = int(min(n_s, max(8, min(256, n_s // 64 + 1))))
+    # Sources scattered per loop iteration: about 16k synapses at a time, so that a step
+    # with few spikes does little more work than they need (a batch is padded up to K
+    # sources) while the loop's per-iteration cost stays small against the work.
+    batch = int(max(1, min(n_s, 256, max(4, 16384 // width))))
     proj = Projection(key, spop.spec.name, tpop.spec.name, "event", n_src=n_s, width=width,
                       batch=batch)
     proj.const = const
