@@ -49,6 +49,9 @@ MODELS = {
                          w=300.0, I=800.0, strong=3000.0, change={"g_K": 3000.0, "tau_syn_ex": 1.0}),
     "hh_cond_exp_traub": dict(rec=["Act_m", "Act_n", "Inact_h", "V_m", "g_ex", "g_in"],
                               w=20.0, I=600.0, strong=3000.0, change={"V_T": -60.0, "g_L": 20.0}),
+    # not GSL (NEST's own Euler step), tested alike
+    "izhikevich": dict(rec=["U_m", "V_m"], w=5.0, I=10.0, strong=40.0,
+                       change={"a": 0.1, "d": 2.0, "consistent_integration": False}),
 }
 NAMES = sorted(MODELS)
 AEIF = [m for m in NAMES if m.startswith("aeif")]
@@ -63,6 +66,9 @@ _worst = {}  # (model, recordable, scenario) -> worst relative deviation seen
 ADEX_UPSWING_RTOL = 1e-4
 TOLERANCE = {(m, "strong"): ADEX_UPSWING_RTOL
              for m in ("aeif_cond_alpha", "aeif_cond_exp", "aeif_psc_alpha")}
+# izhikevich with consistent_integration=False near the spike: 7.6e-9 observed,
+# from fused multiply-adds alone (bit-exact with XLA_FLAGS=--xla_cpu_max_isa=AVX).
+TOLERANCE[("izhikevich", "changes")] = 1e-7
 
 
 def _create(nest, model, n, **params):
@@ -160,7 +166,8 @@ def test_strong_drive_through_spikes_and_refractoriness(ab, model):
 
     def run(nest):
         n = _create(nest, model, 4, I_e=strong)
-        n.t_ref = [2.0, 0.0, 3.33, 1.05]
+        if model != "izhikevich":
+            n.t_ref = [2.0, 0.0, 3.33, 1.05]
         if model in AEIF:
             n[1].set(Delta_T=0.0, V_peak=-45.0, t_ref=0.5)
         if model == "aeif_psc_delta":
@@ -250,7 +257,8 @@ def test_defaults_and_recordables_equal_nest(real_nest, jax_nest, model):
             assert g == r, (k, r, g)
 
 
-BAD = [(m, {"C_m": 0.0}) for m in NAMES] + [(m, {"C_m": -1.0}) for m in NAMES] + [
+WITH_C_M = [m for m in NAMES if m != "izhikevich"]
+BAD = [(m, {"C_m": 0.0}) for m in WITH_C_M] + [(m, {"C_m": -1.0}) for m in WITH_C_M] + [
     ("iaf_cond_exp", {"tau_syn_ex": 0.0}), ("iaf_cond_exp", {"V_reset": -50.0}),
     ("iaf_cond_alpha", {"tau_syn_in": -1.0}), ("iaf_cond_alpha", {"t_ref": -1.0}),
     ("iaf_cond_beta", {"tau_decay_in": 0.0}), ("iaf_cond_beta", {"tau_rise_ex": -2.0}),

@@ -12,6 +12,7 @@ from .neurons.iaf.iaf_psc_alpha import iaf_psc_alpha
 from .neurons.iaf.iaf_psc_delta import iaf_psc_delta
 from .neurons.iaf.iaf_psc_exp import iaf_psc_exp
 from .neurons.parrot_neuron import parrot_neuron
+from .neurons.izh.izhikevich import izhikevich
 from .neurons.hh.hh_cond_exp_traub import hh_cond_exp_traub
 from .neurons.hh.hh_psc_alpha import hh_psc_alpha
 from .neurons.aeif.aeif_cond_alpha import aeif_cond_alpha
@@ -32,6 +33,7 @@ NODE_MODELS = {m.name: m for m in (
     iaf_cond_exp, iaf_cond_alpha, iaf_cond_beta,
     aeif_cond_alpha, aeif_cond_exp, aeif_psc_alpha, aeif_psc_exp, aeif_psc_delta,
     hh_psc_alpha, hh_cond_exp_traub,
+    izhikevich,
     dc_generator,
     ac_generator, step_current_generator, noise_generator,
     poisson_generator, spike_generator, pulsepacket_generator,
