@@ -249,3 +249,21 @@ def test_no_trace(jax_nest, name):
     raised = probe(lambda: bad(nest, net))
     assert isinstance(raised, Raised), f"pynest_jax accepts {name}"
     assert_same(clean, after(nest, net), name)
+
+
+def test_dict_miss_is_error_false_ignores_unknown_keys(ab):
+    """With dict_miss_is_error False, keys a model lacks are ignored (NEST warns) and the
+    known ones of the same dictionary are applied: SetStatus, Create params, SetDefaults."""
+    def scenario(nest):
+        nest.set_verbosity("M_FATAL")
+        nest.set(dict_miss_is_error=False)
+        n = nest.Create("iaf_psc_alpha", 2, params={"I_e": 10.0, "E_K": -40.0})
+        n.set({"C_m": 200.0, "g_L": 30.0, "E_Na": 40.0})
+        nest.SetStatus(n[1], {"V_m": -60.0, "foo": 1})
+        nest.SetDefaults("iaf_psc_delta", {"tau_m": 12.0, "bar": 2.0})
+        out = {"n": n.get(["I_e", "C_m", "V_m"]), "defaults": nest.GetDefaults("iaf_psc_delta", "tau_m")}
+        nest.set(dict_miss_is_error=True)
+        out["raises again"] = probe(lambda: n.set({"E_K": 1.0}))
+        return out
+    ref, got = ab(scenario)
+    assert_same(ref, got)

@@ -114,11 +114,26 @@ def unaccessed(keys, where="NodeManager::set_status"):
         f"Unaccessed elements in params, in function {where}:  {' '.join(keys)}")
 
 
+def refuse_unknown(keys, where="NodeManager::set_status"):
+    """Keys a model does not have: NEST's error, or with the kernel's dict_miss_is_error
+    False a warning (NEST's ALL_ENTRIES_ACCESSED), the caller then ignoring them."""
+    from ..api._kernel import kernel
+    keys = sorted(keys)
+    if kernel.status.get("dict_miss_is_error", True):
+        raise unaccessed(keys, where)
+    from ..api.verbosity import VerbosityLevel, get_level
+    if get_level() <= VerbosityLevel.WARNING:
+        import sys
+        print(f"Jul 01 00:00:00 {where} [Warning]: \n    Unread dictionary entries: "
+              f"{' '.join(keys)}", file=sys.stderr)
+
+
 def new_columns(spec, defaults: dict, n: int, params: dict) -> dict:
     """Internal per-node columns for n new nodes: defaults, then params (NEST form)."""
     bad = set(params) - settable_keys(spec)
     if bad:
-        raise unaccessed(sorted(bad))
+        refuse_unknown(bad)
+        params = {k: v for k, v in params.items() if k not in bad}
     nest_vals = dict(defaults)
     nest_vals.update(params)
     table = declared(spec)
@@ -197,7 +212,8 @@ def set_columns(pop, local, updates: dict, gids=None):
     n = len(local)
     bad = set(updates) - settable_keys(spec) - {"frozen"}
     if bad:
-        raise unaccessed(sorted(bad))
+        refuse_unknown(bad)
+        updates = {k: v for k, v in updates.items() if k not in bad}
     table = declared(spec)
     cast = {k: _cast(table[k], v, n) for k, v in updates.items() if k != "frozen"}
     if spec.on_set is not None and cast:
@@ -254,9 +270,8 @@ def updated_defaults(spec, current: dict, updates: dict, name: str) -> dict:
     """
     bad = set(updates) - settable_keys(spec)
     if bad:
-        raise NESTErrors.UnaccessedDictionaryEntry(
-            f"Unaccessed elements in params, in function ModelManager::set_node_defaults_:  "
-            f"{' '.join(sorted(bad))}")
+        refuse_unknown(bad, "ModelManager::set_node_defaults_")
+        updates = {k: v for k, v in updates.items() if k not in bad}
     table = declared(spec)
     new = dict(current)
     for k, v in updates.items():
