@@ -51,7 +51,9 @@ class Layout:
         src_g, tgt_g = conns.col("source")[rows], conns.col("target")[rows]
         src_p, tgt_p = graph.node_pop[src_g], graph.node_pop[tgt_g]
         dsteps = grid.delay_to_steps(conns.col("delay")[rows])
-        for (sp, tp) in sorted(set(zip(src_p.tolist(), tgt_p.tolist()))):
+        P = len(graph.pop_list)
+        pair_keys = np.flatnonzero(np.bincount(src_p.astype(np.int64) * P + tgt_p, minlength=P * P))
+        for sp, tp in (divmod(int(k), P) for k in pair_keys):
             spop, tpop = graph.pop_list[sp], graph.pop_list[tp]
             if spop.spec.name not in plans or tpop.spec.name not in plans:
                 continue  # recorder connections: see RecordingPlan
@@ -70,11 +72,13 @@ class Layout:
         rec = conns.col("receptor")[rows]
         sspec = spop.spec
         event = "current" if isinstance(sspec, GeneratorModel) and sspec.event == "current" else "spike"
+        # channels per distinct receptor, then per connection (no loop over connections)
+        ports, inv = np.unique(rec, return_inverse=True)
         if event == "spike":
-            cp = np.array([tspec.channel_index(tspec.spike_receptors[int(r)][0]) for r in rec], np.int32)
-            cn = np.array([tspec.channel_index(tspec.spike_receptors[int(r)][1]) for r in rec], np.int32)
+            cp = np.array([tspec.channel_index(tspec.spike_receptors[int(r)][0]) for r in ports], np.int32)[inv]
+            cn = np.array([tspec.channel_index(tspec.spike_receptors[int(r)][1]) for r in ports], np.int32)[inv]
         else:
-            cp = np.array([tspec.channel_index(tspec.current_receptors[int(r)]) for r in rec], np.int32)
+            cp = np.array([tspec.channel_index(tspec.current_receptors[int(r)]) for r in ports], np.int32)[inv]
             cn = cp
         weighted = tuple(c.weighted for c in tspec.channels)
         key = f"{spop.spec.name}->{tpop.spec.name}"
@@ -276,10 +280,9 @@ class RecordingPlan:
         conns = graph.connections
         rows = np.nonzero(conns.col("alive"))[0]
         src_g, tgt_g = conns.col("source")[rows], conns.col("target")[rows]
-        is_rec_t = np.array([isinstance(graph.pop_list[p].spec, RecorderModel)
-                             for p in graph.node_pop[tgt_g]], bool)
-        is_rec_s = np.array([isinstance(graph.pop_list[p].spec, RecorderModel)
-                             for p in graph.node_pop[src_g]], bool)
+        is_rec_pop = np.array([isinstance(p.spec, RecorderModel) for p in graph.pop_list] + [False], bool)
+        is_rec_t = is_rec_pop[graph.node_pop[tgt_g]]
+        is_rec_s = is_rec_pop[graph.node_pop[src_g]]
         spk = {}
         smp = {}
         for s, t in zip(src_g[is_rec_t], tgt_g[is_rec_t]):  # x -> spike_recorder
