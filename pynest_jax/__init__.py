@@ -12,6 +12,32 @@ import jax as _jax
 
 _jax.config.update("jax_enable_x64", True)  # float64 by default: exact integration equals NEST
 
+
+def _persistent_compilation_cache():
+    """Keep compiled programs on disk between processes (JAX's persistent cache), so that a
+    script run again, or a parameter scan in several processes, compiles once: a small
+    network's first Simulate drops from ~1.5 s to ~0.3 s. Directory: $PYNEST_JAX_CACHE_DIR,
+    else $XDG_CACHE_HOME/pynest_jax/xla (~/.cache/...); PYNEST_JAX_CACHE_DIR=0 turns it off.
+    A cache the user configured for JAX is left alone."""
+    import os
+    if _jax.config.jax_compilation_cache_dir:
+        return
+    where = os.environ.get("PYNEST_JAX_CACHE_DIR")
+    if where in ("0", ""):
+        return
+    if where is None:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        where = os.path.join(base, "pynest_jax", "xla")
+    try:
+        os.makedirs(where, exist_ok=True)
+    except OSError:
+        return  # read-only home and the like: run without a disk cache
+    _jax.config.update("jax_compilation_cache_dir", where)
+    _jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+
+
+_persistent_compilation_cache()
+
 from .api.errors import NESTError, NESTErrors, KernelException  # noqa: E402
 from .api.nodecollection import NodeCollection, serialize as serialize_data, to_json  # noqa: E402
 from .api.synapsecollection import SynapseCollection  # noqa: E402
