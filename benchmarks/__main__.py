@@ -160,6 +160,9 @@ def render(results, simtime, threads, wall):
     L += ["", "Compilation when only values change (second Simulate, another length, after "
           "SetStatus, the same structure rebuilt after ResetKernel) is counted by "
           "`tests/test_compile_once.py` in the default test command: zero.", ""]
+    analysis = Path(__file__).with_name("analysis.md")
+    if analysis.exists():
+        L += [analysis.read_text(encoding="utf-8")]
     return "\n".join(L) + "\n"
 
 

@@ -52,3 +52,27 @@ def test_poisson_counts_follow_the_poisson_distribution(lam):
         o, e = o[:-1], e[:-1]
     e *= o.sum() / e.sum()
     assert stats.chisquare(o, e).pvalue > 1e-3
+
+
+@pytest.mark.parametrize("lam", [0.0, 0.3, 2.0, 15.9, 40.0])
+def test_shared_table_counts_follow_the_poisson_distribution(lam):
+    """The per-device CDF table (and the general sampler above its range), two devices
+    with different means interleaved among the targets: each target's counts are
+    Poisson with its own device's mean (chi-square against scipy, and mean)."""
+    from pynest_jax.models.devices._poisson import counts_shared
+    n = 100_000
+    src = jnp.asarray(np.arange(n) % 2, jnp.int32)
+    x = np.asarray(counts_shared(jax.random.key(4, impl="rbg"), jnp.array([lam, 1.0]), src))
+    for dev, mean in ((0, lam), (1, 1.0)):
+        y = x[dev::2]
+        if mean == 0:
+            assert np.all(y == 0)
+            continue
+        assert abs(y.mean() - mean) < 5 * np.sqrt(mean / len(y))
+        ks = np.arange(int(stats.poisson.isf(1e-4, mean)) + 1)
+        exp = stats.poisson.pmf(ks, mean) * len(y)
+        keep = exp >= 20
+        obs = np.array([np.sum(y == k) for k in ks])
+        o = np.append(obs[keep], len(y) - obs[keep].sum())
+        e = np.append(exp[keep], len(y) - exp[keep].sum())
+        assert stats.chisquare(o, e).pvalue > 1e-3

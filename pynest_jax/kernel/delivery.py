@@ -90,6 +90,12 @@ class Layout:
                               per_target=sspec.per_target, event=event)
             arrays = dict(src=sloc.astype(np.int32), tgt=tloc.astype(np.int32), w=w,
                           d=dsteps.astype(np.int32), cp=cp, cn=cn, rows=rows)
+            # Common case: each target of the population once, in order, one delay, one
+            # channel (a generator driving a whole population): a vector add into the ring
+            # buffer's slot instead of a scatter.
+            if (len(tloc) == n_t and np.array_equal(tloc, np.arange(n_t)) and len(dsteps)
+                    and np.all(dsteps == dsteps[0]) and np.all(cp == cp[0]) and np.all(cn == cp[0])):
+                proj.identity = (int(dsteps[0]), int(cp[0]))
         proj.weighted = weighted
         proj.n_tgt = n_t
         proj.n_chan = len(tspec.channels)
@@ -233,10 +239,18 @@ def deliver(layout, conns, emitted, bufs, n, L):
             else:
                 amt = jax.lax.dynamic_slice_in_dim(amt, off, m) if m else amt[:0]
             v = v.astype(jnp.float64)
-            ch = jnp.where(a["w"] >= 0, a["cp"], a["cn"])
-            amount = jnp.where(weighted[ch], a["w"] * amt.astype(jnp.float64), v)
-            idx = ((n + a["d"]) % L) * (C * N) + ch * N + a["tgt"]
-            flat = flat.at[idx].add(amount)
+            ident = getattr(proj, "identity", None)
+            if ident is not None:
+                d, c = ident
+                amount = a["w"] * amt.astype(jnp.float64) if proj.weighted[c] else v
+                start = ((n + d) % L) * (C * N) + c * N
+                seg = jax.lax.dynamic_slice_in_dim(flat, start, N)
+                flat = jax.lax.dynamic_update_slice_in_dim(flat, seg + amount, start, 0)
+            else:
+                ch = jnp.where(a["w"] >= 0, a["cp"], a["cn"])
+                amount = jnp.where(weighted[ch], a["w"] * amt.astype(jnp.float64), v)
+                idx = ((n + a["d"]) % L) * (C * N) + ch * N + a["tgt"]
+                flat = flat.at[idx].add(amount)
         bufs[proj.tgt] = flat.reshape(shape)
     return bufs
 

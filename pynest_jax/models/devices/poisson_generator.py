@@ -11,7 +11,7 @@ import numpy as np
 
 from .._spec import GeneratorModel, Param
 from . import _common as C
-from ._poisson import counts
+from ._poisson import counts_shared
 from ._windows import step_active
 
 
@@ -22,9 +22,9 @@ def check(p):
 
 
 def emit(p, d, s, ctx, src):
-    lam = (p.rate.to_decimal(u.Hz) * ctx.h_ms * 1e-3)[src]
-    on = step_active(p, ctx)[src] & (lam > 0)
-    return s, jnp.where(on, counts(ctx.key, jnp.where(on, lam, 0.0)), 0)
+    lam = p.rate.to_decimal(u.Hz) * ctx.h_ms * 1e-3  # per device
+    on = step_active(p, ctx) & (lam > 0)
+    return s, jnp.where(on[src], counts_shared(ctx.key, jnp.where(on, lam, 0.0), src), 0)
 
 
 poisson_generator = GeneratorModel(
