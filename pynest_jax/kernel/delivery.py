@@ -138,7 +138,9 @@ def _bucket(width):
 
 def _event_projection(key, spop, tpop, rows, sloc, tloc, w, dsteps, cp, cn):
     n_s = len(spop)
-    order = np.lexsort((np.arange(len(sloc)), sloc))
+    # synapses grouped by source, creation order kept within a source (a stable sort;
+    # numpy radix-sorts 16-bit keys, twice as fast as a comparison sort of millions)
+    order = np.argsort(sloc.astype(np.uint16) if n_s <= 1 << 16 else sloc, kind="stable")
     counts = np.bincount(sloc, minlength=n_s)
     width = _bucket(int(counts.max()))
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
