@@ -23,6 +23,7 @@ from .neurons.aeif.aeif_psc_exp import aeif_psc_exp
 from .neurons.cond.iaf_cond_alpha import iaf_cond_alpha
 from .neurons.cond.iaf_cond_beta import iaf_cond_beta
 from .neurons.cond.iaf_cond_exp import iaf_cond_exp
+from .neurons.cond.iaf_cond_exp_sfa_rr import iaf_cond_exp_sfa_rr
 from .synapses.static import static_synapse
 
 NODE_MODELS = {m.name: m for m in (
@@ -34,6 +35,7 @@ NODE_MODELS = {m.name: m for m in (
     aeif_cond_alpha, aeif_cond_exp, aeif_psc_alpha, aeif_psc_exp, aeif_psc_delta,
     hh_psc_alpha, hh_cond_exp_traub,
     izhikevich,
+    iaf_cond_exp_sfa_rr,
     dc_generator,
     ac_generator, step_current_generator, noise_generator,
     poisson_generator, spike_generator, pulsepacket_generator,
