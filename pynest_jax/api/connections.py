@@ -164,11 +164,14 @@ def _typename(v):
     return type(v).__name__
 
 
+def _neuron_pops(graph):
+    """Per population: neurons have proxies; devices (generators, recorders) do not."""
+    return np.array([isinstance(p.spec, NeuronModel) for p in graph.pop_list] + [False], bool)
+
+
 def _has_proxies(graph, gids):
-    """Neurons have proxies; devices (generators, recorders) do not (Node::has_proxies)."""
-    pops = graph.node_pop[gids]
-    is_neuron = np.array([isinstance(p.spec, NeuronModel) for p in graph.pop_list], bool)
-    return is_neuron[pops] if len(is_neuron) else np.zeros(len(gids), bool)
+    """Node::has_proxies, per node id."""
+    return _neuron_pops(graph)[graph.node_pop[gids]] if len(gids) else np.zeros(0, bool)
 
 
 def _synapse(graph, syn_spec):
@@ -194,7 +197,11 @@ def _connect(graph, sources, targets, value_index, model, spec, defaults, own, v
     n = len(sources)
     if n == 0:
         return
-    if rule not in _RULES_TO_DEVICES and not _has_proxies(graph, targets).all():
+    # node -> population once for both ends (each a gather over all new connections)
+    sp, tp = graph.node_pop[sources], graph.node_pop[targets]
+    is_neuron = _neuron_pops(graph)
+    tgt_px = is_neuron[tp]
+    if rule not in _RULES_TO_DEVICES and not tgt_px.all():
         raise NESTErrors.IllegalConnection(
             "Cannot use this rule to connect to nodes without proxies (usually devices).")
     _single_synapse_type(graph, sources, graph.synapse_index(model))
@@ -212,11 +219,17 @@ def _connect(graph, sources, targets, value_index, model, spec, defaults, own, v
     extra = {k: (values[k].draw(value_index, rng) if k in values else np.full(n, defaults[k],
                                                                                dtype=float))
              for k in own}
-    steps = check_delays(delay) if spec.has_delay else None
+    if spec.has_delay:
+        if n > 1 and delay[0] == delay[-1] and np.all(delay == delay[0]):
+            steps = np.broadcast_to(check_delays(delay[:1]), (n,))  # one delay for all
+        else:
+            steps = check_delays(delay)
+    else:
+        steps = None
     delay_ms = kernel.grid.delay_steps_to_ms(steps) if steps is not None else delay
-    src_px, tgt_px = _has_proxies(graph, sources), _has_proxies(graph, targets)
+    src_px = is_neuron[sp]
     kind = np.where(src_px, np.where(tgt_px, NEURON, TO_DEVICE), FROM_DEVICE).astype(np.int8)
-    _endpoint_checks(graph, sources, targets, receptor)
+    _endpoint_checks(graph, sources, targets, receptor, pops=(sp, tp))
     receptor = _logger_ports(graph, sources, targets, receptor)
     return dict(source=sources, target=targets, syn=graph.synapse_index(model), weight=weight,
                 delay=delay_ms, receptor=receptor, extra=extra, kind=kind, tdev=~tgt_px), steps
@@ -300,9 +313,9 @@ def check_delays(delay):
     return steps
 
 
-def _endpoint_checks(graph, sources, targets, receptor):
+def _endpoint_checks(graph, sources, targets, receptor, pops=None):
     """NEST's check_connection between source, target and receptor (per pair of models)."""
-    sp, tp = graph.node_pop[sources], graph.node_pop[targets]
+    sp, tp = pops if pops is not None else (graph.node_pop[sources], graph.node_pop[targets])
     r = np.broadcast_to(np.asarray(receptor, np.int64), sp.shape)
     if len(r) == 0:
         return
