@@ -28,6 +28,13 @@ FLOOR = 1e-3
 MODELS = {
     "iaf_cond_exp_sfa_rr": dict(rec=["V_m", "g_ex", "g_in", "g_rr", "g_sfa"], w=15.0, I=800.0,
                                 strong=3000.0, change={"q_sfa": 30.0, "tau_rr": 3.0}),
+    "iaf_psc_exp_htum": dict(rec=["I_syn_ex", "I_syn_in", "V_m"], w=300.0, I=500.0,
+                             strong=3000.0, base={"t_ref_tot": 5.0, "t_ref_abs": 2.0},
+                             refractory=[dict(t_ref_abs=2.0, t_ref_tot=2.0),
+                                         dict(t_ref_abs=0.1, t_ref_tot=4.0),
+                                         dict(t_ref_abs=3.33, t_ref_tot=6.66),
+                                         dict(t_ref_abs=1.05, t_ref_tot=1.06)],
+                             change={"tau_m": 15.0, "E_L": -65.0, "t_ref_tot": 3.0}),
 }
 NAMES = sorted(MODELS)
 
@@ -196,6 +203,9 @@ def test_defaults_and_recordables_equal_nest(real_nest, jax_nest, model):
 BAD = {
     "iaf_cond_exp_sfa_rr": [{"C_m": 0.0}, {"C_m": -1.0}, {"V_reset": -50.0}, {"t_ref": -1.0},
                             {"tau_syn_ex": 0.0}, {"tau_sfa": -1.0}, {"tau_rr": 0.0}],
+    "iaf_psc_exp_htum": [{"C_m": 0.0}, {"C_m": -1.0}, {"V_reset": -50.0}, {"tau_m": 0.0},
+                         {"tau_syn_in": -1.0}, {"t_ref_abs": 3.0}, {"t_ref_abs": 0.0},
+                         {"t_ref_tot": -1.0, "t_ref_abs": -2.0}],
 }
 BAD_CASES = [(m, b) for m in NAMES for b in BAD.get(m, [])]
 
@@ -216,6 +226,21 @@ def test_bad_parameters_raise_nest_error(real_nest, jax_nest, model, bad):
     ref_reason = msgs[0].rsplit(":", 1)[-1].strip()
     assert ref_reason in msgs[1], msgs
     assert after[1]
+
+
+def test_htum_refractory_below_one_step_raises_at_simulate(real_nest, jax_nest):
+    """iaf_psc_exp_htum::pre_run_hook: a refractory time that rounds to zero steps
+    passes SetStatus and raises BadProperty at Simulate; nothing is simulated, and
+    a corrected value runs."""
+    for nest in (real_nest, jax_nest):
+        nest.ResetKernel()
+        n = nest.Create("iaf_psc_exp_htum", params={"t_ref_abs": 1e-4, "t_ref_tot": 1e-4})
+        with pytest.raises(nest.NESTErrors.BadProperty, match="Absolute refractory time"):
+            nest.Simulate(1.0)
+        assert nest.biological_time == 0.0
+        n.set(t_ref_abs=1.0, t_ref_tot=1.0)
+        nest.Simulate(1.0)
+        assert nest.biological_time == 1.0
 
 
 @pytest.mark.parametrize("model", NAMES)

@@ -150,6 +150,9 @@ class NeuronModel(Model):
     update: Optional[Callable] = None
     emits_spikes: bool = True
     uses_rng: bool = False
+    # pre_run(v, ctx) -> updates: NEST's pre_run_hook checks that need the grid
+    # (a refractory time shorter than a step); may raise. As GeneratorModel.pre_run.
+    pre_run: Optional[Callable] = None
 
     def __post_init__(self):
         super().__post_init__()

@@ -11,6 +11,7 @@ from .devices.recorders import multimeter, spike_recorder, voltmeter
 from .neurons.iaf.iaf_psc_alpha import iaf_psc_alpha
 from .neurons.iaf.iaf_psc_delta import iaf_psc_delta
 from .neurons.iaf.iaf_psc_exp import iaf_psc_exp
+from .neurons.iaf.iaf_psc_exp_htum import iaf_psc_exp_htum
 from .neurons.parrot_neuron import parrot_neuron
 from .neurons.izh.izhikevich import izhikevich
 from .neurons.hh.hh_cond_exp_traub import hh_cond_exp_traub
@@ -36,6 +37,7 @@ NODE_MODELS = {m.name: m for m in (
     hh_psc_alpha, hh_cond_exp_traub,
     izhikevich,
     iaf_cond_exp_sfa_rr,
+    iaf_psc_exp_htum,
     dc_generator,
     ac_generator, step_current_generator, noise_generator,
     poisson_generator, spike_generator, pulsepacket_generator,

@@ -1,0 +1,105 @@
+"""iaf_psc_exp_htum: leaky integrate-and-fire, exponential-shaped synaptic
+currents, with an absolute refractory period (V_m clamped) inside a longer total
+one (V_m free, no threshold test) (NEST models/iaf_psc_exp_htum.{h,cpp}).
+Exact integration on the grid."""
+
+import brainunit as u
+import jax.numpy as jnp
+import numpy as np
+
+from ....api.errors import NESTErrors
+from ..._spec import Channel, NeuronModel, Param, State
+from ....numerics.propagators import iaf_propagator_exp
+from .._common import neuron_params, neuron_state
+from ._checks import RESET_BELOW_THRESHOLD, first_violation
+
+
+def derive(p, ctx):
+    h = ctx.h
+    P22 = u.math.exp(-h / p.tau_m)
+    return dict(
+        P11ex=u.math.exp(-h / p.tau_syn_ex),
+        P11in=u.math.exp(-h / p.tau_syn_in),
+        P22=P22,
+        P21ex=iaf_propagator_exp(p.tau_syn_ex, p.tau_m, p.C_m, h),
+        P21in=iaf_propagator_exp(p.tau_syn_in, p.tau_m, p.C_m, h),
+        P20=p.tau_m / p.C_m * (1.0 - P22),
+        refr_abs=ctx.steps(p.t_ref_abs),
+        refr_tot=ctx.steps(p.t_ref_tot),
+    )
+
+
+def pre_run(v, ctx):
+    """pre_run_hook: both refractory times must round to at least one step."""
+    if np.any(ctx.grid.ms_to_steps(np.asarray(v["t_ref_abs"], float)) < 1):
+        raise NESTErrors.BadProperty("Absolute refractory time must be at least one time step.")
+    if np.any(ctx.grid.ms_to_steps(np.asarray(v["t_ref_tot"], float)) < 1):
+        raise NESTErrors.BadProperty("Total refractory time must be at least one time step.")
+    return {}
+
+
+def update(p, d, s, x, ctx):
+    """One step of iaf_psc_exp_htum::update; V_m, V_th, V_reset relative to E_L."""
+    free = s.r_abs == 0
+    V = u.math.where(
+        free,
+        s.V_m * d.P22 + s.I_syn_ex * d.P21ex + s.I_syn_in * d.P21in + (p.I_e + s.i_0) * d.P20,
+        s.V_m)
+    r_abs = jnp.where(free, s.r_abs, s.r_abs - 1)
+    I_ex = s.I_syn_ex * d.P11ex + x.ex
+    I_in = s.I_syn_in * d.P11in + x["in"]
+    # only outside the total refractory period is the threshold tested
+    testing = s.r_tot == 0
+    spike = testing & (V >= p.V_th)
+    V = u.math.where(spike, p.V_reset, V)
+    r_abs = jnp.where(spike, d.refr_abs, r_abs)
+    r_tot = jnp.where(spike, d.refr_tot, jnp.where(testing, s.r_tot, s.r_tot - 1))
+    return s.replace(V_m=V, r_abs=r_abs, r_tot=r_tot, I_syn_ex=I_ex, I_syn_in=I_in,
+                     i_0=x.currents), spike
+
+
+iaf_psc_exp_htum = NeuronModel(
+    name="iaf_psc_exp_htum",
+    doc="Leaky integrate-and-fire neuron with exponential-shaped postsynaptic currents "
+        "and separate absolute and total refractory periods.",
+    params=neuron_params(
+        Param("E_L", -70.0, u.mV, "resting membrane potential"),
+        Param("I_e", 0.0, u.pA, "constant input current"),
+        Param("V_th", -55.0, u.mV, "spike threshold", offset="E_L"),
+        Param("V_reset", -70.0, u.mV, "reset potential", offset="E_L"),
+        Param("C_m", 250.0, u.pF, "membrane capacitance"),
+        Param("tau_m", 10.0, u.ms, "membrane time constant"),
+        Param("tau_syn_ex", 2.0, u.ms, "time constant of the excitatory synaptic current"),
+        Param("tau_syn_in", 2.0, u.ms, "time constant of the inhibitory synaptic current"),
+        Param("t_ref_abs", 2.0, u.ms, "absolute refractory period (V_m clamped)"),
+        Param("t_ref_tot", 2.0, u.ms, "total refractory period (no spike)"),
+    ),
+    state=neuron_state(
+        State("V_m", -70.0, u.mV, "membrane potential", offset="E_L"),
+        State("I_syn_ex", 0.0, u.pA, "excitatory synaptic current", hidden=True),
+        State("I_syn_in", 0.0, u.pA, "inhibitory synaptic current", hidden=True),
+        State("i_0", 0.0, u.pA, "input current of the last step", hidden=True),
+        State("r_abs", 0, None, "absolute refractory steps left", dtype="int", hidden=True),
+        State("r_tot", 0, None, "total refractory steps left", dtype="int", hidden=True),
+    ),
+    channels=(Channel("ex", u.pA), Channel("in", u.pA), Channel("currents", u.pA)),
+    spike_receptors={0: ("ex", "in")},
+    current_receptors={0: "currents"},
+    recordables=("I_syn_ex", "I_syn_in", "V_m"),
+    # get_V_m_() returns S_.V_m_: the multimeter records V_m relative to E_L
+    # (GetStatus gives the absolute value)
+    record=lambda p, s: {"V_m": s.V_m},
+    # Parameters_::set
+    check=first_violation(
+        RESET_BELOW_THRESHOLD,
+        (lambda p: p["t_ref_abs"] > p["t_ref_tot"],
+         "Total refractory period must be larger or equal than absolute refractory time."),
+        (lambda p: p["C_m"] <= 0, "Capacitance must be strictly positive."),
+        (lambda p: (p["tau_m"] <= 0) | (p["tau_syn_ex"] <= 0) | (p["tau_syn_in"] <= 0)
+         | (p["t_ref_tot"] <= 0) | (p["t_ref_abs"] <= 0),
+         "All time constants must be strictly positive."),
+    ),
+    derive=derive,
+    update=update,
+    pre_run=pre_run,
+)
