@@ -35,6 +35,10 @@ MODELS = {
                                          dict(t_ref_abs=3.33, t_ref_tot=6.66),
                                          dict(t_ref_abs=1.05, t_ref_tot=1.06)],
                              change={"tau_m": 15.0, "E_L": -65.0, "t_ref_tot": 3.0}),
+    "mat2_psc_exp": dict(rec=["V_m", "V_th"], w=100.0, I=600.0, strong=2000.0,
+                         refractory=[{"t_ref": t} for t in (2.0, 0.1, 3.33, 1.05)],
+                         change={"omega": -55.0, "alpha_1": 20.0, "E_L": -65.0},
+                         status=["V_th", "V_th_alpha_1", "V_th_alpha_2"]),
 }
 NAMES = sorted(MODELS)
 
@@ -175,7 +179,7 @@ def test_parameters_and_state_changed_between_runs(ab, model):
         n[2].V_m = m.get("V_set", -50.5)
         n[1].set(I_e=1.3 * m["I"], **m["change"])
         nest.Simulate(30.0)
-        return _events(sr, mm) + (n.get(["V_m"] + sorted(m["change"])),)
+        return _events(sr, mm) + (n.get(["V_m"] + sorted(m["change"]) + m.get("status", [])),)
 
     ref, got = ab(run)
     _compare(model, ref[:2], got[:2], min_spikes=3, scenario="changes")
@@ -203,6 +207,8 @@ def test_defaults_and_recordables_equal_nest(real_nest, jax_nest, model):
 BAD = {
     "iaf_cond_exp_sfa_rr": [{"C_m": 0.0}, {"C_m": -1.0}, {"V_reset": -50.0}, {"t_ref": -1.0},
                             {"tau_syn_ex": 0.0}, {"tau_sfa": -1.0}, {"tau_rr": 0.0}],
+    "mat2_psc_exp": [{"C_m": 0.0}, {"C_m": -1.0}, {"tau_m": 0.0}, {"t_ref": 0.0},
+                     {"tau_2": -1.0}, {"tau_syn_ex": 5.0}, {"tau_m": 3.0}],
     "iaf_psc_exp_htum": [{"C_m": 0.0}, {"C_m": -1.0}, {"V_reset": -50.0}, {"tau_m": 0.0},
                          {"tau_syn_in": -1.0}, {"t_ref_abs": 3.0}, {"t_ref_abs": 0.0},
                          {"t_ref_tot": -1.0, "t_ref_abs": -2.0}],
@@ -226,6 +232,24 @@ def test_bad_parameters_raise_nest_error(real_nest, jax_nest, model, bad):
     ref_reason = msgs[0].rsplit(":", 1)[-1].strip()
     assert ref_reason in msgs[1], msgs
     assert after[1]
+
+
+def test_mat_threshold_is_not_settable_and_follows_changes(real_nest, jax_nest):
+    """V_th of mat2_psc_exp/amat2_psc_exp is E_L + omega + the adaptations, read
+    only: setting it raises UnaccessedDictionaryEntry and changes nothing; setting
+    E_L keeps omega's absolute value."""
+    for model in [m for m in NAMES if "mat2" in m]:
+        got = []
+        for nest in (real_nest, jax_nest):
+            nest.ResetKernel()
+            n = nest.Create(model, params={"V_th_alpha_1": 2.0})
+            with pytest.raises(nest.NESTErrors.UnaccessedDictionaryEntry):
+                n.set(V_th=-40.0)
+            first = n.get(["V_th", "omega"])
+            n.set(E_L=-60.0, V_th_alpha_2=1.5)
+            got.append((first, n.get(["V_th", "omega", "V_m"])))
+        flat = [[v for d in pair for v in d.values()] for pair in got]
+        np.testing.assert_allclose(flat[1], flat[0], rtol=1e-12)
 
 
 def test_htum_refractory_below_one_step_raises_at_simulate(real_nest, jax_nest):
