@@ -39,6 +39,11 @@ MODELS = {
                          refractory=[{"t_ref": t} for t in (2.0, 0.1, 3.33, 1.05)],
                          change={"omega": -55.0, "alpha_1": 20.0, "E_L": -65.0},
                          status=["V_th", "V_th_alpha_1", "V_th_alpha_2"]),
+    "amat2_psc_exp": dict(rec=["I_syn_ex", "I_syn_in", "V_m", "V_th", "V_th_v"], w=100.0,
+                          I=400.0, strong=2000.0, base={"beta": 0.2, "alpha_2": 1.0},
+                          refractory=[{"t_ref": t} for t in (2.0, 0.1, 3.33, 1.05)],
+                          change={"omega": -60.0, "beta": 0.5, "tau_v": 7.0, "E_L": -68.0},
+                          status=["V_th", "V_th_alpha_1", "V_th_alpha_2", "V_th_v"]),
 }
 NAMES = sorted(MODELS)
 
@@ -207,6 +212,8 @@ def test_defaults_and_recordables_equal_nest(real_nest, jax_nest, model):
 BAD = {
     "iaf_cond_exp_sfa_rr": [{"C_m": 0.0}, {"C_m": -1.0}, {"V_reset": -50.0}, {"t_ref": -1.0},
                             {"tau_syn_ex": 0.0}, {"tau_sfa": -1.0}, {"tau_rr": 0.0}],
+    "amat2_psc_exp": [{"C_m": 0.0}, {"C_m": -1.0}, {"tau_v": 0.0}, {"t_ref": 0.0},
+                      {"tau_1": -1.0}, {"tau_syn_in": 10.0}, {"tau_v": 10.0}, {"tau_v": 1.0}],
     "mat2_psc_exp": [{"C_m": 0.0}, {"C_m": -1.0}, {"tau_m": 0.0}, {"t_ref": 0.0},
                      {"tau_2": -1.0}, {"tau_syn_ex": 5.0}, {"tau_m": 3.0}],
     "iaf_psc_exp_htum": [{"C_m": 0.0}, {"C_m": -1.0}, {"V_reset": -50.0}, {"tau_m": 0.0},

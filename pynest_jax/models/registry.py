@@ -26,6 +26,7 @@ from .neurons.cond.iaf_cond_beta import iaf_cond_beta
 from .neurons.cond.iaf_cond_exp import iaf_cond_exp
 from .neurons.cond.iaf_cond_exp_sfa_rr import iaf_cond_exp_sfa_rr
 from .neurons.mat.mat2_psc_exp import mat2_psc_exp
+from .neurons.mat.amat2_psc_exp import amat2_psc_exp
 from .synapses.static import static_synapse
 
 NODE_MODELS = {m.name: m for m in (
@@ -39,7 +40,7 @@ NODE_MODELS = {m.name: m for m in (
     izhikevich,
     iaf_cond_exp_sfa_rr,
     iaf_psc_exp_htum,
-    mat2_psc_exp,
+    mat2_psc_exp, amat2_psc_exp,
     dc_generator,
     ac_generator, step_current_generator, noise_generator,
     poisson_generator, spike_generator, pulsepacket_generator,
