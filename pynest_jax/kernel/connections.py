@@ -24,8 +24,10 @@ import numpy as np
 
 NEURON, TO_DEVICE, FROM_DEVICE = 0, 1, 2
 
-BASE_COLUMNS = {"source": np.int64, "target": np.int64, "weight": np.float64,
-                "delay": np.float64, "receptor": np.int64, "syn": np.int64,
+# Per synapse 31 bytes: node ids as int32 (networks up to 2**31 - 1 nodes), weight and
+# delay as NEST reports them (float64), receptor int32, synapse model int16, three flags.
+BASE_COLUMNS = {"source": np.int32, "target": np.int32, "weight": np.float64,
+                "delay": np.float64, "receptor": np.int32, "syn": np.int16,
                 "alive": np.bool_, "kind": np.int8, "tdev": np.bool_}
 
 

@@ -73,7 +73,10 @@ class Layout:
         sspec = spop.spec
         event = "current" if isinstance(sspec, GeneratorModel) and sspec.event == "current" else "spike"
         # channels per distinct receptor, then per connection (no loop over connections)
-        ports, inv = np.unique(rec, return_inverse=True)
+        if len(rec) and rec.min() == rec.max():  # one port for all: no sort
+            ports, inv = rec[:1], np.zeros(len(rec), np.intp)
+        else:
+            ports, inv = np.unique(rec, return_inverse=True)
         if event == "spike":
             cp = np.array([tspec.channel_index(tspec.spike_receptors[int(r)][0]) for r in ports], np.int32)[inv]
             cn = np.array([tspec.channel_index(tspec.spike_receptors[int(r)][1]) for r in ports], np.int32)[inv]
@@ -165,8 +168,11 @@ def _event_projection(key, spop, tpop, rows, sloc, tloc, w, dsteps, cp, cn):
             const[name] = int(col[0])
         else:
             arrays[name] = pad(col, 0, np.int32)
-    arrays["rows"] = rows[order]  # connection rows in the table's order, for weight refresh
-    arrays["flat"] = flat
+    # connection rows in the table's order and their places in it, for weight refresh
+    # (int32 where they fit: half the memory of these two maps)
+    idx = np.int32 if max(len(rows) and int(rows.max()), shape[0] * shape[1]) < 2 ** 31 else np.int64
+    arrays["rows"] = rows[order].astype(idx)
+    arrays["flat"] = flat.astype(idx)
     # Sources scattered per loop iteration: about 16k synapses at a time, so that a step
     # with few spikes does little more work than they need (a batch is padded up to K
     # sources) while the loop's per-iteration cost stays small against the work.
