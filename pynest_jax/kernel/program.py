@@ -202,6 +202,9 @@ class _Core:
     def _run_chunk(self, carry, params, conns, n0, nsteps, base_key):
         self.compiles += 1  # counts traces: a trace is a compilation
         out0 = self.recording.empty(self.chunk)
+        off_grid = self._off_grid_recorded()
+        for name, loc in off_grid.items():  # spike offsets of off-grid senders (recording.py)
+            out0["off:" + name] = jnp.zeros((self.chunk, len(loc)))
         derived = {}
         for plan in self.plans:
             fn = plan.spec.derive
@@ -215,10 +218,18 @@ class _Core:
             key = jax.random.fold_in(base_key, n)
             carry, emitted, samples = self._step(carry, params, derived, conns, n, key)
             out = self.recording.write(out, i, emitted, samples)
+            for name, loc in off_grid.items():
+                out["off:" + name] = out["off:" + name].at[i].set(emitted[name + "#offset"][loc])
             return carry, out
 
         carry, out = jax.lax.fori_loop(0, nsteps, body, (carry, out0))
         return carry, out
+
+    def _off_grid_recorded(self):
+        """Recorded populations whose spikes carry offsets (NEST's is_off_grid)."""
+        specs = {plan.name: plan.spec for plan in self.plans}
+        return {name: loc for name, loc in self.recording.spiking.items()
+                if getattr(specs.get(name), "off_grid", False)}
 
     def _step(self, carry, params, derived, conns, n, key):
         slot = n % self.L
@@ -237,6 +248,8 @@ class _Core:
                 ias = self._ignore_and_spike(p, s, plan)
                 ctx = Ctx(self.grid.h, n, pkey, self.grid, ias)
                 s2, spikes = plan.spec.update(p, derived[plan.name], s, x, ctx)
+                if plan.spec.off_grid:  # (count, offset in ms before the step's end)
+                    spikes, emitted[plan.name + "#offset"] = spikes
                 s2 = self._archive(p, s2, spikes, n)
                 if ias is not None:
                     s2 = s2.replace(steps_until_spike=ias[2])

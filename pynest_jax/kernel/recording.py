@@ -135,6 +135,8 @@ def _spike_events(kernel, plan, host, sources, n0, t_min, t_max, md):
         st = np.repeat(ti, mult) + n0 + 1
         snd = np.repeat(pop.gids[loc[ci]], mult)
         off = np.zeros(len(st))
+        if "off:" + pop.spec.name in host:  # an off-grid neuron's offsets, one per spike
+            off = np.repeat(host["off:" + pop.spec.name][:, cols][ti, ci], mult)
         hook = getattr(pop.spec, "spike_offsets", None)
         if hook is not None and len(st):
             from . import hooks

@@ -153,6 +153,9 @@ class NeuronModel(Model):
     # pre_run(v, ctx) -> updates: NEST's pre_run_hook checks that need the grid
     # (a refractory time shorter than a step); may raise. As GeneratorModel.pre_run.
     pre_run: Optional[Callable] = None
+    # is_off_grid(): update returns (s, (spikes, offsets)), the offset (ms) of each
+    # spike before the end of its step; spike recorders write precise times.
+    off_grid: bool = False
 
     def __post_init__(self):
         super().__post_init__()

@@ -25,6 +25,7 @@ from .neurons.cond.iaf_cond_alpha import iaf_cond_alpha
 from .neurons.cond.iaf_cond_beta import iaf_cond_beta
 from .neurons.cond.iaf_cond_exp import iaf_cond_exp
 from .neurons.cond.iaf_cond_exp_sfa_rr import iaf_cond_exp_sfa_rr
+from .neurons.cond.iaf_chxk_2008 import iaf_chxk_2008
 from .neurons.mat.mat2_psc_exp import mat2_psc_exp
 from .neurons.mat.amat2_psc_exp import amat2_psc_exp
 from .synapses.static import static_synapse
@@ -38,7 +39,7 @@ NODE_MODELS = {m.name: m for m in (
     aeif_cond_alpha, aeif_cond_exp, aeif_psc_alpha, aeif_psc_exp, aeif_psc_delta,
     hh_psc_alpha, hh_cond_exp_traub,
     izhikevich,
-    iaf_cond_exp_sfa_rr,
+    iaf_cond_exp_sfa_rr, iaf_chxk_2008,
     iaf_psc_exp_htum,
     mat2_psc_exp, amat2_psc_exp,
     dc_generator,
