@@ -78,3 +78,43 @@ def test_recurrent_network_spikes_identical(ab):
     assert_trace_close(ref["V_m"], got["V_m"], ["V_m"], rtol=1e-9, atol=1e-9)
     assert ref["delays"] == got["delays"]
     assert ref["kernel"] == got["kernel"]
+
+
+def test_spikes_in_flight_survive_a_structure_change(ab):
+    """Spikes emitted near the end of one Simulate with long delays, then new nodes and
+    connections (a rebuilt program) and several resolutions of delay: every pending
+    input arrives when NEST delivers it (V_m traces and spikes identical)."""
+    def scenario(nest):
+        nest.set_verbosity("M_ERROR")
+        nest.resolution = 0.1
+        drive = nest.Create("iaf_psc_delta", 3, params={"I_e": 1200.0})
+        post = nest.Create("iaf_psc_alpha", 3)
+        vm = nest.Create("voltmeter", params={"interval": 0.1})
+        sr = nest.Create("spike_recorder")
+        nest.Connect(drive, post, "one_to_one", syn_spec={"weight": 300.0, "delay": 0.1})
+        nest.Connect(drive[1], post[1], syn_spec={"weight": -200.0, "delay": 2.5})
+        nest.Connect(drive[2], post[2], syn_spec={"weight": 250.0, "delay": 6.0})
+        # a spike every step, relayed with one- and two-step delays: some input is
+        # always pending for the very next step when a run ends
+        sg = nest.Create("spike_generator", params={"spike_times": np.round(np.arange(5.0, 45.0, 0.1), 1)})
+        par = nest.Create("parrot_neuron")
+        nest.Connect(sg, par)
+        nest.Connect(par, post[0], syn_spec={"weight": 7.0, "delay": 0.1})
+        nest.Connect(par, post[1], syn_spec={"weight": -5.0, "delay": 0.2})
+        nest.Connect(vm, post)
+        nest.Connect(drive + post, sr)
+        out = []
+        for t in (13.7, 5.0, 21.3):
+            nest.Simulate(t)
+            extra = nest.Create("iaf_psc_delta", params={"I_e": 900.0})  # a new structure
+            nest.Connect(extra, post[0], syn_spec={"weight": 80.0, "delay": 3.3})
+        nest.Simulate(10.0)
+        ev = vm.get("events")
+        return {"V_m": np.asarray(ev["V_m"]), "times": np.asarray(ev["times"]),
+                "senders": np.asarray(ev["senders"]), "spikes": sr.get("events")}
+    ref, got = ab(scenario)
+    np.testing.assert_array_equal(got["times"], ref["times"])
+    np.testing.assert_array_equal(got["senders"], ref["senders"])
+    np.testing.assert_allclose(got["V_m"], ref["V_m"], rtol=1e-9, atol=1e-12)
+    np.testing.assert_array_equal(np.asarray(got["spikes"]["times"]), np.asarray(ref["spikes"]["times"]))
+    np.testing.assert_array_equal(np.asarray(got["spikes"]["senders"]), np.asarray(ref["spikes"]["senders"]))

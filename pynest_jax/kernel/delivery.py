@@ -223,9 +223,7 @@ def deliver(layout, conns, emitted, bufs, n, L):
     per_target_offset = {}
     for proj in layout.projections:
         a = conns[proj.key]
-        buf = bufs[proj.tgt]
-        shape = buf.shape
-        flat = buf.reshape(-1)
+        flat = bufs[proj.tgt]  # flat ring buffer (L * channels * targets,)
         weighted = jnp.asarray(proj.weighted)
         N, C = proj.n_tgt, proj.n_chan
         if proj.kind == "event":
@@ -259,7 +257,7 @@ def deliver(layout, conns, emitted, bufs, n, L):
                 amount = jnp.where(weighted[ch], a["w"] * amt.astype(jnp.float64), v)
                 idx = ((n + a["d"]) % L) * (C * N) + ch * N + a["tgt"]
                 flat = flat.at[idx].add(amount)
-        bufs[proj.tgt] = flat.reshape(shape)
+        bufs[proj.tgt] = flat
     return bufs
 
 
@@ -276,7 +274,14 @@ def _deliver_events(proj, a, spikes, flat, weighted, n, L, N, C):
     def column(name, ids):
         return const[name] if name in const else a[name][ids]
 
-    def body(c, flat):
+    # One delay for the whole projection (the common case): every event of this step
+    # lands in one slot, so the loop accumulates into a fresh (channels x targets) array
+    # that is added into that slot afterwards. Carrying the whole ring buffer through
+    # the loop instead made XLA copy it before and after the loop, every step.
+    one_slot = "d" in const
+    size = C * N if one_slot else flat.shape[0]
+
+    def body(c, acc):
         ids = jax.lax.dynamic_slice_in_dim(order, c * K, K)
         w = a["w"][ids]
         tgt = a["tgt"][ids]
@@ -284,12 +289,19 @@ def _deliver_events(proj, a, spikes, flat, weighted, n, L, N, C):
         cp, cn = column("cp", ids), column("cn", ids)
         ch = cp if ("cp" in const and "cn" in const and cp == cn) else jnp.where(w >= 0, cp, cn)
         amount = jnp.where(weighted[ch], w * m, m) if not all(proj.weighted) else w * m
-        idx = ((n + column("d", ids)) % L) * (C * N) + ch * N + tgt
-        idx = jnp.where(tgt < N, idx, flat.shape[0])  # padding: dropped
-        return flat.at[idx.reshape(-1)].add(amount.reshape(-1), mode="drop")
+        idx = ch * N + tgt
+        if not one_slot:
+            idx = ((n + column("d", ids)) % L) * (C * N) + idx
+        idx = jnp.where(tgt < N, idx, size)  # padding: dropped
+        return acc.at[idx.reshape(-1)].add(amount.reshape(-1), mode="drop")
 
     nbatch = (count + K - 1) // K
-    return jax.lax.fori_loop(0, nbatch, body, flat)
+    if not one_slot:
+        return jax.lax.fori_loop(0, nbatch, body, flat)
+    acc = jax.lax.fori_loop(0, nbatch, body, jnp.zeros(size, flat.dtype))
+    start = ((n + const["d"]) % L) * size
+    seg = jax.lax.dynamic_slice_in_dim(flat, start, size)
+    return jax.lax.dynamic_update_slice_in_dim(flat, seg + acc, start, 0)
 
 
 class RecordingPlan:

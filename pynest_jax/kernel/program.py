@@ -97,12 +97,18 @@ class Program:
 
     # --- device values ---------------------------------------------------------
     def initial_carry(self, graph):
-        carry = {"pop": {}, "buf": {}}
+        carry = {"pop": {}, "buf": {}, "inp": {}}
         for plan in self.plans:
             pop = graph.populations[plan.name]
             carry["pop"][plan.name] = {k: jnp.asarray(pop.arrays[k]) for k in self._state_keys(plan)}
             if plan.kind == "neuron":
-                carry["buf"][plan.name] = jnp.zeros((self.L, plan.n_channels, plan.n))
+                # The ring buffer, flat (L * channels * n,), and the input of the step
+                # about to be computed (channels, n), taken out of the buffer at the end
+                # of the step before. Neurons never read the buffer itself: with readers
+                # and in-place delivery on one array, XLA copied the whole buffer (two or
+                # three times per step).
+                carry["buf"][plan.name] = jnp.zeros((self.L * plan.n_channels * plan.n,))
+                carry["inp"][plan.name] = jnp.zeros((plan.n_channels, plan.n))
         return carry
 
     def _state_keys(self, plan):
@@ -234,14 +240,20 @@ class _Core:
     def _step(self, carry, params, derived, conns, n, key):
         slot = n % self.L
         new_pop, emitted, samples = {}, {}, {}
-        bufs = dict(carry["buf"])
+        bufs = {}
+        for name, b in carry["buf"].items():
+            # clear this step's slot: its content was taken out (into carry["inp"]) at the
+            # end of the step before; clearing first and reading last keeps every write to
+            # the buffer before every read, so XLA updates it in place
+            size = b.shape[0] // self.L
+            bufs[name] = jax.lax.dynamic_update_slice_in_dim(b, jnp.zeros(size, b.dtype),
+                                                             slot * size, 0)
         for k, plan in enumerate(self.plans):
             p = U.attach(params[plan.name], plan.units)
             s = U.attach(carry["pop"][plan.name], plan.units)
             pkey = jax.random.fold_in(key, k)
             if plan.kind == "neuron":
-                buf = bufs[plan.name]
-                x_raw = buf[slot]  # the slot is cleared after delivery (below)
+                x_raw = carry["inp"][plan.name]  # this step's slot, taken out last step
                 x = Vars({c.name: (x_raw[j] if c.unit is None else
                                    __import__("brainunit").Quantity(x_raw[j], unit=c.unit))
                           for j, c in enumerate(plan.spec.channels)})
@@ -264,10 +276,18 @@ class _Core:
                 emitted.update(sent)
                 samples[plan.name] = self._recordables(plan, p, s2)
         bufs = delivery.deliver(self.layout, conns, emitted, bufs, n, self.L)
-        # Delays are 1..L-1 steps, so delivery never writes this step's slot; clearing it
-        # last lets XLA update the buffer in place (clearing first made it copy the buffer).
-        bufs = {name: b.at[slot].set(0.0) for name, b in bufs.items()}
-        return {"pop": new_pop, "buf": bufs}, emitted, samples
+        # Take the next step's slot out of each buffer (delays are >= 1 step, so this
+        # step's deliveries are in); it is cleared there at the start of the next step.
+        inp = {}
+        nxt = (n + 1) % self.L
+        for plan in self.plans:
+            if plan.kind != "neuron":
+                continue
+            size = plan.n_channels * plan.n
+            b = bufs[plan.name]
+            inp[plan.name] = jax.lax.dynamic_slice_in_dim(b, nxt * size, size).reshape(
+                plan.n_channels, plan.n)
+        return {"pop": new_pop, "buf": bufs, "inp": inp}, emitted, samples
 
     def _ignore_and_spike(self, p, s, plan):
         if "steps_until_spike" not in s:

@@ -219,10 +219,18 @@ def carry_buffers(old_prog, old_carry, new_prog, new_carry, clock):
     for name, buf in old_carry["buf"].items():
         if name not in new_carry["buf"]:
             continue
-        old = np.asarray(buf)
-        new = np.array(new_carry["buf"][name])
+        # flat ring buffers (L * channels * n,): reshape with each program's L and n
+        C = new_prog.plan_by_name[name].n_channels
+        old = np.asarray(buf).reshape(old_prog.L, C, old_prog.plan_by_name[name].n)
+        new = np.array(new_carry["buf"][name]).reshape(new_prog.L, C, new_prog.plan_by_name[name].n)
         n_old = old.shape[2]
-        for k in range(clock, clock + old.shape[0]):
+        # slot `clock` is in the old input already (and is cleared in the buffer when
+        # the step at `clock` starts): the later slots only
+        for k in range(clock + 1, clock + old.shape[0]):
             new[k % new.shape[0], :, :n_old] += old[k % old.shape[0]]
-        new_carry["buf"][name] = jnp.asarray(new)
+        new_carry["buf"][name] = jnp.asarray(new.reshape(-1))
+        # the input of the step at `clock`, already out of the old buffer
+        inp = np.array(new_carry["inp"][name])
+        inp[:, :n_old] += np.asarray(old_carry["inp"][name])
+        new_carry["inp"][name] = jnp.asarray(inp)
     return new_carry
