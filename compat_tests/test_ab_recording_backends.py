@@ -4,6 +4,7 @@ Tolerance: none — the files are compared byte for byte (values are printed wit
 NEST's default precision of 3 decimals, so sub-1e-3 differences cannot show;
 V_m agrees to 1e-12 in the trace tests)."""
 
+import numpy as np
 import os
 
 
@@ -43,3 +44,27 @@ def test_memory_events_absent_for_ascii(jax_nest, real_nest, tmp_path):
         sr = nest.Create("spike_recorder", params={"record_to": "ascii"})
         assert "events" not in sr.get()
         assert "filenames" in sr.get()
+
+
+def test_memory_events_grouped_by_thread_as_nest(ab):
+    """With local_num_threads > 1 NEST keeps one recorder instance per thread and GetStatus
+    concatenates them: spike and multimeter events come grouped by the sender's thread
+    (node id % threads), each group in time order."""
+    def scenario(nest):
+        nest.set_verbosity("M_ERROR")
+        nest.local_num_threads = 3
+        n = nest.Create("iaf_psc_delta", 7, params={"I_e": [380.0 + 20 * i for i in range(7)]})
+        sr = nest.Create("spike_recorder")
+        mm = nest.Create("multimeter", params={"record_from": ["V_m"], "interval": 5.0})
+        nest.Connect(n, sr)
+        nest.Connect(mm, n)
+        nest.Simulate(60.0)
+        return {"spikes": sr.get("events"), "mm": mm.get("events")}
+    ref, got = ab(scenario)
+    for k in ("spikes", "mm"):
+        assert list(got[k]) == list(ref[k])
+        for f in ("senders", "times"):  # exact: the order is what this test is about
+            np.testing.assert_array_equal(np.asarray(got[k][f]), np.asarray(ref[k][f]), err_msg=f"{k} {f}")
+        for f in set(ref[k]) - {"senders", "times"}:  # values: the A/B tolerance, 1e-9
+            np.testing.assert_allclose(np.asarray(got[k][f]), np.asarray(ref[k][f]), rtol=1e-9,
+                                       err_msg=f"{k} {f}")

@@ -79,6 +79,13 @@ def _events(pop, gid):
         if gid <= kernel.graph.prepared_upto and "record_from" in pop.host:
             keys += list(pop.host["record_from"][li])
         return {k: np.zeros(0, float) for k in sorted(keys)}
+    threads = int(kernel.status.get("local_num_threads", 1))
+    if threads > 1:
+        # NEST keeps one instance of a recorder per thread, fed by the nodes of that thread
+        # (node id % number of virtual processes), and GetStatus concatenates them thread
+        # by thread: the same events, grouped by the sender's thread
+        order = np.argsort(np.asarray(ev["senders"]) % threads, kind="stable")
+        ev = {k: np.asarray(v)[order] for k, v in ev.items()}
     return dict(sorted(ev.items()))  # NEST's dictionaries are ordered by key
 
 
