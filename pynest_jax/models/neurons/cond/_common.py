@@ -69,3 +69,30 @@ def threshold_and_refractoriness(p, d, V, r):
     r = jnp.where(refractory, r - 1, jnp.where(spike, d.refr_steps, r))
     V = u.math.where(refractory | spike, p.V_reset, V)
     return V, r, spike
+
+
+# The alpha and beta conductance models (iaf_cond_alpha, iaf_cond_beta) differ only in
+# their conductance time constants and the spike normalisation (derive's PSConInit_*):
+# one state list and one update for both.
+TWO_STATE_CONDUCTANCES = (
+    State("V_m", -70.0, u.mV, "membrane potential"),
+    State("g_ex", 0.0, u.nS, "excitatory conductance"),
+    State("dg_ex", 0.0, u.nS / u.ms, "derivative of the excitatory conductance"),
+    State("g_in", 0.0, u.nS, "inhibitory conductance"),
+    State("dg_in", 0.0, u.nS / u.ms, "derivative of the inhibitory conductance"),
+)
+TWO_STATE_ODE = ("V_m", "dg_ex", "g_ex", "dg_in", "g_in")
+
+
+def two_state_update(derivatives):
+    """update() of a model with conductances (g, dg): integrate, the threshold, then this
+    step's spikes, scaled by derive's PSConInit_E/I, kick dg."""
+    def update(p, d, s, x, ctx):
+        s, _ = _gsl.advance(p, s, TWO_STATE_ODE, derivatives, CONTROL, ctx,
+                            dict(r=s.r, I_stim=s.I_stim))
+        V, r, spike = threshold_and_refractoriness(p, d, s.V_m, s.r)
+        dg_ex = s.dg_ex + x.ex * d.PSConInit_E
+        dg_in = s.dg_in + (-x["in"]) * d.PSConInit_I
+        return s.replace(V_m=V, dg_ex=dg_ex, dg_in=dg_in, r=r, I_stim=x.currents,
+                         t_ref_remaining=ctx.h * r), spike
+    return update

@@ -5,12 +5,11 @@ import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
-from ..._spec import NeuronModel, Param, State
+from ..._spec import NeuronModel, Param
 from .. import _gsl
 from .._common import neuron_params, neuron_state
 from . import _common as c
 
-ODE = ("V_m", "dg_ex", "g_ex", "dg_in", "g_in")
 DBL_EPSILON = np.finfo(float).eps
 
 
@@ -41,14 +40,7 @@ def derive(p, ctx):
                 PSConInit_I=beta_normalization_factor(p.tau_rise_in, p.tau_decay_in))
 
 
-def update(p, d, s, x, ctx):
-    """iaf_cond_beta::update: integrate, the threshold, then this step's spikes."""
-    s, _ = _gsl.advance(p, s, ODE, derivatives, c.CONTROL, ctx, dict(r=s.r, I_stim=s.I_stim))
-    V, r, spike = c.threshold_and_refractoriness(p, d, s.V_m, s.r)
-    dg_ex = s.dg_ex + x.ex * d.PSConInit_E
-    dg_in = s.dg_in + (-x["in"]) * d.PSConInit_I
-    return s.replace(V_m=V, dg_ex=dg_ex, dg_in=dg_in, r=r, I_stim=x.currents,
-                     t_ref_remaining=ctx.h * r), spike
+update = c.two_state_update(derivatives)
 
 
 iaf_cond_beta = NeuronModel(
@@ -63,11 +55,7 @@ iaf_cond_beta = NeuronModel(
         c.I_E,
     ),
     state=neuron_state(
-        State("V_m", -70.0, u.mV, "membrane potential"),
-        State("g_ex", 0.0, u.nS, "excitatory conductance"),
-        State("dg_ex", 0.0, u.nS / u.ms, "derivative of the excitatory conductance"),
-        State("g_in", 0.0, u.nS, "inhibitory conductance"),
-        State("dg_in", 0.0, u.nS / u.ms, "derivative of the inhibitory conductance"),
+        *c.TWO_STATE_CONDUCTANCES,
         c.REFRACTORY, c.I_STIM, c.T_REF_REMAINING, _gsl.INTEGRATION_STEP,
     ),
     channels=c.CHANNELS,
