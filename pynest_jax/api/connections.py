@@ -169,11 +169,6 @@ def _neuron_pops(graph):
     return np.array([isinstance(p.spec, NeuronModel) for p in graph.pop_list] + [False], bool)
 
 
-def _has_proxies(graph, gids):
-    """Node::has_proxies, per node id."""
-    return _neuron_pops(graph)[graph.node_pop[gids]] if len(gids) else np.zeros(0, bool)
-
-
 def _synapse(graph, syn_spec):
     model = syn_spec.get("synapse_model", "static_synapse")
     if model not in graph.synapses:
