@@ -43,6 +43,7 @@ class Layout:
     def __init__(self, graph, grid, plans):
         self.projections: list[Projection] = []
         self.host_arrays: dict[str, dict] = {}
+        self._device = None  # (connection table version, device arrays)
         self.max_delay_steps = 1
         conns = graph.connections
         rows = np.nonzero(conns.col("alive"))[0]
@@ -106,8 +107,14 @@ class Layout:
         self.host_arrays[key] = arrays
 
     def device_arrays(self, graph):
-        """Values of the projections, refreshed from the graph (weights may have changed)."""
+        """Values of the projections, refreshed from the graph when a weight may have changed.
+
+        Uploading them costs about 20 ns per synapse (0.3 s for 15.6 M synapses), which
+        scripts calling Simulate in a loop paid on every call; the arrays are kept while
+        the connection table is unchanged (its version counts every change)."""
         conns = graph.connections
+        if self._device is not None and self._device[0] == conns.version:
+            return self._device[1]
         out = {}
         for proj in self.projections:
             a = self.host_arrays[proj.key]
@@ -119,6 +126,7 @@ class Layout:
                 w = wpad
             out[proj.key] = {k: jnp.asarray(v if k != "w" else w) for k, v in a.items()
                              if k not in ("rows", "flat")}
+        self._device = (conns.version, out)
         return out
 
 
