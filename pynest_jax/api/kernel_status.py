@@ -48,6 +48,13 @@ def _set_verbosity(v):
     set_level(v)
 
 
+def _set_precision(v):
+    if v not in ("float64", "float32"):
+        raise NESTErrors.BadProperty(
+            f"precision must be 'float64' or 'float32', not {v!r}.")
+    kernel.status["precision"] = v
+
+
 def _threads(v):
     _check_threads(v)
     kernel.status["local_num_threads"] = int(v)
@@ -175,6 +182,11 @@ ATTRS = {
     "overwrite_files": Attr("overwrite existing files", _kernel_value("overwrite_files"),
                             _store("overwrite_files"), "bool"),
     "prepared": Attr("inside Prepare/Cleanup", lambda: kernel.prepared, attribute=False),
+    "precision": Attr("floating-point type of the simulated state, ring buffers and weights: "
+                      "'float64' (the default: results as NEST's) or 'float32' (opt-in, for "
+                      "speed, mainly on GPUs); pynest_jax's own attribute, not NEST's",
+                      _kernel_value("precision"), lambda v: _set_precision(v), "str",
+                      status=False),
     "print_time": Attr("print progress during Simulate", _kernel_value("print_time"),
                        _store("print_time"), "bool"),
     "recording_backends": Attr("recording backends", _const(lambda: ["ascii", "memory", "screen"])),
@@ -405,6 +417,8 @@ def _set(params):
         seed = params["rng_seed"]
         if not 0 < seed < 2 ** 32:
             raise NESTErrors.BadProperty("RNG seed must be in (0, 2^32-1).")
+    if "precision" in params and params["precision"] not in ("float64", "float32"):
+        _set_precision(params["precision"])  # raises: nothing is changed
     if "local_num_threads" in params and "total_num_virtual_procs" in params \
             and params["local_num_threads"] != params["total_num_virtual_procs"]:
         raise NESTErrors.BadProperty(

@@ -106,29 +106,29 @@ class Layout:
         self.projections.append(proj)
         self.host_arrays[key] = arrays
 
-    def device_arrays(self, graph):
+    def device_arrays(self, graph, dtype=jnp.float64):
         """Values of the projections, refreshed from the graph when a weight may have changed.
 
         Uploading them costs about 20 ns per synapse (0.3 s for 15.6 M synapses), which
         scripts calling Simulate in a loop paid on every call; the arrays are kept while
         the connection table is unchanged (its version counts every change)."""
         conns = graph.connections
-        if self._device is not None and self._device[0] == conns.version:
+        if self._device is not None and self._device[0] == (conns.version, dtype):
             return self._device[1]
         out = {}
         for proj in self.projections:
             a = self.host_arrays[proj.key]
             w = conns.col("weight")[a["rows"]]
             if proj.kind == "event":
-                out[proj.key] = _event_device_arrays(proj, a, w, self.max_delay_steps + 1)
+                out[proj.key] = _event_device_arrays(proj, a, w, self.max_delay_steps + 1, dtype)
             else:
-                out[proj.key] = {k: jnp.asarray(v if k != "w" else w) for k, v in a.items()
-                                 if k != "rows"}
-        self._device = (conns.version, out)
+                out[proj.key] = {k: jnp.asarray(v) if k != "w" else jnp.asarray(w, dtype)
+                                 for k, v in a.items() if k != "rows"}
+        self._device = ((conns.version, dtype), out)
         return out
 
 
-def _event_device_arrays(proj, a, w, L):
+def _event_device_arrays(proj, a, w, L, dtype):
     """An event projection's padded tables on the device: for each synapse the place in
     the target's ring-buffer slot that it adds to (channel x targets + target, the
     channel chosen by the weight's sign) and the weight (1 for a channel that counts
@@ -150,7 +150,7 @@ def _event_device_arrays(proj, a, w, L):
     fi = np.where(a["tgt"] < N, np.asarray(ch, itype) * N + a["tgt"], big).astype(itype)
     if not all(proj.weighted):
         wpad = np.where(np.asarray(proj.weighted)[ch], wpad, 1.0)
-    out = {"fi": jnp.asarray(fi), "w": jnp.asarray(wpad)}
+    out = {"fi": jnp.asarray(fi), "w": jnp.asarray(wpad, dtype)}
     if "d" in a:
         out["d"] = jnp.asarray(a["d"])
     return out
@@ -278,17 +278,17 @@ def deliver(layout, conns, emitted, bufs, n, L):
                 amt = amt[a["src"]]
             else:
                 amt = jax.lax.dynamic_slice_in_dim(amt, off, m) if m else amt[:0]
-            v = v.astype(jnp.float64)
+            v = v.astype(flat.dtype)
             ident = getattr(proj, "identity", None)
             if ident is not None:
                 d, c = ident
-                amount = a["w"] * amt.astype(jnp.float64) if proj.weighted[c] else v
+                amount = a["w"] * amt.astype(flat.dtype) if proj.weighted[c] else v
                 start = ((n + d) % L) * (C * N) + c * N
                 seg = jax.lax.dynamic_slice_in_dim(flat, start, N)
                 flat = jax.lax.dynamic_update_slice_in_dim(flat, seg + amount, start, 0)
             else:
                 ch = jnp.where(a["w"] >= 0, a["cp"], a["cn"])
-                amount = jnp.where(weighted[ch], a["w"] * amt.astype(jnp.float64), v)
+                amount = jnp.where(weighted[ch], a["w"] * amt.astype(flat.dtype), v)
                 idx = ((n + a["d"]) % L) * (C * N) + ch * N + a["tgt"]
                 flat = flat.at[idx].add(amount)
         bufs[proj.tgt] = flat
@@ -330,7 +330,7 @@ def _deliver_events(proj, a, spikes, flat, n, L, N, C):
     n_s, K = proj.n_src, proj.batch
     packed = _pack(spikes > 0)
     count = packed[1][-1]
-    mult = spikes.astype(jnp.float64)
+    mult = spikes.astype(flat.dtype)
     # One delay for the whole projection (the common case): every event of this step
     # lands in one slot, so the loop accumulates into a fresh (channels x targets) array
     # that is added into that slot afterwards. Carrying the whole ring buffer through

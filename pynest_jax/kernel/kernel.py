@@ -37,6 +37,7 @@ class Kernel:
             keep_source_table=True, sort_connections_by_source=True, rng_type="mt19937_64",
             adaptive_target_buffers=True, use_wfr=True, wfr_comm_interval=1.0, wfr_tol=0.0001,
             wfr_max_iterations=15, wfr_interpolation_order=3,
+            precision="float64",  # pynest_jax's own: "float32" is opt-in (see Program)
         )
         self.status.update(kept)
         self.clock = 0  # steps simulated since ResetKernel
@@ -130,11 +131,13 @@ class Kernel:
     # --- running ---------------------------------------------------------------
     def _ensure_program(self):
         g = self.graph
-        if self.program is None or self.program.version != g.structure_version:
+        precision = self.status["precision"]
+        if (self.program is None or self.program.version != g.structure_version
+                or self.program.precision != precision):
             old_prog, old_carry = self.program, self.carry
             # The graph holds the latest state (read back after each run, then
             # edited by SetStatus); only pending ring-buffer input must move over.
-            self.program = Program(g, self.grid)
+            self.program = Program(g, self.grid, precision=precision)
             self.carry = self.program.initial_carry(g)
             if old_prog is not None and old_carry is not None:
                 self.carry = recording.carry_buffers(old_prog, old_carry, self.program,
@@ -184,8 +187,8 @@ class Kernel:
         params = prog.params(self.graph)
         for name, arrays in extras.items():
             if name in params:
-                params[name].update({k: jnp.asarray(v) for k, v in arrays.items()})
-        conns = prog.layout.device_arrays(self.graph)
+                params[name].update({k: prog.device(v) for k, v in arrays.items()})
+        conns = prog.layout.device_arrays(self.graph, prog.fdtype)
         # XLA's RngBitGenerator ('rbg'): on CPU about 5x faster per random number than
         # threefry, which made random draws most of a step's time in Poisson-driven networks.
         key = jax.random.key(self.status["rng_seed"] & 0xFFFFFFFF, impl="rbg")

@@ -56,7 +56,7 @@ class Ctx:
         """Time(Time::ms(t)).get_steps(): nearest tic, then up to the next step."""
         import brainunit as u
         ms = t.to_decimal(u.ms) if isinstance(t, u.Quantity) else t
-        ms = jnp.clip(ms, -1e15, 1e15)  # NEST clamps to +-inf; keep int64 finite
+        ms = jnp.clip(jnp.asarray(ms, jnp.float64), -1e15, 1e15)  # times in double, always  # NEST clamps to +-inf; keep int64 finite
         tics = jnp.floor(ms * self._grid.tics_per_ms + 0.5).astype(jnp.int64)
         return -((-tics) // self._grid.tics_per_step)
 
@@ -69,8 +69,13 @@ class Ctx:
 
 
 class Program:
-    def __init__(self, graph, grid, chunk_steps: int = 1000):
+    def __init__(self, graph, grid, chunk_steps: int = 1000, precision: str = "float64"):
         self.grid = grid
+        # float64 by default (exact integration equals NEST's); "float32" (the kernel's
+        # `precision`) stores float state, parameters, ring buffers and weights in single
+        # precision: compiled code computes in the type of its inputs.
+        self.precision = precision
+        self.fdtype = jnp.float32 if precision == "float32" else jnp.float64
         self.version = graph.structure_version
         self.plans: list[PopPlan] = []
         for pop in graph.pop_list:
@@ -100,15 +105,15 @@ class Program:
         carry = {"pop": {}, "buf": {}, "inp": {}}
         for plan in self.plans:
             pop = graph.populations[plan.name]
-            carry["pop"][plan.name] = {k: jnp.asarray(pop.arrays[k]) for k in self._state_keys(plan)}
+            carry["pop"][plan.name] = {k: self.device(pop.arrays[k]) for k in self._state_keys(plan)}
             if plan.kind == "neuron":
                 # The ring buffer, flat (L * channels * n,), and the input of the step
                 # about to be computed (channels, n), taken out of the buffer at the end
                 # of the step before. Neurons never read the buffer itself: with readers
                 # and in-place delivery on one array, XLA copied the whole buffer (two or
                 # three times per step).
-                carry["buf"][plan.name] = jnp.zeros((self.L * plan.n_channels * plan.n,))
-                carry["inp"][plan.name] = jnp.zeros((plan.n_channels, plan.n))
+                carry["buf"][plan.name] = jnp.zeros((self.L * plan.n_channels * plan.n,), self.fdtype)
+                carry["inp"][plan.name] = jnp.zeros((plan.n_channels, plan.n), self.fdtype)
         return carry
 
     def _state_keys(self, plan):
@@ -119,7 +124,7 @@ class Program:
         for plan in self.plans:
             pop = graph.populations[plan.name]
             skeys = set(self._state_keys(plan))
-            out[plan.name] = {k: jnp.asarray(pop.arrays[k]) for k in plan.device_keys
+            out[plan.name] = {k: self.device(pop.arrays[k]) for k in plan.device_keys
                               if k not in skeys}
         return out
 
@@ -128,13 +133,24 @@ class Program:
         for plan in self.plans:
             pop = graph.populations[plan.name]
             for k, v in carry["pop"][plan.name].items():
-                pop.arrays[k] = np.array(v)
+                v = np.array(v)
+                if v.dtype == np.float32:  # the graph keeps float64 whatever the precision
+                    v = v.astype(np.float64)
+                pop.arrays[k] = v
 
     def write_state(self, graph, carry):
         for plan in self.plans:
             pop = graph.populations[plan.name]
-            carry["pop"][plan.name] = {k: jnp.asarray(pop.arrays[k]) for k in self._state_keys(plan)}
+            carry["pop"][plan.name] = {k: self.device(pop.arrays[k]) for k in self._state_keys(plan)}
         return carry
+
+    def device(self, x):
+        """A host array on the device, floats in the program's precision."""
+        x = np.asarray(x)
+        if x.dtype.kind == "f" and x.dtype != self.fdtype:
+            with np.errstate(over="ignore"):  # beyond float32's range (NEST's -DBL_MAX): inf
+                return jnp.asarray(x.astype(self.fdtype))
+        return jnp.asarray(x)
 
     # --- host driver ---------------------------------------------------------------
     def run(self, carry, params, conns, n0: int, nsteps: int, base_key):
