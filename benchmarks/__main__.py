@@ -30,9 +30,10 @@ def cores():
         return os.cpu_count() or 1
 
 
-def measure(impl, net, scale=1.0, simtime=1000.0, threads=1, timeout=3600):
+def measure(impl, net, scale=1.0, simtime=1000.0, threads=1, timeout=3600, precision="float64"):
     cmd = [sys.executable, "-m", "benchmarks.child", "--impl", impl, "--net", net,
-           "--scale", str(scale), "--simtime", str(simtime), "--threads", str(threads)]
+           "--scale", str(scale), "--simtime", str(simtime), "--threads", str(threads),
+           "--precision", precision]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=timeout)
     wall = time.perf_counter() - t0
@@ -48,7 +49,7 @@ def _log(msg):
     print(msg, file=sys.stderr, flush=True)
 
 
-def run_all(only, simtime, threads):
+def run_all(only, simtime, threads, float32=()):
     results = []
     plan = []
     if "small" in only:
@@ -56,22 +57,29 @@ def run_all(only, simtime, threads):
     for net in ("brunel_delta", "brunel_alpha"):
         if net in only:
             plan.append((net, 1.0, simtime))
+    if "aeif" in only:
+        plan.append(("aeif", 1.0, simtime))
     if "scaling" in only:
         plan += [("brunel_delta", s, simtime) for s in SCALES if s != 1.0 or "brunel_delta" not in only]
     for net, scale, t in plan:
-        for impl in IMPLS:
-            _log(f"benchmarks: {net} x{scale:g} {t:g} ms with {impl} ...")
-            r = measure(impl, net, scale, t, threads if impl == "nest" else 1)
+        runs = [(impl, "float64") for impl in IMPLS]
+        if net in float32 and scale == 1.0:
+            runs.append(("pynest_jax", "float32"))  # the opt-in single precision
+        for impl, precision in runs:
+            _log(f"benchmarks: {net} x{scale:g} {t:g} ms with {impl} ({precision}) ...")
+            r = measure(impl, net, scale, t, threads if impl == "nest" else 1, precision=precision)
             _log(f"  build {r['build_s']:.2f} s, compile {r['compile_s']:.2f} s, simulate "
                  f"{r['simulate_s']:.2f} s, peak {r['peak_mb']:.0f} MB, rate {r['rate_hz']:.1f} Hz")
             results.append(r)
     return results
 
 
-def pairs(results):
+def pairs(results, precision="float64"):
+    """(net, scale), NEST's result, ours in `precision`."""
     by = {}
     for r in results:
-        by.setdefault((r["net"], r["scale"]), {})[r["impl"]] = r
+        if r["impl"] == "nest" or r.get("precision", "float64") == precision:
+            by.setdefault((r["net"], r["scale"]), {})[r["impl"]] = r
     return [(k, v["nest"], v["pynest_jax"]) for k, v in by.items() if len(v) == 2]
 
 
@@ -81,7 +89,8 @@ def _ratio(a, b):
 
 def slope_bytes(results, impl):
     """Marginal memory per recurrent synapse from the scaling runs (largest two scales)."""
-    rs = sorted((r for r in results if r["impl"] == impl and r["net"] == "brunel_delta"),
+    rs = sorted((r for r in results if r["impl"] == impl and r["net"] == "brunel_delta"
+                 and r.get("precision", "float64") == "float64"),
                 key=lambda r: r["scale"])
     if len(rs) < 2:
         return None
@@ -107,7 +116,7 @@ def machine():
     from importlib.metadata import version
     return (f"{cpu}, {cores()} cores available to this process, {mem:.0f} GiB; Python "
             f"{platform.python_version()}, NEST {version('nest-simulator')}, jax {jax.__version__} "
-            f"({jax.default_backend()}), float64")
+            f"({jax.default_backend()}), float64 unless a table says float32")
 
 
 def render(results, simtime, threads, wall):
@@ -134,6 +143,19 @@ def render(results, simtime, threads, wall):
                  f"{a['peak_mb']:.0f} | {b['peak_mb']:.0f} | {a['bytes_per_synapse']:.0f} | "
                  f"{b['bytes_per_synapse']:.0f} | {a['rate_hz']:.1f} | {b['rate_hz']:.1f} | "
                  f"{b['syn_events_per_s']:.3g} |")
+    single = pairs(results, "float32")
+    if single:
+        L += ["", "### float32 (opt-in: `nest.precision = \"float32\"`)", "",
+              "The same networks with pynest_jax in single precision, against the same NEST "
+              "runs (NEST computes in double). Results are not NEST's to the last bit; rates "
+              "are shown for comparison.", "",
+              "| network | ours float32 compile s | NEST simulate s | ours float32 simulate s | "
+              "simulate ratio | ours float32 MB | ours float32 rate Hz |",
+              "|---|---:|---:|---:|---:|---:|---:|"]
+        for (net, scale), a, c in single:
+            L.append(f"| {net} x{scale:g} | {c['compile_s']:.2f} | {a['simulate_s']:.2f} | "
+                     f"{c['simulate_s']:.2f} | **{_ratio(c['simulate_s'], a['simulate_s']):.2f}** | "
+                     f"{c['peak_mb']:.0f} | {c['rate_hz']:.1f} |")
     L += ["", "## Targets (issue 4)", "", "| target | measured | met |", "|---|---|---|"]
 
     def row(name, value, ok):
@@ -157,6 +179,13 @@ def render(results, simtime, threads, wall):
     if sa and sb:
         row("scaling: marginal bytes per synapse <= 0.5x NEST", f"{sb:.0f} vs {sa:.0f} B: "
             f"{sb / sa:.2f}x", sb / sa <= 0.5)
+    for (net, scale), a, b in pairs(results):
+        if net == "aeif":
+            steps = a["simtime_ms"] / 0.1 * a["neurons"]
+            ca, cb = a["simulate_s"] / steps * 1e6, b["simulate_s"] / steps * 1e6
+            L += ["", f"aeif_cond_alpha (issue 5): simulate cost per neuron and step "
+                  f"{cb:.2f} us against NEST's {ca:.2f} us ({_ratio(cb, ca):.2f}x), firing at "
+                  f"{b['rate_hz']:.1f} Hz against NEST's {a['rate_hz']:.1f} Hz."]
     L += ["", "Compilation when only values change (second Simulate, another length, after "
           "SetStatus, the same structure rebuilt after ResetKernel) is counted by "
           "`tests/test_compile_once.py` in the default test command: zero.", ""]
@@ -169,14 +198,17 @@ def render(results, simtime, threads, wall):
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--only", nargs="*", default=["small", "brunel_delta", "brunel_alpha", "scaling"])
+    ap.add_argument("--only", nargs="*",
+                    default=["small", "brunel_delta", "brunel_alpha", "aeif", "scaling"])
+    ap.add_argument("--float32", nargs="*", default=["brunel_delta", "brunel_alpha"],
+                    help="networks also run with pynest_jax in float32 (full size)")
     ap.add_argument("--simtime", type=float, default=1000.0, help="ms simulated by the brunel networks")
     ap.add_argument("--threads", type=int, default=cores(), help="NEST's local_num_threads")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--json", type=Path, help="also save the raw results here")
     a = ap.parse_args(argv)
     t0 = time.perf_counter()
-    results = run_all(a.only, a.simtime, a.threads)
+    results = run_all(a.only, a.simtime, a.threads, a.float32)
     text = render(results, a.simtime, a.threads, time.perf_counter() - t0)
     a.out.write_text(text, encoding="utf-8")
     if a.json:

@@ -1,5 +1,6 @@
 """One measurement in its own process: `python -m benchmarks.child --impl nest|pynest_jax
---net brunel_delta|brunel_alpha|small [--scale S] [--simtime T] [--threads N]`.
+--net brunel_delta|brunel_alpha|small|aeif [--scale S] [--simtime T] [--threads N]
+[--precision float64|float32]` (precision: pynest_jax's kernel attribute).
 Prints one line `RESULT {json}`.
 
 Phases: import; build (Create + Connect); a first Simulate of 10 ms (NEST: Prepare, the
@@ -30,6 +31,7 @@ def main(argv=None):
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--simtime", type=float, default=1000.0)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--precision", default="float64")
     a = ap.parse_args(argv)
 
     t = {"start": time.perf_counter()}
@@ -43,10 +45,14 @@ def main(argv=None):
     nest.ResetKernel()
     nest.set_verbosity("M_ERROR")
     nest.local_num_threads = a.threads
+    if a.precision != "float64":
+        nest.precision = a.precision
     mark("reset")
     from benchmarks import networks
     if a.net == "small":
         info = networks.small(nest, mark)
+    elif a.net == "aeif":
+        info = networks.aeif(nest, mark)
     else:
         info = networks.brunel(nest, "iaf_psc_" + a.net.split("_")[1], a.scale, mark)
     mark("built")
@@ -61,7 +67,7 @@ def main(argv=None):
     rate = spikes / info["recorded"] / ((a.simtime + 10.0) / 1000.0)
     events = rate * info["neurons"] * (info["recurrent_synapses"] / info["neurons"]) * a.simtime / 1000.0
     out = dict(
-        impl=a.impl, net=a.net, scale=a.scale, simtime_ms=a.simtime, threads=a.threads,
+        impl=a.impl, net=a.net, precision=a.precision, scale=a.scale, simtime_ms=a.simtime, threads=a.threads,
         neurons=info["neurons"], synapses=n_syn, recurrent_synapses=info["recurrent_synapses"],
         import_s=t["import"] - t["start"], build_s=t["built"] - t["reset"],
         first_run_s=t["first"] - t["built"], simulate_s=simulate_s,

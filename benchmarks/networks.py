@@ -5,6 +5,9 @@ brunel: NEST's gallery brunel_delta_nest / brunel_alpha_nest (Brunel 2000, regim
 synchronous irregular activity: g = 5, eta = 2, J = 0.1 mV, delay 1.5 ms, fixed in-degree
 10 % of each population, 50 + 50 neurons recorded) at `scale` times 12,500 neurons.
 small: 10 iaf_psc_alpha neurons with DC drive and a ring of connections, 1 s.
+aeif: 1,000 aeif_cond_alpha neurons (800 excitatory, 200 inhibitory, fixed in-degree 10 %,
+conductance weights 2 nS and -8 nS, delay 1.5 ms) driven by Poisson input (15 kHz, 2 nS),
+1 s: the cost per neuron of an adaptive-step (GSL RKF45) model.
 """
 
 import math
@@ -73,3 +76,20 @@ def small(nest, mark):
     mark("devices")
     mark("recurrent")
     return {"neurons": 10, "recurrent_synapses": 10, "recorded": 10, "recorders": (sr,)}
+
+
+def aeif(nest, mark):
+    NE, NI, w, g = 800, 200, 2.0, 4.0
+    neurons = nest.Create("aeif_cond_alpha", NE + NI)
+    noise = nest.Create("poisson_generator", params={"rate": 15000.0})
+    sr = nest.Create("spike_recorder")
+    nest.Connect(noise, neurons, syn_spec={"weight": w, "delay": 1.0})
+    nest.Connect(neurons[:100], sr)
+    mark("devices")
+    nest.Connect(neurons[:NE], neurons, {"rule": "fixed_indegree", "indegree": NE // 10},
+                 {"weight": w, "delay": 1.5})
+    nest.Connect(neurons[NE:], neurons, {"rule": "fixed_indegree", "indegree": NI // 10},
+                 {"weight": -g * w, "delay": 1.5})
+    mark("recurrent")
+    return {"neurons": NE + NI, "recurrent_synapses": (NE + NI) * (NE + NI) // 10,
+            "recorded": 100, "recorders": (sr,)}

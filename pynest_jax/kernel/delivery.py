@@ -352,10 +352,11 @@ def _deliver_events(proj, a, spikes, flat, n, L, N, C):
         return acc, _select(packed, (c + 1) * K + lanes, n_s)
 
     nbatch = (count + K - 1) // K
-    first = _select(packed, lanes, n_s)
+    # iteration -1 scatters padding only and finds batch 0 (one copy of the search code)
+    none = jnp.full((K,), n_s, jnp.int32)
     if not one_slot:
-        return jax.lax.fori_loop(0, nbatch, body, (flat, first))[0]
-    acc = jax.lax.fori_loop(0, nbatch, body, (jnp.zeros(size, flat.dtype), first))[0]
+        return jax.lax.fori_loop(-1, nbatch, body, (flat, none))[0]
+    acc = jax.lax.fori_loop(-1, nbatch, body, (jnp.zeros(size, flat.dtype), none))[0]
     start = ((n + proj.const["d"]) % L) * size
     seg = jax.lax.dynamic_slice_in_dim(flat, start, size)
     return jax.lax.dynamic_update_slice_in_dim(flat, seg + acc, start, 0)
