@@ -46,58 +46,85 @@ class Layout:
         self._device = None  # (connection table version, device arrays)
         self.max_delay_steps = 1
         conns = graph.connections
-        rows = np.nonzero(conns.col("alive"))[0]
+        alive = conns.col("alive")
+        if alive.all():  # the common case: no copies of whole columns
+            rows = np.arange(len(alive), dtype=np.int32 if len(alive) < 2 ** 31 else np.int64)
+            src_g, tgt_g, delay = conns.col("source"), conns.col("target"), conns.col("delay")
+        else:
+            rows = np.nonzero(alive)[0]
+            src_g, tgt_g = conns.col("source")[rows], conns.col("target")[rows]
+            delay = conns.col("delay")[rows]
         if len(rows) == 0:
             return
-        src_g, tgt_g = conns.col("source")[rows], conns.col("target")[rows]
         src_p, tgt_p = graph.node_pop[src_g], graph.node_pop[tgt_g]
-        dsteps = grid.delay_to_steps(conns.col("delay")[rows])
+        self._all_rows = rows if alive.all() else None
+        rec = conns.col("receptor")
+        self._one_receptor = rec[:1] if rec.min() == rec.max() else None
+        # a column the same for every synapse stays one value (0-d): no whole-table copies
+        dsteps = grid.delay_to_steps(delay[:1] if delay.min() == delay.max() else delay)
+        if dsteps.shape == (1,):
+            dsteps = dsteps[0]
         P = len(graph.pop_list)
-        pair_keys = np.flatnonzero(np.bincount(src_p.astype(np.int64) * P + tgt_p, minlength=P * P))
-        for sp, tp in (divmod(int(k), P) for k in pair_keys):
+        pair = src_p.astype(np.int64) * P + tgt_p
+        pair_keys = np.flatnonzero(np.bincount(pair, minlength=P * P))
+        for k in pair_keys:
+            sp, tp = divmod(int(k), P)
             spop, tpop = graph.pop_list[sp], graph.pop_list[tp]
             if spop.spec.name not in plans or tpop.spec.name not in plans:
                 continue  # recorder connections: see RecordingPlan
             if not isinstance(tpop.spec, NeuronModel):
                 continue
-            sel = (src_p == sp) & (tp == tgt_p)
-            r = rows[sel]
-            self.max_delay_steps = max(self.max_delay_steps, int(dsteps[sel].max()))
-            self._add(graph, spop, tpop, r, graph.node_local[src_g[sel]],
-                      graph.node_local[tgt_g[sel]], dsteps[sel])
+            if len(pair_keys) == 1:  # one projection: every row, no masked copies
+                r, ds, sg, tg = rows, dsteps, src_g, tgt_g
+            else:
+                sel = pair == k
+                r, sg, tg = rows[sel], src_g[sel], tgt_g[sel]
+                ds = dsteps if dsteps.ndim == 0 else dsteps[sel]
+            self.max_delay_steps = max(self.max_delay_steps, int(ds.max()))
+            self._add(graph, spop, tpop, r, graph.node_local[sg], graph.node_local[tg], ds)
 
     def _add(self, graph, spop, tpop, rows, sloc, tloc, dsteps):
         conns = graph.connections
         tspec = tpop.spec
-        w = conns.col("weight")[rows]
-        rec = conns.col("receptor")[rows]
+        if self._one_receptor is not None:  # the same receptor everywhere: no gathers
+            rec = self._one_receptor
+        else:
+            rec = conns.col("receptor") if rows is self._all_rows else conns.col("receptor")[rows]
         sspec = spop.spec
         event = "current" if isinstance(sspec, GeneratorModel) and sspec.event == "current" else "spike"
         # channels per distinct receptor, then per connection (no loop over connections)
-        if len(rec) and rec.min() == rec.max():  # one port for all: no sort
-            ports, inv = rec[:1], np.zeros(len(rec), np.intp)
+        if len(rec) and rec.min() == rec.max():  # one port for all: no sort, no gathers
+            ports, inv = rec[:1], None
         else:
             ports, inv = np.unique(rec, return_inverse=True)
         if event == "spike":
-            cp = np.array([tspec.channel_index(tspec.spike_receptors[int(r)][0]) for r in ports], np.int32)[inv]
-            cn = np.array([tspec.channel_index(tspec.spike_receptors[int(r)][1]) for r in ports], np.int32)[inv]
+            cp = np.array([tspec.channel_index(tspec.spike_receptors[int(r)][0]) for r in ports], np.int32)
+            cn = np.array([tspec.channel_index(tspec.spike_receptors[int(r)][1]) for r in ports], np.int32)
         else:
-            cp = np.array([tspec.channel_index(tspec.current_receptors[int(r)]) for r in ports], np.int32)[inv]
+            cp = np.array([tspec.channel_index(tspec.current_receptors[int(r)]) for r in ports], np.int32)
             cn = cp
+        if inv is None:
+            cp, cn = cp[0], cn[0]  # 0-d: one channel pair for every synapse
+        else:
+            cp, cn = cp[inv], cn[inv]
         weighted = tuple(c.weighted for c in tspec.channels)
         key = f"{spop.spec.name}->{tpop.spec.name}"
         n_t = len(tpop)
         if isinstance(sspec, NeuronModel):
-            proj, arrays = _event_projection(key, spop, tpop, rows, sloc, tloc, w, dsteps, cp, cn)
+            proj, arrays = _event_projection(key, spop, tpop, rows, sloc, tloc, dsteps, cp, cn)
         else:
             proj = Projection(key, spop.spec.name, tpop.spec.name, "dense",
                               per_target=sspec.per_target, event=event)
+            m = len(tloc)
+            dsteps, cp, cn = (np.broadcast_to(np.asarray(x, np.int32), (m,)) for x in (dsteps, cp, cn))
+            w = conns.col("weight")[rows]
             arrays = dict(src=sloc.astype(np.int32), tgt=tloc.astype(np.int32), w=w,
-                          d=dsteps.astype(np.int32), cp=cp, cn=cn, rows=rows)
+                          d=dsteps.astype(np.int32), cp=cp.astype(np.int32),
+                          cn=cn.astype(np.int32), rows=rows)
             # Common case: each target of the population once, in order, one delay, one
             # channel (a generator driving a whole population): a vector add into the ring
             # buffer's slot instead of a scatter.
-            if (len(tloc) == n_t and np.array_equal(tloc, np.arange(n_t)) and len(dsteps)
+            if (m == n_t and np.array_equal(tloc, np.arange(n_t)) and m
                     and np.all(dsteps == dsteps[0]) and np.all(cp == cp[0]) and np.all(cn == cp[0])):
                 proj.identity = (int(dsteps[0]), int(cp[0]))
         proj.weighted = weighted
@@ -173,7 +200,7 @@ def _bucket(width):
     return -(-width // step) * step
 
 
-def _event_projection(key, spop, tpop, rows, sloc, tloc, w, dsteps, cp, cn):
+def _event_projection(key, spop, tpop, rows, sloc, tloc, dsteps, cp, cn):
     n_s = len(spop)
     # synapses grouped by source, creation order kept within a source (a stable sort;
     # numpy radix-sorts 16-bit keys, twice as fast as a comparison sort of millions)
@@ -198,7 +225,9 @@ def _event_projection(key, spop, tpop, rows, sloc, tloc, w, dsteps, cp, cn):
     # per synapse and fewer gathers per event.
     const = {}
     for name, col in (("d", dsteps), ("cp", cp), ("cn", cn)):
-        if len(col) and np.all(col == col[0]):
+        if np.ndim(col) == 0:
+            const[name] = int(col)
+        elif len(col) and np.all(col == col[0]):
             const[name] = int(col[0])
         else:
             arrays[name] = pad(col, 0, np.int32)
