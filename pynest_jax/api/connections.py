@@ -357,6 +357,8 @@ def _check_pair(sspec, tspec, r):
         return
     if isinstance(sspec, NeuronModel) and not sspec.emits_spikes:
         raise NESTErrors.IllegalConnection(f"{sspec.name} does not send spikes.")
+    if getattr(sspec, "check_connection", None) is not None:  # the sender's send_test_event
+        sspec.check_connection(sspec, tspec, r)
     current = isinstance(sspec, GeneratorModel) and sspec.event == "current"
     table = tspec.current_receptors if current else tspec.spike_receptors
     if r not in table:
@@ -368,6 +370,8 @@ def _check_pair(sspec, tspec, r):
         # even one that exists for the other kind of event (iaf_psc_exp, receptor 1).
         raise NESTErrors.UnknownReceptorType(
             f"Receptor type {r} is not available in {tspec.name}.")
+    if getattr(tspec, "check_connection", None) is not None:  # the target's handles_test_event
+        tspec.check_connection(sspec, tspec, r)
 
 
 def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=False):

@@ -80,24 +80,30 @@ class Layout:
         if event == "spike":
             cp = np.array([tspec.channel_index(tspec.spike_receptors[int(r)][0]) for r in ports], np.int32)[inv]
             cn = np.array([tspec.channel_index(tspec.spike_receptors[int(r)][1]) for r in ports], np.int32)[inv]
+            # ports whose events are scaled by the event's offset (NeuronModel.offset_receptors)
+            uo = np.array([int(r) in tspec.offset_receptors for r in ports], np.int32)[inv]
         else:
             cp = np.array([tspec.channel_index(tspec.current_receptors[int(r)]) for r in ports], np.int32)[inv]
             cn = cp
+            uo = np.zeros(len(rec), np.int32)
         weighted = tuple(c.weighted for c in tspec.channels)
         key = f"{spop.spec.name}->{tpop.spec.name}"
         n_t = len(tpop)
         if isinstance(sspec, NeuronModel):
-            proj, arrays = _event_projection(key, spop, tpop, rows, sloc, tloc, w, dsteps, cp, cn)
+            proj, arrays = _event_projection(key, spop, tpop, rows, sloc, tloc, w, dsteps, cp, cn, uo)
         else:
             proj = Projection(key, spop.spec.name, tpop.spec.name, "dense",
                               per_target=sspec.per_target, event=event)
             arrays = dict(src=sloc.astype(np.int32), tgt=tloc.astype(np.int32), w=w,
                           d=dsteps.astype(np.int32), cp=cp, cn=cn, rows=rows)
+            if uo.any():  # generators send offset 0 (on-grid spikes): nothing on those ports
+                arrays["uo"] = uo
             # Common case: each target of the population once, in order, one delay, one
             # channel (a generator driving a whole population): a vector add into the ring
             # buffer's slot instead of a scatter.
             if (len(tloc) == n_t and np.array_equal(tloc, np.arange(n_t)) and len(dsteps)
-                    and np.all(dsteps == dsteps[0]) and np.all(cp == cp[0]) and np.all(cn == cp[0])):
+                    and np.all(dsteps == dsteps[0]) and np.all(cp == cp[0]) and np.all(cn == cp[0])
+                    and not uo.any()):
                 proj.identity = (int(dsteps[0]), int(cp[0]))
         proj.weighted = weighted
         proj.n_tgt = n_t
@@ -139,7 +145,7 @@ def _bucket(width):
     return -(-width // step) * step
 
 
-def _event_projection(key, spop, tpop, rows, sloc, tloc, w, dsteps, cp, cn):
+def _event_projection(key, spop, tpop, rows, sloc, tloc, w, dsteps, cp, cn, uo):
     n_s = len(spop)
     # synapses grouped by source, creation order kept within a source (a stable sort;
     # numpy radix-sorts 16-bit keys, twice as fast as a comparison sort of millions)
@@ -163,7 +169,7 @@ def _event_projection(key, spop, tpop, rows, sloc, tloc, w, dsteps, cp, cn):
     # common case) is a compile-time constant instead of an array: less memory
     # per synapse and fewer gathers per event.
     const = {}
-    for name, col in (("d", dsteps), ("cp", cp), ("cn", cn)):
+    for name, col in (("d", dsteps), ("cp", cp), ("cn", cn), ("uo", uo)):
         if len(col) and np.all(col == col[0]):
             const[name] = int(col[0])
         else:
@@ -227,7 +233,8 @@ def deliver(layout, conns, emitted, bufs, n, L):
         weighted = jnp.asarray(proj.weighted)
         N, C = proj.n_tgt, proj.n_chan
         if proj.kind == "event":
-            flat = _deliver_events(proj, a, emitted[proj.src], flat, weighted, n, L, N, C)
+            flat = _deliver_events(proj, a, emitted[proj.src], flat, weighted, n, L, N, C,
+                                   emitted.get(proj.src + "#offset"))
         else:
             vals = emitted[proj.src]
             if proj.per_target:
@@ -255,13 +262,15 @@ def deliver(layout, conns, emitted, bufs, n, L):
             else:
                 ch = jnp.where(a["w"] >= 0, a["cp"], a["cn"])
                 amount = jnp.where(weighted[ch], a["w"] * amt.astype(jnp.float64), v)
+                if "uo" in a:
+                    amount = jnp.where(a["uo"] != 0, 0.0, amount)
                 idx = ((n + a["d"]) % L) * (C * N) + ch * N + a["tgt"]
                 flat = flat.at[idx].add(amount)
         bufs[proj.tgt] = flat
     return bufs
 
 
-def _deliver_events(proj, a, spikes, flat, weighted, n, L, N, C):
+def _deliver_events(proj, a, spikes, flat, weighted, n, L, N, C, offsets=None):
     n_s, K = proj.n_src, proj.batch
     active = spikes > 0
     count = active.sum()
@@ -270,6 +279,12 @@ def _deliver_events(proj, a, spikes, flat, weighted, n, L, N, C):
     mult = jnp.concatenate([spikes, jnp.zeros((1,), spikes.dtype)]).astype(jnp.float64)
 
     const = proj.const
+    # Ports that scale by the event's offset (NeuronModel.offset_receptors): the
+    # source's per-spike offsets, or 0 from a source that is not off-grid.
+    scaled = const.get("uo", 1) != 0
+    if scaled:
+        off = (jnp.zeros(n_s + 1) if offsets is None else
+               jnp.concatenate([offsets.astype(jnp.float64), jnp.zeros((1,))]))
 
     def column(name, ids):
         return const[name] if name in const else a[name][ids]
@@ -288,7 +303,10 @@ def _deliver_events(proj, a, spikes, flat, weighted, n, L, N, C):
         m = mult[ids][:, None]
         cp, cn = column("cp", ids), column("cn", ids)
         ch = cp if ("cp" in const and "cn" in const and cp == cn) else jnp.where(w >= 0, cp, cn)
-        amount = jnp.where(weighted[ch], w * m, m) if not all(proj.weighted) else w * m
+        wm = w * m
+        if scaled:
+            wm = jnp.where(column("uo", ids) != 0, wm * off[ids][:, None], wm)
+        amount = jnp.where(weighted[ch], wm, m) if not all(proj.weighted) else wm
         idx = ch * N + tgt
         if not one_slot:
             idx = ((n + column("d", ids)) % L) * (C * N) + idx
