@@ -349,6 +349,8 @@ def _check_pair(sspec, tspec, r):
             raise NESTErrors.UnknownReceptorType(
                 f"Receptor type {r} is not available in {tspec.name}.")
         return
+    if getattr(tspec, "check_connection", None) is not None:  # the target's handles_test_event
+        tspec.check_connection(sspec, tspec, r)
     if isinstance(sspec, RecorderModel):  # multimeter -> node
         if not getattr(tspec, "recordables", ()):  # neurons, current generators
             raise NESTErrors.IllegalConnection(
@@ -370,8 +372,6 @@ def _check_pair(sspec, tspec, r):
         # even one that exists for the other kind of event (iaf_psc_exp, receptor 1).
         raise NESTErrors.UnknownReceptorType(
             f"Receptor type {r} is not available in {tspec.name}.")
-    if getattr(tspec, "check_connection", None) is not None:  # the target's handles_test_event
-        tspec.check_connection(sspec, tspec, r)
 
 
 def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=False):

@@ -116,9 +116,15 @@ class Model:
     # calibrate(defaults, grid) -> defaults, when the resolution changes
     # (NEST's calibrate_time on model prototypes).
     calibrate: Optional[Callable] = None
+    # NEST's per-compartment sub-dictionaries (iaf_cond_alpha_mc's "soma", ...): status
+    # key -> {key inside the sub-dictionary: the flat key declared in the tables}.
+    # GetStatus/GetDefaults show the sub-dictionaries instead of the flat keys, and
+    # SetStatus/Create/SetDefaults take them (kernel/values.py: nest_groups, flatten_groups).
+    groups: Mapping = dataclasses.field(default_factory=dict)
 
     def __post_init__(self):
         object.__setattr__(self, "extra_status", _frozen(self.extra_status))
+        object.__setattr__(self, "groups", _frozen({g: _frozen(m) for g, m in self.groups.items()}))
         names = [p.name for p in self.params] + [s.name for s in self.state]
         if len(names) != len(set(names)):
             raise ValueError(f"{self.name}: duplicate keys in declaration")
