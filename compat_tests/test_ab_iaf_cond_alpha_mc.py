@@ -251,6 +251,21 @@ def test_status_sub_dictionaries(ab):
     assert_same(ref[:6] + [r_last] + ref[7:], got[:6] + [g_last] + got[7:])
 
 
+def test_flat_keys_are_not_status_keys(ab):
+    """Only the sub-dictionaries show the compartments' values: recordable-like names
+    (V_m.s, E_L.s) are no status keys (KeyError), and top-level keys still work."""
+    from _ab_compare import probe, assert_same_probes
+
+    def run(nest):
+        n = nest.Create(MODEL, 2)
+        return {"get V_m.s": probe(lambda: n.get("V_m.s")),
+                "get [soma, V_m.s]": probe(lambda: n[0].get(["soma", "V_m.s"])),
+                "defaults V_m.s": probe(lambda: nest.GetDefaults(MODEL, "V_m.s")),
+                "get [g_sp, t_ref]": probe(lambda: n.get(["g_sp", "t_ref"]))}
+
+    assert_same_probes(*ab(run))
+
+
 BAD = [{"soma": {"C_m": -5.0}, "t_ref": 1.0}, {"V_reset": -50.0}, {"t_ref": -1.0}, {"soma": {"C_m": 0.0}},
        {"proximal": {"C_m": -1.0}}, {"distal": {"tau_syn_in": 0.0}},
        {"proximal": {"tau_syn_ex": -1.0}}, {"soma": {"C_m": 0.0}, "V_reset": -50.0},

@@ -137,6 +137,8 @@ def nest_groups(spec, values: dict, per_node=True) -> dict:
     out = dict(values)
     for g, m in groups.items():
         if not all(flat in out for flat in m.values()):
+            for flat in m.values():  # flat keys are never shown on their own
+                out.pop(flat, None)
             continue
         cols = {k: out.pop(flat) for k, flat in sorted(m.items())}
         if per_node:
