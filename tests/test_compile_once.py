@@ -112,3 +112,25 @@ def test_other_structure_after_reset_compiles(network):
     _build(indegree=5)
     traces, backend = _compiles(lambda: nest.Simulate(20.0))
     assert traces >= 1 and backend >= 1
+
+
+@pytest.mark.parametrize("model,values", [
+    ("iaf_cond_alpha", {"I_e": 500.0, "V_m": -60.0}),
+    ("iaf_cond_alpha_mc", {"soma": {"I_e": 500.0}, "proximal": {"V_m": -60.0}, "g_sp": 3.0}),
+    ("iaf_tum_2000", {"U": 0.2, "tau_rec": 100.0, "x": 0.5, "I_e": 700.0}),
+])
+def test_model_state_and_values_compile_nothing_after_first_run(model, values):
+    """The state a model's update returns has the input's types (a weakly typed
+    t_ref_remaining compiled the GSL models' program twice), and sub-dictionary or
+    release-state values set between runs are values, not structure."""
+    nest.ResetKernel()
+    from pynest_jax.kernel import program
+    program._CORES.clear()
+    n = nest.Create(model, 3)
+    n.set({"soma": {"I_e": 800.0}} if model.endswith("_mc") else {"I_e": 800.0})
+    port = 0 if model == "iaf_cond_alpha" else 1  # iaf_tum_2000: STP port; _mc: soma_exc
+    nest.Connect(n, n, syn_spec={"weight": 5.0, "receptor_type": port})
+    assert _compiles(lambda: nest.Simulate(20.0))[0] >= 1
+    assert _compiles(lambda: nest.Simulate(30.0)) == (0, 0)
+    n.set(values)
+    assert _compiles(lambda: nest.Simulate(30.0)) == (0, 0)

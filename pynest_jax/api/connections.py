@@ -349,6 +349,8 @@ def _check_pair(sspec, tspec, r):
             raise NESTErrors.UnknownReceptorType(
                 f"Receptor type {r} is not available in {tspec.name}.")
         return
+    if getattr(tspec, "check_connection", None) is not None:  # the target's handles_test_event
+        tspec.check_connection(sspec, tspec, r)
     if isinstance(sspec, RecorderModel):  # multimeter -> node
         if not getattr(tspec, "recordables", ()):  # neurons, current generators
             raise NESTErrors.IllegalConnection(
@@ -357,6 +359,8 @@ def _check_pair(sspec, tspec, r):
         return
     if isinstance(sspec, NeuronModel) and not sspec.emits_spikes:
         raise NESTErrors.IllegalConnection(f"{sspec.name} does not send spikes.")
+    if getattr(sspec, "check_connection", None) is not None:  # the sender's send_test_event
+        sspec.check_connection(sspec, tspec, r)
     current = isinstance(sspec, GeneratorModel) and sspec.event == "current"
     table = tspec.current_receptors if current else tspec.spike_receptors
     if r not in table:

@@ -178,7 +178,9 @@ ATTRS = {
     "node_models": Attr("node models", lambda: sorted(kernel.graph.models)),
     "num_connections": Attr("number of connections", lambda: kernel.graph.connections.n_alive),
     "num_processes": Attr("MPI processes", _const(1)),
-    "off_grid_spiking": Attr("precise spike times in use", _const(False)),
+    # NodeManager::add_node: creating a node of an off-grid model switches it on
+    "off_grid_spiking": Attr("precise spike times in use", lambda: any(
+        getattr(p.spec, "off_grid", False) and len(p) for p in kernel.graph.pop_list)),
     "overwrite_files": Attr("overwrite existing files", _kernel_value("overwrite_files"),
                             _store("overwrite_files"), "bool"),
     "prepared": Attr("inside Prepare/Cleanup", lambda: kernel.prepared, attribute=False),

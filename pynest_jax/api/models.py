@@ -34,7 +34,7 @@ def _deprecated(name, alt):
 def _node_defaults(name):
     entry = kernel.graph.models[name]
     spec = entry.spec
-    d = copy.deepcopy(entry.defaults)
+    d = V.nest_groups(spec, copy.deepcopy(entry.defaults), per_node=False)
     pop = kernel.graph.populations.get(spec.name)
     count = int(np.sum(pop.model_names == name)) if pop is not None else 0
     d.update({

@@ -95,7 +95,7 @@ def node_values(gids, keys=None) -> dict:
     result: dict[str, list] = {}
     wanted = None if keys is None else set(keys)
     for pop, pos, loc in kernel.graph.group_by_population(gids):
-        vals = V.get_columns(pop, loc, wanted)
+        vals = V.nest_groups(pop.spec, V.get_columns(pop, loc, V.group_keys(pop.spec, wanted)))
         vals.update(_generic(pop, gids[pos], loc, wanted))
         for k, v in vals.items():
             col = result.setdefault(k, [None] * len(gids))

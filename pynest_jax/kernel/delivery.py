@@ -100,32 +100,39 @@ class Layout:
         if event == "spike":
             cp = np.array([tspec.channel_index(tspec.spike_receptors[int(r)][0]) for r in ports], np.int32)
             cn = np.array([tspec.channel_index(tspec.spike_receptors[int(r)][1]) for r in ports], np.int32)
+            # ports whose events are scaled by the event's offset (NeuronModel.offset_receptors)
+            uo = np.array([int(r) in tspec.offset_receptors for r in ports], np.int32)
         else:
             cp = np.array([tspec.channel_index(tspec.current_receptors[int(r)]) for r in ports], np.int32)
             cn = cp
+            uo = np.zeros(len(ports), np.int32)
         if inv is None:
-            cp, cn = cp[0], cn[0]  # 0-d: one channel pair for every synapse
+            cp, cn, uo = cp[0], cn[0], uo[0]  # 0-d: the same for every synapse
         else:
-            cp, cn = cp[inv], cn[inv]
+            cp, cn, uo = cp[inv], cn[inv], uo[inv]
         weighted = tuple(c.weighted for c in tspec.channels)
         key = f"{spop.spec.name}->{tpop.spec.name}"
         n_t = len(tpop)
         if isinstance(sspec, NeuronModel):
-            proj, arrays = _event_projection(key, spop, tpop, rows, sloc, tloc, dsteps, cp, cn)
+            proj, arrays = _event_projection(key, spop, tpop, rows, sloc, tloc, dsteps, cp, cn, uo)
         else:
             proj = Projection(key, spop.spec.name, tpop.spec.name, "dense",
                               per_target=sspec.per_target, event=event)
             m = len(tloc)
-            dsteps, cp, cn = (np.broadcast_to(np.asarray(x, np.int32), (m,)) for x in (dsteps, cp, cn))
+            dsteps, cp, cn, uo = (np.broadcast_to(np.asarray(x, np.int32), (m,))
+                                  for x in (dsteps, cp, cn, uo))
             w = conns.col("weight")[rows]
             arrays = dict(src=sloc.astype(np.int32), tgt=tloc.astype(np.int32), w=w,
                           d=dsteps.astype(np.int32), cp=cp.astype(np.int32),
                           cn=cn.astype(np.int32), rows=rows)
+            if uo.any():  # generators send offset 0 (on-grid spikes): nothing on those ports
+                arrays["uo"] = uo.astype(np.int32)
             # Common case: each target of the population once, in order, one delay, one
             # channel (a generator driving a whole population): a vector add into the ring
             # buffer's slot instead of a scatter.
             if (m == n_t and np.array_equal(tloc, np.arange(n_t)) and m
-                    and np.all(dsteps == dsteps[0]) and np.all(cp == cp[0]) and np.all(cn == cp[0])):
+                    and np.all(dsteps == dsteps[0]) and np.all(cp == cp[0]) and np.all(cn == cp[0])
+                    and not uo.any()):
                 proj.identity = (int(dsteps[0]), int(cp[0]))
         proj.weighted = weighted
         proj.n_tgt = n_t
@@ -178,8 +185,9 @@ def _event_device_arrays(proj, a, w, L, dtype):
     if not all(proj.weighted):
         wpad = np.where(np.asarray(proj.weighted)[ch], wpad, 1.0)
     out = {"fi": jnp.asarray(fi), "w": jnp.asarray(wpad, dtype)}
-    if "d" in a:
-        out["d"] = jnp.asarray(a["d"])
+    for k in ("d", "uo"):
+        if k in a:
+            out[k] = jnp.asarray(a[k])
     return out
 
 
@@ -200,7 +208,7 @@ def _bucket(width):
     return -(-width // step) * step
 
 
-def _event_projection(key, spop, tpop, rows, sloc, tloc, dsteps, cp, cn):
+def _event_projection(key, spop, tpop, rows, sloc, tloc, dsteps, cp, cn, uo):
     n_s = len(spop)
     # synapses grouped by source, creation order kept within a source (a stable sort;
     # numpy radix-sorts 16-bit keys, twice as fast as a comparison sort of millions)
@@ -224,7 +232,7 @@ def _event_projection(key, spop, tpop, rows, sloc, tloc, dsteps, cp, cn):
     # common case) is a compile-time constant instead of an array: less memory
     # per synapse and fewer gathers per event.
     const = {}
-    for name, col in (("d", dsteps), ("cp", cp), ("cn", cn)):
+    for name, col in (("d", dsteps), ("cp", cp), ("cn", cn), ("uo", uo)):
         if np.ndim(col) == 0:
             const[name] = int(col)
         elif len(col) and np.all(col == col[0]):
@@ -290,7 +298,8 @@ def deliver(layout, conns, emitted, bufs, n, L):
         weighted = jnp.asarray(proj.weighted)
         N, C = proj.n_tgt, proj.n_chan
         if proj.kind == "event":
-            flat = _deliver_events(proj, a, emitted[proj.src], flat, n, L, N, C)
+            flat = _deliver_events(proj, a, emitted[proj.src], flat, n, L, N, C,
+                                   emitted.get(proj.src + "#offset"))
         else:
             vals = emitted[proj.src]
             if proj.per_target:
@@ -318,6 +327,8 @@ def deliver(layout, conns, emitted, bufs, n, L):
             else:
                 ch = jnp.where(a["w"] >= 0, a["cp"], a["cn"])
                 amount = jnp.where(weighted[ch], a["w"] * amt.astype(flat.dtype), v)
+                if "uo" in a:
+                    amount = jnp.where(a["uo"] != 0, 0.0, amount)
                 idx = ((n + a["d"]) % L) * (C * N) + ch * N + a["tgt"]
                 flat = flat.at[idx].add(amount)
         bufs[proj.tgt] = flat
@@ -355,11 +366,18 @@ def _select(packed, ranks, n):
     return jnp.where(w < nw, wc * 32 + pos, n)
 
 
-def _deliver_events(proj, a, spikes, flat, n, L, N, C):
+def _deliver_events(proj, a, spikes, flat, n, L, N, C, offsets=None):
     n_s, K = proj.n_src, proj.batch
     packed = _pack(spikes > 0)
     count = packed[1][-1]
     mult = spikes.astype(flat.dtype)
+    # Ports that scale by the event's offset (NeuronModel.offset_receptors): the
+    # source's per-spike offsets, or 0 from a source that is not off-grid.
+    uo = proj.const.get("uo")
+    if uo != 0:
+        off = jnp.zeros(n_s, flat.dtype) if offsets is None else offsets.astype(flat.dtype)
+        if uo == 1:  # every synapse of the projection: scale the multiplicity
+            mult = mult * off
     # One delay for the whole projection (the common case): every event of this step
     # lands in one slot, so the loop accumulates into a fresh (channels x targets) array
     # that is added into that slot afterwards. Carrying the whole ring buffer through
@@ -373,7 +391,10 @@ def _deliver_events(proj, a, spikes, flat, n, L, N, C):
         # computed inside the body, XLA fused the search into the row gathers below and
         # redid it for every synapse of the batch. The next batch's are found here.
         acc, ids = carry
-        m = mult[jnp.minimum(ids, n_s - 1)][:, None]
+        src = jnp.minimum(ids, n_s - 1)
+        m = mult[src][:, None]
+        if uo is None:  # some synapses only
+            m = jnp.where(a["uo"][ids] != 0, m * off[src][:, None], m)
         idx = a["fi"][ids]
         if not one_slot:
             idx = ((n + a["d"][ids]) % L) * (C * N) + idx

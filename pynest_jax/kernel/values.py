@@ -105,8 +105,84 @@ def _cast(decl, value, n):
 
 
 def settable_keys(spec) -> set:
-    return {d.name for d in spec.params if not d.readonly} | {
+    flat = {d.name for d in spec.params if not d.readonly} | {
         s.name for s in spec.state if not s.hidden and s.name not in READONLY_STATE}
+    groups = getattr(spec, "groups", None)
+    if groups:  # sub-dictionaries replace their flat keys
+        flat = (flat - {k for m in groups.values() for k in m.values()}) | set(groups)
+    return flat
+
+
+def group_keys(spec, keys):
+    """Requested status keys -> the flat keys behind them (a sub-dictionary: all of its)."""
+    groups = getattr(spec, "groups", None)
+    if not groups or keys is None:
+        return keys
+    out = set(keys)
+    for g in set(keys) & set(groups):
+        out |= set(groups[g].values())
+    return out
+
+
+def nest_groups(spec, values: dict, per_node=True) -> dict:
+    """Flat values -> NEST's form with sub-dictionaries (keys sorted, as NEST's dicts).
+
+    ``values`` holds per-node arrays/lists (``per_node``) or one value per key
+    (model defaults). Flat keys of a group are replaced by the group; a group is
+    shown only when all of its keys are present.
+    """
+    groups = getattr(spec, "groups", None)
+    if not groups:
+        return values
+    out = dict(values)
+    for g, m in groups.items():
+        if not all(flat in out for flat in m.values()):
+            for flat in m.values():  # flat keys are never shown on their own
+                out.pop(flat, None)
+            continue
+        cols = {k: out.pop(flat) for k, flat in sorted(m.items())}
+        if per_node:
+            n = len(next(iter(cols.values())))
+            out[g] = [{k: _plain_value(v[i]) for k, v in cols.items()} for i in range(n)]
+        else:
+            out[g] = {k: _plain_value(v) for k, v in cols.items()}
+    return out
+
+
+def _plain_value(v):
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def flatten_groups(spec, updates: dict, current=None) -> dict:
+    """NEST-form updates with sub-dictionaries -> flat keys.
+
+    A sub-dictionary must be a dict (one for all nodes) or an Each of dicts; keys
+    it does not know are ignored, as NEST's Parameters_::set reads only its own.
+    Where some nodes' dicts lack a key that others give, ``current(flat_key)``
+    supplies those nodes' present values.
+    """
+    groups = getattr(spec, "groups", None)
+    if not groups or not set(updates) & set(groups):
+        return updates
+    out = {k: v for k, v in updates.items() if k not in groups}
+    for g in [k for k in updates if k in groups]:
+        v, m = updates[g], groups[g]
+        dicts = v.values if isinstance(v, Each) else [v]
+        for d in dicts:
+            if not isinstance(d, dict):
+                raise NESTErrors.TypeMismatch(
+                    f"Expected datatype: Failed to cast '{g}' from {_nest_type(d)} to type "
+                    "Dictionary")
+        if not isinstance(v, Each):
+            out.update({m[k]: x for k, x in v.items() if k in m})
+            continue
+        for k in sorted(set().union(*dicts) & set(m)):
+            if all(k in d for d in dicts):
+                out[m[k]] = Each([d[k] for d in dicts])
+            else:
+                now = current(m[k])
+                out[m[k]] = Each([d[k] if k in d else now[i] for i, d in enumerate(dicts)])
+    return out
 
 
 def unaccessed(keys, where="NodeManager::set_status"):
@@ -134,6 +210,7 @@ def new_columns(spec, defaults: dict, n: int, params: dict) -> dict:
     if bad:
         refuse_unknown(bad)
         params = {k: v for k, v in params.items() if k not in bad}
+    params = flatten_groups(spec, params, lambda k: [defaults[k]] * n)
     nest_vals = dict(defaults)
     nest_vals.update(params)
     table = declared(spec)
@@ -214,6 +291,7 @@ def set_columns(pop, local, updates: dict, gids=None):
     if bad:
         refuse_unknown(bad)
         updates = {k: v for k, v in updates.items() if k not in bad}
+    updates = flatten_groups(spec, updates, lambda k: get_columns(pop, local, {k})[k])
     table = declared(spec)
     cast = {k: _cast(table[k], v, n) for k, v in updates.items() if k != "frozen"}
     if spec.on_set is not None and cast:
@@ -272,6 +350,7 @@ def updated_defaults(spec, current: dict, updates: dict, name: str) -> dict:
     if bad:
         refuse_unknown(bad, "ModelManager::set_node_defaults_")
         updates = {k: v for k, v in updates.items() if k not in bad}
+    updates = flatten_groups(spec, updates)
     table = declared(spec)
     new = dict(current)
     for k, v in updates.items():

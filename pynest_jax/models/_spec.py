@@ -116,9 +116,15 @@ class Model:
     # calibrate(defaults, grid) -> defaults, when the resolution changes
     # (NEST's calibrate_time on model prototypes).
     calibrate: Optional[Callable] = None
+    # NEST's per-compartment sub-dictionaries (iaf_cond_alpha_mc's "soma", ...): status
+    # key -> {key inside the sub-dictionary: the flat key declared in the tables}.
+    # GetStatus/GetDefaults show the sub-dictionaries instead of the flat keys, and
+    # SetStatus/Create/SetDefaults take them (kernel/values.py: nest_groups, flatten_groups).
+    groups: Mapping = dataclasses.field(default_factory=dict)
 
     def __post_init__(self):
         object.__setattr__(self, "extra_status", _frozen(self.extra_status))
+        object.__setattr__(self, "groups", _frozen({g: _frozen(m) for g, m in self.groups.items()}))
         names = [p.name for p in self.params] + [s.name for s in self.state]
         if len(names) != len(set(names)):
             raise ValueError(f"{self.name}: duplicate keys in declaration")
@@ -143,6 +149,10 @@ class NeuronModel(Model):
     channels: tuple = ()  # Channel, ring-buffer rows of this model
     spike_receptors: Mapping = dataclasses.field(default_factory=lambda: {0: ("spikes", "spikes")})
     current_receptors: Mapping = dataclasses.field(default_factory=lambda: {0: "currents"})
+    # Spike receptor ports on which an event adds weight x multiplicity x the event's
+    # offset (iaf_tum_2000's port 1: the sender's released fraction u * x travels in
+    # the offset field). Senders that are not off-grid send offset 0.
+    offset_receptors: frozenset = frozenset()
     receptor_types: Mapping = dataclasses.field(default_factory=dict)  # GetStatus 'receptor_types'
     recordables: tuple = ()
     record: Optional[Callable] = None  # record(p, s) -> {name: value}; default reads state
@@ -156,6 +166,10 @@ class NeuronModel(Model):
     # is_off_grid(): update returns (s, (spikes, offsets)), the offset (ms) of each
     # spike before the end of its step; spike recorders write precise times.
     off_grid: bool = False
+    # check_connection(source_spec, target_spec, receptor): NEST's send_test_event /
+    # handles_test_event rules beyond the receptor tables; raises NEST's error. Called
+    # for the source's model and for the target's model of each new connection.
+    check_connection: Optional[Callable] = None
 
     def __post_init__(self):
         super().__post_init__()

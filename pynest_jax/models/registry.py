@@ -12,6 +12,7 @@ from .neurons.iaf.iaf_psc_alpha import iaf_psc_alpha
 from .neurons.iaf.iaf_psc_delta import iaf_psc_delta
 from .neurons.iaf.iaf_psc_exp import iaf_psc_exp
 from .neurons.iaf.iaf_psc_exp_htum import iaf_psc_exp_htum
+from .neurons.iaf.iaf_tum_2000 import iaf_tum_2000
 from .neurons.parrot_neuron import parrot_neuron
 from .neurons.izh.izhikevich import izhikevich
 from .neurons.hh.hh_cond_exp_traub import hh_cond_exp_traub
@@ -22,6 +23,7 @@ from .neurons.aeif.aeif_psc_alpha import aeif_psc_alpha
 from .neurons.aeif.aeif_psc_delta import aeif_psc_delta
 from .neurons.aeif.aeif_psc_exp import aeif_psc_exp
 from .neurons.cond.iaf_cond_alpha import iaf_cond_alpha
+from .neurons.cond.iaf_cond_alpha_mc import iaf_cond_alpha_mc
 from .neurons.cond.iaf_cond_beta import iaf_cond_beta
 from .neurons.cond.iaf_cond_exp import iaf_cond_exp
 from .neurons.cond.iaf_cond_exp_sfa_rr import iaf_cond_exp_sfa_rr
@@ -35,12 +37,13 @@ NODE_MODELS = {m.name: m for m in (
     iaf_psc_exp,
     iaf_psc_alpha,
     parrot_neuron,
-    iaf_cond_exp, iaf_cond_alpha, iaf_cond_beta,
+    iaf_cond_exp, iaf_cond_alpha, iaf_cond_beta, iaf_cond_alpha_mc,
     aeif_cond_alpha, aeif_cond_exp, aeif_psc_alpha, aeif_psc_exp, aeif_psc_delta,
     hh_psc_alpha, hh_cond_exp_traub,
     izhikevich,
     iaf_cond_exp_sfa_rr, iaf_chxk_2008,
     iaf_psc_exp_htum,
+    iaf_tum_2000,
     mat2_psc_exp, amat2_psc_exp,
     dc_generator,
     ac_generator, step_current_generator, noise_generator,

@@ -62,6 +62,13 @@ def dV_dt(p, V_m, g_ex, g_in, aux, leak_first=False):
     return u.math.where(refractory, jnp.zeros_like(dV.mantissa) * dV.unit, dV)
 
 
+def t_ref_remaining(ctx, r):
+    """get_r_(): the resolution times the refractory steps left, as a strongly typed
+    float64 array: ``ctx.h * r`` is weakly typed, which changed the compiled step's
+    input signature after the first run and compiled the program a second time."""
+    return u.Quantity(jnp.asarray(r, jnp.float64) * ctx.h_ms, unit=u.ms)
+
+
 def threshold_and_refractoriness(p, d, V, r):
     """if (r) {--r; V = V_reset} else if (V >= V_th) {r = RefractoryCounts; V = V_reset; spike}."""
     refractory = r > 0
@@ -94,5 +101,5 @@ def two_state_update(derivatives):
         dg_ex = s.dg_ex + x.ex * d.PSConInit_E
         dg_in = s.dg_in + (-x["in"]) * d.PSConInit_I
         return s.replace(V_m=V, dg_ex=dg_ex, dg_in=dg_in, r=r, I_stim=x.currents,
-                         t_ref_remaining=ctx.h * r), spike
+                         t_ref_remaining=t_ref_remaining(ctx, r)), spike
     return update

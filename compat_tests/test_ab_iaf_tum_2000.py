@@ -1,0 +1,327 @@
+"""A/B: iaf_tum_2000 (iaf_psc_exp with short-term plasticity computed in the
+sender), real NEST vs pynest_jax.
+
+The sender sends each spike with its released fraction u * x in the spike
+event's offset field; a receiving iaf_tum_2000 scales port-1 spikes by it. NEST
+flags the model off-grid for this, so its recorded spike times are the stamp
+minus that fraction: spike times (in ms) are compared exactly; with
+``time_in_steps`` the stamps exactly, the offsets within RTOL (they agree to the
+last bit or two: XLA's exp and expm1 are not libm's, docs/divergences.md).
+
+Tolerance: spike senders and times identical; every recordable (multimeter,
+interval = resolution) and the release state x, y, u within 1e-9 relative, to
+max(|value|, 1e-3 x the trace's largest |value|) as in
+test_ab_neurons_catalogue2.py. What remains is rounding (XLA's exp, expm1).
+Observed worst deviations are written to docs/iaf_tum_2000_ab.md when the whole
+file runs.
+"""
+
+import os
+
+import numpy as np
+import pytest
+
+from conftest import assert_spikes_identical
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RTOL = 1e-9
+FLOOR = 1e-3
+MODEL = "iaf_tum_2000"
+REC = ["I_syn_ex", "I_syn_in", "V_m"]
+STP = ["x", "y", "u"]
+
+_worst = {}  # (quantity, scenario) -> worst relative deviation
+
+
+def _observe(nest, nodes):
+    sr = nest.Create("spike_recorder")
+    nest.Connect(nodes, sr)
+    mm = nest.Create("multimeter", params={"interval": nest.resolution, "record_from": REC})
+    nest.Connect(mm, nodes)
+    return sr, mm
+
+
+def _dev(key, scenario, ref, got):
+    a, b = np.asarray(ref, float), np.asarray(got, float)
+    scale = np.maximum(np.abs(a), FLOOR * max(np.max(np.abs(a), initial=0.0), 1e-300))
+    dev = float(np.max(np.abs(b - a) / scale)) if len(a) else 0.0
+    _worst[(key, scenario)] = max(_worst.get((key, scenario), 0.0), dev)
+    assert dev <= RTOL, f"{key}: worst relative deviation {dev:.3g}"
+
+
+def _compare(ref, got, scenario, min_spikes=1):
+    (s_ref, m_ref, st_ref), (s_got, m_got, st_got) = ref, got
+    assert len(s_ref["times"]) >= min_spikes  # the scenario exercises spiking
+    assert_spikes_identical(s_ref, s_got)
+    r = np.lexsort((np.asarray(m_ref["senders"]), np.asarray(m_ref["times"])))
+    g = np.lexsort((np.asarray(m_got["senders"]), np.asarray(m_got["times"])))
+    np.testing.assert_array_equal(np.asarray(m_got["senders"])[g], np.asarray(m_ref["senders"])[r])
+    np.testing.assert_array_equal(np.asarray(m_got["times"])[g], np.asarray(m_ref["times"])[r])
+    for k in REC:
+        _dev(k, scenario, np.asarray(m_ref[k])[r], np.asarray(m_got[k])[g])
+    for k in st_ref:
+        _dev(k, scenario, st_ref[k], st_got[k])
+
+
+def _run_and_read(nest, nodes, sr, mm, t):
+    nest.Simulate(t)
+    return sr.get("events"), mm.get("events"), nodes.get(STP + ["t_spike"])
+
+
+def _stp_params(depressing=True):
+    # the gallery's iaf_tum_2000_short_term_depression / _facilitation settings
+    if depressing:
+        return dict(U=0.5, tau_psc=3.0, tau_rec=800.0, tau_fac=0.0, x=1.0, u=0.0)
+    return dict(U=0.03, tau_psc=1.5, tau_rec=130.0, tau_fac=530.0, x=1.0, u=0.0)
+
+
+def test_dc_steps_on_both_current_ports(ab):
+    """DC steps on receptor 0 (into V_m) and 1 (through the excitatory synapse),
+    on and off, one negative; the neurons fire and release."""
+
+    def run(nest):
+        n = nest.Create(MODEL, 4, params={"x": 1.0})
+        sr, mm = _observe(nest, n)
+        for i, (amp, start, stop, port) in enumerate([(1000.0, 5.0, 40.0, 0),
+                                                      (700.0, 0.0, 55.3, 1),
+                                                      (-300.0, 10.0, 20.0, 0),
+                                                      (5000.0, 33.3, 33.7, 1)]):
+            dc = nest.Create("dc_generator", params={"amplitude": amp, "start": start,
+                                                     "stop": stop})
+            nest.Connect(dc, n[i], syn_spec={"receptor_type": port})
+        return _run_and_read(nest, n, sr, mm, 70.0)
+
+    _compare(*ab(run), scenario="dc", min_spikes=3)
+
+
+def test_spike_input_on_both_ports_both_signs(ab):
+    """Spikes of both signs on ports 0 and 1 from a spike_generator and from
+    iaf_psc_exp drivers (their events carry offset 0: nothing arrives on port 1),
+    and on port 1 from iaf_tum_2000 drivers (weight x released fraction)."""
+
+    def run(nest):
+        tum = nest.Create(MODEL, 2, params=dict(I_e=600.0, **_stp_params()))
+        tum[1].set(dict(_stp_params(False), I_e=900.0))
+        exp = nest.Create("iaf_psc_exp", 2, params={"I_e": 500.0})
+        targets = nest.Create(MODEL, 4, params={"I_e": 200.0})
+        times = [1.0, 2.0, 2.0, 2.0, 5.5, 9.9, 10.0, 10.0, 30.1, 30.2, 31.0, 45.0]
+        sg = nest.Create("spike_generator", params={"spike_times": times})
+        for port in (0, 1):
+            nest.Connect(sg, targets[0], syn_spec={"weight": 450.0, "delay": 1.0,
+                                                   "receptor_type": port})
+            nest.Connect(sg, targets[1], syn_spec={"weight": -600.0, "delay": 2.2,
+                                                   "receptor_type": port})
+            nest.Connect(exp, targets[2:], syn_spec={"weight": 300.0, "delay": 0.5,
+                                                     "receptor_type": port})
+            nest.Connect(exp[1], targets[0], syn_spec={"weight": -250.0, "delay": 0.3,
+                                                       "receptor_type": port})
+        nest.Connect(tum[0], targets, syn_spec={"weight": 800.0, "delay": 1.5,
+                                                "receptor_type": 1})
+        nest.Connect(tum[1], targets[1:], syn_spec={"weight": -900.0, "delay": 0.7,
+                                                    "receptor_type": 1})
+        nodes = tum + targets
+        sr, mm = _observe(nest, nodes)
+        return _run_and_read(nest, nodes, sr, mm, 120.0)
+
+    _compare(*ab(run), scenario="spikes", min_spikes=10)
+
+
+def test_strong_drive_through_spikes_and_refractoriness(ab):
+    """Strong drive: many spikes, the refractory period a multiple of h, not a
+    multiple, zero; a barrage of input (port 1 from a driver, port 0 from a
+    generator) during refractoriness."""
+
+    def run(nest):
+        n = nest.Create(MODEL, 4, params=dict(I_e=3000.0, **_stp_params(False)))
+        for i, t in enumerate((2.0, 0.0, 3.33, 1.05)):
+            n[i].t_ref = t
+        drive = nest.Create(MODEL, params=dict(I_e=3000.0, **_stp_params()))
+        nest.Connect(drive, n, syn_spec={"weight": 2000.0, "delay": 0.3, "receptor_type": 1})
+        sg = nest.Create("spike_generator",
+                         params={"spike_times": list(np.round(np.arange(1.0, 40.0, 0.7), 1))})
+        nest.Connect(sg, n, syn_spec={"weight": 600.0})
+        nodes = n + drive
+        sr, mm = _observe(nest, nodes)
+        return _run_and_read(nest, nodes, sr, mm, 50.0)
+
+    _compare(*ab(run), scenario="strong", min_spikes=20)
+
+
+@pytest.mark.parametrize("depressing", [True, False], ids=["depression", "facilitation"])
+def test_stp_chain(ab, depressing):
+    """A chain of four iaf_tum_2000 through port 1 (as the gallery's short-term
+    depression/facilitation scripts), the first driven by a DC step, the others
+    by a constant current below threshold."""
+
+    def run(nest):
+        nest.resolution = 0.1
+        tau_m, C_m = 40.0, 400.0
+        base = dict(C_m=C_m, tau_m=tau_m, tau_syn_ex=3.0, tau_syn_in=3.0, V_th=15.0,
+                    V_reset=0.0, E_L=0.0, V_m=0.0, t_ref=2.0, **_stp_params(depressing))
+        n = nest.Create(MODEL, 4, params=base)
+        n[1:].I_e = 120.0
+        dc = nest.Create("dc_generator", params={"amplitude": 500.0, "start": 50.0,
+                                                 "stop": 650.0})
+        nest.Connect(dc, n[0])
+        for i in range(3):
+            nest.Connect(n[i], n[i + 1], syn_spec={"weight": 900.0 if depressing else 1500.0,
+                                                   "delay": 0.1 * (i + 1), "receptor_type": 1})
+        sr, mm = _observe(nest, n)
+        return _run_and_read(nest, n, sr, mm, 800.0)
+
+    _compare(*ab(run), scenario="chain", min_spikes=20)
+
+
+def test_parameters_and_state_changed_between_runs(ab):
+    """U, tau_rec, tau_fac, E_L, I_e and the release state x, u set between
+    Simulate calls take effect from the next step; state carries over."""
+
+    def run(nest):
+        n = nest.Create(MODEL, 3, params=dict(I_e=700.0, x=1.0))
+        t = nest.Create(MODEL, params={"I_e": 100.0})
+        nest.Connect(n, t, syn_spec={"weight": 500.0, "receptor_type": 1})
+        nodes = n + t
+        sr, mm = _observe(nest, nodes)
+        nest.Simulate(25.0)
+        n[0].set(U=0.1, tau_rec=50.0, tau_fac=20.0)
+        n[1].I_e = 300.0
+        nest.Simulate(25.3)
+        n[2].set(x=0.5, u=0.9, V_m=-56.0)
+        n[1].set(I_e=900.0, E_L=-65.0, tau_psc=5.0)
+        return _run_and_read(nest, nodes, sr, mm, 30.0)
+
+    _compare(*ab(run), scenario="changes", min_spikes=5)
+
+
+def test_offsets_and_other_targets(ab):
+    """Spike recorder with time_in_steps: stamps, and offsets = released fractions;
+    an iaf_psc_exp target on port 0 ignores the offset (weight only)."""
+
+    def run(nest):
+        n = nest.Create(MODEL, 2, params=dict(I_e=900.0, **_stp_params()))
+        p = nest.Create("iaf_psc_exp")
+        nest.Connect(n, p, syn_spec={"weight": 300.0, "delay": 0.4})
+        sr = nest.Create("spike_recorder", params={"time_in_steps": True})
+        nest.Connect(n, sr)
+        mm = nest.Create("multimeter", params={"interval": 0.1, "record_from": ["V_m"]})
+        nest.Connect(mm, p)
+        nest.Simulate(60.0)
+        return sr.get("events"), mm.get("events")
+
+    ref, got = ab(run)
+    assert len(ref[0]["times"]) >= 5
+    for k in ("senders", "times"):
+        np.testing.assert_array_equal(got[0][k], ref[0][k], err_msg=k)
+    # the released fraction u * x: XLA's exp/expm1 differ from libm's in the last bit
+    # (docs/divergences.md), so equal to rounding, not bit for bit
+    _dev("offsets (u x)", "offsets", ref[0]["offsets"], got[0]["offsets"])
+    _dev("iaf_psc_exp V_m", "offsets", ref[1]["V_m"], got[1]["V_m"])
+
+
+def test_off_grid_spiking_after_create(ab):
+    """NodeManager::add_node: creating an off-grid model switches off_grid_spiking on."""
+
+    def run(nest):
+        before = nest.off_grid_spiking
+        nest.Create("iaf_psc_exp")
+        mid = nest.off_grid_spiking
+        nest.Create(MODEL)
+        return before, mid, nest.off_grid_spiking, nest.GetKernelStatus("off_grid_spiking")
+
+    ref, got = ab(run)
+    assert got == ref == (False, False, True, True)
+
+
+def test_defaults_and_recordables_equal_nest(real_nest, jax_nest):
+    """GetDefaults keys, value types and values, and recordables (elementsize aside)."""
+    real_nest.ResetKernel()
+    jax_nest.ResetKernel()
+    ref, got = real_nest.GetDefaults(MODEL), jax_nest.GetDefaults(MODEL)
+    assert set(got) == set(ref)
+    assert list(got["recordables"]) == list(ref["recordables"])
+    for k in sorted(set(ref) - {"elementsize", "recordables"}):
+        r, g = ref[k], got[k]
+        assert type(g) is type(r), (k, r, g)
+        if isinstance(r, np.ndarray):
+            np.testing.assert_array_equal(g, r, err_msg=k)
+        else:
+            assert g == r, (k, r, g)
+
+
+BAD = [{"C_m": 0.0}, {"V_reset": -50.0}, {"tau_psc": 0.0}, {"tau_rec": -1.0},
+       {"tau_fac": -1.0}, {"t_ref": -1.0}, {"U": 1.5}, {"U": -0.1}, {"rho": -1.0},
+       {"delta": -1.0}, {"x": 0.7, "y": 0.4}, {"u": 1.2}, {"u": -0.5},
+       {"U": 2.0, "x": 2.0}]
+
+
+@pytest.mark.parametrize("bad", BAD, ids=[str(b) for b in BAD])
+def test_bad_values_raise_nest_error(real_nest, jax_nest, bad):
+    """Invalid parameters or release state raise BadProperty with NEST's message
+    (its first failed check, parameters before state), at SetStatus and at
+    Create; the node keeps its values, nothing is created."""
+    msgs, kept = [], []
+    for nest in (real_nest, jax_nest):
+        nest.ResetKernel()
+        n = nest.Create(MODEL)
+        before = n.get()
+        with pytest.raises(nest.NESTErrors.BadProperty) as e:
+            n.set(bad)
+        msgs.append(str(e.value))
+        kept.append(n.get(sorted(bad)) == {k: before[k] for k in sorted(bad)})
+        with pytest.raises(nest.NESTErrors.BadProperty):
+            nest.Create(MODEL, params=bad)
+        # NEST keeps the nodes of a refused Create (docs/divergences.md); we create none
+        kept.append(nest is real_nest or nest.network_size == 1)
+    ref_reason = msgs[0].rsplit(":", 1)[-1].strip()
+    assert ref_reason in msgs[1], msgs
+    assert all(kept)
+
+
+CONNECTIONS = [("tum", "tum", 0), ("tum", "tum", 2), ("sg", "tum", 2), ("dc", "tum", 2),
+               ("tum", "chxk", 0), ("tum", "exp", 1), ("tum", "tum", 1), ("sg", "tum", 1),
+               ("dc", "tum", 1), ("exp", "tum", 1)]
+
+
+@pytest.mark.parametrize("src,tgt,port", CONNECTIONS)
+def test_connection_rules(real_nest, jax_nest, src, tgt, port):
+    """iaf_tum_2000 to iaf_tum_2000 only through port 1 (IllegalConnection), ports
+    above 1 unknown, no connection to another off-grid model; a refused Connect
+    creates nothing."""
+    models = {"tum": MODEL, "sg": "spike_generator", "dc": "dc_generator",
+              "chxk": "iaf_chxk_2008", "exp": "iaf_psc_exp"}
+    out = []
+    for nest in (real_nest, jax_nest):
+        nest.ResetKernel()
+        a, b = nest.Create(models[src]), nest.Create(models[tgt])
+        try:
+            nest.Connect(a, b, syn_spec={"receptor_type": port})
+            out.append(("ok", nest.num_connections))
+        except nest.NESTError as e:
+            out.append((type(e).__name__, nest.num_connections))
+    assert out[1] == out[0]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _write_report(request):
+    yield
+    if request.config.getoption("keyword") or not _worst:
+        return  # only a run of the whole file measures every scenario
+    lines = ["# iaf_tum_2000: worst deviation from NEST 3.10",
+             "",
+             "Generated by `compat_tests/test_ab_iaf_tum_2000.py` (DC steps on both current",
+             "ports, spikes of both signs on both spike ports, strong drive through spikes and",
+             "refractoriness, chains with short-term depression/facilitation through port 1,",
+             "changes between runs). Relative to",
+             f"max(|value|, {FLOOR:g} x the trace's largest |value|); spike times (stamp minus",
+             "the released fraction, NEST's off-grid offset) identical.",
+             "", "| quantity | worst relative deviation | in scenario |", "|---|---|---|"]
+    worst = {}
+    for (k, scenario), dev in _worst.items():
+        if dev >= worst.get(k, (-1.0, ""))[0]:
+            worst[k] = (dev, scenario)
+    for k, (dev, scenario) in sorted(worst.items()):
+        lines.append(f"| {k} | {dev:.2e} | {scenario} |")
+    lines.append("")
+    lines.append(f"Worst over all: {max(d for d, _ in worst.values()):.2e}")
+    with open(os.path.join(ROOT, "docs", "iaf_tum_2000_ab.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")

@@ -1,0 +1,173 @@
+"""iaf_tum_2000: iaf_psc_exp with Tsodyks-Markram short-term plasticity computed
+in the sender (NEST models/iaf_tum_2000.{h,cpp}).
+
+The neuron integrates the release variables x (recovered), y (in the cleft) and
+u (release probability) of its own outgoing synapses from one spike to the next,
+and sends each spike with the released fraction u * x in the spike event's
+offset field. A receiving iaf_tum_2000 multiplies spikes on receptor port 1 by
+that value (port 0: plain weight). NEST flags the model as off-grid for this, so
+spike recorders write stamp minus that value as the spike time: we reproduce it
+by returning the value as the spike's offset (``off_grid``).
+"""
+
+import brainunit as u
+import jax.numpy as jnp
+import numpy as np
+
+from ....api.errors import NESTErrors
+from ..._spec import Channel, NeuronModel, Param, State
+from .._common import neuron_params, neuron_state
+from ._checks import RESET_BELOW_THRESHOLD, first_violation
+from .iaf_psc_exp import _threshold, derive
+
+# Parameters_::set, in its order
+_param_check = first_violation(
+    RESET_BELOW_THRESHOLD,
+    (lambda p: p["C_m"] <= 0, "Capacitance must be strictly positive."),
+    (lambda p: (p["tau_m"] <= 0) | (p["tau_syn_ex"] <= 0) | (p["tau_syn_in"] <= 0)
+     | (p["tau_psc"] <= 0) | (p["tau_rec"] <= 0),
+     "Membrane and synapse time constants must be strictly positive."),
+    (lambda p: p["tau_fac"] < 0.0, "'tau_fac' must be >= 0."),
+    (lambda p: p["t_ref"] < 0, "Refractory time must not be negative."),
+    (lambda p: (p["U"] > 1.0) | (p["U"] < 0.0), "'U' must be in [0,1]."),
+    (lambda p: p["rho"] < 0, "Stochastic firing intensity must not be negative."),
+    (lambda p: p["delta"] < 0, "Width of threshold region must not be negative."),
+)
+
+# State_::set, after the parameters
+_state_check = first_violation(
+    (lambda s: s["x"] + s["y"] > 1.0, "x + y must be <= 1.0."),
+    (lambda s: (s["u"] > 1.0) | (s["u"] < 0.0), "'u' must be in [0,1]."),
+)
+
+
+def on_set(old, new, ctx):
+    """The state constraints need x, y, u, which the parameter check does not see:
+    test parameters, then state, on the values after the update (NEST's order)."""
+    merged = dict(old)
+    merged.update(new)
+    msg = _param_check(merged) or _state_check(merged)
+    if msg:
+        raise NESTErrors.BadProperty(msg)
+    return new
+
+
+def _is_tum(spec):
+    return getattr(spec, "check_connection", None) is check_connection
+
+
+def check_connection(sspec, tspec, receptor):
+    """send_test_event / handles_test_event of iaf_tum_2000 (the header): the neuron
+    does not send to another model that is off-grid, and two iaf_tum_2000 connect
+    through port 1 only. NEST compares model ids: a copy of the model is another model."""
+    if _is_tum(sspec) and tspec.name != sspec.name and getattr(tspec, "off_grid", False):
+        raise NESTErrors.IllegalConnection(
+            "Creation of connection is not possible because: iaf_tum_2000 neurons cannot "
+            "be connected to precise spiking neurons.")
+    if _is_tum(tspec) and sspec.name == tspec.name and receptor == 0:
+        raise NESTErrors.IllegalConnection(
+            "Creation of connection is not possible because: iaf_tum_2000 neurons must be "
+            "connected via receptor_type 1.")
+
+
+def _spike_time_ms(ctx):
+    """Time::step(n + 1).get_ms(): tics times ms per tic, as NEST's spike time."""
+    grid = ctx._grid
+    return ((ctx.n + 1) * grid.tics_per_step).astype(jnp.float64) * (1.0 / grid.tics_per_ms)
+
+
+def _release(p, s, spike, ctx):
+    """At a spike: propagate u, x, y from the last spike to this one, then release
+    u * x (iaf_tum_2000::update; the order of the updates is NEST's)."""
+    t_spike = _spike_time_ms(ctx)
+    dt = t_spike - s.t_last
+    tau_fac = p.tau_fac.to_decimal(u.ms)
+    tau_psc = p.tau_psc.to_decimal(u.ms)
+    tau_rec = p.tau_rec.to_decimal(u.ms)
+    Puu = jnp.where(tau_fac == 0.0, 0.0, jnp.exp(-dt / jnp.where(tau_fac == 0.0, 1.0, tau_fac)))
+    Pyy = jnp.exp(-dt / tau_psc)
+    Pzz = jnp.expm1(-dt / tau_rec)
+    Pxy = (Pzz * tau_rec - (Pyy - 1.0) * tau_psc) / (tau_psc - tau_rec)
+    z = 1.0 - s.x - s.y
+    uu = s.u * Puu
+    x = s.x + Pxy * s.y - Pzz * z
+    y = s.y * Pyy
+    uu = uu + p.U * (1.0 - uu)
+    released = uu * x
+    x = x - released
+    y = y + released
+    return (jnp.where(spike, x, s.x), jnp.where(spike, y, s.y), jnp.where(spike, uu, s.u),
+            jnp.where(spike, t_spike, s.t_last), jnp.where(spike, released, 0.0))
+
+
+def update(p, d, s, x, ctx):
+    """One step of iaf_tum_2000::update; V_m, V_th, V_reset relative to E_L."""
+    free = s.r == 0
+    V = u.math.where(
+        free,
+        s.V_m * d.P22 + s.I_syn_ex * d.P21ex + s.I_syn_in * d.P21in + (p.I_e + s.i_0) * d.P20,
+        s.V_m)
+    r = jnp.where(free, s.r, s.r - 1)
+    I_ex = s.I_syn_ex * d.P11ex + (1.0 - d.P11ex) * s.i_1 + x.ex
+    I_in = s.I_syn_in * d.P11in + x["in"]
+    spike = _threshold(p, V, ctx)
+    V = u.math.where(spike, p.V_reset, V)
+    r = jnp.where(spike, d.refr_steps, r)
+    xr, yr, ur, t_last, released = _release(p, s, spike, ctx)
+    s = s.replace(V_m=V, r=r, I_syn_ex=I_ex, I_syn_in=I_in, i_0=x.I0, i_1=x.I1,
+                  x=xr, y=yr, u=ur, t_last=t_last)
+    return s, (spike, released)
+
+
+iaf_tum_2000 = NeuronModel(
+    name="iaf_tum_2000",
+    doc="Leaky integrate-and-fire neuron with exponential-shaped postsynaptic currents and "
+        "Tsodyks-Markram short-term plasticity of its outgoing spikes.",
+    params=neuron_params(
+        Param("E_L", -70.0, u.mV, "resting membrane potential"),
+        Param("I_e", 0.0, u.pA, "constant input current"),
+        Param("V_th", -55.0, u.mV, "spike threshold", offset="E_L"),
+        Param("V_reset", -70.0, u.mV, "reset potential", offset="E_L"),
+        Param("C_m", 250.0, u.pF, "membrane capacitance"),
+        Param("tau_m", 10.0, u.ms, "membrane time constant"),
+        Param("tau_syn_ex", 2.0, u.ms, "time constant of the excitatory synaptic current"),
+        Param("tau_syn_in", 2.0, u.ms, "time constant of the inhibitory synaptic current"),
+        Param("t_ref", 2.0, u.ms, "duration of the refractory period"),
+        Param("rho", 0.01, u.Hz, "stochastic firing intensity at threshold"),
+        Param("delta", 0.0, u.mV, "width of the threshold region (0: deterministic)"),
+        Param("tau_fac", 1000.0, u.ms, "facilitation time constant of u (0: none)"),
+        Param("tau_psc", 2.0, u.ms, "decay time constant of y (released resources)"),
+        Param("tau_rec", 400.0, u.ms, "recovery time constant of x"),
+        Param("U", 0.5, None, "increment of u at each spike, in [0, 1]"),
+    ),
+    state=neuron_state(
+        State("V_m", -70.0, u.mV, "membrane potential", offset="E_L"),
+        State("x", 0.0, None, "fraction of resources ready for release"),
+        State("y", 0.0, None, "fraction of resources in the cleft"),
+        State("u", 0.0, None, "release probability"),
+        State("I_syn_ex", 0.0, u.pA, "excitatory synaptic current (with receptor-1 current)",
+              hidden=True),
+        State("I_syn_in", 0.0, u.pA, "inhibitory synaptic current", hidden=True),
+        State("i_0", 0.0, u.pA, "receptor-0 input current of the last step", hidden=True),
+        State("i_1", 0.0, u.pA, "receptor-1 input current of the last step", hidden=True),
+        State("r", 0, None, "refractory steps left", dtype="int", hidden=True),
+        # ArchivingNode's last spike time, taken as 0 before the first spike (NEST
+        # replaces its initial -1 by 0 for the release propagators)
+        State("t_last", 0.0, None, "time of the last spike (ms) for x, y, u", hidden=True),
+    ),
+    channels=(Channel("ex", u.pA), Channel("in", u.pA), Channel("I0", u.pA),
+              Channel("I1", u.pA)),
+    # handle(SpikeEvent&): weight (times the offset on port 1); positive to the
+    # excitatory, otherwise to the inhibitory buffer
+    spike_receptors={0: ("ex", "in"), 1: ("ex", "in")},
+    offset_receptors=frozenset({1}),
+    current_receptors={0: "I0", 1: "I1"},
+    recordables=("I_syn_ex", "I_syn_in", "V_m"),
+    check=_param_check,
+    on_set=on_set,
+    check_connection=check_connection,
+    derive=derive,
+    update=update,
+    uses_rng=True,
+    off_grid=True,
+)
