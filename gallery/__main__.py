@@ -20,7 +20,8 @@ PREAMBLE = (
     "`gallery/compare.py`). Times are wall seconds of the whole process (interpreter, imports, "
     "script); `>N` is the time limit.\n\n"
     "*identical*: same recorders, node ids and spike times exactly equal, other values within "
-    "{rtol:g} relative. *statistically equal*: NEST's output changes with `rng_seed`, and each "
+    "{rtol:g} relative (two values both below {tiny:g} in magnitude count as equal: XLA on "
+    "CPU flushes subnormals, docs/divergences.md). *statistically equal*: NEST's output changes with `rng_seed`, and each "
     "count, mean and std per recorder is within max({spread:g} x NEST's seed-to-seed spread, "
     "{z:g} standard errors) of NEST's, or no more of them are outside than for NEST's own "
     "runs with other seeds (+3 sqrt of that, +{chance:g} % of them). *differs*: neither. *fails*: `{impl}` raised (last line "
@@ -65,6 +66,7 @@ def preamble(impl):
         version=_nest_version(),
         impl=impl,
         rtol=compare.RTOL,
+        tiny=compare.TINY,
         spread=compare.SPREAD_FACTOR,
         z=compare.Z,
         chance=100 * compare.CHANCE_FRACTION,
