@@ -4,9 +4,11 @@ A ring buffer of a neuron population has shape ``(L, channels, n)`` with
 ``L = max_delay_steps + 1``; an event from step ``n`` with delay ``d`` steps
 is added at slot ``(n + d) mod L`` and read when step ``n + d`` is computed.
 
-* Neuron -> neuron projections are delivered event-driven: the sources that
-  spiked are compacted and their padded rows of outgoing synapses (sorted by
-  source at build) are scattered, ``K`` sources at a time. Work per step is
+* Neuron -> neuron projections are delivered event-driven, once per slice of D
+  steps (NEST's min_delay schedule: D is the least delay of these projections, so
+  a slice's spikes all land after its end): the (step, source) pairs that spiked
+  are found from 32-bit words of flags and their padded rows of outgoing synapses
+  (sorted by source at build) are scattered, ``K`` sources at a time. Work is
   proportional to the spikes, not to the synapses.
 * Generator -> neuron projections are dense over the generator's own
   connections (NEST also sends a generator's event to each target each step).
@@ -251,6 +253,7 @@ def _event_projection(key, spop, tpop, rows, sloc, tloc, dsteps, cp, cn, uo):
     proj = Projection(key, spop.spec.name, tpop.spec.name, "event", n_src=n_s, width=width,
                       batch=batch)
     proj.const = const
+    proj.min_d = int(np.min(dsteps))
     return proj, arrays
 
 
@@ -291,46 +294,46 @@ def emit(plan, p, d, s, ctx, conns, rec_loc=None):
 
 
 def deliver(layout, conns, emitted, bufs, n, L):
+    """One step's generator deliveries (neuron -> neuron projections are delivered once
+    per slice: ``deliver_slice``)."""
     per_target_offset = {}
     for proj in layout.projections:
+        if proj.kind == "event":
+            continue
         a = conns[proj.key]
         flat = bufs[proj.tgt]  # flat ring buffer (L * channels * targets,)
         weighted = jnp.asarray(proj.weighted)
         N, C = proj.n_tgt, proj.n_chan
-        if proj.kind == "event":
-            flat = _deliver_events(proj, a, emitted[proj.src], flat, n, L, N, C,
-                                   emitted.get(proj.src + "#offset"))
+        vals = emitted[proj.src]
+        if proj.per_target:
+            off = per_target_offset.get(proj.src, 0)
+            m = a["src"].shape[0]
+            v = jax.lax.dynamic_slice_in_dim(vals, off, m) if m else vals[:0]
+            per_target_offset[proj.src] = off + m
         else:
-            vals = emitted[proj.src]
-            if proj.per_target:
-                off = per_target_offset.get(proj.src, 0)
-                m = a["src"].shape[0]
-                v = jax.lax.dynamic_slice_in_dim(vals, off, m) if m else vals[:0]
-                per_target_offset[proj.src] = off + m
-            else:
-                v = vals[a["src"]]
-            amt = emitted.get(proj.src + "#amount")
-            if amt is None:
-                amt = v
-            elif not proj.per_target:
-                amt = amt[a["src"]]
-            else:
-                amt = jax.lax.dynamic_slice_in_dim(amt, off, m) if m else amt[:0]
-            v = v.astype(flat.dtype)
-            ident = getattr(proj, "identity", None)
-            if ident is not None:
-                d, c = ident
-                amount = a["w"] * amt.astype(flat.dtype) if proj.weighted[c] else v
-                start = ((n + d) % L) * (C * N) + c * N
-                seg = jax.lax.dynamic_slice_in_dim(flat, start, N)
-                flat = jax.lax.dynamic_update_slice_in_dim(flat, seg + amount, start, 0)
-            else:
-                ch = jnp.where(a["w"] >= 0, a["cp"], a["cn"])
-                amount = jnp.where(weighted[ch], a["w"] * amt.astype(flat.dtype), v)
-                if "uo" in a:
-                    amount = jnp.where(a["uo"] != 0, 0.0, amount)
-                idx = ((n + a["d"]) % L) * (C * N) + ch * N + a["tgt"]
-                flat = flat.at[idx].add(amount)
+            v = vals[a["src"]]
+        amt = emitted.get(proj.src + "#amount")
+        if amt is None:
+            amt = v
+        elif not proj.per_target:
+            amt = amt[a["src"]]
+        else:
+            amt = jax.lax.dynamic_slice_in_dim(amt, off, m) if m else amt[:0]
+        v = v.astype(flat.dtype)
+        ident = getattr(proj, "identity", None)
+        if ident is not None:
+            d, c = ident
+            amount = a["w"] * amt.astype(flat.dtype) if proj.weighted[c] else v
+            start = ((n + d) % L) * (C * N) + c * N
+            seg = jax.lax.dynamic_slice_in_dim(flat, start, N)
+            flat = jax.lax.dynamic_update_slice_in_dim(flat, seg + amount, start, 0)
+        else:
+            ch = jnp.where(a["w"] >= 0, a["cp"], a["cn"])
+            amount = jnp.where(weighted[ch], a["w"] * amt.astype(flat.dtype), v)
+            if "uo" in a:
+                amount = jnp.where(a["uo"] != 0, 0.0, amount)
+            idx = ((n + a["d"]) % L) * (C * N) + ch * N + a["tgt"]
+            flat = flat.at[idx].add(amount)
         bufs[proj.tgt] = flat
     return bufs
 
@@ -366,50 +369,86 @@ def _select(packed, ranks, n):
     return jnp.where(w < nw, wc * 32 + pos, n)
 
 
-def _deliver_events(proj, a, spikes, flat, n, L, N, C, offsets=None):
-    n_s, K = proj.n_src, proj.batch
-    packed = _pack(spikes > 0)
+def slice_steps(layout, cap=32, max_flags=1 << 25):
+    """Steps per slice: the least delay of the neuron -> neuron projections (NEST's
+    min_delay, as far as these projections go), at most ``cap``. Every spike of a slice
+    lands after the slice's end, so the slice's spikes are delivered together at its end."""
+    ds = [min(p.const["d"], cap) if "d" in p.const else min(p.min_d, cap)
+          for p in layout.projections if p.kind == "event"]
+    if not ds:
+        return 1
+    n_max = max(p.n_src for p in layout.projections if p.kind == "event")
+    return int(max(1, min(min(ds), max_flags // max(1, n_max))))
+
+
+def deliver_slice(layout, conns, spikes, offsets, bufs, s, L):
+    """The neuron -> neuron events of one slice: ``spikes[src]`` is (steps, sources),
+    row j the spikes of step ``s + j``; ``offsets[src]`` the same for per-spike offsets."""
+    for proj in layout.projections:
+        if proj.kind != "event":
+            continue
+        bufs[proj.tgt] = _deliver_slice_events(proj, conns[proj.key], spikes[proj.src],
+                                               bufs[proj.tgt], s, L, proj.n_tgt, proj.n_chan,
+                                               offsets.get(proj.src))
+    return bufs
+
+
+def _deliver_slice_events(proj, a, spk, flat, s, L, N, C, offsets=None):
+    """Scatter the padded rows of the slice's spikes into the ring buffer.
+
+    A spike is a set bit of the (steps x sources) flags, taken in ascending (step,
+    source) order: each target's slot receives its events in the order a step-by-step
+    delivery gives. K sources' rows per loop iteration, found from 32-bit words of the
+    flags (a count per word, a search per batch), so the work follows the spikes."""
+    D, n_s = spk.shape
+    total = D * n_s
+    K = proj.batch
+    flags = spk.reshape(-1)
+    packed = _pack(flags > 0)
     count = packed[1][-1]
-    mult = spikes.astype(flat.dtype)
+    mult = flags.astype(flat.dtype)
     # Ports that scale by the event's offset (NeuronModel.offset_receptors): the
     # source's per-spike offsets, or 0 from a source that is not off-grid.
     uo = proj.const.get("uo")
     if uo != 0:
-        off = jnp.zeros(n_s, flat.dtype) if offsets is None else offsets.astype(flat.dtype)
+        off = (jnp.zeros(total, flat.dtype) if offsets is None
+               else offsets.reshape(-1).astype(flat.dtype))
         if uo == 1:  # every synapse of the projection: scale the multiplicity
             mult = mult * off
-    # One delay for the whole projection (the common case): every event of this step
-    # lands in one slot, so the loop accumulates into a fresh (channels x targets) array
-    # that is added into that slot afterwards. Carrying the whole ring buffer through
-    # the loop instead made XLA copy it before and after the loop, every step.
-    one_slot = "d" in proj.const
-    size = C * N if one_slot else flat.shape[0]
+    d = proj.const.get("d")
+    s_slot = (s % L).astype(jnp.int32)
     lanes = jnp.arange(K, dtype=jnp.int32)
 
+    def batch(c):
+        """Batch c's rows, multiplicities and slots (of their step, before the delay)."""
+        v = _select(packed, c * K + lanes, total)
+        vc = jnp.minimum(v, total - 1)
+        src = jnp.where(v < total, vc % n_s, n_s)  # row n_s: all padding
+        slot = s_slot + vc // n_s
+        m = mult[vc]
+        if uo is None:  # some synapses only: the offset goes along separately
+            return src, jnp.where(slot >= L, slot - L, slot), m, off[vc]
+        return src, jnp.where(slot >= L, slot - L, slot), m, m
+
     def body(c, carry):
-        # The sources of batch c arrive through the loop carry (row n_s: all padding):
-        # computed inside the body, XLA fused the search into the row gathers below and
-        # redid it for every synapse of the batch. The next batch's are found here.
-        acc, ids = carry
-        src = jnp.minimum(ids, n_s - 1)
-        m = mult[src][:, None]
-        if uo is None:  # some synapses only
-            m = jnp.where(a["uo"][ids] != 0, m * off[src][:, None], m)
-        idx = a["fi"][ids]
-        if not one_slot:
-            idx = ((n + a["d"][ids]) % L) * (C * N) + idx
-        acc = acc.at[idx.reshape(-1)].add((a["w"][ids] * m).reshape(-1), mode="drop")
-        return acc, _select(packed, (c + 1) * K + lanes, n_s)
+        # Batch c arrives through the loop carry: computed inside the body, XLA fused
+        # the search and the slot arithmetic into the row gathers and redid them for
+        # every synapse of the batch. The next batch's are found here.
+        buf, (src, slot, m, o) = carry
+        m = m[:, None]
+        if uo is None:
+            m = jnp.where(a["uo"][src] != 0, m * o[:, None], m)
+        slot = slot[:, None] + (d if d is not None else a["d"][src])
+        slot = jnp.where(slot >= L, slot - L, slot)  # below 2L: no integer division
+        idx = slot * (C * N) + a["fi"][src]  # padding: beyond the buffer
+        buf = buf.at[idx.reshape(-1)].add((a["w"][src] * m).reshape(-1), mode="drop")
+        return buf, batch(c + 1)
 
     nbatch = (count + K - 1) // K
     # iteration -1 scatters padding only and finds batch 0 (one copy of the search code)
-    none = jnp.full((K,), n_s, jnp.int32)
-    if not one_slot:
-        return jax.lax.fori_loop(-1, nbatch, body, (flat, none))[0]
-    acc = jax.lax.fori_loop(-1, nbatch, body, (jnp.zeros(size, flat.dtype), none))[0]
-    start = ((n + proj.const["d"]) % L) * size
-    seg = jax.lax.dynamic_slice_in_dim(flat, start, size)
-    return jax.lax.dynamic_update_slice_in_dim(flat, seg + acc, start, 0)
+    none = (jnp.full((K,), n_s, jnp.int32), jnp.zeros((K,), jnp.int32),
+            jnp.zeros((K,), mult.dtype), jnp.zeros((K,), mult.dtype))
+    return jax.lax.fori_loop(-1, nbatch, body, (flat, none))[0]
 
 
 class RecordingPlan:

@@ -11,7 +11,10 @@ Step schedule (NEST's update order within one step of ``resolution``):
   3. delivery: spikes and currents are added into the targets' ring buffers
      at slot ``(n + delay) mod L`` — a spike emitted in step ``n`` carries
      NEST's stamp ``n + 1`` and acts in the target's update of step
-     ``n + delay`` (nestkernel/event.h: get_rel_delivery_steps);
+     ``n + delay`` (nestkernel/event.h: get_rel_delivery_steps). Generators
+     deliver every step; neurons' spikes are delivered at the end of each slice
+     of D steps (D: the least neuron -> neuron delay), as NEST delivers once per
+     min_delay slice — they land after the slice, so nothing is read early;
   4. recorded values (spikes of recorded nodes, sampled recordables) leave the
      step as outputs.
 """
@@ -92,6 +95,7 @@ class Program:
         self.layout = delivery.Layout(graph, grid, self.plan_by_name)
         self.max_delay_steps = self.layout.max_delay_steps
         self.L = self.max_delay_steps + 1
+        self.D = delivery.slice_steps(self.layout)
         self.recording = delivery.RecordingPlan(graph, self.plan_by_name)
         self.chunk = int(max(1, min(chunk_steps, 2 ** 24 // max(1, self.recording.width))))
         self.core = _core_for(self)
@@ -193,7 +197,8 @@ def _signature(prog):
     recording = (_freeze(rec.spiking), _freeze({k: (tuple(v["vars"]), v["local"])
                                                  for k, v in rec.sampled.items()}))
     g = prog.grid
-    return (plans, projections, recording, g.h, g.tics_per_ms, g.tics_per_step, prog.L, prog.chunk)
+    return (plans, projections, recording, g.h, g.tics_per_ms, g.tics_per_step, prog.L, prog.chunk,
+            prog.D)
 
 
 def _core_for(prog):
@@ -217,6 +222,11 @@ class _Core:
         self.recording = prog.recording
         self.L = prog.L
         self.chunk = prog.chunk
+        self.D = prog.D
+        self.plan_n = {p.name: p.n for p in prog.plans}
+        self.off_grid_spec = {p.name: bool(getattr(p.spec, "off_grid", False)) for p in prog.plans}
+        # neuron populations whose spikes (and offsets) leave by event projections
+        self.event_sources = sorted({p.src for p in prog.layout.projections if p.kind == "event"})
         self.compiles = 0
         self.run = jax.jit(self._run_chunk, donate_argnums=(0,))
 
@@ -234,17 +244,48 @@ class _Core:
             ctx = Ctx(self.grid.h, n0, None, self.grid)
             derived[plan.name] = Vars(fn(p, ctx))
 
-        def body(i, c):
-            carry, out = c
+        D = self.D
+        sources = {name: self.plan_n[name] for name in self.event_sources}
+        with_offsets = [name for name in sources if self.off_grid_spec[name]]
+
+        def step(j, c):
+            carry, out, spk, off, k = c
+            i = k * D + j
             n = n0 + i
             key = jax.random.fold_in(base_key, n)
             carry, emitted, samples = self._step(carry, params, derived, conns, n, key)
             out = self.recording.write(out, i, emitted, samples)
             for name, loc in off_grid.items():
                 out["off:" + name] = out["off:" + name].at[i].set(emitted[name + "#offset"][loc])
-            return carry, out
+            spk = {name: spk[name].at[j].set(emitted[name]) for name in spk}
+            off = {name: off[name].at[j].set(emitted[name + "#offset"]) for name in off}
+            return carry, out, spk, off, k
 
-        carry, out = jax.lax.fori_loop(0, nsteps, body, (carry, out0))
+        def one_slice(k, c):
+            # NEST's schedule: the neurons advance step by step through a slice of D steps
+            # (D = the least neuron -> neuron delay), and the slice's spikes are delivered
+            # together at its end; they all land after it.
+            carry, out = c
+            r = jnp.minimum(D, nsteps - k * D)
+            spk = {name: jnp.zeros((D, n), jnp.int32) for name, n in sources.items()}
+            off = {name: jnp.zeros((D, sources[name])) for name in with_offsets}
+            carry, out, spk, off, _ = jax.lax.fori_loop(0, r, step, (carry, out, spk, off, k))
+            if not sources:
+                return carry, out
+            s = n0 + k * D
+            bufs = delivery.deliver_slice(self.layout, conns, spk, off, dict(carry["buf"]), s, self.L)
+            # The input of the next slice's first step was taken out of its slot before
+            # the slice's events arrived: take it again.
+            inp = dict(carry["inp"])
+            nxt = (s + r) % self.L
+            for name in bufs:
+                size = inp[name].size
+                inp[name] = jax.lax.dynamic_slice_in_dim(bufs[name], nxt * size, size).reshape(
+                    inp[name].shape)
+            return dict(carry, buf=bufs, inp=inp), out
+
+        nslices = (nsteps + D - 1) // D
+        carry, out = jax.lax.fori_loop(0, nslices, one_slice, (carry, out0))
         return carry, out
 
     def _off_grid_recorded(self):
