@@ -2,6 +2,7 @@
 (NEST models/iaf_psc_delta.{h,cpp}). Exact integration on the grid."""
 
 import brainunit as u
+import jax
 import jax.numpy as jnp
 
 from ..._spec import Channel, NeuronModel, Param, State
@@ -22,9 +23,13 @@ def update(p, d, s, x, ctx):
     spikes_in = x.spikes
     # Input during refractoriness is either dropped or accumulated, discounted
     # by the remaining refractory decay (refractory_input=True).
-    decay = u.math.exp(-s.r * ctx.h / p.tau_m)
-    refr_buf = jnp.where(free | ~p.refractory_input, s.refr_spikes_buffer,
-                         s.refr_spikes_buffer + spikes_in.to_decimal(u.mV) * decay)
+    # (an exponential per neuron and step: computed only where a neuron asks for it)
+    refr_buf = jax.lax.cond(
+        jnp.any(p.refractory_input),
+        lambda: jnp.where(free | ~p.refractory_input, s.refr_spikes_buffer,
+                          s.refr_spikes_buffer + spikes_in.to_decimal(u.mV)
+                          * u.math.exp(-s.r * ctx.h / p.tau_m)),
+        lambda: s.refr_spikes_buffer)
     V = d.P30 * (s.y0 + p.I_e) + d.P33 * s.V_m + spikes_in
     flush = free & p.refractory_input & (refr_buf != 0.0)
     V = V + jnp.where(flush, refr_buf, 0.0) * u.mV
