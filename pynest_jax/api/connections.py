@@ -199,44 +199,54 @@ def _connect(graph, sources, targets, value_index, model, spec, defaults, own, v
     if rule not in _RULES_TO_DEVICES and not tgt_px.all():
         raise NESTErrors.IllegalConnection(
             "Cannot use this rule to connect to nodes without proxies (usually devices).")
-    _single_synapse_type(graph, sources, graph.synapse_index(model))
+    _single_synapse_type(graph, sources, graph.synapse_index(model), sp)
+    # A value not given per connection is one value (0-d) for all of them: the connection
+    # table's chunk broadcasts it, and no column of millions is built only to be copied.
     weight = values["weight"].draw(value_index, rng) if "weight" in values else \
-        np.full(n, float(defaults["weight"]))
+        np.float64(defaults["weight"])
     if "delay" in values:
         delay = values["delay"].draw(value_index, rng)
     else:
-        delay = np.full(n, float(defaults["delay"]))
+        delay = np.full(1, float(defaults["delay"]))
     receptor = values["receptor_type"].draw(value_index, rng) if "receptor_type" in values else \
-        np.full(n, defaults["receptor_type"])
+        np.asarray(defaults["receptor_type"])
     if np.any(receptor != np.round(receptor)):
         raise NESTErrors.TypeMismatch("Expected datatype: receptor_type must be an integer")
     receptor = receptor.astype(np.int64)
-    extra = {k: (values[k].draw(value_index, rng) if k in values else np.full(n, defaults[k],
-                                                                               dtype=float))
+    extra = {k: (values[k].draw(value_index, rng) if k in values else np.float64(defaults[k]))
              for k in own}
     if spec.has_delay:
-        if n > 1 and delay[0] == delay[-1] and np.all(delay == delay[0]):
+        if len(delay) == 1 or (delay[0] == delay[-1] and np.all(delay == delay[0])):
             steps = np.broadcast_to(check_delays(delay[:1]), (n,))  # one delay for all
+            delay_ms = kernel.grid.delay_steps_to_ms(steps[:1])[0]
         else:
             steps = check_delays(delay)
+            delay_ms = kernel.grid.delay_steps_to_ms(steps)
     else:
         steps = None
-    delay_ms = kernel.grid.delay_steps_to_ms(steps) if steps is not None else delay
+        delay_ms = delay if len(delay) == n else np.broadcast_to(delay, (n,))
     src_px = is_neuron[sp]
-    kind = np.where(src_px, np.where(tgt_px, NEURON, TO_DEVICE), FROM_DEVICE).astype(np.int8)
+    if src_px.all() and tgt_px.all():
+        kind = NEURON  # the common case, for every connection
+    else:
+        kind = np.where(src_px, np.where(tgt_px, NEURON, TO_DEVICE), FROM_DEVICE).astype(np.int8)
     _endpoint_checks(graph, sources, targets, receptor, pops=(sp, tp))
     receptor = _logger_ports(graph, sources, targets, receptor)
+    tdev = False if tgt_px.all() else ~tgt_px
     return dict(source=sources, target=targets, syn=graph.synapse_index(model), weight=weight,
-                delay=delay_ms, receptor=receptor, extra=extra, kind=kind, tdev=~tgt_px), steps
+                delay=delay_ms, receptor=receptor, extra=extra, kind=kind, tdev=tdev), steps
 
 
-def _single_synapse_type(graph, sources, syn):
+def _single_synapse_type(graph, sources, syn, sp):
     """StimulationDevice::enforce_single_syn_type: a generator's connections share a model."""
     is_gen = np.array([isinstance(p.spec, GeneratorModel) for p in graph.pop_list], bool)
-    if not len(is_gen) or not is_gen[graph.node_pop[sources]].any():
+    if not len(is_gen) or not is_gen.any():
+        return
+    from_gen = is_gen[sp]
+    if not from_gen.any():
         return
     store = graph.connections
-    gens = np.unique(sources[is_gen[graph.node_pop[sources]]])
+    gens = np.unique(sources[from_gen])
     old = np.isin(store.col("source"), gens) & (store.col("syn") != syn)
     if old.any():
         raise NESTErrors.IllegalConnection(
@@ -256,6 +266,7 @@ def _logger_ports(graph, sources, targets, receptor):
     new = is_sampler[graph.node_pop[sources]]
     if not new.any():
         return receptor
+    receptor = np.broadcast_to(receptor, np.shape(sources))
     bad = receptor[new] != 0
     if bad.any():
         t = int(targets[new][bad][0])
