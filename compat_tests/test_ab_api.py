@@ -866,3 +866,27 @@ def test_waveform_relaxation_settings(ab):
         return out
 
     _run(ab, scenario)
+
+
+def test_parallel_computing_functions(ab):
+    """hl_api_parallel_computing for one process: one rank, rank 0, a virtual process per
+    thread, every node local (with NEST's warning)."""
+    import warnings
+
+    def run(nest):
+        nest.local_num_threads = 3
+        n = nest.Create("iaf_psc_alpha", 5)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            local = nest.GetLocalNodeCollection(n)
+        nest.SyncProcesses()
+        try:
+            nest.SetAcceptableLatency("port", 1.0)
+            music = "accepted"
+        except NotImplementedError:
+            music = "NotImplementedError"
+        return (nest.NumProcesses(), nest.Rank(), list(nest.GetLocalVPs()), local.tolist(),
+                any("inherently unsafe" in str(w.message) for w in caught), music)
+
+    ref, got = ab(run)
+    assert ref == got

@@ -48,6 +48,8 @@ from .api.simulation import Simulate, Run, Prepare, Cleanup, RunManager, ResetKe
 from .api.getset import GetStatus, SetStatus, get, set  # noqa: E402
 from .api import kernel_status as _ks  # noqa: E402
 from .api.kernel_status import GetKernelStatus, SetKernelStatus  # noqa: E402
+from .api.parallel import (NumProcesses, Rank, SyncProcesses, GetLocalVPs,  # noqa: E402
+                           SetAcceptableLatency, GetLocalNodeCollection)
 from .api.verbosity import VerbosityLevel, set_verbosity, get_verbosity  # noqa: E402
 from .connect.parameters import Parameter, create_parameter as CreateParameter  # noqa: E402
 from . import random, math, logic  # noqa: E402
@@ -63,7 +65,8 @@ __all__ = [
     "GetKernelStatus", "SetKernelStatus", "VerbosityLevel", "set_verbosity", "get_verbosity",
     "Parameter", "random", "math", "logic", "raster_plot", "voltage_trace", "visualization",
     "node_models", "synapse_models", "help", "version", "to_json", "serialize_data",
-    "CreateParameter",
+    "CreateParameter", "NumProcesses", "Rank", "SyncProcesses", "GetLocalVPs",
+    "SetAcceptableLatency", "GetLocalNodeCollection",
 ]
 
 
