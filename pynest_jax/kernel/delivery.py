@@ -21,6 +21,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..models._spec import GeneratorModel, NeuronModel, RecorderModel
+from .ports import width as port_width
 
 
 @dataclasses.dataclass
@@ -78,12 +79,13 @@ class Layout:
         else:
             ports, inv = np.unique(rec, return_inverse=True)
         if event == "spike":
-            cp = np.array([tspec.channel_index(tspec.spike_receptors[int(r)][0]) for r in ports], np.int32)[inv]
-            cn = np.array([tspec.channel_index(tspec.spike_receptors[int(r)][1]) for r in ports], np.int32)[inv]
+            pairs = np.array([tspec.spike_channels(int(r)) for r in ports], np.int32).reshape(-1, 2)
+            cp, cn = pairs[inv, 0], pairs[inv, 1]
         else:
             cp = np.array([tspec.channel_index(tspec.current_receptors[int(r)]) for r in ports], np.int32)[inv]
             cn = cp
-        weighted = tuple(c.weighted for c in tspec.channels)
+        channels = tspec.channels_for(port_width(tpop))  # the model's, then its port channels
+        weighted = tuple(c.weighted for c in channels)
         key = f"{spop.spec.name}->{tpop.spec.name}"
         n_t = len(tpop)
         if isinstance(sspec, NeuronModel):
@@ -101,7 +103,7 @@ class Layout:
                 proj.identity = (int(dsteps[0]), int(cp[0]))
         proj.weighted = weighted
         proj.n_tgt = n_t
-        proj.n_chan = len(tspec.channels)
+        proj.n_chan = len(channels)
         self.projections.append(proj)
         self.host_arrays[key] = arrays
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..models._spec import HostCtx
+from . import ports
 
 
 def _ctx(kernel, pop, until=None):
@@ -40,7 +41,11 @@ def _write(pop, updates) -> dict:
 def pre_run(kernel) -> bool:
     """Call every population's pre_run; True when state was written."""
     wrote = False
+    ports.spike_weight_check(kernel.graph)
     for pop in kernel.graph.pop_list:
+        if ports.resize_state(pop):  # a new number of port channels: a new structure
+            kernel.graph.structure_version += 1
+            wrote = True
         hook = getattr(pop.spec, "pre_run", None)
         if hook is None or len(pop) == 0:
             continue

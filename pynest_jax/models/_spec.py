@@ -43,6 +43,10 @@ class Param:
     dtype: str = "float"  # float | int | bool | str | vector (host only) | dict (host only)
     offset: Optional[str] = None  # stored relative to this key (NEST's E_L convention)
     readonly: bool = False
+    # one value per receptor port (a multisynapse model's tau_syn, E_rev): a host
+    # vector per node, handed to the model as an (n, ports) array padded with the
+    # first entry of the default (a harmless value: padded ports receive nothing)
+    per_port: bool = False
 
     @property
     def on_device(self) -> bool:
@@ -60,6 +64,11 @@ class State:
     dtype: str = "float"
     offset: Optional[str] = None
     hidden: bool = False
+    # one value per receptor port (multisynapse models): an (n, ports) array, resized
+    # at Prepare as NEST resizes its state vectors in pre_run_hook (new ports start at
+    # 0, ports beyond a node's own count are cleared). Not settable; a visible one
+    # shows each node's own ports as a vector (aeif_cond_*_multisynapse's g, dg).
+    per_port: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -156,6 +165,17 @@ class NeuronModel(Model):
     # is_off_grid(): update returns (s, (spikes, offsets)), the offset (ms) of each
     # spike before the end of its step; spike recorders write precise times.
     off_grid: bool = False
+    # Receptor ports set per node (NEST's *_multisynapse models): ``ports`` names the
+    # read-only int parameter holding a node's number of ports (n_synapses,
+    # n_receptors). Spike receptor r = 1..count adds into channel ``port_<r>``, after
+    # the declared channels; a population has as many port channels as its largest
+    # count (fixed at Prepare). ``port_recordables`` are name patterns, one recordable
+    # per port and node ("I_syn_{}" -> I_syn_1, I_syn_2, ...).
+    ports: Optional[str] = None
+    port_unit: Any = None
+    port_recordables: tuple = ()
+    # NEST's message when a spike of negative weight reaches the node (BadProperty)
+    positive_spike_weights: Optional[str] = None
 
     def __post_init__(self):
         super().__post_init__()
@@ -169,6 +189,27 @@ class NeuronModel(Model):
 
     def channel_index(self, name: str) -> int:
         return [c.name for c in self.channels].index(name)
+
+    def channels_for(self, n_ports: int) -> tuple:
+        """The ring-buffer rows of a population whose nodes have at most n_ports ports."""
+        return self.channels + tuple(Channel(f"port_{r}", self.port_unit)
+                                     for r in range(1, n_ports + 1))
+
+    def spike_channels(self, receptor: int) -> tuple:
+        """(channel of positive, channel of negative weights) of a spike receptor."""
+        if self.ports is not None:
+            c = len(self.channels) + receptor - 1
+            return c, c
+        pos, neg = self.spike_receptors[receptor]
+        return self.channel_index(pos), self.channel_index(neg)
+
+    def recordables_for(self, n_ports: int) -> list:
+        """A node's recordables, NEST's order (its recordables map is sorted by name)."""
+        if not self.port_recordables:
+            return list(self.recordables)
+        names = list(self.recordables) + [f.format(r) for f in self.port_recordables
+                                          for r in range(1, n_ports + 1)]
+        return sorted(names)
 
 
 @dataclasses.dataclass(frozen=True)
