@@ -79,12 +79,14 @@ def calibrate(graph, grid):
 def feeds_structure(spec, key) -> bool:
     """Whether changing a host value of a node needs the program rebuilt.
 
-    Strings never reach the program; vectors of a model with host_prepare
-    become device arrays at every Run, so changing them compiles nothing
-    (unless a padded shape grows).
+    Strings never reach the program; vectors of a model with host_prepare, and
+    per-port vectors, become device arrays at every Run, so changing them
+    compiles nothing (unless a padded shape grows).
     """
     decl = {d.name: d for d in spec.params + spec.state}.get(key)
     if decl is None or decl.dtype == "str":
+        return False
+    if getattr(decl, "per_port", False):  # values: arguments; a new width: at Prepare (ports.py)
         return False
     return getattr(spec, "host_prepare", None) is None
 

@@ -75,6 +75,8 @@ def device_params(pop, W: int) -> dict:
             inside = cols < W
             a[rows[inside], cols[inside]] = flat[inside]
         out[decl.name] = a
+    if pop.spec.port_host_derive is not None:
+        out.update(pop.spec.port_host_derive(out))
     return out
 
 

@@ -174,6 +174,10 @@ class NeuronModel(Model):
     ports: Optional[str] = None
     port_unit: Any = None
     port_recordables: tuple = ()
+    # port_host_derive(per-port params as (n, ports) numpy arrays) -> {name: (n, ports)}:
+    # per-port constants NEST computes with libm (log, exp) in pre_run_hook, computed on
+    # the host so that they are NEST's to the last bit; handed to derive/update as params
+    port_host_derive: Optional[Callable] = None
     # NEST's message when a spike of negative weight reaches the node (BadProperty)
     positive_spike_weights: Optional[str] = None
 

@@ -56,7 +56,8 @@ STATE = neuron_state(
 CHECK = c.check("peak_reset", "Capacitance must be strictly positive.", ("tau_w",))
 
 
-def declare(name, doc, port_params, rules, both_msg, same_msg, derivatives, derive):
+def declare(name, doc, port_params, rules, both_msg, same_msg, derivatives, derive,
+            port_host_derive=None):
     """The declaration: aeif_cond_alpha's membrane, the ports instead of ex/in."""
     lists = tuple(p.name for p in port_params)
     return ms.variant(
@@ -70,5 +71,5 @@ def declare(name, doc, port_params, rules, both_msg, same_msg, derivatives, deri
         recordables=("V_m", "w"), record=record, check=CHECK,
         on_set=ms.on_set("n_receptors", lists, rules, both_msg=both_msg, same_msg=same_msg,
                          grow_only=True),
-        derive=derive, update=update_with(derivatives),
+        derive=derive, update=update_with(derivatives), port_host_derive=port_host_derive,
     )
