@@ -395,14 +395,19 @@ def _write_report(request):
              "DC steps, spike input on every receptor port, strong drive through spikes and",
              "refractoriness, parameters and numbers of ports changed between runs). Relative",
              f"to max(|value|, {FLOOR:g} x the trace's largest |value|); spike times identical.",
-             "`I_syn_k` / `g_k`: the worst over every port's recordable.",
-             "", "| model | recordable | worst relative deviation | in scenario |",
-             "|---|---|---|---|"]
-    worst = {}
+             "`I_syn_k` / `g_k`: the worst over every port's recordable. The last column",
+             "leaves out the scenarios with a stated divergence (docs/divergences.md, \"Last",
+             "bits of GSL-integrated AdEx models under strong drive\"; bit-exact without FMA",
+             "and with libm's exp), where the 1e-9 target holds.",
+             "", "| model | recordable | worst relative deviation | in scenario "
+             "| worst elsewhere (target 1e-9) |", "|---|---|---|---|---|"]
+    worst, rest = {}, {}
     for (model, k, scenario), dev in _worst.items():
         if dev >= worst.get((model, k), (-1.0, ""))[0]:
             worst[(model, k)] = (dev, scenario)
+        if (model, scenario) not in TOLERANCE:
+            rest[(model, k)] = max(rest.get((model, k), 0.0), dev)
     for (model, k), (dev, scenario) in sorted(worst.items()):
-        lines.append(f"| {model} | {k} | {dev:.2e} | {scenario} |")
+        lines.append(f"| {model} | {k} | {dev:.2e} | {scenario} | {rest.get((model, k), 0.0):.2e} |")
     with open(os.path.join(ROOT, "docs", "multisynapse_ab.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
