@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 
 import brainunit as u
-import jax.numpy as jnp
 import numpy as np
 
 from .._spec import Channel, Param
@@ -119,7 +118,3 @@ def sequential_sum(terms, zero):
     for t in terms:
         acc = acc + t
     return acc
-
-
-def zeros_like(q):
-    return jnp.zeros_like(q.mantissa) * q.unit if isinstance(q, u.Quantity) else jnp.zeros_like(q)

@@ -4,7 +4,6 @@ Exact integration on the grid; no escape noise, no current receptor 1."""
 
 import brainunit as u
 import jax.numpy as jnp
-import numpy as np
 
 from ..._spec import State
 from ....numerics.propagators import iaf_propagator_exp
