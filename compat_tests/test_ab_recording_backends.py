@@ -68,3 +68,32 @@ def test_memory_events_grouped_by_thread_as_nest(ab):
         for f in set(ref[k]) - {"senders", "times"}:  # values: the A/B tolerance, 1e-9
             np.testing.assert_allclose(np.asarray(got[k][f]), np.asarray(ref[k][f]), rtol=1e-9,
                                        err_msg=f"{k} {f}")
+
+
+def test_ascii_files_one_per_thread_as_nest(ab, tmp_path):
+    """With local_num_threads > 1 NEST writes one ascii file per virtual process (the
+    recorder's instance on each thread, fed by the nodes with node id % threads == vp), and
+    `filenames` names the last one only. Every file compared byte for byte."""
+    import glob
+
+    def run(nest):
+        folder = str(tmp_path / nest.__name__)
+        os.makedirs(folder, exist_ok=True)
+        nest.local_num_threads = 3
+        nest.data_path = folder
+        nest.overwrite_files = True
+        n = nest.Create("iaf_psc_delta", 5, params={"I_e": [500.0, 450.0, 600.0, 520.0, 480.0]})
+        sr = nest.Create("spike_recorder", params={"record_to": "ascii", "label": "spk"})
+        mm = nest.Create("multimeter", params={"record_to": "ascii", "record_from": ["V_m"],
+                                               "label": "trace", "interval": 1.0})
+        nest.Connect(n, sr)
+        nest.Connect(mm, n)
+        nest.Simulate(30.0)
+        files = sorted(glob.glob(os.path.join(folder, "*.dat")))
+        return ([os.path.basename(f) for f in sr.filenames + mm.filenames],
+                [os.path.basename(f) for f in files], [open(f).read() for f in files])
+
+    ref, got = ab(run)
+    assert ref[0] == got[0] and ref[1] == got[1]
+    assert len(ref[1]) == 6
+    assert ref[2] == got[2]

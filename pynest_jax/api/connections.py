@@ -284,7 +284,11 @@ def _logger_ports(graph, sources, targets, receptor):
         pair = (int(sources[i]), int(targets[i]))
         mm_pop = graph.pop_list[graph.node_pop[pair[0]]]
         wanted = mm_pop.host["record_from"][graph.node_local[pair[0]]]
-        have = getattr(graph.pop_list[graph.node_pop[pair[1]]].spec, "recordables", ())
+        tpop = graph.pop_list[graph.node_pop[pair[1]]]
+        have = getattr(tpop.spec, "recordables", ())
+        if getattr(tpop.spec, "ports", None) is not None:
+            have = tpop.spec.recordables_for(
+                int(tpop.arrays[tpop.spec.ports][graph.node_local[pair[1]]]))
         for v in wanted:
             if v not in have:
                 raise NESTErrors.IllegalConnection(f"Cannot connect with unknown recordable {v}")
@@ -302,6 +306,7 @@ def _commit(graph, created):
         return
     cols, steps = created
     graph.connections.add(**cols)
+    _mark_port_connections(graph, cols["source"], cols["target"])
     if steps is not None and len(steps):
         kernel.delays.commit(*kernel.delays.check(
             int(steps.min()), int(steps.max()), kernel.simulated, kernel._frozen_delays,
@@ -336,6 +341,49 @@ def _endpoint_checks(graph, sources, targets, receptor, pops=None):
         pair, rr = divmod(k, span)
         spi, tpi = divmod(pair, P)
         _check_pair(graph.pop_list[spi].spec, graph.pop_list[tpi].spec, rr + rmin)
+    _port_checks(graph, targets, r, sp, tp)
+
+
+def _incompatible_port(r, name):
+    return NESTErrors.IncompatibleReceptorType(
+        f"Receptor type {r} in {name} does not accept SpikeEvent.")
+
+
+def _port_spikes(graph, sp, tp):
+    """Connections that bring spikes to a node with per-node receptor ports, by
+    target population: {population index: mask}."""
+    out = {}
+    for pop in graph.pop_list:
+        if getattr(pop.spec, "ports", None) is None:
+            continue
+        to_pop = tp == pop.index
+        if not to_pop.any():
+            continue
+        spiking = np.array([isinstance(q.spec, NeuronModel) or (
+            isinstance(q.spec, GeneratorModel) and q.spec.event == "spike")
+            for q in graph.pop_list], bool)
+        out[pop.index] = to_pop & spiking[sp]
+    return out
+
+
+def _port_checks(graph, targets, r, sp, tp):
+    """A spike receptor beyond the target's own number of ports is refused."""
+    for pi, sel in _port_spikes(graph, sp, tp).items():
+        pop = graph.pop_list[pi]
+        counts = pop.arrays[pop.spec.ports][graph.node_local[targets[sel]]]
+        bad = r[sel] > counts
+        if bad.any():
+            t = int(targets[sel][bad][0])
+            raise _incompatible_port(int(r[sel][bad][0]), graph.model_name_of([t])[0])
+
+
+def _mark_port_connections(graph, sources, targets):
+    """handles_test_event(SpikeEvent&): a node with ports remembers that it has
+    connections (has_connections; its number of ports can then not change)."""
+    sp, tp = graph.node_pop[sources], graph.node_pop[targets]
+    for pi, sel in _port_spikes(graph, sp, tp).items():
+        pop = graph.pop_list[pi]
+        pop.arrays["has_connections"][graph.node_local[targets[sel]]] = True
 
 
 def _check_pair(sspec, tspec, r):
@@ -373,6 +421,12 @@ def _check_pair(sspec, tspec, r):
     if getattr(sspec, "check_connection", None) is not None:  # the sender's send_test_event
         sspec.check_connection(sspec, tspec, r)
     current = isinstance(sspec, GeneratorModel) and sspec.event == "current"
+    if tspec.ports is not None and not current:
+        # handles_test_event(SpikeEvent&) of the multisynapse models: ports 1..count;
+        # the upper bound is each node's own (_port_checks)
+        if r < 1:
+            raise _incompatible_port(r, tspec.name)
+        return
     table = tspec.current_receptors if current else tspec.spike_receptors
     if r not in table:
         if not table:

@@ -42,7 +42,10 @@ def _generic(pop, gids, loc, keys=None):
         if want(k):
             out[k] = f()
     if isinstance(spec, NeuronModel) and spec.recordables and want("recordables"):
-        out["recordables"] = [list(spec.recordables) for _ in range(n)]
+        if spec.ports is not None:  # one recordable per port: each node its own
+            out["recordables"] = [spec.recordables_for(int(c)) for c in pop.arrays[spec.ports][loc]]
+        else:
+            out["recordables"] = [list(spec.recordables) for _ in range(n)]
     for k, v in spec.extra_status.items():
         if want(k):
             out[k] = [copy.deepcopy(v) for _ in range(n)]

@@ -18,9 +18,13 @@ from ..api.errors import NESTErrors
 BACKENDS = ("memory", "ascii", "screen")
 
 
-def _name(kernel, pop, li, gid, ext):
+def _threads(kernel) -> int:
+    return max(1, int(kernel.status.get("local_num_threads", 1)))
+
+
+def _name(kernel, pop, li, gid, ext, vp=0):
     label = pop.host["label"][li] or pop.model_names[li]
-    base = f"{kernel.status['data_prefix']}{label}-{gid}-0.{ext}"
+    base = f"{kernel.status['data_prefix']}{label}-{gid}-{vp}.{ext}"
     path = kernel.status["data_path"]
     return os.path.join(path, base) if path else base
 
@@ -31,7 +35,10 @@ def extra_status(kernel, pop, li, gid) -> dict:
     prec = kernel.backend_opts.get(gid, {}).get("precision", 3)
     if to == "ascii":
         ext = kernel.backend_opts.get(gid, {}).get("file_extension", "dat")
-        return {"file_extension": ext, "filenames": [_name(kernel, pop, li, gid, ext)],
+        # NEST writes one file per virtual process (the recorder's instance on each
+        # thread) and its status shows the last one's name only
+        return {"file_extension": ext,
+                "filenames": [_name(kernel, pop, li, gid, ext, _threads(kernel) - 1)],
                 "precision": prec}
     if to == "screen":
         return {"precision": prec}
@@ -66,10 +73,12 @@ def _lines(names, cols, prec):
 
 
 class Writers:
-    """Open ascii files, one per recorder, created at the first run after a reset."""
+    """Open ascii files, one per recorder and virtual process (NEST: one per thread),
+    created at the first run after a reset. A node's events go to the file of its
+    virtual process, node id % number of threads."""
 
     def __init__(self):
-        self.files: dict[int, str] = {}
+        self.files: dict[int, list] = {}
 
     def open_all(self, kernel):
         """NEST opens every ascii recorder's file at Prepare, events or not."""
@@ -88,15 +97,18 @@ class Writers:
         graph = kernel.graph
         pop = graph.pop_list[graph.node_pop[gid]]
         li = int(graph.node_local[gid])
-        path = extra_status(kernel, pop, li, gid)["filenames"][0]
-        if os.path.exists(path) and not kernel.status["overwrite_files"]:
-            raise NESTErrors.IOError(
-                f"The file '{path}' already exists and overwriting files is disabled. "
-                "Set nest.overwrite_files = True to allow it.")
-        with open(path, "w") as f:
-            f.write("# NEST version: 3.10.0\n# RecordingBackendASCII version: 2\n")
-            f.write("\t".join(names) + "\n")
-        self.files[gid] = path
+        ext = extra_status(kernel, pop, li, gid)["file_extension"]
+        paths = [_name(kernel, pop, li, gid, ext, vp) for vp in range(_threads(kernel))]
+        for path in paths:
+            if os.path.exists(path) and not kernel.status["overwrite_files"]:
+                raise NESTErrors.IOError(
+                    f"The file '{path}' already exists and overwriting files is disabled. "
+                    "Set nest.overwrite_files = True to allow it.")
+        for path in paths:
+            with open(path, "w") as f:
+                f.write("# NEST version: 3.10.0\n# RecordingBackendASCII version: 2\n")
+                f.write("\t".join(names) + "\n")
+        self.files[gid] = paths
 
     def write(self, kernel, gid: int, events: dict):
         graph = kernel.graph
@@ -113,6 +125,11 @@ class Writers:
             return False
         if gid not in self.files:
             self._create(kernel, gid, names)
-        with open(self.files[gid], "a") as f:
-            f.write("\n".join(lines) + "\n")
+        paths = self.files[gid]
+        vp = np.asarray(events["senders"]).astype(np.int64) % len(paths)
+        for k, path in enumerate(paths):
+            mine = [line for line, v in zip(lines, vp) if v == k]
+            if mine:
+                with open(path, "a") as f:
+                    f.write("\n".join(mine) + "\n")
         return False

@@ -23,6 +23,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..models._spec import GeneratorModel, NeuronModel, RecorderModel
+from .ports import width as port_width
 
 
 @dataclasses.dataclass
@@ -100,8 +101,8 @@ class Layout:
         else:
             ports, inv = np.unique(rec, return_inverse=True)
         if event == "spike":
-            cp = np.array([tspec.channel_index(tspec.spike_receptors[int(r)][0]) for r in ports], np.int32)
-            cn = np.array([tspec.channel_index(tspec.spike_receptors[int(r)][1]) for r in ports], np.int32)
+            pairs = np.array([tspec.spike_channels(int(r)) for r in ports], np.int32).reshape(-1, 2)
+            cp, cn = pairs[:, 0], pairs[:, 1]
             # ports whose events are scaled by the event's offset (NeuronModel.offset_receptors)
             uo = np.array([int(r) in tspec.offset_receptors for r in ports], np.int32)
         else:
@@ -112,7 +113,8 @@ class Layout:
             cp, cn, uo = cp[0], cn[0], uo[0]  # 0-d: the same for every synapse
         else:
             cp, cn, uo = cp[inv], cn[inv], uo[inv]
-        weighted = tuple(c.weighted for c in tspec.channels)
+        channels = tspec.channels_for(port_width(tpop))  # the model's, then its port channels
+        weighted = tuple(c.weighted for c in channels)
         key = f"{spop.spec.name}->{tpop.spec.name}"
         n_t = len(tpop)
         if isinstance(sspec, NeuronModel):
@@ -138,7 +140,7 @@ class Layout:
                 proj.identity = (int(dsteps[0]), int(cp[0]))
         proj.weighted = weighted
         proj.n_tgt = n_t
-        proj.n_chan = len(tspec.channels)
+        proj.n_chan = len(channels)
         self.projections.append(proj)
         self.host_arrays[key] = arrays
 

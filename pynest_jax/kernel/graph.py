@@ -45,7 +45,10 @@ class Population:
         self.model_names = np.concatenate([self.model_names, np.full(n, model_name, object)])
         self.frozen = np.concatenate([self.frozen, np.zeros(n, bool)])
         for k, arr in self.arrays.items():
-            self.arrays[k] = np.concatenate([arr, np.asarray(columns[k], dtype=arr.dtype)])
+            col = np.asarray(columns[k], dtype=arr.dtype)
+            if arr.ndim == 2 and col.ndim == 1:  # per-port state: the new nodes' on every port
+                col = np.repeat(col[:, None], arr.shape[1], axis=1)
+            self.arrays[k] = np.concatenate([arr, col])
         for k, lst in self.host.items():
             lst.extend(columns[k])
 

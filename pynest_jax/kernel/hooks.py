@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..models._spec import HostCtx
+from . import ports
 
 
 def _ctx(kernel, pop, until=None):
@@ -40,7 +41,11 @@ def _write(pop, updates) -> dict:
 def pre_run(kernel) -> bool:
     """Call every population's pre_run; True when state was written."""
     wrote = False
+    ports.spike_weight_check(kernel.graph)
     for pop in kernel.graph.pop_list:
+        if ports.resize_state(pop):  # a new number of port channels: a new structure
+            kernel.graph.structure_version += 1
+            wrote = True
         hook = getattr(pop.spec, "pre_run", None)
         if hook is None or len(pop) == 0:
             continue
@@ -74,12 +79,14 @@ def calibrate(graph, grid):
 def feeds_structure(spec, key) -> bool:
     """Whether changing a host value of a node needs the program rebuilt.
 
-    Strings never reach the program; vectors of a model with host_prepare
-    become device arrays at every Run, so changing them compiles nothing
-    (unless a padded shape grows).
+    Strings never reach the program; vectors of a model with host_prepare, and
+    per-port vectors, become device arrays at every Run, so changing them
+    compiles nothing (unless a padded shape grows).
     """
     decl = {d.name: d for d in spec.params + spec.state}.get(key)
     if decl is None or decl.dtype == "str":
+        return False
+    if getattr(decl, "per_port", False):  # values: arguments; a new width: at Prepare (ports.py)
         return False
     return getattr(spec, "host_prepare", None) is None
 

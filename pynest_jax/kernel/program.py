@@ -29,7 +29,7 @@ import numpy as np
 
 from ..models._spec import GeneratorModel, NeuronModel, RecorderModel, Vars
 from .. import units as U
-from . import delivery
+from . import delivery, ports
 
 
 @dataclasses.dataclass
@@ -41,6 +41,8 @@ class PopPlan:
     units: dict
     device_keys: tuple
     n_channels: int = 0
+    channels: tuple = ()  # ring-buffer rows (neurons): the model's, then its port channels
+    n_ports: int = 0  # port channels (multisynapse models: the largest count of ports)
 
 
 class Ctx:
@@ -88,8 +90,10 @@ class Program:
             kind = "neuron" if isinstance(spec, NeuronModel) else "generator"
             keys = tuple(k for k in pop.arrays)
             units = U.unit_table(spec.params + spec.state)
-            plan = PopPlan(spec.name, spec, len(pop), kind, units, keys,
-                           len(spec.channels) if kind == "neuron" else 0)
+            n_ports = ports.width(pop)
+            channels = spec.channels_for(n_ports) if kind == "neuron" else ()
+            plan = PopPlan(spec.name, spec, len(pop), kind, units, keys, len(channels),
+                           channels, n_ports)
             self.plans.append(plan)
         self.plan_by_name = {p.name: p for p in self.plans}
         self.layout = delivery.Layout(graph, grid, self.plan_by_name)
@@ -130,6 +134,8 @@ class Program:
             skeys = set(self._state_keys(plan))
             out[plan.name] = {k: self.device(pop.arrays[k]) for k in plan.device_keys
                               if k not in skeys}
+            out[plan.name].update({k: self.device(v) for k, v in
+                                   ports.device_params(pop, plan.n_ports).items()})
         return out
 
     def read_state(self, graph, carry):
@@ -313,7 +319,7 @@ class _Core:
                 x_raw = carry["inp"][plan.name]  # this step's slot, taken out last step
                 x = Vars({c.name: (x_raw[j] if c.unit is None else
                                    __import__("brainunit").Quantity(x_raw[j], unit=c.unit))
-                          for j, c in enumerate(plan.spec.channels)})
+                          for j, c in enumerate(plan.channels)})
                 ias = self._ignore_and_spike(p, s, plan)
                 ctx = Ctx(self.grid.h, n, pkey, self.grid, ias)
                 s2, spikes = plan.spec.update(p, derived[plan.name], s, x, ctx)

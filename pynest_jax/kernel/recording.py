@@ -219,18 +219,23 @@ def carry_buffers(old_prog, old_carry, new_prog, new_carry, clock):
     for name, buf in old_carry["buf"].items():
         if name not in new_carry["buf"]:
             continue
-        # flat ring buffers (L * channels * n,): reshape with each program's L and n
-        C = new_prog.plan_by_name[name].n_channels
-        old = np.asarray(buf).reshape(old_prog.L, C, old_prog.plan_by_name[name].n)
-        new = np.array(new_carry["buf"][name]).reshape(new_prog.L, C, new_prog.plan_by_name[name].n)
+        # flat ring buffers (L * channels * n,): reshape with each program's L, channels
+        # and n. Channels are kept by index: a model's own come first, then its receptor
+        # ports; ports a population no longer has lose their pending input (as NEST's
+        # pre_run_hook resizing a node's spike buffers).
+        C_old, C_new = old_prog.plan_by_name[name].n_channels, new_prog.plan_by_name[name].n_channels
+        C = min(C_old, C_new)
+        old = np.asarray(buf).reshape(old_prog.L, C_old, old_prog.plan_by_name[name].n)
+        new = np.array(new_carry["buf"][name]).reshape(new_prog.L, C_new,
+                                                       new_prog.plan_by_name[name].n)
         n_old = old.shape[2]
         # slot `clock` is in the old input already (and is cleared in the buffer when
         # the step at `clock` starts): the later slots only
         for k in range(clock + 1, clock + old.shape[0]):
-            new[k % new.shape[0], :, :n_old] += old[k % old.shape[0]]
+            new[k % new.shape[0], :C, :n_old] += old[k % old.shape[0], :C]
         new_carry["buf"][name] = jnp.asarray(new.reshape(-1))
         # the input of the step at `clock`, already out of the old buffer
         inp = np.array(new_carry["inp"][name])
-        inp[:, :n_old] += np.asarray(old_carry["inp"][name])
+        inp[:C, :n_old] += np.asarray(old_carry["inp"][name])[:C]
         new_carry["inp"][name] = jnp.asarray(inp)
     return new_carry

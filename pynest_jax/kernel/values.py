@@ -12,6 +12,7 @@ import copy
 import numpy as np
 
 from ..api.errors import NESTErrors
+from ..models._spec import State
 
 _CAST = {"float": np.float64, "int": np.int64, "bool": np.bool_}
 # Keys that the kernel, not the user, writes (NEST: unaccessed if set).
@@ -29,6 +30,8 @@ def initial_defaults(spec) -> dict:
         if s.hidden:
             continue
         out[s.name] = s.initial(out) if callable(s.initial) else s.initial
+        if s.per_port:  # a vector, one value per port of the prototype
+            out[s.name] = np.full(int(out[spec.ports]), out[s.name], float)
     return out
 
 
@@ -106,7 +109,8 @@ def _cast(decl, value, n):
 
 def settable_keys(spec) -> set:
     flat = {d.name for d in spec.params if not d.readonly} | {
-        s.name for s in spec.state if not s.hidden and s.name not in READONLY_STATE}
+        s.name for s in spec.state
+        if not s.hidden and not s.per_port and s.name not in READONLY_STATE}
     groups = getattr(spec, "groups", None)
     if groups:  # sub-dictionaries replace their flat keys
         flat = (flat - {k for m in groups.values() for k in m.values()}) | set(groups)
@@ -216,7 +220,7 @@ def new_columns(spec, defaults: dict, n: int, params: dict) -> dict:
     table = declared(spec)
     cols = {}
     for name, decl in table.items():
-        if getattr(decl, "hidden", False):
+        if getattr(decl, "hidden", False) or _port_state(decl):
             continue
         cols[name] = _cast(decl, nest_vals[name], n)
     if spec.on_set is not None and params:
@@ -225,8 +229,8 @@ def new_columns(spec, defaults: dict, n: int, params: dict) -> dict:
         cols.update(_on_set(spec, base, {k: cols[k] for k in params},
                             f"Creating a '{spec.name}'"))
     _check(spec, cols, "Creating")
-    for s in spec.state:  # hidden state starts at its declared value
-        if s.hidden and s.name not in cols:
+    for s in spec.state:  # hidden (and per-port) state starts at its declared value
+        if (s.hidden or s.per_port) and s.name not in cols:
             init = s.initial(cols) if callable(s.initial) else s.initial
             cols[s.name] = _cast(s, init, n)
     for name, decl in table.items():
@@ -263,6 +267,20 @@ def _check(spec, absolute: dict, action, gid=None):
         raise NESTErrors.BadProperty(f"{action} a '{spec.name}'{where}: {msg}")
 
 
+def _port_state(decl) -> bool:
+    return isinstance(decl, State) and decl.per_port
+
+
+def _port_vectors(pop, name, local):
+    """Per-port state as NEST shows it: each node's own ports, a vector."""
+    from .ports import counts
+    arr = pop.arrays[name]
+    c = counts(pop, local)
+    if arr.ndim == 1:  # not yet prepared: the initial value on every port
+        return [np.full(int(k), arr[i]) for i, k in zip(local, c)]
+    return [np.pad(arr[i, :k], (0, max(0, int(k) - arr.shape[1]))) for i, k in zip(local, c)]
+
+
 def get_columns(pop, local, keys=None) -> dict:
     """NEST-form values of the given nodes: {key: array or list}."""
     spec = pop.spec
@@ -271,7 +289,9 @@ def get_columns(pop, local, keys=None) -> dict:
     for name, decl in table.items():
         if getattr(decl, "hidden", False) or (keys is not None and name not in keys):
             continue
-        if name in pop.arrays:
+        if _port_state(decl):
+            out[name] = _port_vectors(pop, name, local)
+        elif name in pop.arrays:
             v = pop.arrays[name][local]
             if decl.offset:
                 v = v + pop.arrays[decl.offset][local]
@@ -357,13 +377,14 @@ def updated_defaults(spec, current: dict, updates: dict, name: str) -> dict:
         _cast(table[k], v, 1)  # type check
         new[k] = v
     if spec.on_set is not None and updates:
-        old = {k: _cast(table[k], current[k], 1) for k in current if k in table}
+        old = {k: _cast(table[k], current[k], 1) for k in current
+               if k in table and not _port_state(table[k])}
         got = _on_set(spec, old, {k: _cast(table[k], v, 1) for k, v in updates.items()},
                       f"Setting status of model '{name}'")
         for k, v in got.items():
             if not getattr(table[k], "hidden", False):
                 new[k] = v[0] if isinstance(v, list) else v[0].item()
-    cols = {k: _cast(table[k], new[k], 1) for k in new if k in table}
+    cols = {k: _cast(table[k], new[k], 1) for k in new if k in table and not _port_state(table[k])}
     if spec.check is not None:
         msg = spec.check(cols)
         if msg:

@@ -43,6 +43,10 @@ class Param:
     dtype: str = "float"  # float | int | bool | str | vector (host only) | dict (host only)
     offset: Optional[str] = None  # stored relative to this key (NEST's E_L convention)
     readonly: bool = False
+    # one value per receptor port (a multisynapse model's tau_syn, E_rev): a host
+    # vector per node, handed to the model as an (n, ports) array padded with the
+    # first entry of the default (a harmless value: padded ports receive nothing)
+    per_port: bool = False
 
     @property
     def on_device(self) -> bool:
@@ -60,6 +64,11 @@ class State:
     dtype: str = "float"
     offset: Optional[str] = None
     hidden: bool = False
+    # one value per receptor port (multisynapse models): an (n, ports) array, resized
+    # at Prepare as NEST resizes its state vectors in pre_run_hook (new ports start at
+    # 0, ports beyond a node's own count are cleared). Not settable; a visible one
+    # shows each node's own ports as a vector (aeif_cond_*_multisynapse's g, dg).
+    per_port: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -170,6 +179,21 @@ class NeuronModel(Model):
     # handles_test_event rules beyond the receptor tables; raises NEST's error. Called
     # for the source's model and for the target's model of each new connection.
     check_connection: Optional[Callable] = None
+    # Receptor ports set per node (NEST's *_multisynapse models): ``ports`` names the
+    # read-only int parameter holding a node's number of ports (n_synapses,
+    # n_receptors). Spike receptor r = 1..count adds into channel ``port_<r>``, after
+    # the declared channels; a population has as many port channels as its largest
+    # count (fixed at Prepare). ``port_recordables`` are name patterns, one recordable
+    # per port and node ("I_syn_{}" -> I_syn_1, I_syn_2, ...).
+    ports: Optional[str] = None
+    port_unit: Any = None
+    port_recordables: tuple = ()
+    # port_host_derive(per-port params as (n, ports) numpy arrays) -> {name: (n, ports)}:
+    # per-port constants NEST computes with libm (log, exp) in pre_run_hook, computed on
+    # the host so that they are NEST's to the last bit; handed to derive/update as params
+    port_host_derive: Optional[Callable] = None
+    # NEST's message when a spike of negative weight reaches the node (BadProperty)
+    positive_spike_weights: Optional[str] = None
 
     def __post_init__(self):
         super().__post_init__()
@@ -183,6 +207,27 @@ class NeuronModel(Model):
 
     def channel_index(self, name: str) -> int:
         return [c.name for c in self.channels].index(name)
+
+    def channels_for(self, n_ports: int) -> tuple:
+        """The ring-buffer rows of a population whose nodes have at most n_ports ports."""
+        return self.channels + tuple(Channel(f"port_{r}", self.port_unit)
+                                     for r in range(1, n_ports + 1))
+
+    def spike_channels(self, receptor: int) -> tuple:
+        """(channel of positive, channel of negative weights) of a spike receptor."""
+        if self.ports is not None:
+            c = len(self.channels) + receptor - 1
+            return c, c
+        pos, neg = self.spike_receptors[receptor]
+        return self.channel_index(pos), self.channel_index(neg)
+
+    def recordables_for(self, n_ports: int) -> list:
+        """A node's recordables, NEST's order (its recordables map is sorted by name)."""
+        if not self.port_recordables:
+            return list(self.recordables)
+        names = list(self.recordables) + [f.format(r) for f in self.port_recordables
+                                          for r in range(1, n_ports + 1)]
+        return sorted(names)
 
 
 @dataclasses.dataclass(frozen=True)

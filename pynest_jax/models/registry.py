@@ -13,6 +13,10 @@ from .neurons.iaf.iaf_psc_delta import iaf_psc_delta
 from .neurons.iaf.iaf_psc_exp import iaf_psc_exp
 from .neurons.iaf.iaf_psc_exp_htum import iaf_psc_exp_htum
 from .neurons.iaf.iaf_tum_2000 import iaf_tum_2000
+from .neurons.iaf.iaf_psc_alpha_multisynapse import iaf_psc_alpha_multisynapse
+from .neurons.iaf.iaf_psc_exp_multisynapse import iaf_psc_exp_multisynapse
+from .neurons.aeif.aeif_cond_alpha_multisynapse import aeif_cond_alpha_multisynapse
+from .neurons.aeif.aeif_cond_beta_multisynapse import aeif_cond_beta_multisynapse
 from .neurons.parrot_neuron import parrot_neuron
 from .neurons.izh.izhikevich import izhikevich
 from .neurons.hh.hh_cond_exp_traub import hh_cond_exp_traub
@@ -44,6 +48,8 @@ NODE_MODELS = {m.name: m for m in (
     iaf_cond_exp_sfa_rr, iaf_chxk_2008,
     iaf_psc_exp_htum,
     iaf_tum_2000,
+    iaf_psc_alpha_multisynapse, iaf_psc_exp_multisynapse,
+    aeif_cond_alpha_multisynapse, aeif_cond_beta_multisynapse,
     mat2_psc_exp, amat2_psc_exp,
     dc_generator,
     ac_generator, step_current_generator, noise_generator,

@@ -39,15 +39,37 @@ def _mantissa(q, unit):
     return q.to_decimal(unit) if isinstance(q, u.Quantity) else jnp.asarray(q)
 
 
-def _wrap(y, ode, units):
-    return Vars({k: (y[i] if units[k] is None else u.Quantity(y[i], unit=units[k]))
-                 for i, k in enumerate(ode)})
+def _rows(ode, widths):
+    """Each variable's rows of ``y``: one, or one per port for an ``(n, ports)``
+    variable (multisynapse models). The order of rows does not change GSL's
+    result: its step and error control are component-wise and take a maximum."""
+    out, i = {}, 0
+    for k in ode:
+        w = widths.get(k)
+        out[k] = (i, w)
+        i += 1 if w is None else w
+    return out
 
 
-def _unwrap(v, ode, units):
+def _wrap(y, ode, units, widths=None):
+    rows = _rows(ode, widths or {})
+    out = Vars()
+    for k in ode:
+        i, w = rows[k]
+        m = y[i] if w is None else y[i:i + w].T
+        out[k] = m if units[k] is None else u.Quantity(m, unit=units[k])
+    return out
+
+
+def _unwrap(v, ode, units, widths=None):
     # A plain array stands for a value already in the declared unit (for a
     # derivative: that unit per ms), e.g. HH gating variables and their rates.
-    return jnp.stack([_mantissa(v[k], units[k]) for k in ode])
+    widths = widths or {}
+    parts = [_mantissa(v[k], units[k]) for k in ode]
+    if not widths:
+        return jnp.stack(parts)
+    return jnp.concatenate([m[None] if widths.get(k) is None else m.T
+                            for k, m in zip(ode, parts)])
 
 
 def advance(p, s, ode, derivatives, control, ctx, aux=None, after_step=None):
@@ -58,19 +80,20 @@ def advance(p, s, ode, derivatives, control, ctx, aux=None, after_step=None):
     """
     units = {k: (s[k].unit if isinstance(s[k], u.Quantity) else None) for k in ode}
     rates = {k: (None if units[k] is None else units[k] / u.ms) for k in ode}
-    y0 = _unwrap(s, ode, units)
+    widths = {k: s[k].shape[1] for k in ode if len(s[k].shape) == 2}
+    y0 = _unwrap(s, ode, units, widths)
     h_ms = _mantissa(s.h_int, u.ms)
     h = jnp.where(h_ms > 0, h_ms, ctx.h_ms)
 
     def f(t, y, a):
-        return _unwrap(derivatives(p, _wrap(y, ode, units), a), ode, rates)
+        return _unwrap(derivatives(p, _wrap(y, ode, units, widths), a), ode, rates, widths)
 
     hook = None
     if after_step is not None:
         def hook(y, a):
-            yv, a = after_step(p, _wrap(y, ode, units), a)
-            return _unwrap(yv, ode, units), a
+            yv, a = after_step(p, _wrap(y, ode, units, widths), a)
+            return _unwrap(yv, ode, units, widths), a
 
     y, h, aux, _ = integrate_step(f, y0, h, ctx.h_ms, control, aux, hook)
-    out = _wrap(y, ode, units)
+    out = _wrap(y, ode, units, widths)
     return s.replace(h_int=u.Quantity(h, unit=u.ms), **out), aux

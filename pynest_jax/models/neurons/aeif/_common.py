@@ -53,8 +53,9 @@ def control(p):
 
 
 def check(first, c_m_msg, tau_keys, tau_msg="All time constants must be strictly positive."):
-    """Parameters_::set of the aeif models: the same tests in two orders
-    (``first``: 'reset' tests V_reset < V_peak first, 'peak' V_peak >= V_th first),
+    """Parameters_::set of the aeif models: the same tests in three orders
+    (``first``: 'reset' tests V_reset < V_peak first, 'peak' V_peak >= V_th first,
+    'peak_reset' both first: the multisynapse models),
     with each model's wording for C_m and the time constants."""
     reset = (lambda p: p["V_reset"] >= p["V_peak"],
              "Ensure that V_reset < V_peak ." if first == "reset" else
@@ -66,8 +67,9 @@ def check(first, c_m_msg, tau_keys, tau_msg="All time constants must be strictly
         "at spike time; tryfor instance to increase Delta_T or to reduce V_peakto avoid this "
         "problem.")
     peak = (lambda p: p["V_peak"] < p["V_th"], "V_peak >= V_th required.")
-    head = (reset, delta_neg, overflow, peak) if first == "reset" else \
-        (peak, delta_neg, overflow, reset)
+    head = {"reset": (reset, delta_neg, overflow, peak),
+            "peak": (peak, delta_neg, overflow, reset),
+            "peak_reset": (peak, reset, delta_neg, overflow)}[first]
     return first_violation(
         *head,
         (lambda p: p["C_m"] <= 0, c_m_msg),

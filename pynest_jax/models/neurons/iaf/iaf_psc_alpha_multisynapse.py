@@ -1,0 +1,90 @@
+"""iaf_psc_alpha_multisynapse: iaf_psc_alpha with receptor ports 1..n, each an
+alpha-shaped current with its own tau_syn (NEST models/iaf_psc_alpha_multisynapse.{h,cpp}).
+Exact integration on the grid."""
+
+import brainunit as u
+import jax.numpy as jnp
+import numpy as np
+
+from ..._spec import State
+from ....numerics.propagators import iaf_propagator_alpha
+from .. import _multisynapse as ms
+from .._common import neuron_state
+from ..iaf._checks import RESET_BELOW_THRESHOLD, first_violation
+from .iaf_psc_alpha import iaf_psc_alpha
+
+
+def derive(p, ctx):
+    h = ctx.h
+    tau = p.tau_syn  # (n, ports)
+    tau_m, C_m = p.tau_m[:, None], p.C_m[:, None]
+    # pre_run_hook: exp (not expm1) for the membrane, P30 as NEST groups it
+    P33 = u.math.exp(-h / p.tau_m)
+    P11 = u.math.exp(-h / tau)
+    P31, P32 = iaf_propagator_alpha(tau, tau_m, C_m, h)
+    return dict(P33=P33, P30=1 / p.C_m * (1 - P33) * p.tau_m, P11=P11, P22=P11, P21=h * P11,
+                P31=P31, P32=P32, PSCInitialValues=1.0 * np.e / tau,
+                refr_steps=ctx.steps(p.t_ref))
+
+
+def update(p, d, s, x, ctx):
+    """One step of iaf_psc_alpha_multisynapse::update; V_m etc. relative to E_L."""
+    R = ms.n_ports_of(p, "tau_syn")
+    free = s.r == 0
+    V = d.P30 * (s.y0 + p.I_e) + d.P33 * s.V_m
+    for i in range(R):  # port by port, as NEST's loop adds
+        V = V + (d.P31[:, i] * s.y1_syn[:, i] + d.P32[:, i] * s.y2_syn[:, i])
+    V = u.math.where(V < p.V_min, p.V_min, V)
+    V = u.math.where(free, V, s.V_m)
+    r = jnp.where(free, s.r, s.r - 1)
+
+    spikes = u.math.stack(ms.ports_input(x, R), axis=1)  # (n, ports)
+    y2 = d.P21 * s.y1_syn + d.P22 * s.y2_syn
+    y1 = s.y1_syn * d.P11 + d.PSCInitialValues * spikes
+
+    spike = V >= p.V_th
+    V = u.math.where(spike, p.V_reset, V)
+    r = jnp.where(spike, d.refr_steps, r)
+    return s.replace(V_m=V, r=r, y1_syn=y1, y2_syn=y2, y0=x.currents), spike
+
+
+def record(p, s):
+    """I_syn: the sum of the ports' currents (std::accumulate, in port order)."""
+    R = s.y2_syn.shape[1]
+    cols = [s.y2_syn[:, i] for i in range(R)]
+    out = {f"I_syn_{i + 1}": c for i, c in enumerate(cols)}
+    out["I_syn"] = ms.sequential_sum(cols, 0.0 * u.pA)
+    return out
+
+
+iaf_psc_alpha_multisynapse = ms.variant(
+    iaf_psc_alpha, "iaf_psc_alpha_multisynapse",
+    doc="Leaky integrate-and-fire neuron with alpha-shaped currents on any number of "
+        "receptor ports.",
+    drop=("tau_syn_ex", "tau_syn_in"),
+    params=(ms.port_param("tau_syn", 2.0, u.ms, "rise time of each port's alpha current"),
+            ms.count_param("n_synapses"), ms.HAS_CONNECTIONS),
+    state=neuron_state(
+        State("V_m", -70.0, u.mV, "membrane potential", offset="E_L"),
+        State("y1_syn", 0.0, u.pA / u.ms, "derivative of each port's current", hidden=True,
+              per_port=True),
+        State("y2_syn", 0.0, u.pA, "each port's current", hidden=True, per_port=True),
+        State("y0", 0.0, u.pA, "input current of the last step", hidden=True),
+        State("r", 0, None, "refractory steps left", dtype="int", hidden=True),
+    ),
+    channels=ms.CURRENTS, spike_receptors={}, current_receptors={0: "currents"},
+    ports="n_synapses", port_unit=u.pA, port_recordables=("I_syn_{}",),
+    recordables=("I_syn", "V_m"), record=record,
+    # Parameters_::set; the tau_syn list is checked in on_set
+    check=first_violation(
+        (lambda p: p["C_m"] <= 0, "Capacitance must be strictly positive."),
+        (lambda p: p["tau_m"] <= 0, "Membrane time constant must be strictly positive."),
+        (lambda p: p["t_ref"] < 0, "Refractory time must not be negative."),
+        RESET_BELOW_THRESHOLD,
+    ),
+    on_set=ms.on_set("n_synapses", ("tau_syn",), lambda i, vals, old, new: (
+        "All synaptic time constants must be strictly positive."
+        if np.any(vals["tau_syn"][i] <= 0) else None)),
+    derive=derive,
+    update=update,
+)
