@@ -202,6 +202,9 @@ class StaticLayout:
         self.projections = projections
 
 
+BATCH_SYNAPSES = 16384  # synapses scattered per loop iteration of the event delivery
+
+
 def _bucket(width):
     """The padded row length: the max out-degree rounded up to one of a few sizes (at most
     1/8 more), so that networks rebuilt with other random connections of the same shape
@@ -251,7 +254,7 @@ def _event_projection(key, spop, tpop, rows, sloc, tloc, dsteps, cp, cn, uo):
     # Sources scattered per loop iteration: about 16k synapses at a time, so that a step
     # with few spikes does little more work than they need (a batch is padded up to K
     # sources) while the loop's per-iteration cost stays small against the work.
-    batch = int(max(1, min(n_s, 256, max(4, 16384 // width))))
+    batch = int(max(1, min(n_s, 256, max(4, BATCH_SYNAPSES // width))))
     proj = Projection(key, spop.spec.name, tpop.spec.name, "event", n_src=n_s, width=width,
                       batch=batch)
     proj.const = const
