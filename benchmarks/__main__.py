@@ -1,7 +1,7 @@
 """`python -m benchmarks` (tox -e bench): NEST and pynest_jax side by side, one process per
 measurement, ratios printed and written to docs/benchmarks.md with the machine.
 
-    python -m benchmarks                  # everything (about 20 minutes on 2 cores)
+    python -m benchmarks                  # everything (about 5-8 minutes on 2 cores)
     python -m benchmarks --only small brunel_delta --simtime 200 --out /tmp/b.md
 
 NEST runs with local_num_threads equal to the cores JAX's CPU backend uses (all cores of
