@@ -69,3 +69,20 @@ def assert_trace_close(ref, got, keys, rtol=1e-9, atol=1e-12):
     for k in keys:
         np.testing.assert_allclose(np.asarray(got[k])[g], np.asarray(ref[k])[r], rtol=rtol,
                                    atol=atol, err_msg=k)
+
+
+def assert_defaults_equal(real_nest, jax_nest, model):
+    """GetDefaults of ``model``: the same keys, recordables, value types and values as
+    NEST's (``elementsize``, the size of NEST's C++ object, aside)."""
+    real_nest.ResetKernel()
+    jax_nest.ResetKernel()
+    ref, got = real_nest.GetDefaults(model), jax_nest.GetDefaults(model)
+    assert set(got) == set(ref)
+    assert list(got["recordables"]) == list(ref["recordables"])
+    for k in sorted(set(ref) - {"elementsize", "recordables"}):
+        r, g = ref[k], got[k]
+        assert type(g) is type(r), (k, r, g)
+        if isinstance(r, np.ndarray):
+            np.testing.assert_array_equal(g, r, err_msg=k)
+        else:
+            assert g == r, (k, r, g)

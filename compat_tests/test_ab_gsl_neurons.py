@@ -17,7 +17,7 @@ import os
 import numpy as np
 import pytest
 
-from conftest import assert_spikes_identical
+from conftest import assert_spikes_identical, assert_defaults_equal
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RTOL = float(os.environ.get("GSL_AB_RTOL", 1e-9))  # a larger value only to measure
@@ -243,18 +243,7 @@ def test_adex_equals_nest_bit_for_bit_with_libm_exp_and_no_fma():
 @pytest.mark.parametrize("model", NAMES)
 def test_defaults_and_recordables_equal_nest(real_nest, jax_nest, model):
     """GetDefaults keys, values and recordables (implementation's elementsize aside)."""
-    real_nest.ResetKernel()
-    jax_nest.ResetKernel()
-    ref, got = real_nest.GetDefaults(model), jax_nest.GetDefaults(model)
-    assert set(got) == set(ref)
-    assert list(got["recordables"]) == list(ref["recordables"])
-    for k in sorted(set(ref) - {"elementsize", "recordables"}):
-        r, g = ref[k], got[k]
-        assert type(g) is type(r), (k, r, g)
-        if isinstance(r, np.ndarray):
-            np.testing.assert_array_equal(g, r, err_msg=k)
-        else:
-            assert g == r, (k, r, g)
+    assert_defaults_equal(real_nest, jax_nest, model)
 
 
 WITH_C_M = [m for m in NAMES if m != "izhikevich"]

@@ -21,7 +21,7 @@ import os
 import numpy as np
 import pytest
 
-from conftest import assert_spikes_identical
+from conftest import assert_spikes_identical, assert_defaults_equal
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RTOL = 1e-9
@@ -234,18 +234,7 @@ def test_off_grid_spiking_after_create(ab):
 
 def test_defaults_and_recordables_equal_nest(real_nest, jax_nest):
     """GetDefaults keys, value types and values, and recordables (elementsize aside)."""
-    real_nest.ResetKernel()
-    jax_nest.ResetKernel()
-    ref, got = real_nest.GetDefaults(MODEL), jax_nest.GetDefaults(MODEL)
-    assert set(got) == set(ref)
-    assert list(got["recordables"]) == list(ref["recordables"])
-    for k in sorted(set(ref) - {"elementsize", "recordables"}):
-        r, g = ref[k], got[k]
-        assert type(g) is type(r), (k, r, g)
-        if isinstance(r, np.ndarray):
-            np.testing.assert_array_equal(g, r, err_msg=k)
-        else:
-            assert g == r, (k, r, g)
+    assert_defaults_equal(real_nest, jax_nest, MODEL)
 
 
 BAD = [{"C_m": 0.0}, {"V_reset": -50.0}, {"tau_psc": 0.0}, {"tau_rec": -1.0},
