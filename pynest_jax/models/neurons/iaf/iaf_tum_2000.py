@@ -18,7 +18,7 @@ from ....api.errors import NESTErrors
 from ..._spec import Channel, NeuronModel, Param, State
 from .._common import neuron_params, neuron_state
 from ._checks import RESET_BELOW_THRESHOLD, first_violation
-from .iaf_psc_exp import _threshold, derive
+from .iaf_psc_exp import derive, update as psc_exp_update
 
 # Parameters_::set, in its order
 _param_check = first_violation(
@@ -101,22 +101,11 @@ def _release(p, s, spike, ctx):
 
 
 def update(p, d, s, x, ctx):
-    """One step of iaf_tum_2000::update; V_m, V_th, V_reset relative to E_L."""
-    free = s.r == 0
-    V = u.math.where(
-        free,
-        s.V_m * d.P22 + s.I_syn_ex * d.P21ex + s.I_syn_in * d.P21in + (p.I_e + s.i_0) * d.P20,
-        s.V_m)
-    r = jnp.where(free, s.r, s.r - 1)
-    I_ex = s.I_syn_ex * d.P11ex + (1.0 - d.P11ex) * s.i_1 + x.ex
-    I_in = s.I_syn_in * d.P11in + x["in"]
-    spike = _threshold(p, V, ctx)
-    V = u.math.where(spike, p.V_reset, V)
-    r = jnp.where(spike, d.refr_steps, r)
+    """One step of iaf_tum_2000::update: iaf_psc_exp's step, then the release of the
+    neuron's own spikes (sent with them as the offset)."""
+    s2, spike = psc_exp_update(p, d, s, x, ctx)
     xr, yr, ur, t_last, released = _release(p, s, spike, ctx)
-    s = s.replace(V_m=V, r=r, I_syn_ex=I_ex, I_syn_in=I_in, i_0=x.I0, i_1=x.I1,
-                  x=xr, y=yr, u=ur, t_last=t_last)
-    return s, (spike, released)
+    return s2.replace(x=xr, y=yr, u=ur, t_last=t_last), (spike, released)
 
 
 iaf_tum_2000 = NeuronModel(
