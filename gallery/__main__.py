@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from . import compare, entries, ratchet, table
-from .evaluate import evaluate
+from .evaluate import CONFIRM_SEED_RUNS, evaluate
 from .run import REPO
 
 SELF_CHECK_SEED_OFFSET = 7_777_777  # differs from the seed runs' multiples of SEED_OFFSET
@@ -24,7 +24,9 @@ PREAMBLE = (
     "CPU flushes subnormals, docs/divergences.md). *statistically equal*: NEST's output changes with `rng_seed`, and each "
     "count, mean and std per recorder is within max({spread:g} x NEST's seed-to-seed spread, "
     "{z:g} standard errors) of NEST's, or no more of them are outside than for NEST's own "
-    "runs with other seeds (+3 sqrt of that, +{chance:g} % of them). *differs*: neither. *fails*: `{impl}` raised (last line "
+    "runs with other seeds (+3 sqrt of that, +{chance:g} % of them); a script that differs by these "
+    "statistics with 2 seed runs is judged again with {confirm} (from 8 on, the tolerance is 3 x the rms of "
+    "NEST's own seed-to-seed deviations). *differs*: neither. *fails*: `{impl}` raised (last line "
     "shown). *not run by NEST here*: NEST itself failed (missing package, MUSIC, ...)."
 )
 
@@ -70,6 +72,7 @@ def preamble(impl):
         spread=compare.SPREAD_FACTOR,
         z=compare.Z,
         chance=100 * compare.CHANCE_FRACTION,
+        confirm=CONFIRM_SEED_RUNS,
     )
 
 

@@ -40,7 +40,13 @@ NEST with other rng_seeds (`seed_runs`):
   seed runs: Poisson spiking, no false alarm, a 15 % rate change found 85 % of the
   time; an optimiser loop whose trajectory diverges across seeds, no false alarm, a 50 %
   change found 75 % of the time; traces shorter than a few correlation times, 13 %
-  false alarms (2 % with 4 seed runs): confirm such a `differs` with more seed runs.
+  false alarms (2 % with 4 seed runs). So a statistical `differs` is confirmed with
+  more seed runs (`evaluate.CONFIRM_SEED_RUNS`) before it stands. A loop of simulations
+  that restarts NEST's random stream at every ResetKernel (the same seed each time) is
+  the case that needs it: its iterations share their noise, so the statistics pooled
+  over them vary from seed to seed far more than the sampling model says, and two seed
+  runs rarely show how much (if_curve: seed-to-seed SD of the pooled count 790 from 8
+  NEST runs, where two gave a spread of 282).
 - differs: anything else; in particular any difference where NEST gave identical output
   for every seed (a deterministic script must be identical).
 - fails / not run by NEST here: the run under test / NEST's reference run raised.
@@ -77,6 +83,8 @@ ID_FIELDS = frozenset({"senders", "targets", "receptors", "ports", "rports"})
 class Outcome:
     verdict: str
     reason: str = ""
+    # Reached by comparing statistics against NEST's seed runs: more seed runs may change it.
+    statistical: bool = False
 
 
 def failure_outcome(nest_error, other_error):
@@ -319,7 +327,9 @@ def statistical_checks(subject, ref, spread_runs, skip=frozenset()):
         value, se, _ = stats_subject[key]
         spread = max((abs(s[key][0] - value_ref) for s in stats_spread if key in s), default=0.0)
         band = Z * inflation(key) * _sigma(key[3], value_ref, se_ref, value, se)
-        tolerance = max(SPREAD_FACTOR * spread, band)
+        # From MIN_POOLED seed runs on, inflation measures this statistic's own seed-to-seed
+        # deviations (their rms), which the largest of them only overstates.
+        tolerance = band if len(stats_spread) >= MIN_POOLED else max(SPREAD_FACTOR * spread, band)
         label = f"{labels[key[:2]]} {key[2]} {key[3]}"
         checks.append(Check(label, key[0] == ALL, value_ref, value, spread, tolerance))
     return checks
@@ -377,4 +387,4 @@ def judge(ref, other, seed_runs=()):
         if outside > allowed:
             verdict = DIFFERS
         parts.append(f"{outside} of {len(mine)} {family} outside tolerance (NEST's other seeds: {nest_outside})")
-    return Outcome(verdict, f"{'; '.join(parts)}; worst: {worst.describe()}")
+    return Outcome(verdict, f"{'; '.join(parts)}; worst: {worst.describe()}", statistical=True)
