@@ -253,9 +253,6 @@ def test_parrot_repeats_spikes_with_multiplicity(ab):
     np.testing.assert_array_equal(got[2]["t_spike"], ref[2]["t_spike"])
 
 
-@pytest.mark.xfail(strict=True, reason="kernel: Ca is not decayed to the end of each run "
-                   "(nestkernel/simulation_manager.cpp calls update_synaptic_elements(t_end) "
-                   "on every node after the update loop)")
 @pytest.mark.parametrize("model", NEURONS)
 def test_calcium_decays_to_the_end_of_each_run(ab, model):
     """GetStatus(Ca) after a run whose last spike came before its end: within 1e-12."""
@@ -274,6 +271,7 @@ def test_calcium_decays_to_the_end_of_each_run(ab, model):
     ref, got = ab(run)
     assert ref["t_spike"] < 40.0
     np.testing.assert_allclose(got["Ca"], ref["Ca"], rtol=1e-12)
+    assert got["t_spike"] == ref["t_spike"]  # Time::get_ms() of the spike step, bit for bit
 
 
 @pytest.mark.parametrize("model", NEURONS)

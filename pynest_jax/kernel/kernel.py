@@ -201,7 +201,7 @@ class Kernel:
             n0 = self.clock
             if k < nsteps - done and (n0 + k) % md and k > (n0 + k) % md:
                 k -= (n0 + k) % md  # end chunks on slice ends: recorders order events by slice
-            self.carry, out = prog.run(self.carry, params, conns, n0, k, key)
+            self.carry, out = prog.run(self.carry, params, conns, n0, k, key, last=done + k == nsteps)
             recording.collect(self, prog, out, n0, k)
             self.clock += k
             done += k

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import brainunit as u
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -163,10 +164,10 @@ class Program:
         return jnp.asarray(x)
 
     # --- host driver ---------------------------------------------------------------
-    def run(self, carry, params, conns, n0: int, nsteps: int, base_key):
-        out = None
-        carry, out = self.core.run(carry, params, conns, jnp.int64(n0), jnp.int64(nsteps), base_key)
-        return carry, out
+    def run(self, carry, params, conns, n0: int, nsteps: int, base_key, last=True):
+        """`nsteps` steps from step n0; `last`: the run ends with this chunk."""
+        return self.core.run(carry, params, conns, jnp.int64(n0), jnp.int64(nsteps), base_key,
+                             jnp.bool_(last))
 
 
 # --- the compiled core, shared by programs of the same structure ----------------------------
@@ -237,7 +238,7 @@ class _Core:
         self.run = jax.jit(self._run_chunk, donate_argnums=(0,))
 
     # --- the compiled chunk ------------------------------------------------------
-    def _run_chunk(self, carry, params, conns, n0, nsteps, base_key):
+    def _run_chunk(self, carry, params, conns, n0, nsteps, base_key, last):
         self.compiles += 1  # counts traces: a trace is a compilation
         out0 = self.recording.empty(self.chunk)
         off_grid = self._off_grid_recorded()
@@ -292,7 +293,26 @@ class _Core:
 
         nslices = (nsteps + D - 1) // D
         carry, out = jax.lax.fori_loop(0, nslices, one_slice, (carry, out0))
-        return carry, out
+        return self._decay_calcium(carry, params, n0 + nsteps, last), out
+
+    def _decay_calcium(self, carry, params, steps, last):
+        """At the end of a run NEST brings every neuron's calcium trace to that time
+        (SimulationManager::update_, update_synaptic_elements(t_end))."""
+        pops = dict(carry["pop"])
+        t_end = self._ms_of_steps(steps)
+        for plan in self.plans:
+            s = pops[plan.name]
+            if plan.kind != "neuron" or "Ca_t" not in s:
+                continue
+            tau = U.attach(params[plan.name], plan.units).tau_Ca.to_decimal(u.ms)
+            ca = s["Ca"] * jnp.exp((s["Ca_t"] - t_end) / tau)
+            pops[plan.name] = dict(s, Ca=jnp.where(last, ca, s["Ca"]).astype(s["Ca"].dtype),
+                                   Ca_t=jnp.where(last, t_end, s["Ca_t"]).astype(s["Ca_t"].dtype))
+        return dict(carry, pop=pops)
+
+    def _ms_of_steps(self, steps):
+        """Time::step(steps).get_ms(): tics times ms per tic, as NEST computes it."""
+        return (steps * self.grid.tics_per_step) * (1.0 / self.grid.tics_per_ms)
 
     def _off_grid_recorded(self):
         """Recorded populations whose spikes carry offsets (NEST's is_off_grid)."""
@@ -358,20 +378,21 @@ class _Core:
         return None
 
     def _archive(self, p, s, spikes, n):
-        """ArchivingNode::set_spiketime: t_spike and the calcium trace at each spike."""
+        """ArchivingNode::set_spiketime at each spike of step n: t_spike, and the
+        calcium trace decayed from its last update to the spike, plus beta_Ca per spike
+        (set_spiketime runs once per spike of a multiplicity: the first decays Ca, each
+        adds beta_Ca). At the step's end: the models here that send spike offsets
+        (iaf_chxk_2008, iaf_tum_2000) archive the grid time, as NEST's do."""
         if "t_spike" not in s:
             return s
-        import brainunit as u
         fired = jnp.asarray(spikes) > 0
-        t = (n + 1) * self.grid.h
-        t_sp = s.t_spike.to_decimal(u.ms)
-        # set_spiketime runs once per spike of a multiplicity (parrot_neuron):
-        # the first decays Ca, each adds beta_Ca.
-        ca = jnp.where(fired, s.Ca * jnp.exp((t_sp - t) / p.tau_Ca.to_decimal(u.ms))
-                       + p.beta_Ca * jnp.asarray(spikes), s.Ca)
-        # NEST keeps Ca's time of last update separately; with t_spike=-1 at
-        # start the first decay uses t_spike, matching Ca_t_ = 0 only when Ca=0.
-        return s.replace(t_spike=u.Quantity(jnp.where(fired, t, t_sp), unit=u.ms), Ca=ca)
+        t = self._ms_of_steps(n + 1)
+        ca_t = s.Ca_t.to_decimal(u.ms)
+        ca = s.Ca * jnp.exp((ca_t - t) / p.tau_Ca.to_decimal(u.ms)) + p.beta_Ca * jnp.asarray(spikes)
+        dtype = ca_t.dtype
+        return s.replace(t_spike=u.Quantity(jnp.where(fired, t, s.t_spike.to_decimal(u.ms)).astype(dtype), unit=u.ms),
+                         Ca_t=u.Quantity(jnp.where(fired, t, ca_t).astype(dtype), unit=u.ms),
+                         Ca=jnp.where(fired, ca, s.Ca).astype(jnp.asarray(s.Ca).dtype))
 
     def _recordables(self, plan, p, s):
         need = self.recording.sampled.get(plan.name)

@@ -18,7 +18,8 @@ ARCHIVING_PARAMS = (
 
 # Updated by the kernel at each spike (ArchivingNode::set_spiketime), not by the model.
 ARCHIVING_STATE = (
-    State("Ca", 0.0, None, "calcium concentration, updated at spikes"),
+    State("Ca", 0.0, None, "calcium concentration, updated at spikes and at the end of each run"),
+    State("Ca_t", 0.0, u.ms, "time of the last calcium update", hidden=True),
     State("t_spike", -1.0, u.ms, "time of the last spike"),
     State("post_trace", 0.0, None, "STDP post-synaptic trace"),
     State("archiver_length", 0, None, "length of the spike history", dtype="int"),
