@@ -70,7 +70,7 @@ class Ctx:
         """IgnoreAndSpikeMechanism::spike_event_is_due."""
         if self._ias is None:
             return dynamic
-        on, forced = self._ias
+        on, forced, _ = self._ias
         return jnp.where(on, forced, dynamic)
 
 
@@ -373,9 +373,16 @@ class _Core:
         return {"pop": new_pop, "buf": bufs, "inp": inp}, emitted, samples
 
     def _ignore_and_spike(self, p, s, plan):
+        """IgnoreAndSpikeMechanism::spike_event_is_due, for models that ask it:
+        (on, forced spike this step, the counter after the step)."""
         if "steps_until_spike" not in s:
             return None
-        return None
+        on = jnp.asarray(p.ignore_and_spike)
+        left = s.steps_until_spike - 1
+        forced = on & (left == 0)
+        interval = Ctx(self.grid.h, 0, None, self.grid).steps(p.ignore_and_spike_interval)
+        after = jnp.where(forced, interval.astype(left.dtype), left)
+        return on, forced, jnp.where(on, after, s.steps_until_spike)
 
     def _archive(self, p, s, spikes, n):
         """ArchivingNode::set_spiketime at each spike of step n: t_spike, and the

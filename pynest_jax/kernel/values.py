@@ -321,9 +321,7 @@ def set_columns(pop, local, updates: dict, gids=None):
     # not given keep their absolute value when E_L changes (NEST 3.10,
     # models/iaf_psc_*.cpp Parameters_::set / State_::set: ``V_th_ -= delta_EL``).
     absolute = get_columns(pop, local, {p.name for p in spec.params})
-    for k, v in cast.items():
-        if k in absolute:
-            absolute[k] = v
+    absolute.update(cast)  # states too: a check may read them (ArchivingNode's Ca)
     if spec.check is not None:
         msg = spec.check(absolute)
         if msg:

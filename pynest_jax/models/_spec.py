@@ -197,6 +197,12 @@ class NeuronModel(Model):
 
     def __post_init__(self):
         super().__post_init__()
+        if "ignore_and_spike_offset" in self.param_table:  # an ArchivingNode (neuron_params)
+            from .neurons import _common as archiving  # late: it imports this module
+            object.__setattr__(self, "check", _then(self.check, archiving.archiving_check))
+            if "steps_until_spike" in self.state_table:
+                object.__setattr__(self, "on_set", _then_set(self.on_set,
+                                                             archiving.ignore_and_spike_on_set))
         for f in ("spike_receptors", "current_receptors", "receptor_types"):
             object.__setattr__(self, f, _frozen(getattr(self, f)))
         chans = {c.name for c in self.channels}
@@ -228,6 +234,20 @@ class NeuronModel(Model):
         names = list(self.recordables) + [f.format(r) for f in self.port_recordables
                                           for r in range(1, n_ports + 1)]
         return sorted(names)
+
+
+def _then(first, second):
+    """A check: `first`'s message, else `second`'s (either may be None)."""
+    if first is None:
+        return second
+    return lambda p: first(p) or second(p)
+
+
+def _then_set(first, second):
+    """An on_set hook: `first`'s, then `second`'s on its result."""
+    if first is None:
+        return second
+    return lambda old, new, ctx: second(old, first(old, new, ctx), ctx)
 
 
 @dataclasses.dataclass(frozen=True)

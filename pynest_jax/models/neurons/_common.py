@@ -2,6 +2,7 @@
 IgnoreAndSpikeMechanism in nestkernel/): declared once, added to each neuron."""
 
 import brainunit as u
+import numpy as np
 
 from .._spec import Param, State
 
@@ -24,6 +25,51 @@ ARCHIVING_STATE = (
     State("post_trace", 0.0, None, "STDP post-synaptic trace"),
     State("archiver_length", 0, None, "length of the spike history", dtype="int"),
 )
+
+
+def _offset_steps(offset):
+    """IgnoreAndSpikeMechanism::initialize_offset: Time(Time::ms(offset)).get_steps()."""
+    from ...kernel.values import host_ctx  # late: the kernel imports the models
+    return np.atleast_1d(host_ctx().grid.ms_to_steps(np.asarray(offset, float)))
+
+
+def _steps_until_first_forced_spike(cols):
+    from ...kernel.values import Each
+    return Each([int(k) for k in _offset_steps(cols["ignore_and_spike_offset"])])
+
+
+# The counter of IgnoreAndSpikeMechanism, for the models whose update asks
+# ctx.spike_due (NEST: iaf_psc_delta and the eprop models call spike_event_is_due).
+IGNORE_AND_SPIKE_STATE = (
+    State("steps_until_spike", _steps_until_first_forced_spike, None,
+          "steps until the next forced spike", dtype="int", hidden=True),
+)
+
+
+def ignore_and_spike_on_set(old, new, ctx):
+    """IgnoreAndSpikeMechanism::set_status: a new offset restarts the counter."""
+    if "ignore_and_spike_offset" not in new:
+        return new
+    return {**new, "steps_until_spike": _offset_steps(new["ignore_and_spike_offset"])}
+
+
+def archiving_check(p):
+    """ArchivingNode::set_status, after the model's own checks: NEST's first message."""
+    positive = lambda k: k not in p or np.all(np.asarray(p[k], float) > 0)  # noqa: E731
+    if not (positive("tau_minus") and positive("tau_minus_triplet")):
+        return "All time constants must be strictly positive."
+    if "Ca" in p and np.any(np.asarray(p["Ca"], float) < 0):
+        return "Calcium concentration cannot be negative."
+    if not positive("tau_Ca"):
+        return "All time constants must be strictly positive."
+    if not positive("beta_Ca"):
+        return ("For Ca to function as an integrator of the electrical activity, beta_ca "
+                "needs to be greater than 0.")
+    if not positive("ignore_and_spike_offset"):
+        return "ignore_and_spike_offset > 0 required."
+    if not positive("ignore_and_spike_interval"):
+        return "ignore_and_spike_interval > 0 required."
+    return None
 
 
 def neuron_params(*own):

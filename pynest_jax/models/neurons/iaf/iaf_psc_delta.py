@@ -6,7 +6,7 @@ import jax
 import jax.numpy as jnp
 
 from ..._spec import Channel, NeuronModel, Param, State
-from .._common import neuron_params, neuron_state
+from .._common import IGNORE_AND_SPIKE_STATE, neuron_params, neuron_state
 from ._checks import iaf_psc_delta_check
 
 
@@ -65,6 +65,7 @@ iaf_psc_delta = NeuronModel(
         State("r", 0, None, "refractory steps left", dtype="int", hidden=True),
         State("refr_spikes_buffer", 0.0, None, "input accumulated while refractory (mV)",
               hidden=True),
+        *IGNORE_AND_SPIKE_STATE,
     ),
     channels=(Channel("spikes", u.mV), Channel("currents", u.pA)),
     recordables=("V_m",),
