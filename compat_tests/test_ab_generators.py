@@ -285,3 +285,22 @@ def test_bad_values_refused_as_nest(ab, model, params):
     ref, got = ab(fn)
     assert got[0] == ref[0]
     assert got[1] and ref[1]
+
+
+@pytest.mark.parametrize("model", ["sinusoidal_poisson_generator", "ac_generator"])
+def test_oscillator_state_is_not_settable(ab, model):
+    """y_0 and y_1 are shown but never read by set_status: UnaccessedDictionaryEntry on a
+    node. (NEST's SetDefaults of a stimulation device keeps unknown keys as backend
+    parameters instead; not reproduced, not tested here.)"""
+    def fn(nest):
+        g = nest.Create(model)
+        out = []
+        for key in ("y_0", "y_1"):
+            try:
+                g.set({key: 1.0})
+                out.append(None)
+            except nest.NESTError as e:
+                out.append((type(e).__name__, str(e)))
+        return out, g.get(["y_0", "y_1"])
+    ref, got = ab(fn)
+    assert got == ref
