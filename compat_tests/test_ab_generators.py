@@ -80,6 +80,17 @@ def test_rate_trace_equals_nest(ab, model, params):
         np.testing.assert_allclose(gs[k], rs[k], rtol=1e-9, atol=1e-15)
 
 
+def test_rate_cut_at_zero_bit_for_bit(ab):
+    """The gallery's second generator (rate 0, amplitude 10 kHz, phase 90, h = 0.01 ms):
+    the rate crosses 0 where one rounding decides whether NEST cuts it to 0.0, so the
+    oscillator must round each product as NEST does (no FMA): every value equal."""
+    params = dict(rate=0.0, amplitude=10000.0, frequency=5.0, phase=90.0)
+    (ref, _), (got, _) = ab(lambda nest: _rate_trace(nest, "sinusoidal_poisson_generator",
+                                                     params, runs=(200.0,), h=0.01))
+    np.testing.assert_array_equal(got["rate"], ref["rate"])
+    assert np.sum(ref["rate"] == 0.0) > 100
+
+
 @pytest.mark.parametrize("model, params, min_delay", [
     ("sinusoidal_poisson_generator", dict(rate=50000.0), 0.1),  # current-generator window
     ("sinusoidal_gamma_generator", dict(rate=5000.0), 0.1),

@@ -9,6 +9,8 @@ set only on a model (SetDefaults, CopyModel), never on a node.
 
 import math
 
+import jax
+import jax.numpy as jnp
 import numpy as np
 
 from ...api.errors import NESTErrors
@@ -62,3 +64,16 @@ def round_trip(old, new, ctx, scale=per_ms):
     if "phase" in new:
         new["phase"] = DEG_PER_RAD * phi(new["phase"])
     return new
+
+
+def rounded(x, zero):
+    """x, rounded to float64 as C rounds each product: ``zero`` is an int64 array of
+    zeros that reaches the program as an argument, so the compiler cannot drop the
+    bitwise OR, and a product passed through it cannot be fused with a following add
+    into one FMA (XLA contracts them on CPUs with FMA; optimization_barrier and
+    reduce_precision did not stop it). NEST's oscillator rounds twice, and where its
+    rate crosses 0 one rounding decides whether a step's rate is cut to 0."""
+    x = jnp.asarray(x)
+    ints = jnp.int32 if x.dtype == jnp.float32 else jnp.int64  # the kernel's float32 mode
+    bits = jax.lax.bitcast_convert_type(x, ints) | zero.astype(ints)
+    return jax.lax.bitcast_convert_type(bits, x.dtype)

@@ -36,12 +36,13 @@ def host_prepare(v, ctx):
     om = S.omega(v["frequency"])
     return {"sin_h": np.array([math.sin(h * o) for o in om], float),
             "cos_h": np.array([math.cos(h * o) for o in om], float),
-            "rate_ms": S.per_ms(v["rate"])}
+            "rate_ms": S.per_ms(v["rate"]), "zero": np.zeros(len(om), np.int64)}
 
 
 def emit(p, d, s, ctx, src):
-    y0 = p.cos_h * s.y_0 - p.sin_h * s.y_1
-    y1 = p.sin_h * s.y_0 + p.cos_h * s.y_1
+    r = lambda x: S.rounded(x, p.zero)  # each product rounded, as NEST's are
+    y0 = r(p.cos_h * s.y_0) - r(p.sin_h * s.y_1)
+    y1 = r(p.sin_h * s.y_0) + r(p.cos_h * s.y_1)
     rate = jnp.maximum(p.rate_ms + y1, 0.0)  # spikes/ms
     on = active_at(p, ctx, ctx.n + 2) & (rate > 0)
     lam = jnp.where(on, rate * ctx.h_ms, 0.0)
