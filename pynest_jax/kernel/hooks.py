@@ -30,7 +30,9 @@ def _write(pop, updates) -> dict:
     extra = {}
     for k, v in updates.items():
         if k in pop.arrays:
-            pop.arrays[k] = np.asarray(v, pop.arrays[k].dtype).reshape(len(pop)).copy()
+            v = np.asarray(v, pop.arrays[k].dtype)
+            # one value per node, or a row per node (per-target state of a generator)
+            pop.arrays[k] = v.reshape((len(pop),) + v.shape[1:]).copy()
         elif k in pop.host:
             pop.host[k] = list(v)
         else:

@@ -16,7 +16,9 @@ from ..models._spec import State
 
 _CAST = {"float": np.float64, "int": np.int64, "bool": np.bool_}
 # Keys that the kernel, not the user, writes (NEST: unaccessed if set).
-READONLY_STATE = {"t_spike", "archiver_length"}
+# y_0, y_1: the oscillator state of ac_generator, noise_generator and
+# sinusoidal_poisson_generator, shown by NEST but never read by its set_status
+READONLY_STATE = {"t_spike", "archiver_length", "y_0", "y_1"}
 
 
 def declared(spec):

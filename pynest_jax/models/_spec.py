@@ -270,6 +270,9 @@ class GeneratorModel(Model):
     emit: Optional[Callable] = None
     uses_rng: bool = False
     recordables: tuple = ()  # what a multimeter may sample (state keys)
+    # record(p, s) -> {name: value}: recordables that are not state keys (the
+    # sinusoidal generators' ``rate``, whose status key is the parameter)
+    record: Optional[Callable] = None
     # pre_run(v, ctx) -> updates: NEST's pre_run_hook, at every Prepare. ``v`` holds
     # the population's NEST-form values; updates of declared keys are written back.
     pre_run: Optional[Callable] = None

@@ -5,6 +5,9 @@ from .devices.dc_generator import dc_generator
 from .devices.noise_generator import noise_generator
 from .devices.poisson_generator import poisson_generator
 from .devices.pulsepacket_generator import pulsepacket_generator
+from .devices.sinusoidal_poisson_generator import sinusoidal_poisson_generator
+from .devices.mip_generator import mip_generator
+from .devices.sinusoidal_gamma_generator import sinusoidal_gamma_generator
 from .devices.spike_generator import spike_generator
 from .devices.step_current_generator import step_current_generator
 from .devices.recorders import multimeter, spike_recorder, voltmeter
@@ -54,6 +57,7 @@ NODE_MODELS = {m.name: m for m in (
     dc_generator,
     ac_generator, step_current_generator, noise_generator,
     poisson_generator, spike_generator, pulsepacket_generator,
+    sinusoidal_poisson_generator, sinusoidal_gamma_generator, mip_generator,
     spike_recorder, multimeter, voltmeter,
 )}
 
