@@ -16,7 +16,8 @@ from ._checks import iaf_psc_exp_check
 DELTA_DETERMINISTIC = 1e-10 * u.mV
 
 
-def derive(p, ctx):
+def propagators(p, ctx):
+    """The exact propagators of iaf_psc_exp's pre_run_hook (also iaf_psc_exp_htum's)."""
     h = ctx.h
     P22 = u.math.exp(-h / p.tau_m)
     return dict(
@@ -26,8 +27,11 @@ def derive(p, ctx):
         P21ex=iaf_propagator_exp(p.tau_syn_ex, p.tau_m, p.C_m, h),
         P21in=iaf_propagator_exp(p.tau_syn_in, p.tau_m, p.C_m, h),
         P20=p.tau_m / p.C_m * (1.0 - P22),
-        refr_steps=ctx.steps(p.t_ref),
     )
+
+
+def derive(p, ctx):
+    return dict(propagators(p, ctx), refr_steps=ctx.steps(p.t_ref))
 
 
 def _threshold(p, V, ctx):

@@ -9,24 +9,14 @@ import numpy as np
 
 from ....api.errors import NESTErrors
 from ..._spec import Channel, NeuronModel, Param, State
-from ....numerics.propagators import iaf_propagator_exp
 from .._common import neuron_params, neuron_state
 from ._checks import RESET_BELOW_THRESHOLD, first_violation
+from .iaf_psc_exp import propagators
 
 
 def derive(p, ctx):
-    h = ctx.h
-    P22 = u.math.exp(-h / p.tau_m)
-    return dict(
-        P11ex=u.math.exp(-h / p.tau_syn_ex),
-        P11in=u.math.exp(-h / p.tau_syn_in),
-        P22=P22,
-        P21ex=iaf_propagator_exp(p.tau_syn_ex, p.tau_m, p.C_m, h),
-        P21in=iaf_propagator_exp(p.tau_syn_in, p.tau_m, p.C_m, h),
-        P20=p.tau_m / p.C_m * (1.0 - P22),
-        refr_abs=ctx.steps(p.t_ref_abs),
-        refr_tot=ctx.steps(p.t_ref_tot),
-    )
+    return dict(propagators(p, ctx), refr_abs=ctx.steps(p.t_ref_abs),
+                refr_tot=ctx.steps(p.t_ref_tot))
 
 
 def pre_run(v, ctx):
