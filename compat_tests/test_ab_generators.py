@@ -129,6 +129,16 @@ def _counts(events, targets):
     return np.array([np.sum(events["senders"] == i) for i in ids])
 
 
+def _trains(counts, individual):
+    """One count per spike train: each target's, or with shared trains (two targets per
+    generator) each pair's, whose two targets must have counted the same spikes."""
+    if individual:
+        return counts
+    pairs = counts.reshape(-1, 2)
+    assert np.all(pairs[:, 0] == pairs[:, 1])
+    return pairs[:, 0]
+
+
 @pytest.mark.parametrize("individual", [True, False])
 def test_sinusoidal_poisson_counts(ab, individual):
     """rate 50 Hz, amplitude 70 Hz (cut at 0), 10 Hz, 2 s; with individual trains 200
@@ -157,12 +167,7 @@ def test_sinusoidal_poisson_counts(ab, individual):
         nest.Simulate(2000.0 + 1.0)  # the parrots' 1 ms delay
         return _counts(sr.events, parrots)
     for counts in ab(fn):
-        if individual:
-            trains = counts
-        else:
-            pairs = counts.reshape(-1, 2)
-            assert np.all(pairs[:, 0] == pairs[:, 1])
-            trains = pairs[:, 0]
+        trains = _trains(counts, individual)
         K = len(trains)
         assert abs(trains.sum() - K * E) < Z * math.sqrt(K * E)
         if individual:
@@ -213,12 +218,7 @@ def test_sinusoidal_gamma_counts(ab, individual):
         nest.Simulate(1.0)  # the parrots' 1 ms delay
         return _counts(sr.events, parrots)
     for counts in ab(fn):
-        if individual:
-            trains = counts
-        else:
-            pairs = counts.reshape(-1, 2)
-            assert np.all(pairs[:, 0] == pairs[:, 1])
-            trains = pairs[:, 0]
+        trains = _trains(counts, individual)
         K = len(trains)
         assert abs(trains.mean() - E) < Z * math.sqrt(Var / K) + 0.01 * E
         assert abs(trains.var(ddof=1) / Var - 1) < Z * math.sqrt(2 / (K - 1)) + 0.10
