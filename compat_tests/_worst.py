@@ -2,37 +2,52 @@
 
 An A/B file checks each recorded trace with ``WorstDeviations.check`` (relative to
 max(|value|, floor x the trace's largest |value|), so that a trace through zero is judged
-on its own scale) and writes the table with ``write`` when the whole file ran.
+on its own scale; NEST's NaNs must be ours too) and writes the table with ``write`` when
+the whole file ran. A quantity's key is a string or a tuple (model, recordable).
 """
 
 import numpy as np
 
 
+def _parts(key):
+    return key if isinstance(key, tuple) else (key,)
+
+
 class WorstDeviations:
     def __init__(self, rtol, floor):
         self.rtol, self.floor = rtol, floor
-        self.seen = {}  # (quantity, scenario) -> worst relative deviation
+        self.seen = {}  # (key, scenario) -> worst relative deviation
 
-    def check(self, key, scenario, ref, got):
+    def check(self, key, scenario, ref, got, tol=None):
+        """Record the worst relative deviation of ``got`` from ``ref``; fail beyond
+        ``tol`` (default: the file's rtol)."""
         a, b = np.asarray(ref, float), np.asarray(got, float)
+        label = ".".join(_parts(key))
+        np.testing.assert_array_equal(np.isnan(b), np.isnan(a), err_msg=label)
+        ok = ~np.isnan(a)
+        a, b = a[ok], b[ok]
         scale = np.maximum(np.abs(a), self.floor * max(np.max(np.abs(a), initial=0.0), 1e-300))
         dev = float(np.max(np.abs(b - a) / scale)) if len(a) else 0.0
         self.seen[(key, scenario)] = max(self.seen.get((key, scenario), 0.0), dev)
-        assert dev <= self.rtol, f"{key}: worst relative deviation {dev:.3g}"
+        limit = self.rtol if tol is None else tol
+        assert dev <= limit, f"{label}: worst relative deviation {dev:.3g}"
 
-    def write(self, request, path, intro, column):
-        """The page at ``path``: ``intro`` lines, then per quantity its worst deviation
-        and the scenario; only after a run of the whole file (no -k), which measures
-        every scenario."""
+    def write(self, request, path, intro, columns, total=True):
+        """The page at ``path``: ``intro`` lines, then one row per key (its parts under
+        ``columns``) with its worst deviation and that scenario, and with ``total`` the
+        worst over all. Only after a run of the whole file (no -k), which measures every
+        scenario."""
         if request.config.getoption("keyword") or not self.seen:
             return
         worst = {}
-        for (k, scenario), dev in self.seen.items():
-            if dev >= worst.get(k, (-1.0, ""))[0]:
-                worst[k] = (dev, scenario)
-        lines = list(intro) + ["", f"| {column} | worst relative deviation | in scenario |",
-                               "|---|---|---|"]
-        lines += [f"| {k} | {dev:.2e} | {scenario} |" for k, (dev, scenario) in sorted(worst.items())]
-        lines += ["", f"Worst over all: {max(d for d, _ in worst.values()):.2e}"]
+        for (key, scenario), dev in self.seen.items():
+            if dev >= worst.get(key, (-1.0, ""))[0]:
+                worst[key] = (dev, scenario)
+        lines = list(intro) + ["", "| " + " | ".join(columns) + " | worst relative deviation | in scenario |",
+                               "|---" * (len(columns) + 2) + "|"]
+        lines += ["| " + " | ".join(_parts(key)) + f" | {dev:.2e} | {scenario} |"
+                  for key, (dev, scenario) in sorted(worst.items())]
+        if total:
+            lines += ["", f"Worst over all: {max(d for d, _ in worst.values()):.2e}"]
         with open(path, "w") as f:
             f.write("\n".join(lines) + "\n")

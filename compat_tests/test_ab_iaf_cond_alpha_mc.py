@@ -324,4 +324,4 @@ def _write_report(request):
                   f"Relative to max(|value|, {FLOOR:g} x the trace's largest |value|); spike times",
                   "identical. Without the floor, conductances decaying below ~1e-300 nS differ:",
                   "XLA flushes subnormal numbers to zero (docs/divergences.md)."],
-                 "recordable")
+                 ["recordable"])

@@ -295,4 +295,4 @@ def _write_report(request):
                   "changes between runs). Relative to",
                   f"max(|value|, {FLOOR:g} x the trace's largest |value|); spike times (stamp minus",
                   "the released fraction, NEST's off-grid offset) identical."],
-                 "quantity")
+                 ["quantity"])
