@@ -38,7 +38,7 @@ def _persistent_compilation_cache():
 
 _persistent_compilation_cache()
 
-from .api.errors import NESTError, NESTErrors, KernelException  # noqa: E402
+from .errors import NESTError, NESTErrors, KernelException  # noqa: E402
 from .api.nodecollection import NodeCollection, serialize as serialize_data, to_json  # noqa: E402
 from .api.synapsecollection import SynapseCollection  # noqa: E402
 from .api.nodes import Create, GetNodes  # noqa: E402

@@ -13,7 +13,7 @@ import pytest
 from scipy import stats
 
 import pynest_jax.random as nrandom
-from pynest_jax.api.errors import NESTErrors
+from pynest_jax.errors import NESTErrors
 from pynest_jax.connect import RULES, validate_conn_spec
 from pynest_jax.connect.parameters import create_parameter
 

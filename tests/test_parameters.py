@@ -11,7 +11,7 @@ from scipy import stats
 import pynest_jax.logic as nlogic
 import pynest_jax.math as nmath
 import pynest_jax.random as nrandom
-from pynest_jax.api.errors import NESTErrors
+from pynest_jax.errors import NESTErrors
 from pynest_jax.connect.parameters import Parameter, create_parameter
 
 ALPHA = 1e-3

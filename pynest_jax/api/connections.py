@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._kernel import kernel
-from .errors import NESTErrors
+from ..errors import NESTErrors
 from .nodecollection import NodeCollection
 from .synapsecollection import SynapseCollection
 from ..connect.parameters import Parameter

@@ -14,7 +14,7 @@ import os
 import numpy as np
 
 from ._kernel import kernel
-from .errors import NESTErrors
+from ..errors import NESTErrors
 
 
 class Attr:

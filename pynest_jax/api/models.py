@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 
 from ._kernel import kernel
-from .errors import NESTErrors
+from ..errors import NESTErrors
 from ..connect.parameters import Parameter
 from ..kernel import values as V
 from ..kernel.graph import ModelEntry

@@ -13,7 +13,7 @@ import dataclasses
 
 import numpy as np
 
-from .errors import NESTErrors
+from ..errors import NESTErrors
 
 _INDENT = " " * len("NodeCollection(")
 

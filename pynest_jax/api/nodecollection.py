@@ -14,7 +14,7 @@ import operator
 import numpy as np
 
 from ._kernel import kernel
-from .errors import NESTErrors
+from ..errors import NESTErrors
 from .nc_layout import Layout
 from . import status
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._kernel import kernel
-from .errors import NESTErrors
+from ..errors import NESTErrors
 from .nc_layout import Layout
 from .nodecollection import NodeCollection
 from . import status

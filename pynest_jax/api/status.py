@@ -15,7 +15,7 @@ import copy
 import numpy as np
 
 from ._kernel import kernel
-from .errors import NESTErrors
+from ..errors import NESTErrors
 from ..kernel import hooks, values as V
 from ..models._spec import NeuronModel, RecorderModel
 from ..models.ids import model_id

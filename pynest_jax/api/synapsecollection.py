@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from ._kernel import kernel
-from .errors import NESTErrors
+from ..errors import NESTErrors
 from ..models.ids import synapse_id
 
 _MAX_FULL_PRINT = 35  # PyNEST prints the first and last 15 of longer collections

@@ -17,7 +17,7 @@ ignore it.
 
 import numpy as np
 
-from pynest_jax.api.errors import NESTErrors
+from pynest_jax.errors import NESTErrors
 
 __all__ = [
     "Parameter",

@@ -19,7 +19,7 @@ we raise ``BadProperty`` instead.
 
 import numpy as np
 
-from pynest_jax.api.errors import NESTErrors
+from pynest_jax.errors import NESTErrors
 from pynest_jax.connect.parameters import Parameter
 
 __all__ = ["RULES", "RuleResult", "validate_conn_spec"]

@@ -13,7 +13,7 @@ import os
 
 import numpy as np
 
-from ..api.errors import NESTErrors
+from ..errors import NESTErrors
 
 BACKENDS = ("memory", "ascii", "screen")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..api.errors import NESTErrors
+from ..errors import NESTErrors
 from ..models._spec import GeneratorModel, NeuronModel, RecorderModel, Model
 from ..models.ids import synapse_id
 from . import values as V

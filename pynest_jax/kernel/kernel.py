@@ -8,7 +8,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ..api.errors import NESTErrors
+from ..errors import NESTErrors
 from ..models.registry import NODE_MODELS, SYNAPSE_MODELS
 from .graph import Graph
 from .program import Program

@@ -85,7 +85,7 @@ def spike_weight_check(graph):
 
     NEST throws when such a spike is delivered; here when the network is prepared
     with such a connection (from a node that sends spikes)."""
-    from ..api.errors import NESTErrors
+    from ..errors import NESTErrors
     from ..models._spec import GeneratorModel, NeuronModel
     pops = [p for p in graph.pop_list if getattr(p.spec, "positive_spike_weights", None)]
     if not pops:

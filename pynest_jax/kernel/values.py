@@ -11,7 +11,7 @@ import copy
 
 import numpy as np
 
-from ..api.errors import NESTErrors
+from ..errors import NESTErrors
 from ..models._spec import State
 
 _CAST = {"float": np.float64, "int": np.int64, "bool": np.bool_}

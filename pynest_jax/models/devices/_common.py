@@ -5,7 +5,7 @@ and the set_status rules shared by all devices."""
 import brainunit as u
 import numpy as np
 
-from ...api.errors import NESTErrors
+from ...errors import NESTErrors
 from .._spec import Param, State
 
 DBL_MAX = 1.7976931348623157e308

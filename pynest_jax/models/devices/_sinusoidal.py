@@ -13,7 +13,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ...api.errors import NESTErrors
+from ...errors import NESTErrors
 from .._spec import Param
 
 TWO_PI_PER_1000 = 2.0 * math.pi / 1000.0  # NEST: om_ = frequency * (2 pi / 1000)

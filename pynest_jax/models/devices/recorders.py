@@ -9,7 +9,7 @@ recorded when is kernel/recording.py.
 import brainunit as u
 import numpy as np
 
-from ...api.errors import NESTErrors
+from ...errors import NESTErrors
 from .._spec import Param, RecorderModel
 from . import _common as C
 

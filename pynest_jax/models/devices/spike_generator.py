@@ -13,7 +13,7 @@ import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
-from ...api.errors import NESTErrors
+from ...errors import NESTErrors
 from .._spec import GeneratorModel, Param, State
 from . import _common as C
 from ._pointer import NEVER, at, pointer_start

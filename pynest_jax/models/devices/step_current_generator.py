@@ -8,7 +8,7 @@ set are skipped without changing the amplitude, as in NEST.
 import brainunit as u
 import numpy as np
 
-from ...api.errors import NESTErrors
+from ...errors import NESTErrors
 from .._spec import GeneratorModel, Param, State
 from . import _common as C
 from ._pointer import NEVER, at, pointer_start

@@ -17,7 +17,7 @@ import brainunit as u
 import numpy as np
 
 from .._spec import Channel, Param
-from ...api.errors import NESTErrors
+from ...errors import NESTErrors
 
 CURRENTS = (Channel("currents", u.pA),)
 HAS_CONNECTIONS = Param("has_connections", False, None,

@@ -13,7 +13,7 @@ import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
-from ....api.errors import NESTErrors
+from ....errors import NESTErrors
 from ..._spec import Channel, NeuronModel, Param, State
 from .. import _gsl
 from .._common import neuron_params, neuron_state

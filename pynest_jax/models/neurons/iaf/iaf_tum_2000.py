@@ -14,7 +14,7 @@ import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
-from ....api.errors import NESTErrors
+from ....errors import NESTErrors
 from ..._spec import Channel, NeuronModel, Param, State
 from .._common import neuron_params, neuron_state
 from ._checks import RESET_BELOW_THRESHOLD, first_violation

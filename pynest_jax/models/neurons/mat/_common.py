@@ -6,7 +6,7 @@ import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
-from ....api.errors import NESTErrors
+from ....errors import NESTErrors
 from ..._spec import Channel, Param, State
 
 CHANNELS = (Channel("ex", u.pA), Channel("in", u.pA), Channel("currents", u.pA))
