@@ -19,6 +19,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import nest  # noqa: E402
 import pynest_jax  # noqa: E402
+from _neuron_table import MODELS  # noqa: E402
+from _scenarios import strong_drive  # noqa: E402
 from pynest_jax.models.neurons.aeif import _common as aeif  # noqa: E402
 
 
@@ -40,22 +42,8 @@ aeif.I_spike = I_spike  # the derivatives look it up at trace time
 
 def scenario(sim, model):
     sim.ResetKernel()
-    n = sim.Create(model, 4, params={"I_e": 3000.0})
-    n.t_ref = [2.0, 0.0, 3.33, 1.05]
-    n[1].set(Delta_T=0.0, V_peak=-45.0, t_ref=0.5)
-    drive = sim.Create(model, params={"I_e": 3000.0})
-    w = 8.0
-    sim.Connect(drive, n, syn_spec={"weight": 3.0 * w, "delay": 0.3})
-    sg = sim.Create("spike_generator",
-                    params={"spike_times": list(np.round(np.arange(1.0, 40.0, 0.7), 1))})
-    sim.Connect(sg, n, syn_spec={"weight": 2.0 * w})
-    sr = sim.Create("spike_recorder")
-    sim.Connect(n + drive, sr)
-    rec = ["V_m", "g_ex", "g_in", "w"]
-    mm = sim.Create("multimeter", params={"interval": sim.resolution, "record_from": rec})
-    sim.Connect(mm, n + drive)
-    sim.Simulate(50.0)
-    return sr.get("events"), mm.get("events"), rec
+    row = MODELS[model]
+    return strong_drive(sim, model, row) + (list(row.rec),)
 
 
 if __name__ == "__main__":

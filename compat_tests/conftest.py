@@ -52,38 +52,91 @@ def ab(real_nest, jax_nest):
     return run
 
 
+def sample_order(events):
+    """Indices that sort recorded events by time, then sender: NEST and pynest_jax may
+    order the events of one time step differently."""
+    return np.lexsort((np.asarray(events["senders"]), np.asarray(events["times"])))
+
+
 def assert_spikes_identical(ref, got):
     """Spike events: senders and times exactly equal, in any order within a time step."""
-    r = np.lexsort((np.asarray(ref["senders"]), np.asarray(ref["times"])))
-    g = np.lexsort((np.asarray(got["senders"]), np.asarray(got["times"])))
+    r, g = sample_order(ref), sample_order(got)
     np.testing.assert_array_equal(np.asarray(got["times"])[g], np.asarray(ref["times"])[r])
     np.testing.assert_array_equal(np.asarray(got["senders"])[g], np.asarray(ref["senders"])[r])
+
+
+def assert_samples_aligned(ref, got):
+    """Sampled events: the same (sender, time) samples. Returns the orders that align them."""
+    r, g = sample_order(ref), sample_order(got)
+    np.testing.assert_array_equal(np.asarray(got["senders"])[g], np.asarray(ref["senders"])[r])
+    np.testing.assert_array_equal(np.asarray(got["times"])[g], np.asarray(ref["times"])[r])
+    return r, g
 
 
 def assert_trace_close(ref, got, keys, rtol=1e-9, atol=1e-12):
     """Sampled events: same (sender, time) samples; values within rtol (stated per test)."""
-    r = np.lexsort((np.asarray(ref["senders"]), np.asarray(ref["times"])))
-    g = np.lexsort((np.asarray(got["senders"]), np.asarray(got["times"])))
-    np.testing.assert_array_equal(np.asarray(got["senders"])[g], np.asarray(ref["senders"])[r])
-    np.testing.assert_array_equal(np.asarray(got["times"])[g], np.asarray(ref["times"])[r])
+    r, g = assert_samples_aligned(ref, got)
     for k in keys:
         np.testing.assert_allclose(np.asarray(got[k])[g], np.asarray(ref[k])[r], rtol=rtol,
                                    atol=atol, err_msg=k)
 
 
-def assert_defaults_equal(real_nest, jax_nest, model):
+def assert_defaults_equal(real_nest, jax_nest, model, ignore=("elementsize",)):
     """GetDefaults of ``model``: the same keys, recordables, value types and values as
-    NEST's (``elementsize``, the size of NEST's C++ object, aside)."""
+    NEST's, but for the keys in ``ignore`` (``elementsize``: the size of NEST's C++
+    object, not a property of the model)."""
     real_nest.ResetKernel()
     jax_nest.ResetKernel()
     ref, got = real_nest.GetDefaults(model), jax_nest.GetDefaults(model)
     assert set(got) == set(ref)
     if "recordables" in ref:  # mip_generator has none
         assert list(got["recordables"]) == list(ref["recordables"])
-    for k in sorted(set(ref) - {"elementsize", "recordables"}):
+    for k in sorted(set(ref) - set(ignore) - {"recordables"}):
         r, g = ref[k], got[k]
         assert type(g) is type(r), (k, r, g)
         if isinstance(r, np.ndarray):
             np.testing.assert_array_equal(g, r, err_msg=k)
         else:
             assert g == r, (k, r, g)
+
+
+class Refusal:
+    """What one simulator did with refused values: the error's class name and message,
+    the node's status before and after, and the network size after a Create with them."""
+
+    def __init__(self, error, message, before, after, network_size=None):
+        self.error, self.message = error, message
+        self.before, self.after, self.network_size = before, after, network_size
+
+    @property
+    def reason(self):
+        """The message without NEST's prefix (the model and the check's location)."""
+        return self.message.rsplit(":", 1)[-1].strip()
+
+    def kept(self, keys=None):
+        """Whether the node's values of ``keys`` (default: all) are as before."""
+        keys = self.before if keys is None else keys
+        return {k: self.after[k] for k in keys} == {k: self.before[k] for k in keys}
+
+
+def refuse_on_both(real_nest, jax_nest, model, bad, error="BadProperty", create=None,
+                   and_create=False):
+    """NEST, then pynest_jax, each after ResetKernel: create ``model`` (or ``create(nest)``),
+    read its status, set ``bad``, which must raise ``NESTErrors.<error>`` (any NESTError
+    for ``error=None``), and read the status again; with ``and_create``, Create with
+    ``bad`` must raise the same way. Returns the two Refusals (NEST's first)."""
+    out = []
+    for nest in (real_nest, jax_nest):
+        nest.ResetKernel()
+        expected = nest.NESTError if error is None else getattr(nest.NESTErrors, error)
+        n = nest.Create(model) if create is None else create(nest)
+        before = n.get()
+        with pytest.raises(expected) as e:
+            n.set(bad)
+        refusal = Refusal(type(e.value).__name__, str(e.value), before, n.get())
+        if and_create:
+            with pytest.raises(expected):
+                nest.Create(model, params=bad)
+            refusal.network_size = nest.network_size
+        out.append(refusal)
+    return out
