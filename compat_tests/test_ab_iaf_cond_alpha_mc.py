@@ -16,8 +16,9 @@ import os
 import numpy as np
 import pytest
 
+from _scenarios import assert_recorded_equal, barrage_times, observe, recorded
 from _worst import WorstDeviations
-from conftest import assert_spikes_identical
+from conftest import refuse_on_both
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RTOL = 1e-9
@@ -32,28 +33,8 @@ CURRENT_PORTS = ("soma_curr", "proximal_curr", "distal_curr")
 _worst = WorstDeviations(RTOL, FLOOR)
 
 
-def _observe(nest, nodes):
-    sr = nest.Create("spike_recorder")
-    nest.Connect(nodes, sr)
-    mm = nest.Create("multimeter", params={"interval": nest.resolution, "record_from": REC})
-    nest.Connect(mm, nodes)
-    return sr, mm
-
-
 def _compare(ref, got, scenario, min_spikes=1):
-    (s_ref, m_ref), (s_got, m_got) = ref[:2], got[:2]
-    assert len(s_ref["times"]) >= min_spikes  # the scenario exercises spiking
-    assert_spikes_identical(s_ref, s_got)
-    r = np.lexsort((np.asarray(m_ref["senders"]), np.asarray(m_ref["times"])))
-    g = np.lexsort((np.asarray(m_got["senders"]), np.asarray(m_got["times"])))
-    np.testing.assert_array_equal(np.asarray(m_got["senders"])[g], np.asarray(m_ref["senders"])[r])
-    np.testing.assert_array_equal(np.asarray(m_got["times"])[g], np.asarray(m_ref["times"])[r])
-    for k in REC:
-        _worst.check(k, scenario, np.asarray(m_ref[k])[r], np.asarray(m_got[k])[g])
-
-
-def _events(sr, mm):
-    return sr.get("events"), mm.get("events")
+    assert_recorded_equal(_worst, ref[:2], got[:2], REC, scenario, min_spikes)
 
 
 def test_dc_steps_on_every_current_port(ab):
@@ -63,7 +44,7 @@ def test_dc_steps_on_every_current_port(ab):
     def run(nest):
         rt = nest.GetDefaults(MODEL)["receptor_types"]
         n = nest.Create(MODEL, 4)
-        sr, mm = _observe(nest, n)
+        sr, mm = observe(nest, n, REC)
         steps = [(800.0, 5.0, 40.0), (-400.0, 10.0, 20.0), (2500.0, 20.3, 55.7)]
         for i, port in enumerate(CURRENT_PORTS):
             for j, (amp, start, stop) in enumerate(steps):
@@ -73,7 +54,7 @@ def test_dc_steps_on_every_current_port(ab):
             dc = nest.Create("dc_generator", params={"amplitude": 900.0, "start": 3.0})
             nest.Connect(dc, n[3], syn_spec={"receptor_type": rt[port], "weight": 0.5 + i})
         nest.Simulate(70.0)
-        return _events(sr, mm)
+        return recorded(sr, mm)
 
     _compare(*ab(run), scenario="dc", min_spikes=3)
 
@@ -101,9 +82,9 @@ def test_spike_input_on_every_port_both_signs(ab):
                                                         "receptor_type": p})
             nest.Connect(drivers[1], targets[1:], syn_spec={"weight": -5.0, "delay": 0.7,
                                                             "receptor_type": p})
-        sr, mm = _observe(nest, drivers + targets)
+        sr, mm = observe(nest, drivers + targets, REC)
         nest.Simulate(80.0)
-        return _events(sr, mm)
+        return recorded(sr, mm)
 
     _compare(*ab(run), scenario="spikes", min_spikes=5)
 
@@ -121,12 +102,11 @@ def test_strong_drive_through_spikes_and_refractoriness(ab):
         drive = nest.Create(MODEL, params={"soma": {"I_e": 3000.0}})
         nest.Connect(drive, n, syn_spec={"weight": 20.0, "delay": 0.3,
                                          "receptor_type": rt["proximal_exc"]})
-        sg = nest.Create("spike_generator",
-                         params={"spike_times": list(np.round(np.arange(1.0, 40.0, 0.7), 1))})
+        sg = nest.Create("spike_generator", params={"spike_times": barrage_times()})
         nest.Connect(sg, n, syn_spec={"weight": 15.0, "receptor_type": rt["soma_exc"]})
-        sr, mm = _observe(nest, n + drive)
+        sr, mm = observe(nest, n + drive, REC)
         nest.Simulate(50.0)
-        return _events(sr, mm)
+        return recorded(sr, mm)
 
     _compare(*ab(run), scenario="strong", min_spikes=20)
 
@@ -138,7 +118,7 @@ def test_parameters_and_state_changed_between_runs(ab):
 
     def run(nest):
         n = nest.Create(MODEL, 3, params={"soma": {"I_e": 500.0}})
-        sr, mm = _observe(nest, n)
+        sr, mm = observe(nest, n, REC)
         nest.Simulate(25.0)
         n[0].set({"g_sp": 5.0, "V_th": -58.0, "proximal": {"E_L": -65.0, "g_L": 8.0}})
         n[1].soma = {"I_e": 100.0}
@@ -146,7 +126,7 @@ def test_parameters_and_state_changed_between_runs(ab):
         n.set([{"distal": {"V_m": -50.0}}, {"soma": {"I_e": 700.0, "tau_syn_ex": 1.0}},
                {"g_pd": 3.0, "distal": {"C_m": 60.0, "I_e": 200.0}}])
         nest.Simulate(30.0)
-        return _events(sr, mm) + (n.get(["soma", "proximal", "distal", "g_sp", "g_pd"]),)
+        return recorded(sr, mm) + (n.get(["soma", "proximal", "distal", "g_sp", "g_pd"]),)
 
     ref, got = ab(run)
     _compare(ref, got, scenario="changes", min_spikes=3)
@@ -170,7 +150,7 @@ def test_gallery_mc_neuron_scenario(ab):
                   "soma": {"g_L": 12.0}, "proximal": {"tau_syn_ex": 1.0, "tau_syn_in": 5.0},
                   "distal": {"C_m": 90.0}}
         n = nest.Create(MODEL, params=params)
-        sr, mm = _observe(nest, n)
+        sr, mm = observe(nest, n, REC)
         cgs = nest.Create("dc_generator", 3)
         cgs[0].set(start=250.0, stop=300.0, amplitude=50.0)
         cgs[1].set(start=150.0, stop=200.0, amplitude=-50.0)
@@ -184,7 +164,7 @@ def test_gallery_mc_neuron_scenario(ab):
         nest.Simulate(700)
         n.soma = {"I_e": 150.0}
         nest.Simulate(300)
-        return _events(sr, mm)
+        return recorded(sr, mm)
 
     ref, got = ab(run)
     _compare(ref, got, scenario="gallery", min_spikes=3)
@@ -271,23 +251,14 @@ def test_bad_values_raise_nest_error(real_nest, jax_nest, bad):
     """Refused values raise NEST's error class with its message (NEST's first
     failed check: top-level, then compartment by compartment), at SetStatus and at
     Create; the node keeps all its values and a refused Create creates nothing."""
-    errs, kept = [], []
-    for nest in (real_nest, jax_nest):
-        nest.ResetKernel()
-        n = nest.Create(MODEL)
-        before = n.get()
-        with pytest.raises(nest.NESTError) as e:
-            n.set(bad)
-        errs.append((type(e.value).__name__, str(e.value)))
-        after = n.get()
-        kept.append(all(np.all(after[k] == before[k]) for k in before if k != "elementsize"))
-        with pytest.raises(nest.NESTError):
-            nest.Create(MODEL, params=bad)
-        # NEST keeps the nodes of a refused Create (docs/divergences.md); we create none
-        kept.append(nest is real_nest or nest.network_size == 1)
-    assert errs[1][0] == errs[0][0], errs
-    assert errs[0][1].rsplit(":", 1)[-1].strip() in errs[1][1], errs
-    assert all(kept)
+    refusals = refuse_on_both(real_nest, jax_nest, MODEL, bad, error=None, and_create=True)
+    nest_refusal, ours = refusals
+    assert ours.error == nest_refusal.error, (nest_refusal.message, ours.message)
+    assert nest_refusal.reason in ours.message, (nest_refusal.message, ours.message)
+    for r in refusals:
+        assert all(np.all(r.after[k] == r.before[k]) for k in r.before if k != "elementsize")
+    # NEST keeps the nodes of a refused Create (docs/divergences.md); we create none
+    assert ours.network_size == 1
 
 
 @pytest.mark.parametrize("source", ["spike_generator", "dc_generator", "multimeter", MODEL])

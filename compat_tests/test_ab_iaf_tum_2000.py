@@ -21,8 +21,9 @@ import os
 import numpy as np
 import pytest
 
+from _scenarios import assert_recorded_equal, barrage_times, observe
 from _worst import WorstDeviations
-from conftest import assert_spikes_identical, assert_defaults_equal
+from conftest import assert_defaults_equal, refuse_on_both
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RTOL = 1e-9
@@ -34,24 +35,9 @@ STP = ["x", "y", "u"]
 _worst = WorstDeviations(RTOL, FLOOR)
 
 
-def _observe(nest, nodes):
-    sr = nest.Create("spike_recorder")
-    nest.Connect(nodes, sr)
-    mm = nest.Create("multimeter", params={"interval": nest.resolution, "record_from": REC})
-    nest.Connect(mm, nodes)
-    return sr, mm
-
-
 def _compare(ref, got, scenario, min_spikes=1):
-    (s_ref, m_ref, st_ref), (s_got, m_got, st_got) = ref, got
-    assert len(s_ref["times"]) >= min_spikes  # the scenario exercises spiking
-    assert_spikes_identical(s_ref, s_got)
-    r = np.lexsort((np.asarray(m_ref["senders"]), np.asarray(m_ref["times"])))
-    g = np.lexsort((np.asarray(m_got["senders"]), np.asarray(m_got["times"])))
-    np.testing.assert_array_equal(np.asarray(m_got["senders"])[g], np.asarray(m_ref["senders"])[r])
-    np.testing.assert_array_equal(np.asarray(m_got["times"])[g], np.asarray(m_ref["times"])[r])
-    for k in REC:
-        _worst.check(k, scenario, np.asarray(m_ref[k])[r], np.asarray(m_got[k])[g])
+    assert_recorded_equal(_worst, ref[:2], got[:2], REC, scenario, min_spikes)
+    st_ref, st_got = ref[2], got[2]
     for k in st_ref:
         _worst.check(k, scenario, st_ref[k], st_got[k])
 
@@ -74,7 +60,7 @@ def test_dc_steps_on_both_current_ports(ab):
 
     def run(nest):
         n = nest.Create(MODEL, 4, params={"x": 1.0})
-        sr, mm = _observe(nest, n)
+        sr, mm = observe(nest, n, REC)
         for i, (amp, start, stop, port) in enumerate([(1000.0, 5.0, 40.0, 0),
                                                       (700.0, 0.0, 55.3, 1),
                                                       (-300.0, 10.0, 20.0, 0),
@@ -113,7 +99,7 @@ def test_spike_input_on_both_ports_both_signs(ab):
         nest.Connect(tum[1], targets[1:], syn_spec={"weight": -900.0, "delay": 0.7,
                                                     "receptor_type": 1})
         nodes = tum + targets
-        sr, mm = _observe(nest, nodes)
+        sr, mm = observe(nest, nodes, REC)
         return _run_and_read(nest, nodes, sr, mm, 120.0)
 
     _compare(*ab(run), scenario="spikes", min_spikes=10)
@@ -130,11 +116,10 @@ def test_strong_drive_through_spikes_and_refractoriness(ab):
             n[i].t_ref = t
         drive = nest.Create(MODEL, params=dict(I_e=3000.0, **_stp_params()))
         nest.Connect(drive, n, syn_spec={"weight": 2000.0, "delay": 0.3, "receptor_type": 1})
-        sg = nest.Create("spike_generator",
-                         params={"spike_times": list(np.round(np.arange(1.0, 40.0, 0.7), 1))})
+        sg = nest.Create("spike_generator", params={"spike_times": barrage_times()})
         nest.Connect(sg, n, syn_spec={"weight": 600.0})
         nodes = n + drive
-        sr, mm = _observe(nest, nodes)
+        sr, mm = observe(nest, nodes, REC)
         return _run_and_read(nest, nodes, sr, mm, 50.0)
 
     _compare(*ab(run), scenario="strong", min_spikes=20)
@@ -159,7 +144,7 @@ def test_stp_chain(ab, depressing):
         for i in range(3):
             nest.Connect(n[i], n[i + 1], syn_spec={"weight": 900.0 if depressing else 1500.0,
                                                    "delay": 0.1 * (i + 1), "receptor_type": 1})
-        sr, mm = _observe(nest, n)
+        sr, mm = observe(nest, n, REC)
         return _run_and_read(nest, n, sr, mm, 800.0)
 
     _compare(*ab(run), scenario="chain", min_spikes=20)
@@ -174,7 +159,7 @@ def test_parameters_and_state_changed_between_runs(ab):
         t = nest.Create(MODEL, params={"I_e": 100.0})
         nest.Connect(n, t, syn_spec={"weight": 500.0, "receptor_type": 1})
         nodes = n + t
-        sr, mm = _observe(nest, nodes)
+        sr, mm = observe(nest, nodes, REC)
         nest.Simulate(25.0)
         n[0].set(U=0.1, tau_rec=50.0, tau_fac=20.0)
         n[1].I_e = 300.0
@@ -241,22 +226,11 @@ def test_bad_values_raise_nest_error(real_nest, jax_nest, bad):
     """Invalid parameters or release state raise BadProperty with NEST's message
     (its first failed check, parameters before state), at SetStatus and at
     Create; the node keeps its values, nothing is created."""
-    msgs, kept = [], []
-    for nest in (real_nest, jax_nest):
-        nest.ResetKernel()
-        n = nest.Create(MODEL)
-        before = n.get()
-        with pytest.raises(nest.NESTErrors.BadProperty) as e:
-            n.set(bad)
-        msgs.append(str(e.value))
-        kept.append(n.get(sorted(bad)) == {k: before[k] for k in sorted(bad)})
-        with pytest.raises(nest.NESTErrors.BadProperty):
-            nest.Create(MODEL, params=bad)
-        # NEST keeps the nodes of a refused Create (docs/divergences.md); we create none
-        kept.append(nest is real_nest or nest.network_size == 1)
-    ref_reason = msgs[0].rsplit(":", 1)[-1].strip()
-    assert ref_reason in msgs[1], msgs
-    assert all(kept)
+    nest_refusal, ours = refuse_on_both(real_nest, jax_nest, MODEL, bad, and_create=True)
+    assert nest_refusal.reason in ours.message, (nest_refusal.message, ours.message)
+    assert nest_refusal.kept(sorted(bad)) and ours.kept(sorted(bad))
+    # NEST keeps the nodes of a refused Create (docs/divergences.md); we create none
+    assert ours.network_size == 1
 
 
 CONNECTIONS = [("tum", "tum", 0), ("tum", "tum", 2), ("sg", "tum", 2), ("dc", "tum", 2),

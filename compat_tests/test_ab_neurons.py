@@ -13,7 +13,8 @@ breaking them on purpose).
 import numpy as np
 import pytest
 
-from conftest import assert_spikes_identical, assert_trace_close
+from conftest import (assert_defaults_equal, assert_spikes_identical, assert_trace_close,
+                      refuse_on_both)
 
 IAF = ["iaf_psc_delta", "iaf_psc_exp", "iaf_psc_alpha"]
 NEURONS = IAF + ["parrot_neuron"]
@@ -299,17 +300,7 @@ def test_spike_generator_input(ab, jax_nest, model):
 def test_defaults_equal_nest(real_nest, jax_nest, model):
     """GetDefaults: same keys; every value equal (same type, exact) except the
     implementation's own elementsize (after ResetKernel: instantiation counts 0)."""
-    real_nest.ResetKernel()
-    jax_nest.ResetKernel()
-    ref, got = real_nest.GetDefaults(model), jax_nest.GetDefaults(model)
-    assert set(got) == set(ref)
-    for k in sorted(set(ref) - IMPLEMENTATION_KEYS):
-        r, g = ref[k], got[k]
-        assert type(g) is type(r), (k, r, g)
-        if isinstance(r, np.ndarray):
-            np.testing.assert_array_equal(g, r, err_msg=k)
-        else:
-            assert g == r, (k, r, g)
+    assert_defaults_equal(real_nest, jax_nest, model, ignore=IMPLEMENTATION_KEYS)
 
 
 @pytest.mark.parametrize("model,bad", [
@@ -321,12 +312,5 @@ def test_defaults_equal_nest(real_nest, jax_nest, model):
 ])
 def test_bad_parameters_raise_nest_message(real_nest, jax_nest, model, bad):
     """Invalid parameters raise BadProperty with NEST's message (its first failed check)."""
-    msgs = []
-    for nest in (real_nest, jax_nest):
-        nest.ResetKernel()
-        n = nest.Create(model)
-        with pytest.raises(nest.NESTErrors.BadProperty) as e:
-            n.set(bad)
-        msgs.append(str(e.value))
-    ref_reason = msgs[0].rsplit(":", 1)[-1].strip()
-    assert ref_reason in msgs[1], msgs
+    nest_refusal, ours = refuse_on_both(real_nest, jax_nest, model, bad)
+    assert nest_refusal.reason in ours.message, (nest_refusal.message, ours.message)
