@@ -124,17 +124,19 @@ def changes_between_runs(nest, model, row):
 
 class NeuronScenarios:
     """A test file's subclass sets MODELS (rows of _neuron_table), RTOL and FLOOR (its
-    tolerance: relative to max(|value|, FLOOR x the trace's largest |value|)),
-    UNKNOWN_PORT (a receptor port none of its models has), PAGE and INTRO (its docs page
-    of worst deviations), and WORST = WorstDeviations(RTOL, FLOOR)."""
+    tolerance: relative to max(|value|, FLOOR x the trace's largest |value|)) and
+    UNKNOWN_PORT (a receptor port none of its models has); it gets WORST, the worst
+    deviations seen, from which the file writes its docs page (WorstDeviations.page)."""
 
     MODELS: dict
     RTOL: float
     FLOOR: float
     UNKNOWN_PORT: int
-    PAGE: str
-    INTRO: list
     WORST: WorstDeviations
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.WORST = WorstDeviations(cls.RTOL, cls.FLOOR)
 
     def pytest_generate_tests(self, metafunc):
         if "bad" in metafunc.fixturenames:
@@ -218,8 +220,3 @@ class NeuronScenarios:
                 errors.append(type(e.value).__name__)
             assert nest.num_connections == 0
         assert errors[:2] == errors[2:]
-
-    @pytest.fixture(scope="class", autouse=True)
-    def _write_report(self, request):
-        yield
-        self.WORST.write(request, self.PAGE, self.INTRO, ["model", "recordable"], total=False)

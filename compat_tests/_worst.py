@@ -3,10 +3,16 @@
 An A/B file checks each recorded trace with ``WorstDeviations.check`` (relative to
 max(|value|, floor x the trace's largest |value|), so that a trace through zero is judged
 on its own scale; NEST's NaNs must be ours too) and writes the table with ``write`` when
-the whole file ran. A quantity's key is a string or a tuple (model, recordable).
+the whole file ran (``page`` makes the fixture that does it). A quantity's key is a
+string or a tuple (model, recordable).
 """
 
+import os
+
 import numpy as np
+import pytest
+
+DOCS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs")
 
 
 def _parts(key):
@@ -51,3 +57,14 @@ class WorstDeviations:
             lines += ["", f"Worst over all: {max(d for d, _ in worst.values()):.2e}"]
         with open(path, "w") as f:
             f.write("\n".join(lines) + "\n")
+
+    def page(self, name, intro, columns, total=True):
+        """A module-scoped autouse fixture (assign it to a name in the test module) that
+        writes docs/``name`` with ``write`` once the module's tests ran; ``intro`` is the
+        page's opening text."""
+
+        @pytest.fixture(scope="module", autouse=True)
+        def write_page(request):
+            yield
+            self.write(request, os.path.join(DOCS, name), intro.split("\n"), columns, total)
+        return write_page
