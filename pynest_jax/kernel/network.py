@@ -58,6 +58,7 @@ def set_nodes(kernel, gids, groups):
     touched_keys = set()
     rng = kernel.host_rng()
     rng_state = rng.bit_generator.state
+    backend_opts = copy.deepcopy(kernel.backend_opts)
     try:
         plan = []
         for positions, values, per_node in groups:
@@ -91,6 +92,7 @@ def set_nodes(kernel, gids, groups):
                 V.set_columns(pop, loc, sub, kernel.host_ctx(sub_gids))
     except BaseException:
         rng.bit_generator.state = rng_state
+        kernel.backend_opts = backend_opts
         raise
     for g in cleared:
         kernel.events.clear(g)
