@@ -30,8 +30,6 @@ def Create(model, n=1, params=None, positions=None):
         raise NESTErrors.NotImplemented("Spatially distributed nodes are not supported yet.")
     if n < 0:
         raise OverflowError("can't convert negative value to size_t")
-    if n == 0:
-        raise NESTErrors.BadParameterValue("n_nodes > 0 expected")
     graph = kernel.graph
     size_before = graph.network_size
     gids = network.create(kernel, model, n)

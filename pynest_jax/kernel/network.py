@@ -30,6 +30,8 @@ MAX_NUM_SYN_MODELS = 511  # NEST's synindex limit (kernel status max_num_syn_mod
 
 def create(kernel, model, n) -> np.ndarray:
     """NodeManager::add_node: n nodes of a model with its current defaults; their ids."""
+    if n == 0:
+        raise NESTErrors.BadParameterValue("n_nodes > 0 expected")
     entry = kernel.graph.model(model)
     columns = V.new_columns(entry.spec, entry.defaults, n, {}, kernel.host_ctx())
     return kernel.graph.create(model, n, columns)
