@@ -38,8 +38,10 @@ def _persistent_compilation_cache():
 
 _persistent_compilation_cache()
 
+from ._version import __version__  # noqa: E402
 from .errors import NESTError, NESTErrors, KernelException  # noqa: E402
-from .api.nodecollection import NodeCollection, serialize as serialize_data, to_json  # noqa: E402
+from .api.nodecollection import NodeCollection  # noqa: E402
+from .api.serialize import serialize as serialize_data, to_json  # noqa: E402
 from .api.synapsecollection import SynapseCollection  # noqa: E402
 from .api.nodes import Create, GetNodes  # noqa: E402
 from .api.connections import Connect, Disconnect, GetConnections  # noqa: E402
@@ -54,8 +56,6 @@ from .api.verbosity import VerbosityLevel, set_verbosity, get_verbosity  # noqa:
 from .connect.parameters import Parameter, create_parameter as CreateParameter  # noqa: E402
 from . import random, math, logic  # noqa: E402
 from . import raster_plot, voltage_trace, visualization  # noqa: E402
-
-__version__ = "3.10.0"
 
 __all__ = [
     "NESTError", "NESTErrors", "KernelException", "NodeCollection", "SynapseCollection",

@@ -12,6 +12,8 @@ import sys
 
 import numpy as np
 
+from .raster_plot import _read_recorder_table
+
 __all__ = [
     "from_device",
     "from_file",
@@ -34,7 +36,6 @@ def _by_sender(senders, values):
 
 
 def _read_files(fname):
-    from .raster_plot import _read_recorder_table
 
     names = list(fname) if isinstance(fname, (list, tuple)) else [fname]
     tables = [table for table in (_read_recorder_table(name) for name in names) if table.size]

@@ -198,3 +198,14 @@ def test_spike_times_from_defaults():
     # one min_delay slice (stamps 11 to 20): by sender, then time
     np.testing.assert_allclose(sr.events["times"], [1.1, 2.0, 1.03])
     np.testing.assert_array_equal(sr.events["senders"], [1, 1, 2])
+
+
+def test_refused_set_keeps_backend_options():
+    """A SetStatus refused for one key leaves the recorder's backend options (precision)
+    as they were: nothing of a refused call stays behind."""
+    sr = nest.Create("spike_recorder", params={"record_to": "ascii"})
+    with pytest.raises(nest.NESTErrors.UnaccessedDictionaryEntry):
+        sr.set({"precision": 7, "no_such_key": 1})
+    assert sr.get("precision") == 3
+    sr.set({"precision": 7})
+    assert sr.get("precision") == 7

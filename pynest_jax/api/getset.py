@@ -6,23 +6,18 @@ they are thin forms of ``get``/``set`` on the collection.
 
 from __future__ import annotations
 
-import warnings
-
 from . import kernel_status
-
-_warned = set()
+from .helpers import deprecated_once
+from .serialize import to_json
 
 
 def _deprecated(name, alt):
-    if name not in _warned:
-        _warned.add(name)
-        warnings.warn(f"\n{name}() is deprecated and will be removed in a future version of NEST. "
-                      f"Instead of {name}(nrns|conns, args), use nrns|conns.{alt}(args).")
+    deprecated_once(name, f"\n{name}() is deprecated and will be removed in a future version of "
+                    f"NEST. Instead of {name}(nrns|conns, args), use nrns|conns.{alt}(args).")
 
 
 def GetStatus(nodes_or_conns, keys=None, output=""):
     _deprecated("GetStatus", "get")
-    from .nodecollection import to_json
     if len(nodes_or_conns) == 0:
         return "[]" if output == "json" else tuple()
     if keys:

@@ -7,28 +7,24 @@ behind, and a refused SetDefaults changes no default.
 from __future__ import annotations
 
 import copy
-import warnings
 
 import numpy as np
 
 from ._kernel import kernel
 from ..errors import NESTErrors
 from ..connect.parameters import Parameter
-from ..kernel import values as V
-from ..kernel.graph import ModelEntry
+from ..connect.rules import RULES
+from ..kernel import network, values as V
+from .helpers import deprecated_once, is_iterable
+from .nodecollection import NodeCollection
+from .serialize import to_json
 from ..models._spec import NeuronModel, RecorderModel
 from ..models.ids import model_id, synapse_id
 
-_warned = set()
-MAX_NUM_SYN_MODELS = 511  # NEST's synindex limit (kernel status max_num_syn_models)
-
-
 
 def _deprecated(name, alt):
-    if name not in _warned:
-        _warned.add(name)
-        warnings.warn(f"\n{name} is deprecated and will be removed in a future version of NEST.\n"
-                      f"Please use {alt} instead!")
+    deprecated_once(name, f"\n{name} is deprecated and will be removed in a future version of "
+                    f"NEST.\nPlease use {alt} instead!")
 
 
 def _node_defaults(name):
@@ -66,7 +62,6 @@ def _synapse_defaults(name):
                                             & (store.col("syn") == synapse_id(name)))),
               "requires_symmetric": False, "sizeof": 32, "synapse_model": name,
               "synapse_modelid": synapse_id(name)})
-    from .nodecollection import NodeCollection
     d.setdefault("weight_recorder", NodeCollection())
     return dict(sorted(d.items()))
 
@@ -83,22 +78,13 @@ def _defaults(model):
 def GetDefaults(model, keys=None, output=""):
     result = _defaults(model)
     if keys is not None:
-        if _iterable(keys) and not isinstance(keys, str):
+        if is_iterable(keys) and not isinstance(keys, str):
             result = [result[k] for k in keys]
         else:
             result = result[keys]
     if output == "json":
-        from .nodecollection import to_json
-        result = to_json(result)
+            result = to_json(result)
     return result
-
-
-def _iterable(x):
-    try:
-        iter(x)
-    except TypeError:
-        return False
-    return True
 
 
 def SetDefaults(model, params, val=None):
@@ -112,80 +98,14 @@ def SetDefaults(model, params, val=None):
     else:
         raise TypeError("If val is given, params must be string giving the parameter name.")
     defaults = _defaults(model)
-    if any((_iterable(v) and not isinstance(v, str) and not _iterable(defaults[k]))
+    if any((is_iterable(v) and not isinstance(v, str) and not is_iterable(defaults[k]))
            or isinstance(v, Parameter) for k, v in params.items()):
         raise ValueError("SetDefaults() accepts only explicit, single parameter values.")
-    _set_defaults(model, params)
-
-
-def _set_defaults(model, params):
-    graph = kernel.graph
-    if model in graph.synapses:
-        spec, defaults, base = graph.synapses[model]
-        allowed = {"weight", "delay", "receptor_type"} | {p.name for p in spec.params}
-        bad = [k for k in params if k not in allowed]
-        if bad:
-            raise NESTErrors.UnaccessedDictionaryEntry(
-                "Unaccessed elements in params, in function ModelManager::set_synapse_defaults_:  "
-                + " ".join(bad))
-        new = dict(defaults)
-        for k, v in params.items():
-            new[k] = _synapse_value(k, v, defaults[k])
-        if "delay" in params:
-            # ConnectorModel::set_status checks the delay but freezes the extrema.
-            steps = int(kernel.grid.delay_to_steps(new["delay"]))
-            kernel.delays.check(steps, steps, kernel.simulated, kernel._frozen_delays,
-                                kernel.grid, freeze=True)
-        graph.synapses[model] = (spec, new, base)
-    elif model in graph.models:
-        entry = graph.models[model]
-        entry.defaults = V.updated_defaults(entry.spec, entry.defaults, params, model)
-    else:
-        raise NESTErrors.UnknownComponent(f"{model} is not a known component.")
-    kernel.model_defaults_modified = True
-
-
-def _synapse_value(key, v, current):
-    kind = "long" if isinstance(current, (int, np.integer)) and not isinstance(current, bool) \
-        else "double"
-    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)):
-        raise NESTErrors.TypeMismatch(
-            f"Expected datatype: Failed to cast '{key}' from {type(v).__name__} to type "
-            f"{'long' if kind == 'long' else 'double.'}")
-    if kind == "long":
-        if not isinstance(v, (int, np.integer)):
-            raise NESTErrors.TypeMismatch(
-                f"Expected datatype: Failed to cast '{key}' from double to type long")
-        return int(v)
-    return float(v)
+    network.set_defaults(kernel, model, params)
 
 
 def CopyModel(existing, new, params=None):
-    graph = kernel.graph
-    params = {} if params is None else params
-    if new in graph.models or new in graph.synapses:
-        raise NESTErrors.NewModelNameExists(
-            f"Model {new} is the name of an existing model and cannot be re-used.")
-    if existing in graph.models:
-        entry = graph.models[existing]
-        defaults = V.updated_defaults(entry.spec, entry.defaults, params, new) if params \
-            else copy.deepcopy(entry.defaults)
-        graph.models[new] = ModelEntry(entry.spec, defaults, entry.base)
-        model_id(new)
-    elif existing in graph.synapses:
-        if len(graph.synapses) >= MAX_NUM_SYN_MODELS:
-            raise NESTErrors.KernelException("Synapse model count exceeded")
-        graph.copy_synapse(existing, new, {})
-        if params:
-            try:
-                _set_defaults(new, params)
-            except BaseException:
-                del graph.synapses[new]
-                graph.synapse_names.pop(synapse_id(new), None)
-                raise
-    else:
-        raise NESTErrors.UnknownModelName(f"{existing} is not a known model name.")
-    kernel.model_defaults_modified = True  # ModelManager sets the new model's defaults
+    network.copy_model(kernel, existing, new, {} if params is None else params)
 
 
 def Models(mtype="all", sel=None):
@@ -204,5 +124,4 @@ def Models(mtype="all", sel=None):
 
 def ConnectionRules():
     _deprecated("ConnectionRules", "nest.connection_rules")
-    from ..connect.rules import RULES
     return tuple(sorted(RULES))

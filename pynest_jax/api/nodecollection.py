@@ -17,6 +17,7 @@ from ._kernel import kernel
 from ..errors import NESTErrors
 from .nc_layout import Layout
 from . import status
+from .serialize import to_json
 
 _INVALID = ("InvalidNodeCollection: note that ResetKernel invalidates all previously created "
             "NodeCollections.")
@@ -175,6 +176,9 @@ class NodeCollection:
             raise ValueError(f"{gid} is not in NodeCollection")
         return pos
 
+    def _serialized(self):
+        return self.tolist()  # serialize_data: a collection as its node ids
+
     def tolist(self):
         return self._gids.tolist()
 
@@ -275,31 +279,3 @@ def _merge_dicts(dicts):
         return dict(dicts[0])
     keys = sorted({k for d in dicts for k in d})
     return {k: [d.get(k) if k in d else None for d in dicts] for k in keys}
-
-
-def serialize(data):
-    """hl_api_types.serialize_data: values as JSON can hold them."""
-    from .synapsecollection import SynapseCollection
-    if isinstance(data, (np.ndarray, NodeCollection)):
-        return serialize(data.tolist())
-    if isinstance(data, SynapseCollection):
-        return serialize(data.get())
-    if isinstance(data, np.floating):
-        return float(data)
-    if isinstance(data, np.integer):
-        return int(data)
-    if isinstance(data, np.bool_):
-        return bool(data)
-    if isinstance(data, (list, tuple)):
-        return [serialize(d) for d in data]
-    if isinstance(data, dict):
-        return {serialize(k): serialize(v) for k, v in data.items()}
-    return data
-
-
-def to_json(data, **kwargs):
-    import json
-    return json.dumps(serialize(data), **kwargs)
-
-
-_jsonable = serialize  # older name, used by other facade modules

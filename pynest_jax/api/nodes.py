@@ -9,7 +9,7 @@ from ..errors import NESTErrors
 from .nc_layout import Layout
 from .nodecollection import NodeCollection
 from . import status
-from ..kernel import values as V
+from ..kernel import network
 
 
 def Create(model, n=1, params=None, positions=None):
@@ -30,13 +30,9 @@ def Create(model, n=1, params=None, positions=None):
         raise NESTErrors.NotImplemented("Spatially distributed nodes are not supported yet.")
     if n < 0:
         raise OverflowError("can't convert negative value to size_t")
-    if n == 0:
-        raise NESTErrors.BadParameterValue("n_nodes > 0 expected")
     graph = kernel.graph
-    entry = graph.model(model)
-    columns = V.new_columns(entry.spec, entry.defaults, n, {})
     size_before = graph.network_size
-    gids = graph.create(model, n, columns)
+    gids = network.create(kernel, model, n)
     nodes = NodeCollection._from_layout(Layout.primitive(gids[0], gids[-1], model))
     if (isinstance(params, dict) and params) or isinstance(params, (list, tuple)):
         # PyNEST creates, then sets; here a refused value leaves no node behind.

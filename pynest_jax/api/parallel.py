@@ -7,6 +7,7 @@ does without MPI: one rank, rank 0; virtual processes are the threads asked for.
 import warnings
 
 from ._kernel import kernel
+from .nodecollection import NodeCollection
 
 
 def NumProcesses():
@@ -37,7 +38,6 @@ def GetLocalNodeCollection(nc):
     """The nodes of ``nc`` on this process: all of them (NEST warns, as here)."""
     warnings.warn("GetLocalNodeCollection() leads to inherently unsafe code; see "
                   "documentation for details.", UserWarning)
-    from .nodecollection import NodeCollection
     if not isinstance(nc, NodeCollection):
         raise TypeError("GetLocalNodeCollection requires a NodeCollection in order to run")
     return nc

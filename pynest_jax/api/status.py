@@ -9,14 +9,15 @@ set changes no node at all.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 
 import numpy as np
 
 from ._kernel import kernel
+from .helpers import is_iterable
 from ..errors import NESTErrors
-from ..kernel import hooks, values as V
+from ..kernel import network, values as V
+from ..kernel.backends import extra_status
 from ..models._spec import NeuronModel, RecorderModel
 from ..models.ids import model_id
 
@@ -50,7 +51,6 @@ def _generic(pop, gids, loc, keys=None):
         if want(k):
             out[k] = [copy.deepcopy(v) for _ in range(n)]
     if isinstance(spec, RecorderModel):
-        from ..kernel.backends import extra_status
         memory = [pop.host["record_to"][li] == "memory" for li in loc]
         extras = [extra_status(kernel, pop, int(li), int(g)) for li, g in zip(loc, gids)]
         for k in sorted(set().union(*extras)):
@@ -59,16 +59,6 @@ def _generic(pop, gids, loc, keys=None):
         if want("events") and all(memory):
             out["events"] = [_events(pop, int(g)) for g in gids]
     return out
-
-
-def _backend_options(pop, sub, gids):
-    """precision/file_extension belong to the recorder's backend, not its model table."""
-    for k in ("precision", "file_extension"):
-        if k in sub and isinstance(pop.spec, RecorderModel):
-            v = sub.pop(k)
-            vals = v.values if isinstance(v, V.Each) else [v] * len(gids)
-            for g, x in zip(gids, vals):
-                kernel.backend_opts.setdefault(int(g), {})[k] = x
 
 
 def _events(pop, gid):
@@ -127,14 +117,6 @@ def get_key(gids, key):
     return v[0] if len(v) == 1 else tuple(v)
 
 
-def _iterable(x):
-    try:
-        iter(x)
-    except TypeError:
-        return False
-    return True
-
-
 class PerNode(dict):
     """{key: one value per node}: a dict PyNEST would have split into one dict per node."""
 
@@ -144,12 +126,12 @@ def split_per_node(nc, params: dict):
     if not params:
         return params
     first = get_all(nc._gids[:1])
-    if not any(_iterable(v) and k in first and not _iterable(first[k]) for k, v in params.items()):
+    if not any(is_iterable(v) and k in first and not is_iterable(first[k]) for k, v in params.items()):
         return params
     n = len(nc)
     out = PerNode()
     for k, v in params.items():
-        if not _iterable(v):
+        if not is_iterable(v):
             out[k] = v
         elif isinstance(v, np.ndarray) and v.ndim == 1:
             if len(v) < n:
@@ -188,78 +170,6 @@ def _groups(params, n):
     return out
 
 
-@contextlib.contextmanager
-def transaction(pops):
-    """Restore the touched populations if anything inside raises."""
-    saved = [(p, {k: a.copy() for k, a in p.arrays.items()},
-              {k: list(h) for k, h in p.host.items()}, p.frozen.copy()) for p in pops]
-    try:
-        yield
-    except BaseException:
-        for p, arrays, host, frozen in saved:
-            p.arrays, p.host, p.frozen = arrays, host, frozen
-        raise
-
-
 def set_nodes(gids, params):
     """Set values of nodes; nothing changes if any value is refused."""
-    from ..connect.parameters import Parameter
-    gids = np.asarray(gids, np.int64)
-    groups = _groups(params, len(gids))
-    pops = {}
-    cleared = []
-    touched_keys = set()
-    rng = kernel.host_rng()
-    rng_state = rng.bit_generator.state
-    try:
-        plan = []
-        for positions, values, per_node in groups:
-            if not values:
-                continue
-            sub_gids = gids[positions]
-            for k, v in list(values.items()):
-                if isinstance(v, Parameter):  # one draw per node, in node order
-                    values[k] = v.evaluate(len(sub_gids), rng)
-                    per_node.add(k)
-            for pop, pos, loc in kernel.graph.group_by_population(sub_gids):
-                sub = {k: (_take(v, pos) if k in per_node else v) for k, v in values.items()}
-                plan.append((pop, loc, sub, sub_gids[pos]))
-                pops[id(pop)] = pop
-                touched_keys |= set(values)
-        with transaction(list(pops.values())):
-            for pop, loc, sub, sub_gids in plan:
-                _backend_options(pop, sub, sub_gids)
-                if "frozen" in sub and isinstance(pop.spec, RecorderModel) \
-                        and pop.spec.kind == "sampler" and np.any(_values_of(sub["frozen"])):
-                    raise NESTErrors.BadProperty(  # models/multimeter.h
-                        f"Setting status of a '{pop.model_names[loc[0]]}' with node ID "
-                        f"{int(sub_gids[0])}: multimeter cannot be frozen.")
-                if "n_events" in sub:
-                    ne = sub["n_events"]
-                    if np.any(np.asarray(ne.values if isinstance(ne, V.Each) else ne) != 0):
-                        raise NESTErrors.BadProperty(
-                            f"Setting status of a '{pop.model_names[loc[0]]}' with node ID "
-                            f"{int(sub_gids[0])}: Property n_events can only be set to 0 (which "
-                            "clears all stored events).")
-                    cleared.extend(int(g) for g in sub_gids)
-                V.set_columns(pop, loc, sub, gids=sub_gids)
-    except BaseException:
-        rng.bit_generator.state = rng_state
-        raise
-    for g in cleared:
-        kernel.events.clear(g)
-    if touched_keys & {"record_from"} or any(
-            k in pop.host and hooks.feeds_structure(pop.spec, k)
-            for pop in pops.values() for k in touched_keys):
-        kernel.graph.structure_version += 1
-    kernel.state_dirty = True
-
-
-def _values_of(v):
-    return np.asarray(v.values if isinstance(v, V.Each) else v)
-
-
-def _take(v, pos):
-    if isinstance(v, np.ndarray):
-        return V.Each(v[pos])
-    return V.Each([v[i] for i in pos])
+    network.set_nodes(kernel, gids, _groups(params, len(gids)))

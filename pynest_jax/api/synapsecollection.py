@@ -11,6 +11,9 @@ import math
 import numpy as np
 
 from ._kernel import kernel
+from .helpers import is_iterable
+from ..kernel import connection_manager
+from .serialize import to_json
 from ..errors import NESTErrors
 from ..models.ids import synapse_id
 
@@ -100,13 +103,15 @@ class SynapseCollection:
                 has[idx] = True
         return dict(sorted(out.items()))
 
+    def _serialized(self):
+        return self.get()  # serialize_data: a collection as its values
+
     def get(self, keys=None, output=""):
         if self._stale():
             if output == "pandas":
                 import pandas as pd
                 return pd.DataFrame()
             if output == "json":
-                from .nodecollection import to_json
                 return to_json({})
             return {} if keys is None else ()
         one = len(self) == 1
@@ -141,7 +146,6 @@ class SynapseCollection:
                 result = {keys: result}
             return pd.DataFrame(result, index=index)
         if output == "json":
-            from .nodecollection import to_json
             return to_json(result)
         return result
 
@@ -154,18 +158,17 @@ class SynapseCollection:
             params = kwargs
         elif kwargs and params:
             raise TypeError("must either provide params or kwargs, but not both.")
-        from .connections import set_synapses
         if isinstance(params, dict):
             first = self[0].get()
-            split = any(_iterable(v) and k in first and not _iterable(first[k])
+            split = any(is_iterable(v) and k in first and not is_iterable(first[k])
                         for k, v in params.items())
             if split:
                 n = len(self)
-                params = {k: (v if not _iterable(v) else _per_conn(v, n)) for k, v in params.items()}
-                per = {k for k, v in params.items() if _iterable(v)}
-                set_synapses(self._rows, params, per_connection=per)
+                params = {k: (v if not is_iterable(v) else _per_conn(v, n)) for k, v in params.items()}
+                per = {k for k, v in params.items() if is_iterable(v)}
+                connection_manager.set_synapses(kernel, self._rows, params, per_connection=per)
                 return
-            set_synapses(self._rows, params)
+            connection_manager.set_synapses(kernel, self._rows, params)
             return
         if isinstance(params, (list, tuple)):
             for d in params:
@@ -176,15 +179,14 @@ class SynapseCollection:
             groups: dict[tuple, list[int]] = {}
             for i, d in enumerate(params):
                 groups.setdefault(tuple(sorted(d)), []).append(i)
-            set_synapses(self._rows, None, groups=[(np.asarray(idx), {
+            connection_manager.set_synapses(kernel, self._rows, None, groups=[(np.asarray(idx), {
                 k: [params[i][k] for i in idx] for k in ks}) for ks, idx in groups.items()],
                 keys=keys)
             return
         raise TypeError("params must be a dict or a list of dicts")
 
     def disconnect(self):
-        from .connections import Disconnect
-        Disconnect(self)
+        connection_manager.disconnect_rows(kernel, self._rows)
 
     def __getattr__(self, name):
         if name.startswith("_"):
@@ -241,14 +243,6 @@ def _plain(v, decl):
     if decl.dtype == "bool":
         return bool(v)
     return float(v)
-
-
-def _iterable(x):
-    try:
-        iter(x)
-    except TypeError:
-        return False
-    return True
 
 
 def _per_conn(v, n):

@@ -14,6 +14,7 @@ from ..errors import NESTErrors
 from ..models._spec import GeneratorModel, NeuronModel, RecorderModel, Model
 from ..models.ids import synapse_id
 from . import values as V
+from .connections import ConnectionStore
 
 _DTYPES = {"float": np.float64, "int": np.int64, "bool": np.bool_}
 
@@ -65,9 +66,10 @@ class ModelEntry:
 class Graph:
     """Everything a script has built since the last ResetKernel."""
 
-    def __init__(self, node_specs: dict, synapse_specs: dict):
+    def __init__(self, node_specs: dict, synapse_specs: dict, ctx):
         self.models: dict[str, ModelEntry] = {
-            name: ModelEntry(spec, V.initial_defaults(spec), name) for name, spec in node_specs.items()}
+            name: ModelEntry(spec, V.initial_defaults(spec, ctx), name)
+            for name, spec in node_specs.items()}
         self.synapses = {name: (spec, {"weight": 1.0, "delay": 1.0, "receptor_type": 0,
                                        **spec.default_params()}, name)
                          for name, spec in synapse_specs.items()}
@@ -76,7 +78,6 @@ class Graph:
         self.node_pop = np.zeros(1, np.int32)  # gid -> population index (gid 0 unused)
         self.node_local = np.zeros(1, np.int64)  # gid -> index within its population
         self.pop_list: list[Population] = []
-        from .connections import ConnectionStore
         self.connections = ConnectionStore()
         self.structure_version = 0  # bumped whenever nodes or connections change
         # Nodes get their thread-local id (NEST: NodeManager::update_thread_local_node_data)

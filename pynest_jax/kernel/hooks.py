@@ -10,15 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..models._spec import HostCtx
 from . import ports
 
 
 def _ctx(kernel, pop, until=None):
-    return HostCtx(grid=kernel.grid, now=kernel.clock,
-                   until=kernel.clock if until is None else until,
-                   min_delay=kernel.min_delay_steps(), seed=kernel.status["rng_seed"],
-                   gids=pop.gids, graph=kernel.graph)
+    return kernel.host_ctx(pop.gids, until)
 
 
 def _values(pop):

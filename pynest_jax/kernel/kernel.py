@@ -5,17 +5,20 @@ from __future__ import annotations
 import time as _time
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
+from ..connect.parameters import set_default_rng
 from ..errors import NESTErrors
+from ..models.ids import reset_copies
+from ..models._spec import HostCtx
 from ..models.registry import NODE_MODELS, SYNAPSE_MODELS
+from . import hooks, recording
+from .attributes import DEFAULTS, STORED
+from .backends import Writers
 from .graph import Graph
 from .program import Program
 from .time import TimeGrid
-from . import hooks, recording
-
-DEFAULT_SEED = 143202461  # NEST 3.10's default rng_seed
+from .values import nest_type
 
 
 class Kernel:
@@ -26,26 +29,18 @@ class Kernel:
     def reset(self):
         # NodeCollections made before a ResetKernel are invalid afterwards (NEST's fingerprint).
         self.generation += 1
-        self.graph = Graph(NODE_MODELS, SYNAPSE_MODELS)
-        self.grid = TimeGrid(0.1)
+        self.grid = TimeGrid(DEFAULTS["resolution"])
+        self.graph = Graph(NODE_MODELS, SYNAPSE_MODELS, HostCtx(grid=self.grid))
         # NEST's ResetKernel keeps data_path and data_prefix (the IO manager survives it).
         kept = {k: self.status[k] for k in ("data_path", "data_prefix")} \
             if hasattr(self, "status") else {}
-        self.status = dict(
-            rng_seed=DEFAULT_SEED, print_time=False, overwrite_files=False, data_path="",
-            data_prefix="", local_num_threads=1, dict_miss_is_error=True,
-            keep_source_table=True, sort_connections_by_source=True, rng_type="mt19937_64",
-            adaptive_target_buffers=True, use_wfr=True, wfr_comm_interval=1.0, wfr_tol=0.0001,
-            wfr_max_iterations=15, wfr_interpolation_order=3,
-            precision="float64",  # pynest_jax's own: "float32" is opt-in (see Program)
-        )
+        self.status = {k: DEFAULTS[k] for k in STORED}
         self.status.update(kept)
         self.clock = 0  # steps simulated since ResetKernel
         self.program: Program | None = None
         self.carry = None
         self.state_dirty = False
         self.events = recording.EventStore()
-        from .backends import Writers
         self.writers = Writers()
         self.backend_opts = {}  # recorder gid -> backend options (precision, file_extension)
         self.events.sink = lambda gid, ev: self.writers.write(self, gid, ev)
@@ -57,14 +52,11 @@ class Kernel:
         self.simulated = False  # min/max_delay freeze at the first Simulate (has_been_simulated)
         self._frozen_delays = None
         self._rng = None
-        from ..models.ids import reset_copies
         reset_copies()
 
     def host_rng(self):
         """The seeded generator behind connection rules and random parameters."""
         if self._rng is None:
-            import numpy as np
-            from ..connect.parameters import set_default_rng
             self._rng = np.random.default_rng(self.status["rng_seed"])
             set_default_rng(self._rng)
         return self._rng
@@ -72,11 +64,18 @@ class Kernel:
     def set_seed(self, seed):
         if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
             raise NESTErrors.TypeMismatch(
-                f"Expected datatype: Failed to cast 'rng_seed' from {_nest_type(seed)} to type long")
+                f"Expected datatype: Failed to cast 'rng_seed' from {nest_type(seed)} to type long")
         if not 0 < seed < 2 ** 32:
             raise NESTErrors.BadProperty("RNG seed must be in (0, 2^32-1).")
         self.status["rng_seed"] = int(seed)
         self._rng = None
+
+    def host_ctx(self, gids=None, until=None) -> HostCtx:
+        """What a model's host-side code may know of the kernel, for the nodes ``gids``."""
+        return HostCtx(grid=self.grid, now=self.clock,
+                       until=self.clock if until is None else until,
+                       min_delay=self.min_delay_steps(), seed=self.status["rng_seed"], gids=gids,
+                       graph=self.graph, dict_miss_is_error=self.status["dict_miss_is_error"])
 
     # --- time ------------------------------------------------------------------
     @property
@@ -124,6 +123,12 @@ class Kernel:
         if self.simulated and self._frozen_delays is not None:
             return self._frozen_delays
         return self.delays.extrema(self.grid)
+
+    def check_delays(self, lo_steps: int, hi_steps: int, freeze=False):
+        """DelayChecker::assert_valid_delay_ms for delays in [lo, hi] steps, frozen after the
+        first Simulate; the extrema they would make (freeze: the present ones)."""
+        return self.delays.check(lo_steps, hi_steps, self.simulated, self._frozen_delays,
+                                 self.grid, freeze)
 
     def min_delay_steps(self) -> int:
         return max(1, int(self.delay_extrema_steps()[0]))
@@ -237,18 +242,6 @@ def _is_integer(n: float) -> bool:
     if frac > 0.5:
         frac = 1 - frac
     return frac < 4 * n * np.finfo(float).eps
-
-
-def _nest_type(v) -> str:
-    if isinstance(v, bool):
-        return "bool"
-    if isinstance(v, (int, np.integer)):
-        return "long"
-    if isinstance(v, (float, np.floating)):
-        return "double"
-    if isinstance(v, str):
-        return "std::string"
-    return type(v).__name__
 
 
 class DelayChecker:

@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import NESTErrors
+from ..models._spec import GeneratorModel, NeuronModel
+
 
 def has_ports(spec) -> bool:
     return getattr(spec, "ports", None) is not None
@@ -85,8 +88,6 @@ def spike_weight_check(graph):
 
     NEST throws when such a spike is delivered; here when the network is prepared
     with such a connection (from a node that sends spikes)."""
-    from ..errors import NESTErrors
-    from ..models._spec import GeneratorModel, NeuronModel
     pops = [p for p in graph.pop_list if getattr(p.spec, "positive_spike_weights", None)]
     if not pops:
         return

@@ -13,6 +13,8 @@ import numpy as np
 
 from ..errors import NESTErrors
 from ..models._spec import State
+from .ports import counts
+from .verbosity import warn
 
 _CAST = {"float": np.float64, "int": np.int64, "bool": np.bool_}
 # Keys that the kernel, not the user, writes (NEST: unaccessed if set).
@@ -25,13 +27,13 @@ def declared(spec):
     return {d.name: d for d in spec.params + spec.state}
 
 
-def initial_defaults(spec) -> dict:
+def initial_defaults(spec, ctx) -> dict:
     """NEST-form defaults of a declaration: parameters and initial state."""
     out = {p.name: p.default for p in spec.params}
     for s in spec.state:
         if s.hidden:
             continue
-        out[s.name] = s.initial(out) if callable(s.initial) else s.initial
+        out[s.name] = s.initial(out, ctx) if callable(s.initial) else s.initial
         if s.per_port:  # a vector, one value per port of the prototype
             out[s.name] = np.full(int(out[spec.ports]), out[s.name], float)
     return out
@@ -51,7 +53,7 @@ _NEST_TYPE = (("bool", (bool, np.bool_)), ("long", (int, np.integer)),
               ("double", (float, np.floating)), ("std::string", (str,)))
 
 
-def _nest_type(v) -> str:
+def nest_type(v) -> str:
     """The type a Python value has once PyNEST hands it to the kernel (pydict_to_Dictionary)."""
     for name, types in _NEST_TYPE:
         if isinstance(v, types):
@@ -71,7 +73,7 @@ _KINDS = {"float": "biuf", "int": "iu", "bool": "b"}
 
 def _type_error(decl, v):
     return NESTErrors.TypeMismatch(
-        f"Expected datatype: Failed to cast '{decl.name}' from {_nest_type(v)} to type "
+        f"Expected datatype: Failed to cast '{decl.name}' from {nest_type(v)} to type "
         f"{_TARGET[decl.dtype]}")
 
 
@@ -86,7 +88,7 @@ def _typed(decl, values) -> np.ndarray:
         if isinstance(v, int) and not -2 ** 63 <= v < 2 ** 63:  # pydict_to_Dictionary
             raise OverflowError(f"Integer {v} out of range for C++ long "
                                 f"[{-2 ** 63}, {2 ** 63 - 1}]")
-        if _nest_type(v) not in _ACCEPTS[decl.dtype]:
+        if nest_type(v) not in _ACCEPTS[decl.dtype]:
             raise _type_error(decl, v)
     return arr.astype(_CAST[decl.dtype])
 
@@ -177,7 +179,7 @@ def flatten_groups(spec, updates: dict, current=None) -> dict:
         for d in dicts:
             if not isinstance(d, dict):
                 raise NESTErrors.TypeMismatch(
-                    f"Expected datatype: Failed to cast '{g}' from {_nest_type(d)} to type "
+                    f"Expected datatype: Failed to cast '{g}' from {nest_type(d)} to type "
                     "Dictionary")
         if not isinstance(v, Each):
             out.update({m[k]: x for k, x in v.items() if k in m})
@@ -196,25 +198,20 @@ def unaccessed(keys, where="NodeManager::set_status"):
         f"Unaccessed elements in params, in function {where}:  {' '.join(keys)}")
 
 
-def refuse_unknown(keys, where="NodeManager::set_status"):
+def refuse_unknown(keys, ctx, where="NodeManager::set_status"):
     """Keys a model does not have: NEST's error, or with the kernel's dict_miss_is_error
     False a warning (NEST's ALL_ENTRIES_ACCESSED), the caller then ignoring them."""
-    from ..api._kernel import kernel
     keys = sorted(keys)
-    if kernel.status.get("dict_miss_is_error", True):
+    if ctx.dict_miss_is_error:
         raise unaccessed(keys, where)
-    from ..api.verbosity import VerbosityLevel, get_level
-    if get_level() <= VerbosityLevel.WARNING:
-        import sys
-        print(f"Jul 01 00:00:00 {where} [Warning]: \n    Unread dictionary entries: "
-              f"{' '.join(keys)}", file=sys.stderr)
+    warn(where, f"Unread dictionary entries: {' '.join(keys)}")
 
 
-def new_columns(spec, defaults: dict, n: int, params: dict) -> dict:
+def new_columns(spec, defaults: dict, n: int, params: dict, ctx) -> dict:
     """Internal per-node columns for n new nodes: defaults, then params (NEST form)."""
     bad = set(params) - settable_keys(spec)
     if bad:
-        refuse_unknown(bad)
+        refuse_unknown(bad, ctx)
         params = {k: v for k, v in params.items() if k not in bad}
     params = flatten_groups(spec, params, lambda k: [defaults[k]] * n)
     nest_vals = dict(defaults)
@@ -229,11 +226,13 @@ def new_columns(spec, defaults: dict, n: int, params: dict) -> dict:
         # NEST creates from the prototype, then sets the given values on it.
         base = {k: _cast(table[k], defaults[k], n) for k in cols}
         cols.update(_on_set(spec, base, {k: cols[k] for k in params},
-                            f"Creating a '{spec.name}'"))
+                            f"Creating a '{spec.name}'", ctx))
     _check(spec, cols, "Creating")
     for s in spec.state:  # hidden (and per-port) state starts at its declared value
         if (s.hidden or s.per_port) and s.name not in cols:
-            init = s.initial(cols) if callable(s.initial) else s.initial
+            init = s.initial(cols, ctx) if callable(s.initial) else s.initial
+            if isinstance(init, np.ndarray) and init.shape == (n,):
+                init = Each(init)  # one value per node
             cols[s.name] = _cast(s, init, n)
     for name, decl in table.items():
         if decl.offset:
@@ -241,22 +240,13 @@ def new_columns(spec, defaults: dict, n: int, params: dict) -> dict:
     return cols
 
 
-def host_ctx(gids=None):
-    """The grid and clock of the one kernel, for on_set hooks."""
-    from ..api._kernel import kernel  # late: the api layer imports this module
-    from ..models._spec import HostCtx
-    return HostCtx(grid=kernel.grid, now=kernel.clock, until=kernel.clock,
-                   min_delay=kernel.min_delay_steps(), seed=kernel.status["rng_seed"], gids=gids,
-                   graph=kernel.graph)
-
-
-def _on_set(spec, old: dict, new: dict, prefix, gids=None) -> dict:
+def _on_set(spec, old: dict, new: dict, prefix, ctx) -> dict:
     """Model.on_set, with NEST's message prefix on BadProperty."""
     try:
-        return spec.on_set(old, new, host_ctx(gids))
+        return spec.on_set(old, new, ctx)
     except NESTErrors.BadProperty as e:
-        if gids is not None and len(gids):
-            prefix += f" with node ID {int(gids[0])}"
+        if ctx.gids is not None and len(ctx.gids):
+            prefix += f" with node ID {int(ctx.gids[0])}"
         raise NESTErrors.BadProperty(f"{prefix}: {e}") from None
 
 
@@ -275,7 +265,6 @@ def _port_state(decl) -> bool:
 
 def _port_vectors(pop, name, local):
     """Per-port state as NEST shows it: each node's own ports, a vector."""
-    from .ports import counts
     arr = pop.arrays[name]
     c = counts(pop, local)
     if arr.ndim == 1:  # not yet prepared: the initial value on every port
@@ -305,20 +294,22 @@ def get_columns(pop, local, keys=None) -> dict:
     return out
 
 
-def set_columns(pop, local, updates: dict, gids=None):
-    """Apply NEST-form updates (each a per-node array/list or a scalar) atomically."""
+def set_columns(pop, local, updates: dict, ctx):
+    """Apply NEST-form updates (each a per-node array/list or a scalar) atomically;
+    ctx.gids: the nodes' global ids."""
     spec = pop.spec
     n = len(local)
+    gids = ctx.gids
     bad = set(updates) - settable_keys(spec) - {"frozen"}
     if bad:
-        refuse_unknown(bad)
+        refuse_unknown(bad, ctx)
         updates = {k: v for k, v in updates.items() if k not in bad}
     updates = flatten_groups(spec, updates, lambda k: get_columns(pop, local, {k})[k])
     table = declared(spec)
     cast = {k: _cast(table[k], v, n) for k, v in updates.items() if k != "frozen"}
     if spec.on_set is not None and cast:
         cast = _on_set(spec, get_columns(pop, local), cast,
-                       f"Setting status of a '{spec.name}'", gids)
+                       f"Setting status of a '{spec.name}'", ctx)
     # Absolute values after the update, for the constraint check. Offset keys
     # not given keep their absolute value when E_L changes (NEST 3.10,
     # models/iaf_psc_*.cpp Parameters_::set / State_::set: ``V_th_ -= delta_EL``).
@@ -360,7 +351,7 @@ def set_columns(pop, local, updates: dict, gids=None):
         pop.arrays[k][local] = cast[k]
 
 
-def updated_defaults(spec, current: dict, updates: dict, name: str) -> dict:
+def updated_defaults(spec, current: dict, updates: dict, name: str, ctx) -> dict:
     """New NEST-form defaults after SetDefaults, validated; current is not modified.
 
     Defaults are kept in NEST form (absolute): setting only ``E_L`` leaves the
@@ -368,7 +359,7 @@ def updated_defaults(spec, current: dict, updates: dict, name: str) -> dict:
     """
     bad = set(updates) - settable_keys(spec)
     if bad:
-        refuse_unknown(bad, "ModelManager::set_node_defaults_")
+        refuse_unknown(bad, ctx, "ModelManager::set_node_defaults_")
         updates = {k: v for k, v in updates.items() if k not in bad}
     updates = flatten_groups(spec, updates)
     table = declared(spec)
@@ -380,7 +371,7 @@ def updated_defaults(spec, current: dict, updates: dict, name: str) -> dict:
         old = {k: _cast(table[k], current[k], 1) for k in current
                if k in table and not _port_state(table[k])}
         got = _on_set(spec, old, {k: _cast(table[k], v, 1) for k, v in updates.items()},
-                      f"Setting status of model '{name}'")
+                      f"Setting status of model '{name}'", ctx)
         for k, v in got.items():
             if not getattr(table[k], "hidden", False):
                 new[k] = v[0] if isinstance(v, list) else v[0].item()

@@ -58,7 +58,9 @@ class State:
     """One state variable. Hidden ones are internal (refractory counters, buffers)."""
 
     name: str
-    initial: Any  # a value, or a callable(params: dict of numpy arrays) -> array
+    # a value, or initial(params, ctx) -> value(s): params a dict of numpy arrays, ctx the
+    # HostCtx of the nodes being made (the grid, for values counted in steps)
+    initial: Any
     unit: Any = None
     doc: str = ""
     dtype: str = "float"
@@ -297,6 +299,7 @@ class HostCtx:
     seed: int = 0
     gids: Any = None  # global ids of the nodes the values belong to
     graph: Any = None  # the kernel graph, for rules that depend on connections
+    dict_miss_is_error: bool = True  # the kernel's: unknown keys raise, else a warning
 
 
 @dataclasses.dataclass(frozen=True)

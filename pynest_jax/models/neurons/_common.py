@@ -27,15 +27,13 @@ ARCHIVING_STATE = (
 )
 
 
-def _offset_steps(offset):
+def _offset_steps(offset, grid):
     """IgnoreAndSpikeMechanism::initialize_offset: Time(Time::ms(offset)).get_steps()."""
-    from ...kernel.values import host_ctx  # late: the kernel imports the models
-    return np.atleast_1d(host_ctx().grid.ms_to_steps(np.asarray(offset, float)))
+    return np.atleast_1d(grid.ms_to_steps(np.asarray(offset, float))).astype(np.int64)
 
 
-def _steps_until_first_forced_spike(cols):
-    from ...kernel.values import Each
-    return Each([int(k) for k in _offset_steps(cols["ignore_and_spike_offset"])])
+def _steps_until_first_forced_spike(cols, ctx):
+    return _offset_steps(cols["ignore_and_spike_offset"], ctx.grid)
 
 
 # The counter of IgnoreAndSpikeMechanism, for the models whose update asks
@@ -50,7 +48,7 @@ def ignore_and_spike_on_set(old, new, ctx):
     """IgnoreAndSpikeMechanism::set_status: a new offset restarts the counter."""
     if "ignore_and_spike_offset" not in new:
         return new
-    return {**new, "steps_until_spike": _offset_steps(new["ignore_and_spike_offset"])}
+    return {**new, "steps_until_spike": _offset_steps(new["ignore_and_spike_offset"], ctx.grid)}
 
 
 def archiving_check(p):

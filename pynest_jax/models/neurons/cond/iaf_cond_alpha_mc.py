@@ -44,7 +44,7 @@ def _compartment_state():
     out = []
     for name, sx in COMPARTMENTS:
         # State_::State_: V_m starts at the compartment's E_L
-        out += [State(f"V_m.{sx}", lambda p, sx=sx: p[f"E_L.{sx}"], u.mV,
+        out += [State(f"V_m.{sx}", lambda p, ctx, sx=sx: p[f"E_L.{sx}"], u.mV,
                       f"membrane potential ({name})"),
                 State(f"dg_ex.{sx}", 0.0, u.nS / u.ms, "derivative of g_ex", hidden=True),
                 State(f"g_ex.{sx}", 0.0, u.nS, f"excitatory conductance ({name})", hidden=True),

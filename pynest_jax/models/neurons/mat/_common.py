@@ -32,7 +32,7 @@ def params(tau_m, C_m, alpha_1, alpha_2, omega):
     )
 
 
-def initial_V_th(p):
+def initial_V_th(p, ctx):
     """State_::get at creation: omega (the adaptations start at 0)."""
     return p["omega"]
 

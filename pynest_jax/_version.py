@@ -1,0 +1,3 @@
+"""The NEST version whose PyNEST API this package provides."""
+
+__version__ = "3.10.0"

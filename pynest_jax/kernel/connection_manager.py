@@ -1,0 +1,362 @@
+"""Connections made, set and removed: ConnectionManager's operations on the graph.
+
+Each checks everything (NEST's legality rules: legality.py) before it changes
+anything: a failed Connect creates no connection, draws no random number and
+moves no delay extremum, unlike NEST's. Each then marks what the next run must
+rebuild (the structure version) and moves the delay extrema.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..connect.parameters import Parameter
+from ..connect.rules import RULES, validate_conn_spec
+from ..errors import NESTErrors
+from . import legality
+from .connections import FROM_DEVICE, NEURON, TO_DEVICE
+
+# Keys a syn_spec may carry besides the synapse model's own parameters.
+_SYN_GENERIC = ("weight", "delay", "receptor_type")
+
+
+class _Values:
+    """ConnParameter: a scalar, an array consumed connection by connection, or a Parameter."""
+
+    def __init__(self, key, value):
+        self.key = key
+        if isinstance(value, Parameter):
+            self.kind, self.value = "parameter", value
+        elif isinstance(value, (bool, np.bool_, str)) or value is None:
+            raise NESTErrors.BadProperty(
+                f"Cannot handle parameter type. Received {_typename(value)}")
+        elif isinstance(value, np.ndarray):
+            if value.dtype.kind not in "iuf":
+                raise NESTErrors.BadProperty(
+                    f"Cannot handle parameter type. Received {_typename(value)}")
+            self.kind, self.value = "array", value.reshape(-1)
+        elif isinstance(value, (int, float, np.integer, np.floating)):
+            self.kind, self.value = "scalar", value
+        else:
+            raise NESTErrors.BadProperty(
+                f"Cannot handle parameter type. Received {_typename(value)}")
+
+    def draw(self, index, rng):
+        """Values for connections that consume array entries ``index``."""
+        n = len(index)
+        if self.kind == "scalar":
+            return np.full(n, self.value, dtype=float)
+        if self.kind == "parameter":
+            return np.asarray(self.value.evaluate(n, rng), float)
+        if n and index.max() >= len(self.value):
+            raise NESTErrors.KernelException("Parameter values exhausted.")
+        return np.asarray(self.value, float)[index]
+
+
+def _typename(v):
+    if isinstance(v, (bool, np.bool_)):
+        return "bool"
+    if isinstance(v, str):
+        return "std::string"
+    if isinstance(v, np.ndarray):
+        return f"std::vector<{v.dtype}>"
+    return type(v).__name__
+
+
+
+def _synapse(graph, syn_spec):
+    model = syn_spec.get("synapse_model", "static_synapse")
+    if model not in graph.synapses:
+        raise NESTErrors.UnknownSynapseType(f"Synapse with name {model} does not exist.")
+    spec, defaults, _ = graph.synapses[model]
+    own = [p.name for p in spec.params]
+    unknown = [k for k in syn_spec if k not in _SYN_GENERIC and k not in own
+               and k != "synapse_model"]
+    values = {k: _Values(k, syn_spec[k]) for k in syn_spec if k in _SYN_GENERIC or k in own}
+    return model, spec, defaults, own, values, unknown
+
+
+
+
+def _connect(kernel, sources, targets, value_index, model, spec, defaults, own, values, rng,
+             rule=None):
+    """Create connections (source, target) with syn_spec values; all checks before any change."""
+    n = len(sources)
+    if n == 0:
+        return
+    graph = kernel.graph
+    # node -> population once for both ends (each a gather over all new connections)
+    sp, tp = graph.node_pop[sources], graph.node_pop[targets]
+    is_neuron = legality.neuron_pops(graph)
+    tgt_px = is_neuron[tp]
+    if rule not in legality.RULES_TO_DEVICES and not tgt_px.all():
+        raise NESTErrors.IllegalConnection(
+            "Cannot use this rule to connect to nodes without proxies (usually devices).")
+    legality.single_synapse_type(graph, sources, graph.synapse_index(model), sp)
+    # A value not given per connection is one value (0-d) for all of them: the connection
+    # table's chunk broadcasts it, and no column of millions is built only to be copied.
+    weight = values["weight"].draw(value_index, rng) if "weight" in values else \
+        np.float64(defaults["weight"])
+    if "delay" in values:
+        delay = values["delay"].draw(value_index, rng)
+    else:
+        delay = np.full(1, float(defaults["delay"]))
+    receptor = values["receptor_type"].draw(value_index, rng) if "receptor_type" in values else \
+        np.asarray(defaults["receptor_type"])
+    if np.any(receptor != np.round(receptor)):
+        raise NESTErrors.TypeMismatch("Expected datatype: receptor_type must be an integer")
+    receptor = receptor.astype(np.int64)
+    extra = {k: (values[k].draw(value_index, rng) if k in values else np.float64(defaults[k]))
+             for k in own}
+    if spec.has_delay:
+        if len(delay) == 1 or (delay[0] == delay[-1] and np.all(delay == delay[0])):
+            steps = np.broadcast_to(_delay_steps(kernel, delay[:1]), (n,))  # one delay for all
+            delay_ms = kernel.grid.delay_steps_to_ms(steps[:1])[0]
+        else:
+            steps = _delay_steps(kernel, delay)
+            delay_ms = kernel.grid.delay_steps_to_ms(steps)
+    else:
+        steps = None
+        delay_ms = delay if len(delay) == n else np.broadcast_to(delay, (n,))
+    src_px = is_neuron[sp]
+    if src_px.all() and tgt_px.all():
+        kind = NEURON  # the common case, for every connection
+    else:
+        kind = np.where(src_px, np.where(tgt_px, NEURON, TO_DEVICE), FROM_DEVICE).astype(np.int8)
+    legality.endpoint_checks(graph, sources, targets, receptor, pops=(sp, tp))
+    receptor = legality.logger_ports(graph, sources, targets, receptor)
+    tdev = False if tgt_px.all() else ~tgt_px
+    return dict(source=sources, target=targets, syn=graph.synapse_index(model), weight=weight,
+                delay=delay_ms, receptor=receptor, extra=extra, kind=kind, tdev=tdev), steps
+
+
+
+def _value_index(rule, res, n_pre):
+    """Which array entry each connection takes (ArrayDoubleParameter in conn_parameter.h).
+
+    Entries are consumed connection by connection; all_to_all skips the entry
+    of a refused autapse, the other rules do not skip. A mirrored connection
+    (make_symmetric) takes the entry of the one it mirrors, as NEST resets the
+    arrays before connecting the mirror images.
+    """
+    pre_idx, post_idx = res[0], res[1]
+    if rule == "all_to_all":
+        return post_idx * n_pre + pre_idx
+    n = len(pre_idx)
+    if res.reverse is None:
+        return np.arange(n)
+    forward = ~np.asarray(res.reverse, bool)
+    index = np.cumsum(forward) - 1
+    if rule == "one_to_one":
+        # mirrors follow all originals, in the same order
+        mirror = np.nonzero(~forward)[0]
+        index[mirror] = np.arange(len(mirror))
+    else:
+        index[~forward] = index[np.nonzero(~forward)[0] - 1]
+    return index
+
+
+
+def set_synapses(kernel, rows, params, per_connection=(), groups=None, keys=None):
+    """SynapseCollection.set: weights, delays and model parameters, all-or-nothing.
+
+    ``params``: one dict for all rows (keys in ``per_connection`` hold one value
+    per row), or ``groups``: [(positions, {key: values per position})]. A key that
+    no connection's model has is refused (NEST: unaccessed); a key some models lack
+    is set where it exists, as NEST does.
+    """
+    graph = kernel.graph
+    store = graph.connections
+    rows = np.asarray(rows, np.int64)
+    if groups is None:
+        groups = [(np.arange(len(rows)), {k: (v if k in per_connection else _repeat(v, len(rows)))
+                                          for k, v in params.items()})]
+    syn = store.col("syn")[rows]
+    names = graph.synapse_names
+    accepts = {}  # key -> bool per position: does this connection's model have the key
+    for s_ in np.unique(syn):
+        own = {q.name for q in graph.synapses[names[int(s_)]][0].params} | {"weight", "delay"}
+        for k in {k for _, vals in groups for k in vals}:
+            accepts.setdefault(k, np.zeros(len(rows), bool))[syn == s_] = k in own
+    updates: dict[str, tuple[list, list]] = {}
+    for pos, vals in groups:
+        for k, col in vals.items():
+            values = _numbers(k, col)
+            ok = accepts[k][pos]
+            r, v = updates.setdefault(k, ([], []))
+            r.append(rows[pos][ok])
+            v.append(values[ok])
+    unread = sorted(k for k, (r, _) in updates.items() if not sum(len(x) for x in r))
+    if unread:
+        raise NESTErrors.UnaccessedDictionaryEntry(
+            f"Unaccessed elements in params, in function connection.set():  {' '.join(unread)}")
+    updates = {k: (np.concatenate(r), np.concatenate(v)) for k, (r, v) in updates.items()}
+    new_extrema = None
+    if "delay" in updates:
+        steps = _delay_steps(kernel, updates["delay"][1])
+        new_extrema = kernel.check_delays(int(steps.min()), int(steps.max()))
+        updates["delay"] = (updates["delay"][0], kernel.grid.delay_steps_to_ms(steps))
+    for k, (r, v) in updates.items():
+        store.set_values(r, k, v)
+    if new_extrema is not None:
+        kernel.delays.commit(*new_extrema)
+        graph.structure_version += 1  # delays decide the ring buffers' length
+
+
+def _repeat(v, n):
+    if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
+        return np.full(n, v, dtype=float)
+    return [v] * n
+
+
+def _numbers(key, values):
+    """Per-connection values as floats; a double key takes any number (bool included, as
+    NEST's dictionary cast does), anything else is NEST's TypeMismatch."""
+    arr = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
+    if arr.dtype != object:
+        if arr.dtype.kind in "biuf":
+            return arr.astype(float)
+        bad = arr.reshape(-1)[0] if arr.size else arr
+    else:
+        bad = next((v for v in arr if not isinstance(
+            v, (bool, int, float, np.bool_, np.integer, np.floating))), None)
+        if bad is None:
+            return arr.astype(float)
+    raise NESTErrors.TypeMismatch(
+        f"Expected datatype: Failed to cast '{key}' from {_typename(bad)} to type double.")
+
+
+def connect(kernel, pre, post, conn_spec, syn_spec, valid=True):
+    """ConnectionManager::connect: pre and post node ids (NodeCollections' order);
+    ``valid``: both collections belong to this kernel (not made before a ResetKernel)."""
+    graph = kernel.graph
+    graph.mark_thread_local()
+    if len(pre) == 0:
+        raise NESTErrors.IllegalConnection("Presynaptic nodes cannot be an empty NodeCollection")
+    if len(post) == 0:
+        raise NESTErrors.IllegalConnection("Postsynaptic nodes cannot be an empty NodeCollection")
+    if not isinstance(conn_spec["rule"], str) or conn_spec["rule"] not in RULES:
+        raise NESTErrors.BadProperty(f"Unknown connectivity rule: {conn_spec['rule']}")
+    model, spec, defaults, own, values, unknown = _synapse(graph, syn_spec)
+    rule_spec = validate_conn_spec(conn_spec, len(pre), len(post))
+    if unknown:
+        raise NESTErrors.UnaccessedDictionaryEntry(
+            f"Unaccessed elements in syn_spec, in function Connect:  {' '.join(unknown)}")
+    if not valid:
+        raise NESTErrors.KernelException(
+            "InvalidNodeCollection: sources and targets must be valid NodeCollections.")
+    rng = kernel.host_rng()
+    state = rng.bit_generator.state
+    try:
+        res = RULES[rule_spec["rule"]](pre, post, rule_spec, rng)
+        sources, targets = res.node_ids(pre, post)
+        created = _connect(kernel, sources, targets, _value_index(rule_spec["rule"], res, len(pre)),
+                           model, spec, defaults, own, values, rng, rule=rule_spec["rule"])
+        _commit(kernel, created)
+    except BaseException:
+        rng.bit_generator.state = state  # a failed Connect draws nothing
+        raise
+
+
+def connect_arrays(kernel, pre, post, syn_spec):
+    """ConnectionManager::connect_arrays: explicit pairs, one value per pair."""
+    graph = kernel.graph
+    graph.mark_thread_local()
+    for gid in np.concatenate([pre, post]):
+        if gid <= 0 or gid > graph.network_size:
+            raise NESTErrors.UnknownNode(f"Node with id {int(gid)} does not exist.")
+    if "weights" in syn_spec:
+        raise ValueError("To specify weights, use 'weight' in syn_spec.")
+    if "delays" in syn_spec:
+        raise ValueError("To specify delays, use 'delay' in syn_spec.")
+    model = syn_spec["synapse_model"]
+    if model not in graph.synapses:
+        raise NESTErrors.UnknownSynapseType(f"Synapse with name {model} does not exist.")
+    spec, defaults, _ = graph.synapses[model]
+    own = [p.name for p in spec.params]
+    for k in syn_spec:
+        if k not in ("weight", "delay", "synapse_model", "receptor_type") and k not in own:
+            raise NESTErrors.BadParameter(f"{model} does not have parameter {k}")
+    values = {k: _Values(k, np.asarray(v, float).reshape(-1) if np.ndim(v) else v)
+              for k, v in syn_spec.items() if k != "synapse_model"}
+    rng = kernel.host_rng()
+    state = rng.bit_generator.state
+    try:
+        created = _connect(kernel, np.asarray(pre, np.int64), np.asarray(post, np.int64),
+                           np.arange(len(pre)), model, spec, defaults, own, values, rng)
+        _commit(kernel, created)
+    except BaseException:
+        rng.bit_generator.state = state
+        raise
+
+
+def _commit(kernel, created):
+    if created is None:
+        return
+    graph = kernel.graph
+    cols, steps = created
+    graph.connections.add(**cols)
+    legality.mark_port_connections(graph, cols["source"], cols["target"])
+    if steps is not None and len(steps):
+        kernel.delays.commit(*kernel.check_delays(int(steps.min()), int(steps.max())))
+    graph.structure_version += 1
+
+
+def _delay_steps(kernel, delay):
+    """Delays in ms -> whole steps (Time::delay_ms_to_steps), checked as NEST's DelayChecker."""
+    steps = kernel.grid.delay_to_steps(np.asarray(delay, float))
+    if len(steps):
+        kernel.check_delays(int(steps.min()), int(steps.max()))
+    return steps
+
+
+def disconnect_rows(kernel, rows):
+    """Disconnect(SynapseCollection): remove these connections, all of them alive."""
+    graph = kernel.graph
+    store = graph.connections
+    graph.mark_thread_local()
+    if len(rows) and not np.all(store.col("alive")[rows]):
+        raise NESTErrors.InexistentConnection(
+            "Deletion of connection is not possible because it does not exist.")
+    store.remove(rows)
+    graph.structure_version += 1
+
+
+def disconnect(kernel, pre, post, conn_spec, syn_spec):
+    """ConnectionManager::disconnect: for each pair of the rule, the first live connection
+    of the synapse model, in listing order; all of them found before any is removed."""
+    graph = kernel.graph
+    store = graph.connections
+    graph.mark_thread_local()
+    rule = conn_spec["rule"]
+    if rule not in RULES:
+        raise NESTErrors.BadProperty(f"Unknown connectivity rule: {rule}")
+    model = syn_spec.get("synapse_model", "static_synapse")
+    if model not in graph.synapses:
+        raise NESTErrors.UnknownSynapseType(f"Synapse with name {model} does not exist.")
+    extra = [k for k in syn_spec if k != "synapse_model"]
+    if extra:
+        raise NESTErrors.UnaccessedDictionaryEntry(
+            f"Unaccessed elements in syn_spec, in function Disconnect:  {' '.join(extra)}")
+    validate_conn_spec(conn_spec, len(pre), len(post))
+    if rule == "one_to_one":
+        pairs = list(zip(pre.tolist(), post.tolist()))
+    elif rule == "all_to_all":
+        pairs = [(s, t) for t in post.tolist() for s in pre.tolist()]
+    else:
+        raise NESTErrors.NotImplemented("This disconnection rule is not implemented.")
+    syn_index = graph.synapse_index(model)
+    cand = store.listing(np.nonzero(store.col("alive") & (store.col("syn") == syn_index)
+                                    & (store.col("kind") == NEURON))[0])
+    first = {}
+    for r, s, t in zip(cand, store.col("source")[cand], store.col("target")[cand]):
+        first.setdefault((int(s), int(t)), []).append(int(r))
+    rows = []
+    for s, t in pairs:
+        hits = first.get((s, t))
+        if not hits:
+            raise NESTErrors.InexistentConnection(
+                "Deletion of connection is not possible because it does not exist.")
+        rows.append(hits.pop(0))
+    store.remove(np.asarray(rows, np.int64))
+    graph.structure_version += 1

@@ -1,0 +1,206 @@
+"""NEST's rules on which connections are legal, checked before any connection is made.
+
+What NEST checks in Connectome/ConnBuilder and in the nodes' send_test_event /
+handles_test_event (nestkernel/conn_builder.cpp, node.cpp, the models' .h files):
+which kinds of node may connect to which, through which receptor port; a device's
+single synapse type; a multimeter's connection once per node; the ports a
+multisynapse neuron has. A second front end gets them by calling these.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import NESTErrors
+from ..models._spec import GeneratorModel, NeuronModel, RecorderModel
+
+
+def neuron_pops(graph):
+    """Per population: neurons have proxies; devices (generators, recorders) do not."""
+    return np.array([isinstance(p.spec, NeuronModel) for p in graph.pop_list] + [False], bool)
+
+
+# Rules that may connect to nodes without proxies (devices); the others refuse them
+# (BipartiteConnBuilder::requires_proxies).
+RULES_TO_DEVICES = ("one_to_one", "all_to_all", None)  # None: connect_arrays
+
+
+def single_synapse_type(graph, sources, syn, sp):
+    """StimulationDevice::enforce_single_syn_type: a generator's connections share a model."""
+    is_gen = np.array([isinstance(p.spec, GeneratorModel) for p in graph.pop_list], bool)
+    if not len(is_gen) or not is_gen.any():
+        return
+    from_gen = is_gen[sp]
+    if not from_gen.any():
+        return
+    store = graph.connections
+    gens = np.unique(sources[from_gen])
+    old = np.isin(store.col("source"), gens) & (store.col("syn") != syn)
+    if old.any():
+        raise NESTErrors.IllegalConnection(
+            "All outgoing connections from a device must use the same synapse type.")
+
+
+def logger_ports(graph, sources, targets, receptor):
+    """multimeter -> node: the node's data logger number becomes the port (UniversalDataLogger).
+
+    A node counts the multimeters connected to it, 1, 2, ...; a multimeter may be
+    connected to a node only once.
+    """
+    is_sampler = np.array([isinstance(p.spec, RecorderModel) and p.spec.kind == "sampler"
+                           for p in graph.pop_list], bool)
+    if not len(is_sampler):
+        return receptor
+    new = is_sampler[graph.node_pop[sources]]
+    if not new.any():
+        return receptor
+    receptor = np.broadcast_to(receptor, np.shape(sources))
+    bad = receptor[new] != 0
+    if bad.any():
+        t = int(targets[new][bad][0])
+        raise NESTErrors.UnknownReceptorType(
+            f"Receptor type {int(receptor[new][bad][0])} is not available in "
+            f"{graph.model_name_of([t])[0]}.")
+    store = graph.connections
+    old = is_sampler[graph.node_pop[store.col("source")]] if len(store) else np.zeros(0, bool)
+    old_pairs = set(zip(store.col("source")[old].tolist(), store.col("target")[old].tolist()))
+    count = {}
+    for t in store.col("target")[old].tolist():
+        count[t] = count.get(t, 0) + 1
+    receptor = receptor.copy()
+    for i in np.nonzero(new)[0]:
+        pair = (int(sources[i]), int(targets[i]))
+        mm_pop = graph.pop_list[graph.node_pop[pair[0]]]
+        wanted = mm_pop.host["record_from"][graph.node_local[pair[0]]]
+        tpop = graph.pop_list[graph.node_pop[pair[1]]]
+        have = getattr(tpop.spec, "recordables", ())
+        if getattr(tpop.spec, "ports", None) is not None:
+            have = tpop.spec.recordables_for(
+                int(tpop.arrays[tpop.spec.ports][graph.node_local[pair[1]]]))
+        for v in wanted:
+            if v not in have:
+                raise NESTErrors.IllegalConnection(f"Cannot connect with unknown recordable {v}")
+        if pair in old_pairs:
+            raise NESTErrors.IllegalConnection(
+                "Each multimeter can only be connected once to a given node.")
+        old_pairs.add(pair)
+        count[pair[1]] = count.get(pair[1], 0) + 1
+        receptor[i] = count[pair[1]]
+    return receptor
+
+
+
+def endpoint_checks(graph, sources, targets, receptor, pops=None):
+    """NEST's check_connection between source, target and receptor (per pair of models)."""
+    sp, tp = pops if pops is not None else (graph.node_pop[sources], graph.node_pop[targets])
+    r = np.broadcast_to(np.asarray(receptor, np.int64), sp.shape)
+    if len(r) == 0:
+        return
+    # The distinct (source model, target model, receptor) triples, as one integer key
+    # (a sort of 2-D columns is far slower for millions of connections).
+    P, rmin = len(graph.pop_list), int(r.min())
+    span = int(r.max()) - rmin + 1
+    key = (sp.astype(np.int64) * P + tp) * span + (r - rmin)
+    size = P * P * span
+    present = np.flatnonzero(np.bincount(key, minlength=size)) if size <= 1 << 22 else np.unique(key)
+    for k in present.tolist():
+        pair, rr = divmod(k, span)
+        spi, tpi = divmod(pair, P)
+        check_pair(graph.pop_list[spi].spec, graph.pop_list[tpi].spec, rr + rmin)
+    _port_checks(graph, targets, r, sp, tp)
+
+
+def _incompatible_port(r, name):
+    return NESTErrors.IncompatibleReceptorType(
+        f"Receptor type {r} in {name} does not accept SpikeEvent.")
+
+
+def _port_spikes(graph, sp, tp):
+    """Connections that bring spikes to a node with per-node receptor ports, by
+    target population: {population index: mask}."""
+    out = {}
+    for pop in graph.pop_list:
+        if getattr(pop.spec, "ports", None) is None:
+            continue
+        to_pop = tp == pop.index
+        if not to_pop.any():
+            continue
+        spiking = np.array([isinstance(q.spec, NeuronModel) or (
+            isinstance(q.spec, GeneratorModel) and q.spec.event == "spike")
+            for q in graph.pop_list], bool)
+        out[pop.index] = to_pop & spiking[sp]
+    return out
+
+
+def _port_checks(graph, targets, r, sp, tp):
+    """A spike receptor beyond the target's own number of ports is refused."""
+    for pi, sel in _port_spikes(graph, sp, tp).items():
+        pop = graph.pop_list[pi]
+        counts = pop.arrays[pop.spec.ports][graph.node_local[targets[sel]]]
+        bad = r[sel] > counts
+        if bad.any():
+            t = int(targets[sel][bad][0])
+            raise _incompatible_port(int(r[sel][bad][0]), graph.model_name_of([t])[0])
+
+
+def mark_port_connections(graph, sources, targets):
+    """handles_test_event(SpikeEvent&): a node with ports remembers that it has
+    connections (has_connections; its number of ports can then not change)."""
+    sp, tp = graph.node_pop[sources], graph.node_pop[targets]
+    for pi, sel in _port_spikes(graph, sp, tp).items():
+        pop = graph.pop_list[pi]
+        pop.arrays["has_connections"][graph.node_local[targets[sel]]] = True
+
+
+def check_pair(sspec, tspec, r):
+    if isinstance(sspec, RecorderModel) and sspec.kind == "spike":
+        raise NESTErrors.IllegalConnection(
+            f"Creation of connection is not possible because: {sspec.name} cannot send events.")
+    sampler = isinstance(sspec, RecorderModel) and sspec.kind == "sampler"
+    if isinstance(tspec, GeneratorModel) and not sampler:  # multimeter -> generator is fine
+        raise NESTErrors.IllegalConnection(
+            f"Creation of connection is not possible because: {tspec.name} does not accept "
+            "incoming connections.")
+    if isinstance(tspec, RecorderModel):
+        if tspec.kind == "sampler" or isinstance(sspec, RecorderModel):
+            raise NESTErrors.IllegalConnection(
+                f"Creation of connection is not possible because: {tspec.name} cannot receive "
+                "spikes.")
+        if isinstance(sspec, GeneratorModel) and sspec.event != "spike":
+            raise NESTErrors.IllegalConnection(
+                "Creation of connection is not possible because: the recorder does not handle "
+                "current events.")
+        if r != 0:
+            raise NESTErrors.UnknownReceptorType(
+                f"Receptor type {r} is not available in {tspec.name}.")
+        return
+    if getattr(tspec, "check_connection", None) is not None:  # the target's handles_test_event
+        tspec.check_connection(sspec, tspec, r)
+    if isinstance(sspec, RecorderModel):  # multimeter -> node
+        if not getattr(tspec, "recordables", ()):  # neurons, current generators
+            raise NESTErrors.IllegalConnection(
+                f"Creation of connection is not possible because: {tspec.name} has no "
+                "recordables.")
+        return
+    if isinstance(sspec, NeuronModel) and not sspec.emits_spikes:
+        raise NESTErrors.IllegalConnection(f"{sspec.name} does not send spikes.")
+    if getattr(sspec, "check_connection", None) is not None:  # the sender's send_test_event
+        sspec.check_connection(sspec, tspec, r)
+    current = isinstance(sspec, GeneratorModel) and sspec.event == "current"
+    if tspec.ports is not None and not current:
+        # handles_test_event(SpikeEvent&) of the multisynapse models: ports 1..count;
+        # the upper bound is each node's own (_port_checks)
+        if r < 1:
+            raise _incompatible_port(r, tspec.name)
+        return
+    table = tspec.current_receptors if current else tspec.spike_receptors
+    if r not in table:
+        if not table:
+            raise NESTErrors.IllegalConnection(
+                f"Creation of connection is not possible because: {tspec.name} does not handle "
+                f"{'current' if current else 'spike'} events.")
+        # handles_test_event of NEST's single-port models: any other port is unknown,
+        # even one that exists for the other kind of event (iaf_psc_exp, receptor 1).
+        raise NESTErrors.UnknownReceptorType(
+            f"Receptor type {r} is not available in {tspec.name}.")
+

@@ -1,0 +1,199 @@
+"""Changes to nodes and models, each one operation that keeps its own bookkeeping.
+
+Every edit of the graph goes through here, connection_manager.py (connections
+made, set and removed) or the Graph's own methods: nodes made and set, model
+defaults set and copied. Each operation checks everything before it writes anything, so that a
+refused call leaves the kernel as it was (NEST may leave part of a change
+behind; we do not), and then marks what the next run must rebuild: the
+structure version (a new program), the dirty state (new values in the old
+program), the delay extrema.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+
+import numpy as np
+
+from ..connect.parameters import Parameter
+from ..errors import NESTErrors
+from ..models._spec import RecorderModel
+from ..models.ids import model_id, synapse_id
+from . import hooks, values as V
+from .graph import ModelEntry
+
+MAX_NUM_SYN_MODELS = 511  # NEST's synindex limit (kernel status max_num_syn_models)
+
+
+# --- nodes -----------------------------------------------------------------------------
+
+def create(kernel, model, n) -> np.ndarray:
+    """NodeManager::add_node: n nodes of a model with its current defaults; their ids."""
+    if n == 0:
+        raise NESTErrors.BadParameterValue("n_nodes > 0 expected")
+    entry = kernel.graph.model(model)
+    columns = V.new_columns(entry.spec, entry.defaults, n, {}, kernel.host_ctx())
+    return kernel.graph.create(model, n, columns)
+
+
+@contextlib.contextmanager
+def _transaction(pops):
+    """Restore the touched populations if anything inside raises."""
+    saved = [(p, {k: a.copy() for k, a in p.arrays.items()},
+              {k: list(h) for k, h in p.host.items()}, p.frozen.copy()) for p in pops]
+    try:
+        yield
+    except BaseException:
+        for p, arrays, host, frozen in saved:
+            p.arrays, p.host, p.frozen = arrays, host, frozen
+        raise
+
+
+def set_nodes(kernel, gids, groups):
+    """set_nc_status: groups [(positions in gids, {key: value}, keys given per position)];
+    nothing changes if any value is refused."""
+    gids = np.asarray(gids, np.int64)
+    graph = kernel.graph
+    pops = {}
+    cleared = []
+    touched_keys = set()
+    rng = kernel.host_rng()
+    rng_state = rng.bit_generator.state
+    backend_opts = copy.deepcopy(kernel.backend_opts)
+    try:
+        plan = []
+        for positions, values, per_node in groups:
+            if not values:
+                continue
+            sub_gids = gids[positions]
+            for k, v in list(values.items()):
+                if isinstance(v, Parameter):  # one draw per node, in node order
+                    values[k] = v.evaluate(len(sub_gids), rng)
+                    per_node.add(k)
+            for pop, pos, loc in graph.group_by_population(sub_gids):
+                sub = {k: (_take(v, pos) if k in per_node else v) for k, v in values.items()}
+                plan.append((pop, loc, sub, sub_gids[pos]))
+                pops[id(pop)] = pop
+                touched_keys |= set(values)
+        with _transaction(list(pops.values())):
+            for pop, loc, sub, sub_gids in plan:
+                _backend_options(kernel, pop, sub, sub_gids)
+                if "frozen" in sub and isinstance(pop.spec, RecorderModel) \
+                        and pop.spec.kind == "sampler" and np.any(_values_of(sub["frozen"])):
+                    raise NESTErrors.BadProperty(  # models/multimeter.h
+                        f"Setting status of a '{pop.model_names[loc[0]]}' with node ID "
+                        f"{int(sub_gids[0])}: multimeter cannot be frozen.")
+                if "n_events" in sub:
+                    if np.any(_values_of(sub["n_events"]) != 0):
+                        raise NESTErrors.BadProperty(
+                            f"Setting status of a '{pop.model_names[loc[0]]}' with node ID "
+                            f"{int(sub_gids[0])}: Property n_events can only be set to 0 (which "
+                            "clears all stored events).")
+                    cleared.extend(int(g) for g in sub_gids)
+                V.set_columns(pop, loc, sub, kernel.host_ctx(sub_gids))
+    except BaseException:
+        rng.bit_generator.state = rng_state
+        kernel.backend_opts = backend_opts
+        raise
+    for g in cleared:
+        kernel.events.clear(g)
+    if touched_keys & {"record_from"} or any(
+            k in pop.host and hooks.feeds_structure(pop.spec, k)
+            for pop in pops.values() for k in touched_keys):
+        graph.structure_version += 1
+    kernel.state_dirty = True
+
+
+def _backend_options(kernel, pop, sub, gids):
+    """precision/file_extension belong to the recorder's backend, not its model table."""
+    for k in ("precision", "file_extension"):
+        if k in sub and isinstance(pop.spec, RecorderModel):
+            v = sub.pop(k)
+            vals = v.values if isinstance(v, V.Each) else [v] * len(gids)
+            for g, x in zip(gids, vals):
+                kernel.backend_opts.setdefault(int(g), {})[k] = x
+
+
+def _values_of(v):
+    return np.asarray(v.values if isinstance(v, V.Each) else v)
+
+
+def _take(v, pos):
+    if isinstance(v, np.ndarray):
+        return V.Each(v[pos])
+    return V.Each([v[i] for i in pos])
+
+
+# --- model defaults --------------------------------------------------------------------
+
+def set_defaults(kernel, model, params):
+    """ModelManager::set_model_defaults; a refused value changes no default."""
+    graph = kernel.graph
+    if model in graph.synapses:
+        spec, defaults, base = graph.synapses[model]
+        allowed = {"weight", "delay", "receptor_type"} | {p.name for p in spec.params}
+        bad = [k for k in params if k not in allowed]
+        if bad:
+            raise NESTErrors.UnaccessedDictionaryEntry(
+                "Unaccessed elements in params, in function ModelManager::set_synapse_defaults_:  "
+                + " ".join(bad))
+        new = dict(defaults)
+        for k, v in params.items():
+            new[k] = _synapse_value(k, v, defaults[k])
+        if "delay" in params:
+            # ConnectorModel::set_status checks the delay but freezes the extrema.
+            steps = int(kernel.grid.delay_to_steps(new["delay"]))
+            kernel.check_delays(steps, steps, freeze=True)
+        graph.synapses[model] = (spec, new, base)
+    elif model in graph.models:
+        entry = graph.models[model]
+        entry.defaults = V.updated_defaults(entry.spec, entry.defaults, params, model,
+                                            kernel.host_ctx())
+    else:
+        raise NESTErrors.UnknownComponent(f"{model} is not a known component.")
+    kernel.model_defaults_modified = True
+
+
+def _synapse_value(key, v, current):
+    kind = "long" if isinstance(current, (int, np.integer)) and not isinstance(current, bool) \
+        else "double"
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)):
+        raise NESTErrors.TypeMismatch(
+            f"Expected datatype: Failed to cast '{key}' from {type(v).__name__} to type "
+            f"{'long' if kind == 'long' else 'double.'}")
+    if kind == "long":
+        if not isinstance(v, (int, np.integer)):
+            raise NESTErrors.TypeMismatch(
+                f"Expected datatype: Failed to cast '{key}' from double to type long")
+        return int(v)
+    return float(v)
+
+
+def copy_model(kernel, existing, new, params):
+    """ModelManager::copy_model; refused parameters leave no new model behind."""
+    graph = kernel.graph
+    if new in graph.models or new in graph.synapses:
+        raise NESTErrors.NewModelNameExists(
+            f"Model {new} is the name of an existing model and cannot be re-used.")
+    if existing in graph.models:
+        entry = graph.models[existing]
+        defaults = V.updated_defaults(entry.spec, entry.defaults, params, new,
+                                      kernel.host_ctx()) if params \
+            else copy.deepcopy(entry.defaults)
+        graph.models[new] = ModelEntry(entry.spec, defaults, entry.base)
+        model_id(new)
+    elif existing in graph.synapses:
+        if len(graph.synapses) >= MAX_NUM_SYN_MODELS:
+            raise NESTErrors.KernelException("Synapse model count exceeded")
+        graph.copy_synapse(existing, new, {})
+        if params:
+            try:
+                set_defaults(kernel, new, params)
+            except BaseException:
+                del graph.synapses[new]
+                graph.synapse_names.pop(synapse_id(new), None)
+                raise
+    else:
+        raise NESTErrors.UnknownModelName(f"{existing} is not a known model name.")
+    kernel.model_defaults_modified = True  # ModelManager sets the new model's defaults

@@ -1,0 +1,37 @@
+"""NEST's verbosity levels and the current level (NEST's LoggingManager).
+
+The level belongs to the kernel, which prints NEST's warnings by it; it is not
+reset by ResetKernel, as NEST keeps it."""
+
+import enum
+import sys
+
+
+class VerbosityLevel(enum.IntEnum):
+    ALL = 0
+    DEBUG = 5
+    STATUS = 7
+    INFO = 10
+    PROGRESS = 15
+    DEPRECATED = 18
+    WARNING = 20
+    ERROR = 30
+    FATAL = 40
+    QUIET = 100
+
+
+_level = [VerbosityLevel.INFO]
+
+
+def set_level(v):
+    _level[0] = VerbosityLevel(int(v))
+
+
+def get_level():
+    return _level[0]
+
+
+def warn(where, msg):
+    """LoggingManager::publish_log at M_WARNING, in NEST's layout, on stderr."""
+    if get_level() <= VerbosityLevel.WARNING:
+        print(f"Jul 01 00:00:00 {where} [Warning]: \n    {msg}", file=sys.stderr)
