@@ -578,7 +578,7 @@ def test_synapse_default_delay_on_the_grid(ab):
 _MACHINE_KEYS = {"build_info", "memory_size", "node_models", "synapse_models",
                  "time_simulate", "time_simulate_cpu", "buffer_size_target_data",
                  "buffer_size_spike_data"}
-# Keys pynest_jax adds to the kernel status (documented in kernel_status.py).
+# Keys pynest_jax adds to the kernel status (documented in pynest_jax/kernel/attributes.py).
 _OUR_KEYS = {"compiles_last_run"}
 
 
