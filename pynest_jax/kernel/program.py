@@ -30,7 +30,7 @@ import numpy as np
 
 from ..models._spec import GeneratorModel, NeuronModel, RecorderModel, Vars
 from .. import units as U
-from . import delivery, ports
+from . import delivery, ports, projections, recording
 
 
 @dataclasses.dataclass
@@ -97,11 +97,11 @@ class Program:
                            channels, n_ports)
             self.plans.append(plan)
         self.plan_by_name = {p.name: p for p in self.plans}
-        self.layout = delivery.Layout(graph, grid, self.plan_by_name)
+        self.layout = projections.ProjectionLayout(graph, grid, self.plan_by_name)
         self.max_delay_steps = self.layout.max_delay_steps
         self.L = self.max_delay_steps + 1
-        self.D = delivery.slice_steps(self.layout)
-        self.recording = delivery.RecordingPlan(graph, self.plan_by_name)
+        self.D = projections.slice_steps(self.layout.projections)
+        self.recording = recording.RecordingPlan(graph, self.plan_by_name)
         self.chunk = int(max(1, min(chunk_steps, 2 ** 24 // max(1, self.recording.width))))
         self.core = _core_for(self)
 
@@ -199,12 +199,12 @@ def _freeze(x):
 def _signature(prog):
     plans = tuple((p.name, id(p.spec), p.n, p.kind, _freeze({k: str(v) for k, v in p.units.items()}),
                    p.device_keys, p.n_channels) for p in prog.plans)
-    projections = tuple(_freeze({k: v for k, v in vars(pr).items()}) for pr in prog.layout.projections)
+    shapes = tuple(_freeze({k: v for k, v in vars(pr).items()}) for pr in prog.layout.projections)
     rec = prog.recording
-    recording = (_freeze(rec.spiking), _freeze({k: (tuple(v["vars"]), v["local"])
+    recorded = (_freeze(rec.spiking), _freeze({k: (tuple(v["vars"]), v["local"])
                                                  for k, v in rec.sampled.items()}))
     g = prog.grid
-    return (plans, projections, recording, g.h, g.tics_per_ms, g.tics_per_step, prog.L, prog.chunk,
+    return (plans, shapes, recorded, g.h, g.tics_per_ms, g.tics_per_step, prog.L, prog.chunk,
             prog.D)
 
 
@@ -225,7 +225,7 @@ class _Core:
     def __init__(self, prog):
         self.grid = prog.grid
         self.plans = prog.plans
-        self.layout = delivery.StaticLayout(prog.layout.projections)
+        self.projections = prog.layout.projections  # their static shape; arrays come as arguments
         self.recording = prog.recording
         self.L = prog.L
         self.chunk = prog.chunk
@@ -280,7 +280,7 @@ class _Core:
             if not sources:
                 return carry, out
             s = n0 + k * D
-            bufs = delivery.deliver_slice(self.layout, conns, spk, off, dict(carry["buf"]), s, self.L)
+            bufs = delivery.deliver_slice(self.projections, conns, spk, off, dict(carry["buf"]), s, self.L)
             # The input of the next slice's first step was taken out of its slot before
             # the slice's events arrived: take it again.
             inp = dict(carry["inp"])
@@ -358,7 +358,7 @@ class _Core:
                 new_pop[plan.name] = U.strip(s2, plan.units)
                 emitted.update(sent)
                 samples[plan.name] = self._recordables(plan, p, s2)
-        bufs = delivery.deliver(self.layout, conns, emitted, bufs, n, self.L)
+        bufs = delivery.deliver(self.projections, conns, emitted, bufs, n, self.L)
         # Take the next step's slot out of each buffer (delays are >= 1 step, so this
         # step's deliveries are in); it is cleared there at the start of the next step.
         inp = {}

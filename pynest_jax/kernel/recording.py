@@ -1,4 +1,7 @@
-"""Recorded events: from the program's per-step outputs to each recorder's events.
+"""What a step records, and from the program's per-step outputs to each recorder's events.
+
+``RecordingPlan`` (built at Prepare) says which spikes and recordables leave the
+compiled step, for which recorders; ``collect`` turns a chunk's outputs into events.
 
 RecordingDevice::is_active (nestkernel/recording_device.cpp): an event with
 stamp ``s`` (steps) is recorded when ``t_min < s <= t_max``, where
@@ -9,6 +12,74 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 import numpy as np
+
+from ..models._spec import RecorderModel
+
+
+class RecordingPlan:
+    """Which spikes and recordables leave each step, for which recorders."""
+
+    def __init__(self, graph, plans):
+        self.spiking: dict[str, np.ndarray] = {}  # pop -> recorded local indices
+        self.sampled: dict[str, dict] = {}  # pop -> {"vars": [...], "local": array}
+        self.recorders: list[dict] = []
+        conns = graph.connections
+        rows = np.nonzero(conns.col("alive"))[0]
+        src_g, tgt_g = conns.col("source")[rows], conns.col("target")[rows]
+        is_rec_pop = np.array([isinstance(p.spec, RecorderModel) for p in graph.pop_list] + [False], bool)
+        is_rec_t = is_rec_pop[graph.node_pop[tgt_g]]
+        is_rec_s = is_rec_pop[graph.node_pop[src_g]]
+        spk = {}
+        smp = {}
+        for s, t in zip(src_g[is_rec_t], tgt_g[is_rec_t]):  # x -> spike_recorder
+            spk.setdefault(int(t), set()).add(int(s))
+        for s, t in zip(src_g[is_rec_s], tgt_g[is_rec_s]):  # multimeter -> x
+            smp.setdefault(int(s), {})[int(t)] = None  # in connection order, as NEST replies
+        for rec, sources in spk.items():
+            self._add_spiking(graph, plans, rec, np.array(sorted(sources)))
+        for rec, targets in smp.items():
+            self._add_sampler(graph, plans, rec, np.array(list(targets), np.int64))
+        self.width = sum(len(v) for v in self.spiking.values()) + sum(
+            len(v["vars"]) * len(v["local"]) for v in self.sampled.values())
+
+    def _add_spiking(self, graph, plans, rec, sources):
+        for pop, pos, loc in graph.group_by_population(sources):
+            if pop.spec.name not in plans:
+                continue
+            prev = self.spiking.get(pop.spec.name, np.zeros(0, np.int64))
+            self.spiking[pop.spec.name] = np.union1d(prev, loc)
+        self.recorders.append({"gid": rec, "kind": "spike", "sources": sources})
+
+    def _add_sampler(self, graph, plans, rec, targets):
+        rpop = graph.pop_list[graph.node_pop[rec]]
+        record_from = list(rpop.host["record_from"][graph.node_local[rec]])
+        for pop, pos, loc in graph.group_by_population(targets):
+            if pop.spec.name not in plans or not record_from:  # nothing to sample
+                continue
+            cur = self.sampled.setdefault(pop.spec.name, {"vars": [], "local": np.zeros(0, np.int64)})
+            for v in record_from:
+                if v not in cur["vars"]:
+                    cur["vars"].append(v)
+            cur["local"] = np.union1d(cur["local"], loc)
+        self.recorders.append({"gid": rec, "kind": "sampler", "targets": targets,
+                               "record_from": record_from})
+
+    def empty(self, T):
+        out = {}
+        for name, loc in self.spiking.items():
+            out["spk:" + name] = jnp.zeros((T, len(loc)), jnp.int32)
+        for name, v in self.sampled.items():
+            out["smp:" + name] = jnp.zeros((T, len(v["vars"]), len(v["local"])))
+        return out
+
+    def write(self, out, i, emitted, samples):
+        out = dict(out)
+        for name, loc in self.spiking.items():
+            counts = emitted.get(name + "#rec", emitted[name])
+            out["spk:" + name] = out["spk:" + name].at[i].set(counts[loc].astype(jnp.int32))
+        for name in self.sampled:
+            out["smp:" + name] = out["smp:" + name].at[i].set(samples[name])
+        return out
 
 
 class EventStore:
