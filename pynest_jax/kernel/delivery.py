@@ -16,21 +16,32 @@ is added at slot ``(n + d) mod L`` and read when step ``n + d`` is computed.
 
 from __future__ import annotations
 
+from typing import Any, NamedTuple
+
 import jax
 import jax.numpy as jnp
 
-def emit(plan, p, d, s, ctx, conns, rec_loc=None):
-    """Call a generator's emit; return its state and what it sends, by key.
+class Emitted(NamedTuple):
+    """What one population sends in one step.
 
-    ``emitted[name]`` is the spike count (or current) per device, or per
-    outgoing connection for ``per_target`` generators; ``name + "#amount"``,
-    when the model returns ``(count, amount)``, is what weighted channels
-    receive instead (spike_generator's spike_weights times multiplicities);
-    ``name + "#rec"`` is a per-device count for spike recorders.
+    ``count``: spikes per node (or a current per device), or per outgoing
+    connection for ``per_target`` generators. ``offset``: off-grid senders' offset
+    of each spike (ms before the step's end). ``amount``: what weighted channels
+    receive instead of the count, when a generator returns ``(count, amount)``
+    (spike_generator's spike_weights times multiplicities). ``recorded``: a
+    per_target generator's per-device count, for spike recorders.
     """
+
+    count: Any
+    offset: Any = None
+    amount: Any = None
+    recorded: Any = None
+
+
+def emit(plan, p, d, s, ctx, conns, rec_loc=None):
+    """Call a generator's emit; return its state and what it sends (``Emitted``)."""
     spec = plan.spec
     name = plan.name
-    out = {}
     if spec.per_target:
         # One draw per outgoing connection (the projections' sources), then one
         # per recorded device: in NEST a spike recorder is one more target.
@@ -41,18 +52,14 @@ def emit(plan, p, d, s, ctx, conns, rec_loc=None):
         src = jnp.concatenate(sources) if sources else jnp.zeros(0, jnp.int32)
         s, values = spec.emit(p, d, s, ctx, src)
         count, amount = values if isinstance(values, tuple) else (values, None)
-        out[name] = count[:m]
-        if amount is not None:
-            out[name + "#amount"] = amount[:m]
+        recorded = None
         if rec_loc is not None:
-            out[name + "#rec"] = jnp.zeros(plan.n, count.dtype).at[rec_loc].set(count[m:])
-        return s, out
+            recorded = jnp.zeros(plan.n, count.dtype).at[rec_loc].set(count[m:])
+        return s, Emitted(count[:m], amount=None if amount is None else amount[:m],
+                          recorded=recorded)
     s, values = spec.emit(p, d, s, ctx)
     count, amount = values if isinstance(values, tuple) else (values, None)
-    out[name] = count
-    if amount is not None:
-        out[name + "#amount"] = amount
-    return s, out
+    return s, Emitted(count, amount=amount)
 
 
 def deliver(projections, conns, emitted, bufs, n, L):
@@ -66,7 +73,7 @@ def deliver(projections, conns, emitted, bufs, n, L):
         flat = bufs[proj.tgt]  # flat ring buffer (L * channels * targets,)
         weighted = jnp.asarray(proj.weighted)
         N, C = proj.n_tgt, proj.n_chan
-        vals = emitted[proj.src]
+        vals = emitted[proj.src].count
         if proj.per_target:
             off = per_target_offset.get(proj.src, 0)
             m = a["src"].shape[0]
@@ -74,7 +81,7 @@ def deliver(projections, conns, emitted, bufs, n, L):
             per_target_offset[proj.src] = off + m
         else:
             v = vals[a["src"]]
-        amt = emitted.get(proj.src + "#amount")
+        amt = emitted[proj.src].amount
         if amt is None:
             amt = v
         elif not proj.per_target:
