@@ -38,14 +38,15 @@ class Emitted(NamedTuple):
     recorded: Any = None
 
 
-def emit(plan, p, d, s, ctx, conns, rec_loc=None):
+def emit(plan, p, d, s, ctx, projections, conns, rec_loc=None):
     """Call a generator's emit; return its state and what it sends (``Emitted``)."""
     spec = plan.spec
     name = plan.name
     if spec.per_target:
         # One draw per outgoing connection (the projections' sources), then one
         # per recorded device: in NEST a spike recorder is one more target.
-        sources = [c["src"] for k, c in conns.items() if k.startswith(name + "->")]
+        # (in the projections' order, which ``deliver`` follows to slice the draws)
+        sources = [conns[proj.key]["src"] for proj in projections if proj.src == name]
         m = sum(int(x.shape[0]) for x in sources)
         if rec_loc is not None:
             sources.append(jnp.asarray(rec_loc, jnp.int32))

@@ -35,7 +35,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ..models._spec import GeneratorModel, NeuronModel, RecorderModel, Vars
+from ..models._spec import NeuronModel, RecorderModel, Vars
 from .. import units as U
 from . import archiving, delivery, ports, projections, recording
 
@@ -243,7 +243,6 @@ class _Step:
         self.fired = {}  # neuron population -> what update returned as spikes
         self.ias = {}  # neuron population -> IgnoreAndSpikeMechanism's (on, forced, counter)
         self.emitted: dict[str, delivery.Emitted] = {}
-        self.bufs = self.inp = None
 
 
 class _Core:
@@ -329,7 +328,7 @@ class _Core:
                 ctx = Ctx(self.grid.h, st.n, pkey, self.grid)
                 rec = self.recording.spiking.get(plan.name)
                 st.state[plan.name], st.emitted[plan.name] = delivery.emit(
-                    plan, p, st.derived[plan.name], s, ctx, st.conns, rec)
+                    plan, p, st.derived[plan.name], s, ctx, self.projections, st.conns, rec)
 
     def _emit(self, st):
         """emit: the step's spike events (counts, and offsets of off-grid senders),
@@ -372,6 +371,7 @@ class _Core:
             size = plan.n_channels * plan.n
             inp[plan.name] = jax.lax.dynamic_slice_in_dim(bufs[plan.name], nxt * size, size).reshape(
                 plan.n_channels, plan.n)
+        # the carry of the next step: every population's state, the buffers, the input
         new_pop = {plan.name: U.strip(st.state[plan.name], plan.units) for plan in self.plans}
         st.carry = {"pop": new_pop, "buf": bufs, "inp": inp}
         st.spk = {name: st.spk[name].at[st.j].set(st.emitted[name].count) for name in st.spk}

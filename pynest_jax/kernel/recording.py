@@ -316,7 +316,7 @@ def _samples(graph, grid, plan, host, rec, pop, li, stamps):
 def update_counts(kernel):
     graph = kernel.graph
     for pop in graph.pop_list:
-        if "n_events" in pop.arrays:
+        if isinstance(pop.spec, RecorderModel):
             for i, g in enumerate(pop.gids):
                 pop.arrays["n_events"][i] = kernel.events.count(int(g))
 
