@@ -4,19 +4,26 @@ Built at Prepare/Simulate only when the graph's structure changed. Values
 (parameters, weights, delays of existing connections, state) are arguments of
 the compiled function, so SetStatus between runs compiles nothing.
 
-Step schedule (NEST's update order within one step of ``resolution``):
-  1. every neuron population reads its ring-buffer slot for this step and
-     updates (``NeuronModel.update``), giving spike counts;
-  2. every generator emits (``GeneratorModel.emit``);
-  3. delivery: spikes and currents are added into the targets' ring buffers
-     at slot ``(n + delay) mod L`` — a spike emitted in step ``n`` carries
-     NEST's stamp ``n + 1`` and acts in the target's update of step
-     ``n + delay`` (nestkernel/event.h: get_rel_delivery_steps). Generators
-     deliver every step; neurons' spikes are delivered at the end of each slice
-     of D steps (D: the least neuron -> neuron delay), as NEST delivers once per
-     min_delay slice — they land after the slice, so nothing is read early;
-  4. recorded values (spikes of recorded nodes, sampled recordables) leave the
-     step as outputs.
+The step is a named list of phases, ``_Core.PHASES``, run in NEST's update order
+within one step of ``resolution``:
+  update   every neuron population reads its input for this step (its ring-buffer
+           slot) and advances with its declared integrator (``NeuronModel.update``),
+           giving spike counts; every generator computes what it sends
+           (``GeneratorModel.emit``);
+  emit     the step's events; ArchivingNode bookkeeping at the spikes of neurons
+           that declare it (kernel/archiving.py);
+  deliver  spikes and currents are added into the targets' ring buffers at slot
+           ``(n + delay) mod L`` — a spike emitted in step ``n`` carries NEST's
+           stamp ``n + 1`` and acts in the target's update of step ``n + delay``
+           (nestkernel/event.h: get_rel_delivery_steps). Generators deliver every
+           step; neurons' spikes are queued and delivered at the end of each slice
+           of D steps (``_deliver_slice``; D: the least neuron -> neuron delay), as
+           NEST delivers once per min_delay slice — they land after the slice, so
+           nothing is read early;
+  record   spikes of recorded nodes and sampled recordables leave the step as
+           outputs (kernel/recording.py).
+The kernel dispatches on model declarations (integrator, archiving), never on the
+names of state keys.
 """
 
 from __future__ import annotations
@@ -28,9 +35,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ..models._spec import GeneratorModel, NeuronModel, RecorderModel, Vars
+from ..models._spec import NeuronModel, RecorderModel, Vars
 from .. import units as U
-from . import delivery, ports
+from . import archiving, delivery, ports, projections, recording
 
 
 @dataclasses.dataclass
@@ -44,23 +51,24 @@ class PopPlan:
     n_channels: int = 0
     channels: tuple = ()  # ring-buffer rows (neurons): the model's, then its port channels
     n_ports: int = 0  # port channels (multisynapse models: the largest count of ports)
+    integrator: object = None  # the neuron model's declaration (models/integrators.py)
+    archiving: object = None  # its ArchivingNode needs (neurons/_common.Archiving), or None
 
 
 class Ctx:
     """What a model function may know about the step it is in."""
 
-    def __init__(self, h_ms, n, key, grid, ias=None):
-        import brainunit as u
+    def __init__(self, h_ms, n, key, grid, ias=None, integrator=None):
         self.h = u.Quantity(h_ms, unit=u.ms)
         self.h_ms = h_ms
         self.n = n  # the step being computed: from n*h to (n+1)*h
         self.key = key
         self._grid = grid
         self._ias = ias
+        self.integrator = integrator  # the model's declared one (models/integrators.py)
 
     def steps(self, t):
         """Time(Time::ms(t)).get_steps(): nearest tic, then up to the next step."""
-        import brainunit as u
         ms = t.to_decimal(u.ms) if isinstance(t, u.Quantity) else t
         ms = jnp.clip(jnp.asarray(ms, jnp.float64), -1e15, 1e15)  # times in double, always  # NEST clamps to +-inf; keep int64 finite
         tics = jnp.floor(ms * self._grid.tics_per_ms + 0.5).astype(jnp.int64)
@@ -95,13 +103,15 @@ class Program:
             channels = spec.channels_for(n_ports) if kind == "neuron" else ()
             plan = PopPlan(spec.name, spec, len(pop), kind, units, keys, len(channels),
                            channels, n_ports)
+            if kind == "neuron":
+                plan.integrator, plan.archiving = spec.integrator, spec.archiving
             self.plans.append(plan)
         self.plan_by_name = {p.name: p for p in self.plans}
-        self.layout = delivery.Layout(graph, grid, self.plan_by_name)
+        self.layout = projections.ProjectionLayout(graph, grid, self.plan_by_name)
         self.max_delay_steps = self.layout.max_delay_steps
         self.L = self.max_delay_steps + 1
-        self.D = delivery.slice_steps(self.layout)
-        self.recording = delivery.RecordingPlan(graph, self.plan_by_name)
+        self.D = projections.slice_steps(self.layout.projections)
+        self.recording = recording.RecordingPlan(graph, self.plan_by_name)
         self.chunk = int(max(1, min(chunk_steps, 2 ** 24 // max(1, self.recording.width))))
         self.core = _core_for(self)
 
@@ -199,12 +209,12 @@ def _freeze(x):
 def _signature(prog):
     plans = tuple((p.name, id(p.spec), p.n, p.kind, _freeze({k: str(v) for k, v in p.units.items()}),
                    p.device_keys, p.n_channels) for p in prog.plans)
-    projections = tuple(_freeze({k: v for k, v in vars(pr).items()}) for pr in prog.layout.projections)
+    shapes = tuple(_freeze({k: v for k, v in vars(pr).items()}) for pr in prog.layout.projections)
     rec = prog.recording
-    recording = (_freeze(rec.spiking), _freeze({k: (tuple(v["vars"]), v["local"])
+    recorded = (_freeze(rec.spiking), _freeze({k: (tuple(v["vars"]), v["local"])
                                                  for k, v in rec.sampled.items()}))
     g = prog.grid
-    return (plans, projections, recording, g.h, g.tics_per_ms, g.tics_per_step, prog.L, prog.chunk,
+    return (plans, shapes, recorded, g.h, g.tics_per_ms, g.tics_per_step, prog.L, prog.chunk,
             prog.D)
 
 
@@ -219,13 +229,29 @@ def _core_for(prog):
     return core
 
 
+class _Step:
+    """What the phases of one step hand on to each other."""
+
+    def __init__(self, inputs, carry, out, spk, off, i, j, n, key):
+        # the run's arguments: parameters (no units), derived values, connection arrays
+        self.params_in, self.derived, self.conns = inputs
+        self.carry = carry  # the populations, ring buffers and inputs at the step's start
+        self.out, self.spk, self.off = out, spk, off  # the chunk's outputs; the slice's queue
+        self.i, self.j, self.n, self.key = i, j, n, key  # step in chunk, in slice, absolute
+        self.params = {}  # population -> parameters, with units
+        self.state = {}  # population -> its state after the step, with units
+        self.fired = {}  # neuron population -> what update returned as spikes
+        self.ias = {}  # neuron population -> IgnoreAndSpikeMechanism's (on, forced, counter)
+        self.emitted: dict[str, delivery.Emitted] = {}
+
+
 class _Core:
     """What one compiled chunk needs, and the jitted chunk itself."""
 
     def __init__(self, prog):
         self.grid = prog.grid
         self.plans = prog.plans
-        self.layout = delivery.StaticLayout(prog.layout.projections)
+        self.projections = prog.layout.projections  # their static shape; arrays come as arguments
         self.recording = prog.recording
         self.L = prog.L
         self.chunk = prog.chunk
@@ -240,16 +266,14 @@ class _Core:
     # --- the compiled chunk ------------------------------------------------------
     def _run_chunk(self, carry, params, conns, n0, nsteps, base_key, last):
         self.compiles += 1  # counts traces: a trace is a compilation
-        out0 = self.recording.empty(self.chunk)
-        off_grid = self._off_grid_recorded()
-        for name, loc in off_grid.items():  # spike offsets of off-grid senders (recording.py)
-            out0["off:" + name] = jnp.zeros((self.chunk, len(loc)))
+        out0 = self.recording.empty(self.chunk, self._off_grid_recorded())
         derived = {}
         for plan in self.plans:
             fn = plan.spec.derive
             p = U.attach(params[plan.name], plan.units)
-            ctx = Ctx(self.grid.h, n0, None, self.grid)
+            ctx = Ctx(self.grid.h, n0, None, self.grid, integrator=plan.integrator)
             derived[plan.name] = Vars(fn(p, ctx))
+        inputs = (params, derived, conns)
 
         D = self.D
         sources = {name: self.plan_n[name] for name in self.event_sources}
@@ -259,14 +283,10 @@ class _Core:
             carry, out, spk, off, k = c
             i = k * D + j
             n = n0 + i
-            key = jax.random.fold_in(base_key, n)
-            carry, emitted, samples = self._step(carry, params, derived, conns, n, key)
-            out = self.recording.write(out, i, emitted, samples)
-            for name, loc in off_grid.items():
-                out["off:" + name] = out["off:" + name].at[i].set(emitted[name + "#offset"][loc])
-            spk = {name: spk[name].at[j].set(emitted[name]) for name in spk}
-            off = {name: off[name].at[j].set(emitted[name + "#offset"]) for name in off}
-            return carry, out, spk, off, k
+            st = _Step(inputs, carry, out, spk, off, i, j, n, jax.random.fold_in(base_key, n))
+            for _, phase in self.PHASES:
+                phase(self, st)
+            return st.carry, st.out, st.spk, st.off, k
 
         def one_slice(k, c):
             # NEST's schedule: the neurons advance step by step through a slice of D steps
@@ -279,143 +299,122 @@ class _Core:
             carry, out, spk, off, _ = jax.lax.fori_loop(0, r, step, (carry, out, spk, off, k))
             if not sources:
                 return carry, out
-            s = n0 + k * D
-            bufs = delivery.deliver_slice(self.layout, conns, spk, off, dict(carry["buf"]), s, self.L)
-            # The input of the next slice's first step was taken out of its slot before
-            # the slice's events arrived: take it again.
-            inp = dict(carry["inp"])
-            nxt = (s + r) % self.L
-            for name in bufs:
-                size = inp[name].size
-                inp[name] = jax.lax.dynamic_slice_in_dim(bufs[name], nxt * size, size).reshape(
-                    inp[name].shape)
-            return dict(carry, buf=bufs, inp=inp), out
+            return self._deliver_slice(conns, carry, spk, off, n0 + k * D, r), out
 
         nslices = (nsteps + D - 1) // D
         carry, out = jax.lax.fori_loop(0, nslices, one_slice, (carry, out0))
         return self._decay_calcium(carry, params, n0 + nsteps, last), out
 
-    def _decay_calcium(self, carry, params, steps, last):
-        """At the end of a run NEST brings every neuron's calcium trace to that time
-        (SimulationManager::update_, update_synaptic_elements(t_end))."""
-        pops = dict(carry["pop"])
-        t_end = self._ms_of_steps(steps)
+    # --- the step's phases, in NEST's order -----------------------------------------
+    def _update(self, st):
+        """update: every node advances one step. Neurons integrate this step's input
+        (taken out of their ring buffers at the end of the step before) with their
+        declared integrator and report spikes; generators compute what they send."""
+        for k, plan in enumerate(self.plans):
+            p = U.attach(st.params_in[plan.name], plan.units)
+            s = U.attach(st.carry["pop"][plan.name], plan.units)
+            st.params[plan.name] = p
+            pkey = jax.random.fold_in(st.key, k)
+            if plan.kind == "neuron":
+                x_raw = st.carry["inp"][plan.name]
+                x = Vars({c.name: (x_raw[j] if c.unit is None else u.Quantity(x_raw[j], unit=c.unit))
+                          for j, c in enumerate(plan.channels)})
+                ias = archiving.ignore_and_spike(plan.archiving, p, s, self._steps_of)
+                ctx = Ctx(self.grid.h, st.n, pkey, self.grid, ias, plan.integrator)
+                st.state[plan.name], st.fired[plan.name] = plan.spec.update(
+                    p, st.derived[plan.name], s, x, ctx)
+                st.ias[plan.name] = ias
+            else:
+                ctx = Ctx(self.grid.h, st.n, pkey, self.grid)
+                rec = self.recording.spiking.get(plan.name)
+                st.state[plan.name], st.emitted[plan.name] = delivery.emit(
+                    plan, p, st.derived[plan.name], s, ctx, self.projections, st.conns, rec)
+
+    def _emit(self, st):
+        """emit: the step's spike events (counts, and offsets of off-grid senders),
+        and what an ArchivingNode keeps at its spikes (kernel/archiving.py) — where
+        the post-synaptic history of plastic synapses is appended."""
         for plan in self.plans:
-            s = pops[plan.name]
-            if plan.kind != "neuron" or "Ca_t" not in s:
+            if plan.kind != "neuron":
                 continue
-            tau = U.attach(params[plan.name], plan.units).tau_Ca.to_decimal(u.ms)
-            ca = s["Ca"] * jnp.exp((s["Ca_t"] - t_end) / tau)
-            pops[plan.name] = dict(s, Ca=jnp.where(last, ca, s["Ca"]).astype(s["Ca"].dtype),
-                                   Ca_t=jnp.where(last, t_end, s["Ca_t"]).astype(s["Ca_t"].dtype))
+            spikes, offset = st.fired[plan.name], None
+            if plan.spec.off_grid:  # (count, offset in ms before the step's end)
+                spikes, offset = spikes
+            s = archiving.set_spiketime(plan.archiving, self.grid, st.params[plan.name],
+                                        st.state[plan.name], spikes, st.n)
+            ias = st.ias[plan.name]
+            if ias is not None:
+                s = s.replace(steps_until_spike=ias[2])
+            st.state[plan.name] = s
+            st.emitted[plan.name] = delivery.Emitted(jnp.asarray(spikes).astype(jnp.int32), offset)
+
+    def _deliver(self, st):
+        """deliver: generators' events into the ring buffers now; neurons' spikes
+        queued for the end of the slice (``_deliver_slice``); then the next step's
+        input taken out of each buffer."""
+        bufs = {}
+        for name, b in st.carry["buf"].items():
+            # clear this step's slot: its content was taken out (into carry["inp"]) at the
+            # end of the step before; clearing first and reading last keeps every write to
+            # the buffer before every read, so XLA updates it in place
+            size = b.shape[0] // self.L
+            bufs[name] = jax.lax.dynamic_update_slice_in_dim(b, jnp.zeros(size, b.dtype),
+                                                             (st.n % self.L) * size, 0)
+        bufs = delivery.deliver(self.projections, st.conns, st.emitted, bufs, st.n, self.L)
+        # Take the next step's slot out of each buffer (delays are >= 1 step, so this
+        # step's deliveries are in); it is cleared there at the start of the next step.
+        inp = {}
+        nxt = (st.n + 1) % self.L
+        for plan in self.plans:
+            if plan.kind != "neuron":
+                continue
+            size = plan.n_channels * plan.n
+            inp[plan.name] = jax.lax.dynamic_slice_in_dim(bufs[plan.name], nxt * size, size).reshape(
+                plan.n_channels, plan.n)
+        # the carry of the next step: every population's state, the buffers, the input
+        new_pop = {plan.name: U.strip(st.state[plan.name], plan.units) for plan in self.plans}
+        st.carry = {"pop": new_pop, "buf": bufs, "inp": inp}
+        st.spk = {name: st.spk[name].at[st.j].set(st.emitted[name].count) for name in st.spk}
+        st.off = {name: st.off[name].at[st.j].set(st.emitted[name].offset) for name in st.off}
+
+    def _record(self, st):
+        """record: spikes of recorded nodes and sampled recordables leave the step."""
+        samples = {plan.name: self.recording.sample(plan, st.params[plan.name], st.state[plan.name])
+                   for plan in self.plans}
+        st.out = self.recording.write(st.out, st.i, st.emitted, samples)
+
+    # The step: NEST's update order within one step of ``resolution`` (see the module's
+    # docstring). Each phase reads and extends the _Step the phases before it left.
+    PHASES = (("update", _update), ("emit", _emit), ("deliver", _deliver), ("record", _record))
+
+    def _deliver_slice(self, conns, carry, spk, off, s, r):
+        """deliver, at the end of a slice: the slice's neuron -> neuron events, in
+        NEST's (step, source) order — where per-synapse plasticity updates go."""
+        bufs = delivery.deliver_slice(self.projections, conns, spk, off, dict(carry["buf"]),
+                                      s, self.L)
+        # The input of the next slice's first step was taken out of its slot before
+        # the slice's events arrived: take it again.
+        inp = dict(carry["inp"])
+        nxt = (s + r) % self.L
+        for name in bufs:
+            size = inp[name].size
+            inp[name] = jax.lax.dynamic_slice_in_dim(bufs[name], nxt * size, size).reshape(
+                inp[name].shape)
+        return dict(carry, buf=bufs, inp=inp)
+
+    def _decay_calcium(self, carry, params, steps, last):
+        pops = dict(carry["pop"])
+        for plan in self.plans:
+            pops[plan.name] = archiving.decay_calcium(
+                plan.archiving, self.grid, U.attach(params[plan.name], plan.units),
+                pops[plan.name], steps, last)
         return dict(carry, pop=pops)
 
-    def _ms_of_steps(self, steps):
-        """Time::step(steps).get_ms(): tics times ms per tic, as NEST computes it."""
-        return (steps * self.grid.tics_per_step) * (1.0 / self.grid.tics_per_ms)
+    def _steps_of(self, t):
+        return Ctx(self.grid.h, 0, None, self.grid).steps(t)
 
     def _off_grid_recorded(self):
         """Recorded populations whose spikes carry offsets (NEST's is_off_grid)."""
         specs = {plan.name: plan.spec for plan in self.plans}
         return {name: loc for name, loc in self.recording.spiking.items()
                 if getattr(specs.get(name), "off_grid", False)}
-
-    def _step(self, carry, params, derived, conns, n, key):
-        slot = n % self.L
-        new_pop, emitted, samples = {}, {}, {}
-        bufs = {}
-        for name, b in carry["buf"].items():
-            # clear this step's slot: its content was taken out (into carry["inp"]) at the
-            # end of the step before; clearing first and reading last keeps every write to
-            # the buffer before every read, so XLA updates it in place
-            size = b.shape[0] // self.L
-            bufs[name] = jax.lax.dynamic_update_slice_in_dim(b, jnp.zeros(size, b.dtype),
-                                                             slot * size, 0)
-        for k, plan in enumerate(self.plans):
-            p = U.attach(params[plan.name], plan.units)
-            s = U.attach(carry["pop"][plan.name], plan.units)
-            pkey = jax.random.fold_in(key, k)
-            if plan.kind == "neuron":
-                x_raw = carry["inp"][plan.name]  # this step's slot, taken out last step
-                x = Vars({c.name: (x_raw[j] if c.unit is None else
-                                   __import__("brainunit").Quantity(x_raw[j], unit=c.unit))
-                          for j, c in enumerate(plan.channels)})
-                ias = self._ignore_and_spike(p, s, plan)
-                ctx = Ctx(self.grid.h, n, pkey, self.grid, ias)
-                s2, spikes = plan.spec.update(p, derived[plan.name], s, x, ctx)
-                if plan.spec.off_grid:  # (count, offset in ms before the step's end)
-                    spikes, emitted[plan.name + "#offset"] = spikes
-                s2 = self._archive(p, s2, spikes, n)
-                if ias is not None:
-                    s2 = s2.replace(steps_until_spike=ias[2])
-                new_pop[plan.name] = U.strip(s2, plan.units)
-                emitted[plan.name] = jnp.asarray(spikes).astype(jnp.int32)
-                samples[plan.name] = self._recordables(plan, p, s2)
-            else:
-                ctx = Ctx(self.grid.h, n, pkey, self.grid)
-                rec = self.recording.spiking.get(plan.name)
-                s2, sent = delivery.emit(plan, p, derived[plan.name], s, ctx, conns, rec)
-                new_pop[plan.name] = U.strip(s2, plan.units)
-                emitted.update(sent)
-                samples[plan.name] = self._recordables(plan, p, s2)
-        bufs = delivery.deliver(self.layout, conns, emitted, bufs, n, self.L)
-        # Take the next step's slot out of each buffer (delays are >= 1 step, so this
-        # step's deliveries are in); it is cleared there at the start of the next step.
-        inp = {}
-        nxt = (n + 1) % self.L
-        for plan in self.plans:
-            if plan.kind != "neuron":
-                continue
-            size = plan.n_channels * plan.n
-            b = bufs[plan.name]
-            inp[plan.name] = jax.lax.dynamic_slice_in_dim(b, nxt * size, size).reshape(
-                plan.n_channels, plan.n)
-        return {"pop": new_pop, "buf": bufs, "inp": inp}, emitted, samples
-
-    def _ignore_and_spike(self, p, s, plan):
-        """IgnoreAndSpikeMechanism::spike_event_is_due, for models that ask it:
-        (on, forced spike this step, the counter after the step)."""
-        if "steps_until_spike" not in s:
-            return None
-        on = jnp.asarray(p.ignore_and_spike)
-        left = s.steps_until_spike - 1
-        forced = on & (left == 0)
-        interval = Ctx(self.grid.h, 0, None, self.grid).steps(p.ignore_and_spike_interval)
-        after = jnp.where(forced, interval.astype(left.dtype), left)
-        return on, forced, jnp.where(on, after, s.steps_until_spike)
-
-    def _archive(self, p, s, spikes, n):
-        """ArchivingNode::set_spiketime at each spike of step n: t_spike, and the
-        calcium trace decayed from its last update to the spike, plus beta_Ca per spike
-        (set_spiketime runs once per spike of a multiplicity: the first decays Ca, each
-        adds beta_Ca). At the step's end: the models here that send spike offsets
-        (iaf_chxk_2008, iaf_tum_2000) archive the grid time, as NEST's do."""
-        if "t_spike" not in s:
-            return s
-        fired = jnp.asarray(spikes) > 0
-        t = self._ms_of_steps(n + 1)
-        ca_t = s.Ca_t.to_decimal(u.ms)
-        ca = s.Ca * jnp.exp((ca_t - t) / p.tau_Ca.to_decimal(u.ms)) + p.beta_Ca * jnp.asarray(spikes)
-        dtype = ca_t.dtype
-        return s.replace(t_spike=u.Quantity(jnp.where(fired, t, s.t_spike.to_decimal(u.ms)).astype(dtype), unit=u.ms),
-                         Ca_t=u.Quantity(jnp.where(fired, t, ca_t).astype(dtype), unit=u.ms),
-                         Ca=jnp.where(fired, ca, s.Ca).astype(jnp.asarray(s.Ca).dtype))
-
-    def _recordables(self, plan, p, s):
-        need = self.recording.sampled.get(plan.name)
-        if not need:
-            return None
-        record = getattr(plan.spec, "record", None)
-        vals = record(p, s) if record else {}
-        import brainunit as u
-        cols = []
-        for var in need["vars"]:
-            v = vals.get(var, s.get(var))
-            decl = {d.name: d for d in plan.spec.state}.get(var)
-            if decl is not None and decl.offset and var not in vals:
-                v = v + p[decl.offset]
-            if isinstance(v, u.Quantity):
-                v = v.to_decimal(v.unit)
-            cols.append(jnp.asarray(v, jnp.float64)[need["local"]])
-        return jnp.stack(cols)
-

@@ -1,4 +1,7 @@
-"""Recorded events: from the program's per-step outputs to each recorder's events.
+"""What a step records, and from the program's per-step outputs to each recorder's events.
+
+``RecordingPlan`` (built at Prepare) says which spikes and recordables leave the
+compiled step, for which recorders; ``collect`` turns a chunk's outputs into events.
 
 RecordingDevice::is_active (nestkernel/recording_device.cpp): an event with
 stamp ``s`` (steps) is recorded when ``t_min < s <= t_max``, where
@@ -7,8 +10,112 @@ stamp ``s`` (steps) is recorded when ``t_min < s <= t_max``, where
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+import brainunit as u
 import jax.numpy as jnp
 import numpy as np
+
+from ..models._spec import RecorderModel
+
+
+class RecordingPlan:
+    """Which spikes and recordables leave each step, for which recorders."""
+
+    def __init__(self, graph, plans):
+        self.spiking: dict[str, np.ndarray] = {}  # pop -> recorded local indices
+        self.sampled: dict[str, dict] = {}  # pop -> {"vars": [...], "local": array}
+        self.recorders: list[dict] = []
+        conns = graph.connections
+        rows = np.nonzero(conns.col("alive"))[0]
+        src_g, tgt_g = conns.col("source")[rows], conns.col("target")[rows]
+        is_rec_pop = np.array([isinstance(p.spec, RecorderModel) for p in graph.pop_list] + [False], bool)
+        is_rec_t = is_rec_pop[graph.node_pop[tgt_g]]
+        is_rec_s = is_rec_pop[graph.node_pop[src_g]]
+        spk = {}
+        smp = {}
+        for s, t in zip(src_g[is_rec_t], tgt_g[is_rec_t]):  # x -> spike_recorder
+            spk.setdefault(int(t), set()).add(int(s))
+        for s, t in zip(src_g[is_rec_s], tgt_g[is_rec_s]):  # multimeter -> x
+            smp.setdefault(int(s), {})[int(t)] = None  # in connection order, as NEST replies
+        for rec, sources in spk.items():
+            self._add_spiking(graph, plans, rec, np.array(sorted(sources)))
+        for rec, targets in smp.items():
+            self._add_sampler(graph, plans, rec, np.array(list(targets), np.int64))
+        self.width = sum(len(v) for v in self.spiking.values()) + sum(
+            len(v["vars"]) * len(v["local"]) for v in self.sampled.values())
+
+    def _add_spiking(self, graph, plans, rec, sources):
+        for pop, pos, loc in graph.group_by_population(sources):
+            if pop.spec.name not in plans:
+                continue
+            prev = self.spiking.get(pop.spec.name, np.zeros(0, np.int64))
+            self.spiking[pop.spec.name] = np.union1d(prev, loc)
+        self.recorders.append({"gid": rec, "kind": "spike", "sources": sources})
+
+    def _add_sampler(self, graph, plans, rec, targets):
+        rpop = graph.pop_list[graph.node_pop[rec]]
+        record_from = list(rpop.host["record_from"][graph.node_local[rec]])
+        for pop, pos, loc in graph.group_by_population(targets):
+            if pop.spec.name not in plans or not record_from:  # nothing to sample
+                continue
+            cur = self.sampled.setdefault(pop.spec.name, {"vars": [], "local": np.zeros(0, np.int64)})
+            for v in record_from:
+                if v not in cur["vars"]:
+                    cur["vars"].append(v)
+            cur["local"] = np.union1d(cur["local"], loc)
+        self.recorders.append({"gid": rec, "kind": "sampler", "targets": targets,
+                               "record_from": record_from})
+
+    def empty(self, T, off_grid=()):
+        """The chunk's outputs, zeroed; ``off_grid``: the recorded populations whose
+        spikes carry offsets."""
+        return StepOutputs(
+            spikes={name: jnp.zeros((T, len(loc)), jnp.int32) for name, loc in self.spiking.items()},
+            samples={name: jnp.zeros((T, len(v["vars"]), len(v["local"])))
+                     for name, v in self.sampled.items()},
+            offsets={name: jnp.zeros((T, len(self.spiking[name]))) for name in off_grid})
+
+    def write(self, out, i, emitted, samples):
+        """Row i of the outputs: ``emitted`` (kernel/delivery.Emitted by population),
+        ``samples`` (``sample``'s by population)."""
+        spikes, offsets, sampled = dict(out.spikes), dict(out.offsets), dict(out.samples)
+        for name, loc in self.spiking.items():
+            e = emitted[name]
+            counts = e.count if e.recorded is None else e.recorded
+            spikes[name] = spikes[name].at[i].set(counts[loc].astype(jnp.int32))
+        for name in offsets:
+            offsets[name] = offsets[name].at[i].set(emitted[name].offset[self.spiking[name]])
+        for name in self.sampled:
+            sampled[name] = sampled[name].at[i].set(samples[name])
+        return StepOutputs(spikes, sampled, offsets)
+
+    def sample(self, plan, p, s):
+        """The recordables of a population's sampled nodes after the step, (vars, nodes)."""
+        need = self.sampled.get(plan.name)
+        if not need:
+            return None
+        record = getattr(plan.spec, "record", None)
+        vals = record(p, s) if record else {}
+        cols = []
+        for var in need["vars"]:
+            v = vals.get(var, s.get(var))
+            decl = {d.name: d for d in plan.spec.state}.get(var)
+            if decl is not None and decl.offset and var not in vals:
+                v = v + p[decl.offset]
+            if isinstance(v, u.Quantity):
+                v = v.to_decimal(v.unit)
+            cols.append(jnp.asarray(v, jnp.float64)[need["local"]])
+        return jnp.stack(cols)
+
+
+class StepOutputs(NamedTuple):
+    """What leaves the compiled chunk, one row per step, by population: spike counts
+    of recorded nodes, samples (steps, vars, nodes), off-grid senders' spike offsets."""
+
+    spikes: dict
+    samples: dict
+    offsets: dict
 
 
 class EventStore:
@@ -93,7 +200,7 @@ def collect(kernel, prog, out, n0: int, k: int):
     graph, grid = kernel.graph, kernel.grid
     plan = prog.recording
     # to the host first, then cut: slicing the device array by a new length compiles
-    host = {name: np.asarray(v)[:k] for name, v in out.items()}
+    host = StepOutputs(*({name: np.asarray(v)[:k] for name, v in part.items()} for part in out))
     stamps_all = np.arange(n0 + 1, n0 + k + 1)
     md = kernel.min_delay_steps()
     for rec in plan.recorders:
@@ -129,14 +236,14 @@ def _spike_events(kernel, plan, host, sources, n0, t_min, t_max, md):
         if rec_loc is None:
             continue
         cols = np.searchsorted(rec_loc, loc)
-        counts = host["spk:" + pop.spec.name][:, cols]
+        counts = host.spikes[pop.spec.name][:, cols]
         ci, ti = np.nonzero(counts.T)  # by sender, then time
         mult = counts[ti, ci]
         st = np.repeat(ti, mult) + n0 + 1
         snd = np.repeat(pop.gids[loc[ci]], mult)
         off = np.zeros(len(st))
-        if "off:" + pop.spec.name in host:  # an off-grid neuron's offsets, one per spike
-            off = np.repeat(host["off:" + pop.spec.name][:, cols][ti, ci], mult)
+        if pop.spec.name in host.offsets:  # an off-grid neuron's offsets, one per spike
+            off = np.repeat(host.offsets[pop.spec.name][:, cols][ti, ci], mult)
         hook = getattr(pop.spec, "spike_offsets", None)
         if hook is not None and len(st):
             from . import hooks
@@ -186,7 +293,7 @@ def _samples(graph, grid, plan, host, rec, pop, li, stamps):
         if s is None:
             continue
         c = np.searchsorted(s["local"], loc)
-        data = host["smp:" + tpop.spec.name][ti][:, :, c]  # (t, vars, nodes)
+        data = host.samples[tpop.spec.name][ti][:, :, c]  # (t, vars, nodes)
         for v in rec["record_from"]:
             cols[v].append(data[:, s["vars"].index(v), :].reshape(-1))
         senders.append(np.tile(tpop.gids[loc], len(ti)))
@@ -209,7 +316,7 @@ def _samples(graph, grid, plan, host, rec, pop, li, stamps):
 def update_counts(kernel):
     graph = kernel.graph
     for pop in graph.pop_list:
-        if "n_events" in pop.arrays:
+        if isinstance(pop.spec, RecorderModel):
             for i, g in enumerate(pop.gids):
                 pop.arrays["n_events"][i] = kernel.events.count(int(g))
 

@@ -196,15 +196,23 @@ class NeuronModel(Model):
     port_host_derive: Optional[Callable] = None
     # NEST's message when a spike of negative weight reaches the node (BadProperty)
     positive_spike_weights: Optional[str] = None
+    # How update advances the dynamics (models/integrators.py: Exact(), RKF45(control),
+    # ...); handed to update as ctx.integrator.
+    integrator: Any = None
+    # What NEST's ArchivingNode keeps (neurons/_common.Archiving), or None for a node
+    # that is not one; the kernel updates it at the node's spikes.
+    archiving: Any = None
 
     def __post_init__(self):
         super().__post_init__()
-        if "ignore_and_spike_offset" in self.param_table:  # an ArchivingNode (neuron_params)
-            from .neurons import _common as archiving  # late: it imports this module
-            object.__setattr__(self, "check", _then(self.check, archiving.archiving_check))
-            if "steps_until_spike" in self.state_table:
-                object.__setattr__(self, "on_set", _then_set(self.on_set,
-                                                             archiving.ignore_and_spike_on_set))
+        arch = self.archiving
+        if arch is not None:  # an ArchivingNode: its set_status rules follow the model's
+            missing = arch.required_keys() - set(self.param_table) - set(self.state_table)
+            if missing:
+                raise ValueError(f"{self.name}: archiving declared without {sorted(missing)}")
+            object.__setattr__(self, "check", _then(self.check, arch.check))
+            if arch.ignore_and_spike:
+                object.__setattr__(self, "on_set", _then_set(self.on_set, arch.on_set))
         for f in ("spike_receptors", "current_receptors", "receptor_types"):
             object.__setattr__(self, f, _frozen(getattr(self, f)))
         chans = {c.name for c in self.channels}

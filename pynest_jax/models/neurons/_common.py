@@ -1,6 +1,8 @@
 """Keys every NEST neuron carries (ArchivingNode, StructuralPlasticityNode,
 IgnoreAndSpikeMechanism in nestkernel/): declared once, added to each neuron."""
 
+import dataclasses
+
 import brainunit as u
 import numpy as np
 
@@ -68,6 +70,42 @@ def archiving_check(p):
     if not positive("ignore_and_spike_interval"):
         return "ignore_and_spike_interval > 0 required."
     return None
+
+
+@dataclasses.dataclass(frozen=True)
+class Archiving:
+    """What NEST's ArchivingNode keeps for a neuron, declared by the model
+    (``archiving=Archiving(...)``); the kernel keeps it up to date in the step's
+    emit phase (kernel/archiving.py). The keys it needs come from ``neuron_params``,
+    ``neuron_state`` and ``IGNORE_AND_SPIKE_STATE``.
+
+    ``spike_history``: the last spike time (``t_spike``), set at each spike; the
+    spike history and post-synaptic traces that plastic synapses read go here.
+    ``calcium``: ``Ca`` and ``Ca_t``, decayed and incremented at each spike and
+    brought to the end of each run. ``ignore_and_spike``: the model's update asks
+    IgnoreAndSpikeMechanism whether a spike is due (``ctx.spike_due``); the kernel
+    counts ``steps_until_spike``.
+    """
+
+    spike_history: bool = True
+    calcium: bool = True
+    ignore_and_spike: bool = False
+
+    def check(self, p):
+        return archiving_check(p)
+
+    def on_set(self, old, new, ctx):
+        return ignore_and_spike_on_set(old, new, ctx) if self.ignore_and_spike else new
+
+    def required_keys(self) -> set:
+        keys = {q.name for q in ARCHIVING_PARAMS}
+        if self.spike_history:
+            keys.add("t_spike")
+        if self.calcium:
+            keys |= {"Ca", "Ca_t"}
+        if self.ignore_and_spike:
+            keys |= {q.name for q in IGNORE_AND_SPIKE_STATE}
+        return keys
 
 
 def neuron_params(*own):

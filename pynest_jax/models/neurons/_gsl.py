@@ -19,6 +19,7 @@ import brainunit as u
 import jax.numpy as jnp
 
 from .._spec import State, Vars
+from ..integrators import RKF45
 from ...numerics.rkf45 import StandardControl, integrate_step
 
 INTEGRATION_STEP = State("h_int", 0.0, u.ms, "GSL's IntegrationStep_ (0: the resolution)",
@@ -72,12 +73,17 @@ def _unwrap(v, ode, units, widths=None):
                             for k, m in zip(ode, parts)])
 
 
-def advance(p, s, ode, derivatives, control, ctx, aux=None, after_step=None):
-    """One resolution step of NEST's ``while (t < step) gsl_odeiv_evolve_apply``.
+def advance(p, s, ode, derivatives, ctx, aux=None, after_step=None):
+    """One resolution step of NEST's ``while (t < step) gsl_odeiv_evolve_apply``,
+    with the step control of the model's declared ``RKF45`` (``ctx.integrator``).
 
     Returns ``(s, aux)``: the state with the ``ode`` variables and ``h_int``
     advanced, and ``aux`` as ``after_step`` left it.
     """
+    if not isinstance(ctx.integrator, RKF45):
+        raise TypeError(f"a GSL rkf45 step under integrator={ctx.integrator!r}: "
+                        "declare integrator=RKF45(control)")
+    control = ctx.integrator.control_for(p)
     units = {k: (s[k].unit if isinstance(s[k], u.Quantity) else None) for k in ode}
     rates = {k: (None if units[k] is None else units[k] / u.ms) for k in ode}
     widths = {k: s[k].shape[1] for k in ode if len(s[k].shape) == 2}

@@ -12,7 +12,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._spec import Channel, NeuronModel, Param
-from ._common import neuron_params, neuron_state
+from ..integrators import Exact
+from ._common import Archiving, neuron_params, neuron_state
 
 
 def _check(p):
@@ -41,4 +42,6 @@ parrot_neuron = NeuronModel(
     current_receptors={},
     check=_check,
     update=update,
+    integrator=Exact(),
+    archiving=Archiving(),
 )

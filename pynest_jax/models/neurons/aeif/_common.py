@@ -127,6 +127,6 @@ def advance(p, s, ode, derivatives, ctx, after_step=spike_test, **extra):
     n = s.r.shape[0]
     aux = dict(r=s.r, I_stim=s.I_stim, refr_steps=ctx.steps(p.t_ref).astype(s.r.dtype),
                spikes=jnp.zeros((n,), jnp.int32), **extra)
-    s, aux = _gsl.advance(p, s, ode, derivatives, control(p), ctx, aux, after_step)
+    s, aux = _gsl.advance(p, s, ode, derivatives, ctx, aux, after_step)
     r = jnp.where(aux["r"] > 0, aux["r"] - 1, aux["r"])
     return s.replace(r=r), aux["spikes"], aux

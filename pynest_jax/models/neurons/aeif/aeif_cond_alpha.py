@@ -5,8 +5,9 @@ import brainunit as u
 import numpy as np
 
 from ..._spec import NeuronModel, Param, State
+from ...integrators import RKF45
 from .. import _gsl
-from .._common import neuron_params, neuron_state
+from .._common import Archiving, neuron_params, neuron_state
 from . import _common as c
 
 ODE = ("V_m", "dg_ex", "g_ex", "dg_in", "g_in", "w")
@@ -56,4 +57,6 @@ aeif_cond_alpha = NeuronModel(
                   ("tau_syn_ex", "tau_syn_in", "tau_w")),
     derive=derive,
     update=update,
+    integrator=RKF45(c.control),
+    archiving=Archiving(),
 )

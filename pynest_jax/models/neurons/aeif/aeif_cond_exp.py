@@ -4,8 +4,9 @@ decaying synaptic conductances (NEST models/aeif_cond_exp.{h,cpp}); GSL rkf45.""
 import brainunit as u
 
 from ..._spec import NeuronModel, Param, State
+from ...integrators import RKF45
 from .. import _gsl
-from .._common import neuron_params, neuron_state
+from .._common import Archiving, neuron_params, neuron_state
 from . import _common as c
 
 ODE = ("V_m", "g_ex", "g_in", "w")
@@ -45,4 +46,6 @@ aeif_cond_exp = NeuronModel(
     recordables=("V_m", "g_ex", "g_in", "w"),
     check=c.check("peak", "Ensure that C_m >0", ("tau_syn_ex", "tau_syn_in", "tau_w")),
     update=update,
+    integrator=RKF45(c.control),
+    archiving=Archiving(),
 )

@@ -5,8 +5,9 @@ import brainunit as u
 import numpy as np
 
 from ..._spec import NeuronModel, Param, State
+from ...integrators import RKF45
 from .. import _gsl
-from .._common import neuron_params, neuron_state
+from .._common import Archiving, neuron_params, neuron_state
 from . import _common as c
 
 ODE = ("V_m", "dI_syn_ex", "I_syn_ex", "dI_syn_in", "I_syn_in", "w")
@@ -55,4 +56,6 @@ aeif_psc_alpha = NeuronModel(
                   ("tau_syn_ex", "tau_syn_in", "tau_w")),
     derive=derive,
     update=update,
+    integrator=RKF45(c.control),
+    archiving=Archiving(),
 )

@@ -14,8 +14,9 @@ import brainunit as u
 import jax.numpy as jnp
 
 from ..._spec import Channel, NeuronModel, Param, State
+from ...integrators import RKF45
 from .. import _gsl
-from .._common import neuron_params, neuron_state
+from .._common import Archiving, neuron_params, neuron_state
 from . import _common as c
 
 ODE = ("V_m", "w")
@@ -81,4 +82,6 @@ aeif_psc_delta = NeuronModel(
     recordables=("V_m", "w"),
     check=c.check("reset", "Ensure that C_m > 0", ("tau_w",), "tau_w must be strictly positive."),
     update=update,
+    integrator=RKF45(c.control),
+    archiving=Archiving(),
 )

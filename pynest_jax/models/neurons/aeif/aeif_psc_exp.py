@@ -4,8 +4,9 @@ decaying synaptic currents (NEST models/aeif_psc_exp.{h,cpp}); GSL rkf45."""
 import brainunit as u
 
 from ..._spec import NeuronModel, Param, State
+from ...integrators import RKF45
 from .. import _gsl
-from .._common import neuron_params, neuron_state
+from .._common import Archiving, neuron_params, neuron_state
 from . import _common as c
 
 ODE = ("V_m", "I_syn_ex", "I_syn_in", "w")
@@ -42,4 +43,6 @@ aeif_psc_exp = NeuronModel(
     recordables=("I_syn_ex", "I_syn_in", "V_m", "w"),
     check=c.check("reset", "Ensure that C_m > 0", ("tau_syn_ex", "tau_syn_in", "tau_w")),
     update=update,
+    integrator=RKF45(c.control),
+    archiving=Archiving(),
 )

@@ -95,7 +95,7 @@ def two_state_update(derivatives):
     """update() of a model with conductances (g, dg): integrate, the threshold, then this
     step's spikes, scaled by derive's PSConInit_E/I, kick dg."""
     def update(p, d, s, x, ctx):
-        s, _ = _gsl.advance(p, s, TWO_STATE_ODE, derivatives, CONTROL, ctx,
+        s, _ = _gsl.advance(p, s, TWO_STATE_ODE, derivatives, ctx,
                             dict(r=s.r, I_stim=s.I_stim))
         V, r, spike = threshold_and_refractoriness(p, d, s.V_m, s.r)
         dg_ex = s.dg_ex + x.ex * d.PSConInit_E

@@ -8,8 +8,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..._spec import NeuronModel, Param, State
+from ...integrators import RKF45
 from .. import _gsl
-from .._common import neuron_params, neuron_state
+from .._common import Archiving, neuron_params, neuron_state
 from ..iaf._checks import first_violation
 from . import _common as c
 
@@ -40,7 +41,7 @@ def update(p, d, s, x, ctx):
     is a spike at the interpolated time, which starts the AHP conductance there;
     then this step's input spikes."""
     V_prev = s.V_m
-    s, _ = _gsl.advance(p, s, ODE, derivatives, c.CONTROL, ctx, dict(I_stim=s.I_stim))
+    s, _ = _gsl.advance(p, s, ODE, derivatives, ctx, dict(I_stim=s.I_stim))
     mV, ms = u.mV, u.ms
     V, Vp, th = s.V_m.to_decimal(mV), V_prev.to_decimal(mV), p.V_th.to_decimal(mV)
     spike = (Vp < th) & (V >= th)
@@ -107,4 +108,6 @@ iaf_chxk_2008 = NeuronModel(
     derive=derive,
     update=update,
     off_grid=True,
+    integrator=RKF45(c.CONTROL),
+    archiving=Archiving(),
 )

@@ -5,8 +5,9 @@ import brainunit as u
 import numpy as np
 
 from ..._spec import NeuronModel, Param
+from ...integrators import RKF45
 from .. import _gsl
-from .._common import neuron_params, neuron_state
+from .._common import Archiving, neuron_params, neuron_state
 from . import _common as c
 
 def derivatives(p, y, aux):
@@ -43,4 +44,6 @@ iaf_cond_alpha = NeuronModel(
     check=c.check("tau_syn_ex", "tau_syn_in"),
     derive=derive,
     update=update,
+    integrator=RKF45(c.CONTROL),
+    archiving=Archiving(),
 )

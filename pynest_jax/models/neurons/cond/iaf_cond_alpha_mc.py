@@ -15,8 +15,9 @@ import numpy as np
 
 from ....errors import NESTErrors
 from ..._spec import Channel, NeuronModel, Param, State
+from ...integrators import RKF45
 from .. import _gsl
-from .._common import neuron_params, neuron_state
+from .._common import Archiving, neuron_params, neuron_state
 from . import _common as c
 
 COMPARTMENTS = (("soma", "s"), ("proximal", "p"), ("distal", "d"))
@@ -102,7 +103,7 @@ def update(p, d, s, x, ctx):
     multiplicity, whatever its sign) to each compartment's dg, then the soma's
     refractoriness and threshold; the currents of this step act in the next."""
     aux = dict(r=s.r, I_stim={sx: s[f"I_stim.{sx}"] for _, sx in COMPARTMENTS})
-    s, _ = _gsl.advance(p, s, ODE, derivatives, c.CONTROL, ctx, aux)
+    s, _ = _gsl.advance(p, s, ODE, derivatives, ctx, aux)
     kicks = {}
     for _, sx in COMPARTMENTS:
         kicks[f"dg_ex.{sx}"] = s[f"dg_ex.{sx}"] + x[f"ex.{sx}"] * d[f"PSConInit_E.{sx}"]
@@ -186,4 +187,6 @@ iaf_cond_alpha_mc = NeuronModel(
     check_connection=check_connection,
     derive=derive,
     update=update,
+    integrator=RKF45(c.CONTROL),
+    archiving=Archiving(),
 )

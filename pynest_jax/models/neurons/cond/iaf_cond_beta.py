@@ -6,8 +6,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..._spec import NeuronModel, Param
+from ...integrators import RKF45
 from .. import _gsl
-from .._common import neuron_params, neuron_state
+from .._common import Archiving, neuron_params, neuron_state
 from . import _common as c
 
 DBL_EPSILON = np.finfo(float).eps
@@ -64,4 +65,6 @@ iaf_cond_beta = NeuronModel(
     check=c.check("tau_rise_ex", "tau_decay_ex", "tau_rise_in", "tau_decay_in"),
     derive=derive,
     update=update,
+    integrator=RKF45(c.CONTROL),
+    archiving=Archiving(),
 )

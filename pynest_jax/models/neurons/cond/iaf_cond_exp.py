@@ -4,8 +4,9 @@ conductances (NEST models/iaf_cond_exp.{h,cpp}); GSL rkf45."""
 import brainunit as u
 
 from ..._spec import NeuronModel, Param, State
+from ...integrators import RKF45
 from .. import _gsl
-from .._common import neuron_params, neuron_state
+from .._common import Archiving, neuron_params, neuron_state
 from . import _common as c
 
 ODE = ("V_m", "g_ex", "g_in")
@@ -22,7 +23,7 @@ def derive(p, ctx):
 
 def update(p, d, s, x, ctx):
     """iaf_cond_exp::update: integrate, add this step's spikes, then the threshold."""
-    s, _ = _gsl.advance(p, s, ODE, derivatives, c.CONTROL, ctx, dict(r=s.r, I_stim=s.I_stim))
+    s, _ = _gsl.advance(p, s, ODE, derivatives, ctx, dict(r=s.r, I_stim=s.I_stim))
     g_ex = s.g_ex + x.ex
     g_in = s.g_in - x["in"]  # inhibitory weights arrive negative; NEST stores -w
     V, r, spike = c.threshold_and_refractoriness(p, d, s.V_m, s.r)
@@ -50,4 +51,6 @@ iaf_cond_exp = NeuronModel(
     check=c.check("tau_syn_ex", "tau_syn_in"),
     derive=derive,
     update=update,
+    integrator=RKF45(c.CONTROL),
+    archiving=Archiving(),
 )

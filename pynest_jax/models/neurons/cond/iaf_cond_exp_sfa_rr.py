@@ -6,8 +6,9 @@ import brainunit as u
 import jax.numpy as jnp
 
 from ..._spec import NeuronModel, Param, State
+from ...integrators import RKF45
 from .. import _gsl
-from .._common import neuron_params, neuron_state
+from .._common import Archiving, neuron_params, neuron_state
 from ..iaf._checks import first_violation
 from . import _common as c
 
@@ -36,7 +37,7 @@ def derive(p, ctx):
 def update(p, d, s, x, ctx):
     """iaf_cond_exp_sfa_rr::update: integrate, this step's spikes, the threshold;
     a spike adds q_sfa and q_rr to the adaptation conductances."""
-    s, _ = _gsl.advance(p, s, ODE, derivatives, c.CONTROL, ctx, dict(r=s.r, I_stim=s.I_stim))
+    s, _ = _gsl.advance(p, s, ODE, derivatives, ctx, dict(r=s.r, I_stim=s.I_stim))
     g_ex = s.g_ex + x.ex
     g_in = s.g_in - x["in"]
     V, r, spike = c.threshold_and_refractoriness(p, d, s.V_m, s.r)
@@ -90,4 +91,6 @@ iaf_cond_exp_sfa_rr = NeuronModel(
     ),
     derive=derive,
     update=update,
+    integrator=RKF45(c.CONTROL),
+    archiving=Archiving(),
 )

@@ -12,8 +12,9 @@ import brainunit as u
 import jax.numpy as jnp
 
 from ..._spec import Channel, NeuronModel, Param, State
+from ...integrators import RKF45
 from .. import _gsl
-from .._common import neuron_params, neuron_state
+from .._common import Archiving, neuron_params, neuron_state
 from ..iaf._checks import first_violation
 
 ODE = ("V_m", "Act_m", "Inact_h", "Act_n", "g_ex", "g_in")
@@ -62,7 +63,7 @@ def derive(p, ctx):
 
 def update(p, d, s, x, ctx):
     U_old = s.V_m
-    s, _ = _gsl.advance(p, s, ODE, derivatives, CONTROL, ctx, dict(I_stim=s.I_stim))
+    s, _ = _gsl.advance(p, s, ODE, derivatives, ctx, dict(I_stim=s.I_stim))
     g_ex = s.g_ex + x.ex
     g_in = s.g_in + (-x["in"])
     refractory = s.r > 0
@@ -114,4 +115,6 @@ hh_cond_exp_traub = NeuronModel(
     check=check,
     derive=derive,
     update=update,
+    integrator=RKF45(CONTROL),
+    archiving=Archiving(),
 )

@@ -13,8 +13,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..._spec import Channel, NeuronModel, Param, State
+from ...integrators import RKF45
 from .. import _gsl
-from .._common import neuron_params, neuron_state
+from .._common import Archiving, neuron_params, neuron_state
 from ..iaf._checks import first_violation
 
 ODE = ("V_m", "Act_m", "Inact_h", "Act_n", "dI_ex", "I_syn_ex", "dI_in", "I_syn_in")
@@ -63,7 +64,7 @@ def derive(p, ctx):
 
 def update(p, d, s, x, ctx):
     U_old = s.V_m
-    s, _ = _gsl.advance(p, s, ODE, derivatives, CONTROL, ctx, dict(I_stim=s.I_stim))
+    s, _ = _gsl.advance(p, s, ODE, derivatives, ctx, dict(I_stim=s.I_stim))
     # the inhibitory weight is stored with its sign: I_syn_in is negative
     dI_ex = s.dI_ex + x.ex * d.PSCurrInit_E
     dI_in = s.dI_in + x["in"] * d.PSCurrInit_I
@@ -117,4 +118,6 @@ hh_psc_alpha = NeuronModel(
     check=check,
     derive=derive,
     update=update,
+    integrator=RKF45(CONTROL),
+    archiving=Archiving(),
 )

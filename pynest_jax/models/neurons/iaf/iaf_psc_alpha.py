@@ -6,8 +6,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..._spec import Channel, NeuronModel, Param, State
+from ...integrators import Exact
 from ....numerics.propagators import iaf_propagator_alpha
-from .._common import neuron_params, neuron_state
+from .._common import Archiving, neuron_params, neuron_state
 from ._checks import iaf_psc_alpha_check
 
 
@@ -85,4 +86,6 @@ iaf_psc_alpha = NeuronModel(
     check=iaf_psc_alpha_check,
     derive=derive,
     update=update,
+    integrator=Exact(),
+    archiving=Archiving(),
 )

@@ -6,7 +6,8 @@ import jax
 import jax.numpy as jnp
 
 from ..._spec import Channel, NeuronModel, Param, State
-from .._common import IGNORE_AND_SPIKE_STATE, neuron_params, neuron_state
+from ...integrators import Exact
+from .._common import Archiving, IGNORE_AND_SPIKE_STATE, neuron_params, neuron_state
 from ._checks import iaf_psc_delta_check
 
 
@@ -72,4 +73,6 @@ iaf_psc_delta = NeuronModel(
     check=iaf_psc_delta_check,
     derive=derive,
     update=update,
+    integrator=Exact(),
+    archiving=Archiving(ignore_and_spike=True),
 )

@@ -7,8 +7,9 @@ import jax
 import jax.numpy as jnp
 
 from ..._spec import Channel, NeuronModel, Param, State
+from ...integrators import Exact
 from ....numerics.propagators import iaf_propagator_exp
-from .._common import neuron_params, neuron_state
+from .._common import Archiving, neuron_params, neuron_state
 from ._checks import iaf_psc_exp_check
 
 # iaf_psc_exp::update: the threshold is deterministic for delta < 1e-10 mV and
@@ -107,4 +108,6 @@ iaf_psc_exp = NeuronModel(
     derive=derive,
     update=update,
     uses_rng=True,
+    integrator=Exact(),
+    archiving=Archiving(),
 )

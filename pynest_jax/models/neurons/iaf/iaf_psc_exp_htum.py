@@ -9,7 +9,8 @@ import numpy as np
 
 from ....errors import NESTErrors
 from ..._spec import Channel, NeuronModel, Param, State
-from .._common import neuron_params, neuron_state
+from ...integrators import Exact
+from .._common import Archiving, neuron_params, neuron_state
 from ._checks import RESET_BELOW_THRESHOLD, first_violation
 from .iaf_psc_exp import propagators
 
@@ -92,4 +93,6 @@ iaf_psc_exp_htum = NeuronModel(
     derive=derive,
     update=update,
     pre_run=pre_run,
+    integrator=Exact(),
+    archiving=Archiving(),
 )

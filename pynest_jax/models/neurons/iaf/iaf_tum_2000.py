@@ -16,7 +16,8 @@ import numpy as np
 
 from ....errors import NESTErrors
 from ..._spec import Channel, NeuronModel, Param, State
-from .._common import neuron_params, neuron_state
+from ...integrators import Exact
+from .._common import Archiving, neuron_params, neuron_state
 from ._checks import RESET_BELOW_THRESHOLD, first_violation
 from .iaf_psc_exp import derive, update as psc_exp_update
 
@@ -159,4 +160,6 @@ iaf_tum_2000 = NeuronModel(
     update=update,
     uses_rng=True,
     off_grid=True,
+    integrator=Exact(),
+    archiving=Archiving(),
 )

@@ -14,7 +14,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..._spec import Channel, NeuronModel, Param, State
-from .._common import neuron_params, neuron_state
+from ...integrators import Euler
+from .._common import Archiving, neuron_params, neuron_state
 
 
 def update(p, d, s, x, ctx):
@@ -64,4 +65,6 @@ izhikevich = NeuronModel(
     spike_receptors={0: ("spikes", "spikes")},
     recordables=("U_m", "V_m"),
     update=update,
+    integrator=Euler(),
+    archiving=Archiving(),
 )

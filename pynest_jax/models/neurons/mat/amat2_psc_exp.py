@@ -6,7 +6,8 @@ import brainunit as u
 import jax.numpy as jnp
 
 from ..._spec import NeuronModel, Param, State
-from .._common import neuron_params, neuron_state
+from ...integrators import Exact
+from .._common import Archiving, neuron_params, neuron_state
 from ..iaf._checks import first_violation
 from . import _common as c
 
@@ -115,4 +116,6 @@ amat2_psc_exp = NeuronModel(
     derive=derive,
     update=update,
     pre_run=c.pre_run,
+    integrator=Exact(),
+    archiving=Archiving(),
 )
