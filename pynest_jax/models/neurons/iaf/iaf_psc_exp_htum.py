@@ -8,8 +8,10 @@ import jax.numpy as jnp
 import numpy as np
 
 from ....errors import NESTErrors
-from ..._spec import Channel, NeuronModel, Param, State
+from ..._spec import NeuronModel, Param, State
 from .._common import neuron_params, neuron_state
+from .._keys import PSC
+from . import _common as c
 from ._checks import RESET_BELOW_THRESHOLD, first_violation
 from .iaf_psc_exp import propagators
 
@@ -53,26 +55,16 @@ iaf_psc_exp_htum = NeuronModel(
     doc="Leaky integrate-and-fire neuron with exponential-shaped postsynaptic currents "
         "and separate absolute and total refractory periods.",
     params=neuron_params(
-        Param("E_L", -70.0, u.mV, "resting membrane potential"),
-        Param("I_e", 0.0, u.pA, "constant input current"),
-        Param("V_th", -55.0, u.mV, "spike threshold", offset="E_L"),
-        Param("V_reset", -70.0, u.mV, "reset potential", offset="E_L"),
-        Param("C_m", 250.0, u.pF, "membrane capacitance"),
-        Param("tau_m", 10.0, u.ms, "membrane time constant"),
-        Param("tau_syn_ex", 2.0, u.ms, "time constant of the excitatory synaptic current"),
-        Param("tau_syn_in", 2.0, u.ms, "time constant of the inhibitory synaptic current"),
+        *c.MEMBRANE_HTUM, *c.EXP_SYNAPSES,
         Param("t_ref_abs", 2.0, u.ms, "absolute refractory period (V_m clamped)"),
         Param("t_ref_tot", 2.0, u.ms, "total refractory period (no spike)"),
     ),
     state=neuron_state(
-        State("V_m", -70.0, u.mV, "membrane potential", offset="E_L"),
-        State("I_syn_ex", 0.0, u.pA, "excitatory synaptic current", hidden=True),
-        State("I_syn_in", 0.0, u.pA, "inhibitory synaptic current", hidden=True),
-        State("i_0", 0.0, u.pA, "input current of the last step", hidden=True),
+        *PSC("V_m"), *PSC("I_syn_ex I_syn_in", hidden=True), *PSC("i_0"),
         State("r_abs", 0, None, "absolute refractory steps left", dtype="int", hidden=True),
         State("r_tot", 0, None, "total refractory steps left", dtype="int", hidden=True),
     ),
-    channels=(Channel("ex", u.pA), Channel("in", u.pA), Channel("currents", u.pA)),
+    channels=c.CHANNELS,
     spike_receptors={0: ("ex", "in")},
     current_receptors={0: "currents"},
     recordables=("I_syn_ex", "I_syn_in", "V_m"),
