@@ -50,14 +50,17 @@ def tau_syn(doc, ex, in_):
     return ex_in(Param, "tau_syn_{}", (ex, in_), u.ms, doc)
 
 
-def alpha_kinetics(value, derivative, unit, what, hidden=False):
-    """The state of alpha (or beta) kinetics, NEST's State_ order: value_ex,
-    derivative_ex, value_in, derivative_in; ``what`` is 'conductance' or 'current'."""
-    ex = ex_in(State, value, 0.0, unit, "{} " + ("synaptic current" if what == "current"
-                                                 else what), hidden=hidden)
+def alpha_kinetics(value, derivative, unit, what, hidden=False, derivative_first=False):
+    """The state of alpha (or beta) kinetics in NEST's State_ order: value_ex,
+    derivative_ex, value_in, derivative_in (or each derivative first); ``what`` is
+    'conductance' or 'current'."""
+    v = ex_in(State, value, 0.0, unit, "{} " + ("synaptic current" if what == "current"
+                                                else what), hidden=hidden)
     d = ex_in(State, derivative, 0.0, unit / u.ms, f"derivative of the {{}} {what}",
               hidden=hidden)
-    return ex[0], d[0], ex[1], d[1]
+    if derivative_first:
+        return d[0], v[0], d[1], v[1]
+    return v[0], d[0], v[1], d[1]
 
 
 CONDUCTANCE = Keys({p.name: p for p in (

@@ -1,11 +1,10 @@
 """aeif_psc_exp: adaptive exponential integrate-and-fire, exponentially
 decaying synaptic currents (NEST models/aeif_psc_exp.{h,cpp}); GSL rkf45."""
 
-import brainunit as u
-
-from ..._spec import NeuronModel, Param, State
+from ..._spec import NeuronModel
 from .. import _gsl
 from .._common import neuron_params, neuron_state
+from .._keys import CONDUCTANCE, tau_syn
 from . import _common as c
 
 ODE = ("V_m", "I_syn_ex", "I_syn_in", "w")
@@ -28,13 +27,11 @@ aeif_psc_exp = NeuronModel(
     name="aeif_psc_exp",
     doc="Current-based adaptive exponential integrate-and-fire neuron (exponential synapses).",
     params=neuron_params(*c.membrane_params(
-        Param("tau_syn_ex", 0.2, u.ms, "decay time of the excitatory current"),
-        Param("tau_syn_in", 2.0, u.ms, "decay time of the inhibitory current"),
+        *tau_syn("decay time of the {} current", 0.2, 2.0),
     )),
     state=neuron_state(
         c.V_M,
-        State("I_syn_ex", 0.0, u.pA, "excitatory synaptic current"),
-        State("I_syn_in", 0.0, u.pA, "inhibitory synaptic current"),
+        *CONDUCTANCE("I_syn_ex I_syn_in"),
         c.W, c.REFRACTORY, c.I_STIM, _gsl.INTEGRATION_STEP,
     ),
     channels=c.PSC_CHANNELS,

@@ -11,9 +11,10 @@ import math
 import brainunit as u
 import jax.numpy as jnp
 
-from ..._spec import Channel, NeuronModel, Param, State
+from ..._spec import Channel, NeuronModel, Param
 from .. import _gsl
 from .._common import neuron_params, neuron_state
+from .._keys import CONDUCTANCE, tau_syn
 from ..iaf._checks import first_violation
 
 ODE = ("V_m", "Act_m", "Inact_h", "Act_n", "g_ex", "g_in")
@@ -82,30 +83,15 @@ hh_cond_exp_traub = NeuronModel(
     name="hh_cond_exp_traub",
     doc="Hodgkin-Huxley model for Brette et al (2007) review (Traub and Miles 1991).",
     params=neuron_params(
-        Param("g_Na", 20000.0, u.nS, "sodium peak conductance"),
-        Param("g_K", 6000.0, u.nS, "potassium peak conductance"),
-        Param("g_L", 10.0, u.nS, "leak conductance"),
-        Param("C_m", 200.0, u.pF, "membrane capacitance"),
-        Param("E_Na", 50.0, u.mV, "sodium reversal potential"),
-        Param("E_K", -90.0, u.mV, "potassium reversal potential"),
-        Param("E_L", -60.0, u.mV, "leak reversal potential"),
+        *CONDUCTANCE("g_Na g_K g_L C_m E_Na E_K E_L", g_Na=20000.0, g_K=6000.0, g_L=10.0,
+                     C_m=200.0, E_K=-90.0, E_L=-60.0),
         Param("V_T", -63.0, u.mV, "voltage offset of the rate functions"),
-        Param("E_ex", 0.0, u.mV, "excitatory reversal potential"),
-        Param("E_in", -80.0, u.mV, "inhibitory reversal potential"),
-        Param("tau_syn_ex", 5.0, u.ms, "decay time of the excitatory conductance"),
-        Param("tau_syn_in", 10.0, u.ms, "decay time of the inhibitory conductance"),
-        Param("t_ref", 2.0, u.ms, "duration of the refractory period"),
-        Param("I_e", 0.0, u.pA, "constant input current"),
+        *CONDUCTANCE("E_ex E_in", E_in=-80.0),
+        *tau_syn("decay time of the {} conductance", 5.0, 10.0), *CONDUCTANCE("t_ref I_e"),
     ),
     state=neuron_state(
-        State("V_m", -60.0, u.mV, "membrane potential"),
-        State("Act_m", M0, None, "sodium activation"),
-        State("Inact_h", H0, None, "sodium inactivation"),
-        State("Act_n", N0, None, "potassium activation"),
-        State("g_ex", 0.0, u.nS, "excitatory conductance", hidden=True),
-        State("g_in", 0.0, u.nS, "inhibitory conductance", hidden=True),
-        State("r", 0, None, "refractory steps left", dtype="int", hidden=True),
-        State("I_stim", 0.0, u.pA, "input current of the last step", hidden=True),
+        *CONDUCTANCE("V_m Act_m Inact_h Act_n", V_m=-60.0, Act_m=M0, Inact_h=H0, Act_n=N0),
+        *CONDUCTANCE("g_ex g_in", hidden=True), *CONDUCTANCE("r I_stim"),
         _gsl.INTEGRATION_STEP,
     ),
     channels=(Channel("ex", u.nS), Channel("in", u.nS), Channel("currents", u.pA)),

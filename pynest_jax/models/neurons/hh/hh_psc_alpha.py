@@ -12,9 +12,10 @@ import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
-from ..._spec import Channel, NeuronModel, Param, State
+from ..._spec import Channel, NeuronModel
 from .. import _gsl
 from .._common import neuron_params, neuron_state
+from .._keys import CONDUCTANCE, alpha_kinetics, tau_syn
 from ..iaf._checks import first_violation
 
 ODE = ("V_m", "Act_m", "Inact_h", "Act_n", "dI_ex", "I_syn_ex", "dI_in", "I_syn_in")
@@ -86,30 +87,15 @@ hh_psc_alpha = NeuronModel(
     name="hh_psc_alpha",
     doc="Hodgkin-Huxley neuron model with alpha-shaped postsynaptic currents.",
     params=neuron_params(
-        Param("t_ref", 2.0, u.ms, "duration of the refractory period"),
-        Param("g_Na", 12000.0, u.nS, "sodium peak conductance"),
-        Param("g_K", 3600.0, u.nS, "potassium peak conductance"),
-        Param("g_L", 30.0, u.nS, "leak conductance"),
-        Param("C_m", 100.0, u.pF, "membrane capacitance"),
-        Param("E_Na", 50.0, u.mV, "sodium reversal potential"),
-        Param("E_K", -77.0, u.mV, "potassium reversal potential"),
-        Param("E_L", -54.402, u.mV, "leak reversal potential"),
-        Param("tau_syn_ex", 0.2, u.ms, "rise time of the excitatory alpha current"),
-        Param("tau_syn_in", 2.0, u.ms, "rise time of the inhibitory alpha current"),
-        Param("I_e", 0.0, u.pA, "constant input current"),
+        *CONDUCTANCE("t_ref g_Na g_K g_L C_m E_Na E_K E_L", g_L=30.0, C_m=100.0,
+                     E_L=-54.402),
+        *tau_syn("rise time of the {} alpha current", 0.2, 2.0), *CONDUCTANCE("I_e"),
     ),
     state=neuron_state(
-        State("V_m", -65.0, u.mV, "membrane potential"),
-        State("Act_m", M0, None, "sodium activation"),
-        State("Inact_h", H0, None, "sodium inactivation"),
-        State("Act_n", N0, None, "potassium activation"),
-        State("dI_ex", 0.0, u.pA / u.ms, "derivative of the excitatory current", hidden=True),
-        State("I_syn_ex", 0.0, u.pA, "excitatory synaptic current", hidden=True),
-        State("dI_in", 0.0, u.pA / u.ms, "derivative of the inhibitory current", hidden=True),
-        State("I_syn_in", 0.0, u.pA, "inhibitory synaptic current", hidden=True),
-        State("r", 0, None, "refractory steps left", dtype="int", hidden=True),
-        State("I_stim", 0.0, u.pA, "input current of the last step", hidden=True),
-        _gsl.INTEGRATION_STEP,
+        *CONDUCTANCE("V_m Act_m Inact_h Act_n", V_m=-65.0, Act_m=M0, Inact_h=H0, Act_n=N0),
+        *alpha_kinetics("I_syn_{}", "dI_{}", u.pA, "current", hidden=True,
+                        derivative_first=True),
+        *CONDUCTANCE("r I_stim"), _gsl.INTEGRATION_STEP,
     ),
     channels=(Channel("ex", u.pA), Channel("in", u.pA), Channel("currents", u.pA)),
     spike_receptors={0: ("ex", "in")},

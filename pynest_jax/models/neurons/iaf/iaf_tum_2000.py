@@ -12,7 +12,6 @@ by returning the value as the spike's offset (``off_grid``).
 
 import brainunit as u
 import jax.numpy as jnp
-import numpy as np
 
 from ....errors import NESTErrors
 from ..._spec import NeuronModel, Param, State
