@@ -63,41 +63,58 @@ def alpha_kinetics(value, derivative, unit, what, hidden=False, derivative_first
     return v[0], d[0], v[1], d[1]
 
 
-CONDUCTANCE = Keys({p.name: p for p in (
-    Param("V_th", -55.0, u.mV, "spike threshold"),
-    Param("V_reset", -60.0, u.mV, "reset potential"),
-    Param("t_ref", 2.0, u.ms, "duration of the refractory period"),
-    Param("g_L", 16.6667, u.nS, "leak conductance"),
-    Param("C_m", 250.0, u.pF, "membrane capacitance"),
-    Param("tau_m", 10.0, u.ms, "membrane time constant"),
-    Param("E_ex", 0.0, u.mV, "excitatory reversal potential"),
-    Param("E_in", -85.0, u.mV, "inhibitory reversal potential"),
-    Param("E_L", -70.0, u.mV, "leak reversal potential"),
-    Param("I_e", 0.0, u.pA, "constant input current"),
-    Param("g_Na", 12000.0, u.nS, "sodium peak conductance"),
-    Param("g_K", 3600.0, u.nS, "potassium peak conductance"),
-    Param("E_Na", 50.0, u.mV, "sodium reversal potential"),
-    Param("E_K", -77.0, u.mV, "potassium reversal potential"),
-)} | {s.name: s for s in (
-    State("V_m", -70.0, u.mV, "membrane potential"),
-    State("g_ex", 0.0, u.nS, "excitatory conductance"),
-    State("g_in", 0.0, u.nS, "inhibitory conductance"),
-    State("I_syn_ex", 0.0, u.pA, "excitatory synaptic current"),
-    State("I_syn_in", 0.0, u.pA, "inhibitory synaptic current"),
-    State("r", 0, None, "refractory steps left", dtype="int", hidden=True),
-    State("I_stim", 0.0, u.pA, "input current of the last step", hidden=True),
-    State("Act_m", 0.0, None, "sodium activation"),
-    State("Inact_h", 0.0, None, "sodium inactivation"),
-    State("Act_n", 0.0, None, "potassium activation"),
-)})
+def _rows(kind, text, **fields):
+    """Entries from rows of ``key default unit meaning`` (unit ``-``: dimensionless)."""
+    out = {}
+    for row in text.strip().splitlines():
+        name, default, unit, doc = row.split(None, 3)
+        value = int(default) if default.lstrip("-").isdigit() else float(default)
+        out[name] = kind(name, value, None if unit == "-" else getattr(u, unit), doc, **fields)
+    return out
 
+
+# The conductance-based and GSL models (iaf_cond_*, aeif_*, hh_*): absolute potentials
+CONDUCTANCE = Keys(_rows(Param, """
+    V_th     -55.0    mV  spike threshold
+    V_reset  -60.0    mV  reset potential
+    t_ref    2.0      ms  duration of the refractory period
+    g_L      16.6667  nS  leak conductance
+    C_m      250.0    pF  membrane capacitance
+    tau_m    10.0     ms  membrane time constant
+    E_ex     0.0      mV  excitatory reversal potential
+    E_in     -85.0    mV  inhibitory reversal potential
+    E_L      -70.0    mV  leak reversal potential
+    I_e      0.0      pA  constant input current
+    g_Na     12000.0  nS  sodium peak conductance
+    g_K      3600.0   nS  potassium peak conductance
+    E_Na     50.0     mV  sodium reversal potential
+    E_K      -77.0    mV  potassium reversal potential
+""") | _rows(State, """
+    V_m       -70.0  mV  membrane potential
+    g_ex      0.0    nS  excitatory conductance
+    g_in      0.0    nS  inhibitory conductance
+    I_syn_ex  0.0    pA  excitatory synaptic current
+    I_syn_in  0.0    pA  inhibitory synaptic current
+    Act_m     0.0    -   sodium activation
+    Inact_h   0.0    -   sodium inactivation
+    Act_n     0.0    -   potassium activation
+""") | _rows(State, "r 0 - refractory steps left", dtype="int", hidden=True)
+    | _rows(State, "I_stim 0.0 pA input current of the last step", hidden=True))
+
+# The iaf_psc family: potentials relative to E_L, E_L the resting potential
 PSC = CONDUCTANCE.extended(
-    Param("E_L", -70.0, u.mV, "resting membrane potential"),
-    Param("V_th", -55.0, u.mV, "spike threshold", offset="E_L"),
-    Param("V_reset", -70.0, u.mV, "reset potential", offset="E_L"),
-    Param("rho", 0.01, u.Hz, "stochastic firing intensity at threshold"),
-    Param("delta", 0.0, u.mV, "width of the threshold region (0: deterministic)"),
-    State("V_m", -70.0, u.mV, "membrane potential", offset="E_L"),
-    State("i_0", 0.0, u.pA, "input current of the last step", hidden=True),
-    State("y0", 0.0, u.pA, "input current of the last step", hidden=True),
+    *_rows(Param, """
+        E_L    -70.0  mV  resting membrane potential
+        rho    0.01   Hz  stochastic firing intensity at threshold
+        delta  0.0    mV  width of the threshold region (0: deterministic)
+    """).values(),
+    *_rows(Param, """
+        V_th     -55.0  mV  spike threshold
+        V_reset  -70.0  mV  reset potential
+    """, offset="E_L").values(),
+    *_rows(State, "V_m -70.0 mV membrane potential", offset="E_L").values(),
+    *_rows(State, """
+        i_0  0.0  pA  input current of the last step
+        y0   0.0  pA  input current of the last step
+    """, hidden=True).values(),
 )

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..._spec import Channel, Param, State
 from .. import _gsl
+from .._common import neuron_params, neuron_state
 from .._keys import CONDUCTANCE
 from ..iaf._checks import first_violation
 
@@ -41,6 +42,19 @@ REFRACTORY, I_STIM = CONDUCTANCE("r I_stim")
 COND_CHANNELS = (Channel("ex", u.nS), Channel("in", u.nS), Channel("currents", u.pA))
 PSC_CHANNELS = (Channel("ex", u.pA), Channel("in", u.pA), Channel("currents", u.pA))
 SPIKE_RECEPTORS = {0: ("ex", "in")}
+
+
+def tables(synapse_params, synapse_state, channels, check_order, C_m_msg):
+    """The tables of an aeif model with fixed ex/in synapses: its synapses' parameters
+    and state, conductance or current channels; ``check``'s order and wording. The
+    synaptic conductances (currents) are recordable, not their derivatives."""
+    recorded = [s.name for s in synapse_state if s.unit == channels[0].unit]
+    return dict(params=neuron_params(*membrane_params(*synapse_params)),
+                state=neuron_state(V_M, *synapse_state, W, REFRACTORY, I_STIM,
+                                   _gsl.INTEGRATION_STEP),
+                channels=channels, spike_receptors=SPIKE_RECEPTORS,
+                recordables=tuple(sorted(["V_m", "w", *recorded])),
+                check=check(check_order, C_m_msg, ("tau_syn_ex", "tau_syn_in", "tau_w")))
 
 
 def control(p):

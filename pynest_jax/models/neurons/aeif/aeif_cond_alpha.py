@@ -5,8 +5,6 @@ import brainunit as u
 import numpy as np
 
 from ..._spec import NeuronModel
-from .. import _gsl
-from .._common import neuron_params, neuron_state
 from .._keys import CONDUCTANCE, alpha_kinetics, tau_syn
 from . import _common as c
 
@@ -36,20 +34,10 @@ def update(p, d, s, x, ctx):
 aeif_cond_alpha = NeuronModel(
     name="aeif_cond_alpha",
     doc="Conductance-based adaptive exponential integrate-and-fire neuron (alpha synapses).",
-    params=neuron_params(*c.membrane_params(
-        *CONDUCTANCE("E_ex E_in"),
-        *tau_syn("rise time of the {} alpha conductance", 0.2, 2.0),
-    )),
-    state=neuron_state(
-        c.V_M,
-        *alpha_kinetics("g_{}", "dg_{}", u.nS, "conductance"),
-        c.W, c.REFRACTORY, c.I_STIM, _gsl.INTEGRATION_STEP,
-    ),
-    channels=c.COND_CHANNELS,
-    spike_receptors=c.SPIKE_RECEPTORS,
-    recordables=("V_m", "g_ex", "g_in", "w"),
-    check=c.check("reset", "Capacitance must be strictly positive.",
-                  ("tau_syn_ex", "tau_syn_in", "tau_w")),
+    **c.tables(CONDUCTANCE("E_ex E_in")
+               + tau_syn("rise time of the {} alpha conductance", 0.2, 2.0),
+               alpha_kinetics("g_{}", "dg_{}", u.nS, "conductance"), c.COND_CHANNELS,
+               "reset", "Capacitance must be strictly positive."),
     derive=derive,
     update=update,
 )

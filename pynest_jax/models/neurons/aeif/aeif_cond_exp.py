@@ -2,8 +2,6 @@
 decaying synaptic conductances (NEST models/aeif_cond_exp.{h,cpp}); GSL rkf45."""
 
 from ..._spec import NeuronModel
-from .. import _gsl
-from .._common import neuron_params, neuron_state
 from .._keys import CONDUCTANCE, tau_syn
 from . import _common as c
 
@@ -27,18 +25,9 @@ def update(p, d, s, x, ctx):
 aeif_cond_exp = NeuronModel(
     name="aeif_cond_exp",
     doc="Conductance-based adaptive exponential integrate-and-fire neuron (exponential synapses).",
-    params=neuron_params(*c.membrane_params(
-        *CONDUCTANCE("E_ex E_in"),
-        *tau_syn("decay time of the {} conductance", 0.2, 2.0),
-    )),
-    state=neuron_state(
-        c.V_M,
-        *CONDUCTANCE("g_ex g_in"),
-        c.W, c.REFRACTORY, c.I_STIM, _gsl.INTEGRATION_STEP,
-    ),
-    channels=c.COND_CHANNELS,
-    spike_receptors=c.SPIKE_RECEPTORS,
-    recordables=("V_m", "g_ex", "g_in", "w"),
-    check=c.check("peak", "Ensure that C_m >0", ("tau_syn_ex", "tau_syn_in", "tau_w")),
+    **c.tables(CONDUCTANCE("E_ex E_in")
+               + tau_syn("decay time of the {} conductance", 0.2, 2.0),
+               CONDUCTANCE("g_ex g_in"), c.COND_CHANNELS,
+               "peak", "Ensure that C_m >0"),
     update=update,
 )

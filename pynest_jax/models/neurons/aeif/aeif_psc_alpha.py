@@ -5,8 +5,6 @@ import brainunit as u
 import numpy as np
 
 from ..._spec import NeuronModel
-from .. import _gsl
-from .._common import neuron_params, neuron_state
 from .._keys import alpha_kinetics, tau_syn
 from . import _common as c
 
@@ -37,19 +35,9 @@ def update(p, d, s, x, ctx):
 aeif_psc_alpha = NeuronModel(
     name="aeif_psc_alpha",
     doc="Current-based adaptive exponential integrate-and-fire neuron (alpha synapses).",
-    params=neuron_params(*c.membrane_params(
-        *tau_syn("rise time of the {} alpha current", 0.2, 2.0),
-    )),
-    state=neuron_state(
-        c.V_M,
-        *alpha_kinetics("I_syn_{}", "dI_syn_{}", u.pA, "current"),
-        c.W, c.REFRACTORY, c.I_STIM, _gsl.INTEGRATION_STEP,
-    ),
-    channels=c.PSC_CHANNELS,
-    spike_receptors=c.SPIKE_RECEPTORS,
-    recordables=("I_syn_ex", "I_syn_in", "V_m", "w"),
-    check=c.check("reset", "Capacitance must be strictly positive.",
-                  ("tau_syn_ex", "tau_syn_in", "tau_w")),
+    **c.tables(tau_syn("rise time of the {} alpha current", 0.2, 2.0),
+               alpha_kinetics("I_syn_{}", "dI_syn_{}", u.pA, "current"), c.PSC_CHANNELS,
+               "reset", "Capacitance must be strictly positive."),
     derive=derive,
     update=update,
 )

@@ -2,8 +2,6 @@
 decaying synaptic currents (NEST models/aeif_psc_exp.{h,cpp}); GSL rkf45."""
 
 from ..._spec import NeuronModel
-from .. import _gsl
-from .._common import neuron_params, neuron_state
 from .._keys import CONDUCTANCE, tau_syn
 from . import _common as c
 
@@ -26,17 +24,8 @@ def update(p, d, s, x, ctx):
 aeif_psc_exp = NeuronModel(
     name="aeif_psc_exp",
     doc="Current-based adaptive exponential integrate-and-fire neuron (exponential synapses).",
-    params=neuron_params(*c.membrane_params(
-        *tau_syn("decay time of the {} current", 0.2, 2.0),
-    )),
-    state=neuron_state(
-        c.V_M,
-        *CONDUCTANCE("I_syn_ex I_syn_in"),
-        c.W, c.REFRACTORY, c.I_STIM, _gsl.INTEGRATION_STEP,
-    ),
-    channels=c.PSC_CHANNELS,
-    spike_receptors=c.SPIKE_RECEPTORS,
-    recordables=("I_syn_ex", "I_syn_in", "V_m", "w"),
-    check=c.check("reset", "Ensure that C_m > 0", ("tau_syn_ex", "tau_syn_in", "tau_w")),
+    **c.tables(tau_syn("decay time of the {} current", 0.2, 2.0),
+               CONDUCTANCE("I_syn_ex I_syn_in"), c.PSC_CHANNELS,
+               "reset", "Ensure that C_m > 0"),
     update=update,
 )
