@@ -3,6 +3,7 @@ iaf_psc_exp_htum.cpp, iaf_tum_2000.cpp): declared once, with the defaults they
 all share; V_th, V_reset and V_m relative to E_L as these models store them."""
 
 import brainunit as u
+import jax.numpy as jnp
 
 from ..._spec import Channel, Param, State
 from .._keys import PSC, tau_syn
@@ -31,6 +32,27 @@ def exp_currents(receptor_1):
         State("i_0", 0.0, u.pA, "receptor-0 input current of the last step", hidden=True),
         State("i_1", 0.0, u.pA, "receptor-1 input current of the last step", hidden=True),
     )
-CHANNELS = (Channel("ex", u.pA), Channel("in", u.pA), Channel("currents", u.pA))
-TWO_CURRENT_CHANNELS = (Channel("ex", u.pA), Channel("in", u.pA), Channel("I0", u.pA),
-                        Channel("I1", u.pA))
+
+
+def inputs(current_receptors, spike_ports=(0,)):
+    """Channels, receptors and recordables of a model with an excitatory and an
+    inhibitory current synapse: a spike on any of ``spike_ports`` goes to the
+    excitatory buffer if its weight is positive, else to the inhibitory one
+    (handle(SpikeEvent&)); each current receptor has its own channel."""
+    return dict(channels=(Channel("ex", u.pA), Channel("in", u.pA))
+                + tuple(Channel(ch, u.pA) for ch in current_receptors.values()),
+                spike_receptors={port: ("ex", "in") for port in spike_ports},
+                current_receptors=current_receptors,
+                recordables=("I_syn_ex", "I_syn_in", "V_m"))
+
+
+def exp_membrane(p, d, s, r):
+    """V_m after one step of iaf_psc_exp (and _htum, iaf_tum_2000) where the
+    refractory count ``r`` is 0, with the currents of the previous step; elsewhere
+    V_m stays and ``r`` counts down."""
+    free = r == 0
+    V = u.math.where(
+        free,
+        s.V_m * d.P22 + s.I_syn_ex * d.P21ex + s.I_syn_in * d.P21in + (p.I_e + s.i_0) * d.P20,
+        s.V_m)
+    return V, jnp.where(free, r, r - 1)

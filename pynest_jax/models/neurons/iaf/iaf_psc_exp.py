@@ -52,13 +52,8 @@ def _threshold(p, V, ctx):
 
 def update(p, d, s, x, ctx):
     """One step of iaf_psc_exp::update; V_m, V_th, V_reset relative to E_L."""
-    free = s.r == 0
     # V uses the currents of the previous step, then the currents decay.
-    V = u.math.where(
-        free,
-        s.V_m * d.P22 + s.I_syn_ex * d.P21ex + s.I_syn_in * d.P21in + (p.I_e + s.i_0) * d.P20,
-        s.V_m)
-    r = jnp.where(free, s.r, s.r - 1)
+    V, r = c.exp_membrane(p, d, s, s.r)
     I_ex = s.I_syn_ex * d.P11ex
     I_in = s.I_syn_in * d.P11in
     # Current on receptor 1 (read last step) charges the excitatory synapse.
@@ -79,11 +74,8 @@ iaf_psc_exp = NeuronModel(
     doc="Leaky integrate-and-fire neuron with exponential-shaped postsynaptic currents.",
     params=neuron_params(*c.MEMBRANE, *c.EXP_SYNAPSES, *PSC("I_e"), *c.ESCAPE_NOISE),
     state=neuron_state(*PSC("V_m"), *c.exp_currents("receptor-1 input"), *PSC("r")),
-    channels=c.TWO_CURRENT_CHANNELS,
-    spike_receptors={0: ("ex", "in")},
     # receptor 1: current filtered through the excitatory synapse (handle(CurrentEvent&))
-    current_receptors={0: "I0", 1: "I1"},
-    recordables=("I_syn_ex", "I_syn_in", "V_m"),
+    **c.inputs({0: "I0", 1: "I1"}),
     check=iaf_psc_exp_check,
     derive=derive,
     update=update,

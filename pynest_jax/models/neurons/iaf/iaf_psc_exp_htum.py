@@ -32,12 +32,7 @@ def pre_run(v, ctx):
 
 def update(p, d, s, x, ctx):
     """One step of iaf_psc_exp_htum::update; V_m, V_th, V_reset relative to E_L."""
-    free = s.r_abs == 0
-    V = u.math.where(
-        free,
-        s.V_m * d.P22 + s.I_syn_ex * d.P21ex + s.I_syn_in * d.P21in + (p.I_e + s.i_0) * d.P20,
-        s.V_m)
-    r_abs = jnp.where(free, s.r_abs, s.r_abs - 1)
+    V, r_abs = c.exp_membrane(p, d, s, s.r_abs)
     I_ex = s.I_syn_ex * d.P11ex + x.ex
     I_in = s.I_syn_in * d.P11in + x["in"]
     # only outside the total refractory period is the threshold tested
@@ -64,10 +59,7 @@ iaf_psc_exp_htum = NeuronModel(
         State("r_abs", 0, None, "absolute refractory steps left", dtype="int", hidden=True),
         State("r_tot", 0, None, "total refractory steps left", dtype="int", hidden=True),
     ),
-    channels=c.CHANNELS,
-    spike_receptors={0: ("ex", "in")},
-    current_receptors={0: "currents"},
-    recordables=("I_syn_ex", "I_syn_in", "V_m"),
+    **c.inputs({0: "currents"}),
     # get_V_m_() returns S_.V_m_: the multimeter records V_m relative to E_L
     # (GetStatus gives the absolute value)
     record=lambda p, s: {"V_m": s.V_m},

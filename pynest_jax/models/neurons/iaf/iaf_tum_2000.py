@@ -130,13 +130,9 @@ iaf_tum_2000 = NeuronModel(
         # replaces its initial -1 by 0 for the release propagators)
         State("t_last", 0.0, None, "time of the last spike (ms) for x, y, u", hidden=True),
     ),
-    channels=c.TWO_CURRENT_CHANNELS,
-    # handle(SpikeEvent&): weight (times the offset on port 1); positive to the
-    # excitatory, otherwise to the inhibitory buffer
-    spike_receptors={0: ("ex", "in"), 1: ("ex", "in")},
+    # handle(SpikeEvent&): port 1's weight times the offset
+    **c.inputs({0: "I0", 1: "I1"}, spike_ports=(0, 1)),
     offset_receptors=frozenset({1}),
-    current_receptors={0: "I0", 1: "I1"},
-    recordables=("I_syn_ex", "I_syn_in", "V_m"),
     check=_param_check,
     on_set=on_set,
     check_connection=check_connection,
