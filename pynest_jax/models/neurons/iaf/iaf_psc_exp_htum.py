@@ -15,6 +15,11 @@ from . import _common as c
 from ._checks import RESET_BELOW_THRESHOLD, first_violation
 from .iaf_psc_exp import propagators
 
+REFRACTORY_PERIODS = (
+    Param("t_ref_abs", 2.0, u.ms, "absolute refractory period (V_m clamped)"),
+    Param("t_ref_tot", 2.0, u.ms, "total refractory period (no spike)"),
+)
+
 
 def derive(p, ctx):
     return dict(propagators(p, ctx), refr_abs=ctx.steps(p.t_ref_abs),
@@ -49,11 +54,7 @@ iaf_psc_exp_htum = NeuronModel(
     name="iaf_psc_exp_htum",
     doc="Leaky integrate-and-fire neuron with exponential-shaped postsynaptic currents "
         "and separate absolute and total refractory periods.",
-    params=neuron_params(
-        *c.MEMBRANE_HTUM, *c.EXP_SYNAPSES,
-        Param("t_ref_abs", 2.0, u.ms, "absolute refractory period (V_m clamped)"),
-        Param("t_ref_tot", 2.0, u.ms, "total refractory period (no spike)"),
-    ),
+    params=neuron_params(*c.MEMBRANE_HTUM, *c.EXP_SYNAPSES, *REFRACTORY_PERIODS),
     state=neuron_state(
         *PSC("V_m"), *PSC("I_syn_ex I_syn_in", hidden=True), *PSC("i_0"),
         State("r_abs", 0, None, "absolute refractory steps left", dtype="int", hidden=True),
