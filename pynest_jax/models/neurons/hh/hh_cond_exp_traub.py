@@ -6,19 +6,17 @@ Spikes at the maximum of an action potential: V >= V_T + 30 mV and V falling
 during the step (not refractory); refractoriness only blocks the detection.
 """
 
-import math
-
 import brainunit as u
 import jax.numpy as jnp
 
-from ..._spec import Channel, NeuronModel, Param
+from ..._spec import NeuronModel, Param
 from .. import _gsl
-from .._common import neuron_params, neuron_state
+from .._common import neuron_params
 from .._keys import CONDUCTANCE, tau_syn
 from ..iaf._checks import first_violation
+from . import _common as h
 
 ODE = ("V_m", "Act_m", "Inact_h", "Act_n", "g_ex", "g_in")
-CONTROL = _gsl.control_y(1e-3, 0.0)
 
 
 def rates(V, exp):
@@ -32,13 +30,8 @@ def rates(V, exp):
     return alpha_n, beta_n, alpha_m, beta_m, alpha_h, beta_h
 
 
-def _initial(E_L):
-    # State_::State_ evaluates the rates at V = E_L itself (not E_L - V_T)
-    a_n, b_n, a_m, b_m, a_h, b_h = rates(E_L, math.exp)
-    return a_m / (a_m + b_m), a_h / (a_h + b_h), a_n / (a_n + b_n)
-
-
-M0, H0, N0 = _initial(-60.0)
+# State_::State_ evaluates the rates at V = E_L itself (not E_L - V_T)
+M0, H0, N0 = h.gating_at(rates, -60.0)
 
 
 def derivatives(p, y, aux):
@@ -63,12 +56,10 @@ def derive(p, ctx):
 
 def update(p, d, s, x, ctx):
     U_old = s.V_m
-    s, _ = _gsl.advance(p, s, ODE, derivatives, CONTROL, ctx, dict(I_stim=s.I_stim))
+    s, _ = _gsl.advance(p, s, ODE, derivatives, h.CONTROL, ctx, dict(I_stim=s.I_stim))
     g_ex = s.g_ex + x.ex
     g_in = s.g_in + (-x["in"])
-    refractory = s.r > 0
-    spike = ~refractory & (s.V_m >= p.V_T + 30.0 * u.mV) & (U_old > s.V_m)
-    r = jnp.where(refractory, s.r - 1, jnp.where(spike, d.refr_steps, s.r))
+    spike, r = h.spike_at_maximum(d, s, U_old, s.V_m >= p.V_T + 30.0 * u.mV)
     return s.replace(g_ex=g_ex, g_in=g_in, r=r, I_stim=x.currents), spike
 
 
@@ -89,14 +80,7 @@ hh_cond_exp_traub = NeuronModel(
         *CONDUCTANCE("E_ex E_in", E_in=-80.0),
         *tau_syn("decay time of the {} conductance", 5.0, 10.0), *CONDUCTANCE("t_ref I_e"),
     ),
-    state=neuron_state(
-        *CONDUCTANCE("V_m Act_m Inact_h Act_n", V_m=-60.0, Act_m=M0, Inact_h=H0, Act_n=N0),
-        *CONDUCTANCE("g_ex g_in", hidden=True), *CONDUCTANCE("r I_stim"),
-        _gsl.INTEGRATION_STEP,
-    ),
-    channels=(Channel("ex", u.nS), Channel("in", u.nS), Channel("currents", u.pA)),
-    spike_receptors={0: ("ex", "in")},
-    recordables=("Act_m", "Act_n", "Inact_h", "V_m", "g_ex", "g_in"),
+    **h.tables(-60.0, (M0, H0, N0), CONDUCTANCE("g_ex g_in", hidden=True), u.nS),
     check=check,
     derive=derive,
     update=update,

@@ -6,20 +6,18 @@ falling during the step (not refractory). Refractoriness only blocks the
 detection; the dynamics run on.
 """
 
-import math
-
 import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
-from ..._spec import Channel, NeuronModel
+from ..._spec import NeuronModel
 from .. import _gsl
-from .._common import neuron_params, neuron_state
+from .._common import neuron_params
 from .._keys import CONDUCTANCE, alpha_kinetics, tau_syn
 from ..iaf._checks import first_violation
+from . import _common as h
 
 ODE = ("V_m", "Act_m", "Inact_h", "Act_n", "dI_ex", "I_syn_ex", "dI_in", "I_syn_in")
-CONTROL = _gsl.control_y(1e-3, 0.0)
 
 
 def rates(V, exp):
@@ -33,13 +31,8 @@ def rates(V, exp):
     return alpha_n, beta_n, alpha_m, beta_m, alpha_h, beta_h
 
 
-def _steady_state(V):
-    # State_::State_: gating variables at equilibrium for V = -65 mV
-    a_n, b_n, a_m, b_m, a_h, b_h = rates(V, math.exp)
-    return a_m / (a_m + b_m), a_h / (a_h + b_h), a_n / (a_n + b_n)
-
-
-M0, H0, N0 = _steady_state(-65.0)
+# State_::State_: the gating variables at equilibrium for V = -65 mV
+M0, H0, N0 = h.gating_at(rates, -65.0)
 
 
 def derivatives(p, y, aux):
@@ -64,13 +57,11 @@ def derive(p, ctx):
 
 def update(p, d, s, x, ctx):
     U_old = s.V_m
-    s, _ = _gsl.advance(p, s, ODE, derivatives, CONTROL, ctx, dict(I_stim=s.I_stim))
+    s, _ = _gsl.advance(p, s, ODE, derivatives, h.CONTROL, ctx, dict(I_stim=s.I_stim))
     # the inhibitory weight is stored with its sign: I_syn_in is negative
     dI_ex = s.dI_ex + x.ex * d.PSCurrInit_E
     dI_in = s.dI_in + x["in"] * d.PSCurrInit_I
-    refractory = s.r > 0
-    spike = ~refractory & (s.V_m.to_decimal(u.mV) >= 0) & (U_old > s.V_m)
-    r = jnp.where(refractory, s.r - 1, jnp.where(spike, d.refr_steps, s.r))
+    spike, r = h.spike_at_maximum(d, s, U_old, s.V_m.to_decimal(u.mV) >= 0)
     return s.replace(dI_ex=dI_ex, dI_in=dI_in, r=r, I_stim=x.currents), spike
 
 
@@ -91,15 +82,8 @@ hh_psc_alpha = NeuronModel(
                      E_L=-54.402),
         *tau_syn("rise time of the {} alpha current", 0.2, 2.0), *CONDUCTANCE("I_e"),
     ),
-    state=neuron_state(
-        *CONDUCTANCE("V_m Act_m Inact_h Act_n", V_m=-65.0, Act_m=M0, Inact_h=H0, Act_n=N0),
-        *alpha_kinetics("I_syn_{}", "dI_{}", u.pA, "current", hidden=True,
-                        derivative_first=True),
-        *CONDUCTANCE("r I_stim"), _gsl.INTEGRATION_STEP,
-    ),
-    channels=(Channel("ex", u.pA), Channel("in", u.pA), Channel("currents", u.pA)),
-    spike_receptors={0: ("ex", "in")},
-    recordables=("Act_m", "Act_n", "I_syn_ex", "I_syn_in", "Inact_h", "V_m"),
+    **h.tables(-65.0, (M0, H0, N0), alpha_kinetics("I_syn_{}", "dI_{}", u.pA, "current",
+                                                   hidden=True, derivative_first=True), u.pA),
     check=check,
     derive=derive,
     update=update,
