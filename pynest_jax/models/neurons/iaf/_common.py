@@ -6,7 +6,9 @@ import brainunit as u
 import jax.numpy as jnp
 
 from ..._spec import Channel, Param, State
+from .. import _multisynapse as ms
 from .._keys import PSC, tau_syn
+from ._checks import RESET_BELOW_THRESHOLD, first_violation
 
 # Parameters_::get of iaf_psc_delta, iaf_psc_alpha, iaf_psc_exp and their multisynapse models
 MEMBRANE = PSC("E_L C_m tau_m t_ref V_th V_reset")
@@ -56,3 +58,34 @@ def exp_membrane(p, d, s, r):
         s.V_m * d.P22 + s.I_syn_ex * d.P21ex + s.I_syn_in * d.P21in + (p.I_e + s.i_0) * d.P20,
         s.V_m)
     return V, jnp.where(free, r, r - 1)
+
+
+# iaf_psc_alpha_multisynapse and iaf_psc_exp_multisynapse: receptor ports 1..n_synapses
+PORT_COUNT = (ms.count_param("n_synapses"), ms.HAS_CONNECTIONS)
+
+
+def multisynapse_tables(C_m_msg):
+    """The ports, channels and recordables both iaf multisynapse models have, and their
+    Parameters_::set (C_m's wording is each model's; the tau_syn list is checked in
+    on_set)."""
+    return dict(
+        channels=ms.CURRENTS, spike_receptors={}, current_receptors={0: "currents"},
+        ports="n_synapses", port_unit=u.pA, port_recordables=("I_syn_{}",),
+        recordables=("I_syn", "V_m"),
+        check=first_violation(
+            (lambda p: p["C_m"] <= 0, C_m_msg),
+            (lambda p: p["tau_m"] <= 0, "Membrane time constant must be strictly positive."),
+            (lambda p: p["t_ref"] < 0, "Refractory time must not be negative."),
+            RESET_BELOW_THRESHOLD,
+        ))
+
+
+def record_ports(key):
+    """record(): each port's current (the state ``key``) as I_syn_<port>, and I_syn,
+    their sum (std::accumulate, in port order)."""
+    def record(p, s):
+        cols = [s[key][:, i] for i in range(s[key].shape[1])]
+        out = {f"I_syn_{i + 1}": c for i, c in enumerate(cols)}
+        out["I_syn"] = ms.sequential_sum(cols, 0.0 * u.pA)
+        return out
+    return record
