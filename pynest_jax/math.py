@@ -2,11 +2,4 @@
 
 from pynest_jax.connect.parameters import cos, exp, max, min, redraw, sin
 
-__all__ = [
-    "exp",
-    "sin",
-    "cos",
-    "min",
-    "max",
-    "redraw",
-]
+__all__ = ["exp", "sin", "cos", "min", "max", "redraw"]
