@@ -23,8 +23,9 @@ class Keys(dict):
         out = []
         for name in names.split():
             entry = self[name]
-            changes = {"default" if isinstance(entry, Param) else "initial": defaults.pop(name)} \
-                if name in defaults else {}
+            changes = {}
+            if name in defaults:
+                changes["default" if isinstance(entry, Param) else "initial"] = defaults.pop(name)
             if hidden is not None:
                 changes["hidden"] = hidden
             out.append(dataclasses.replace(entry, **changes) if changes else entry)

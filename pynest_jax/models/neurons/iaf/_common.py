@@ -1,6 +1,8 @@
-"""The iaf_psc family's keys (NEST models/iaf_psc_{delta,alpha,exp}*.cpp,
-iaf_psc_exp_htum.cpp, iaf_tum_2000.cpp): declared once, with the defaults they
-all share; V_th, V_reset and V_m relative to E_L as these models store them."""
+"""What the iaf_psc family shares (NEST models/iaf_psc_{delta,alpha,exp}*.cpp,
+iaf_psc_exp_htum.cpp, iaf_tum_2000.cpp): its keys, declared once with the
+defaults they all have (V_th, V_reset and V_m relative to E_L, as these models
+store them), its channels and receptors, and the update fragments that are the
+same operations in the same order in several models."""
 
 import brainunit as u
 import jax.numpy as jnp
@@ -20,8 +22,6 @@ ESCAPE_NOISE = PSC("rho delta")
 
 def V_min(default):
     return Param("V_min", default, u.mV, "lower bound of V_m", offset="E_L")
-
-
 
 
 def exp_currents(receptor_1):
