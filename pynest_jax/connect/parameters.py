@@ -53,6 +53,13 @@ def set_default_rng(rng):
     _default_rng = rng
 
 
+def _binary(op):
+    """The operator method that builds ``self op other`` (other a Parameter or a number)."""
+    def method(self, other):
+        return _Binary(op, self, _operand(other))
+    return method
+
+
 class Parameter:
     """Base of every parameter expression; build them with the factory functions."""
 
@@ -81,14 +88,13 @@ class Parameter:
 
     # Operators mirror PyNEST's hl_api_types.Parameter, including how the reflected ones
     # are composed (2 - p is p * -1 + 2, 2 / p is p ** -1 * 2), so values round as NEST's.
-    def __add__(self, other):
-        return _Binary("+", self, _operand(other))
+    __add__, __sub__, __mul__, __truediv__ = (_binary(op) for op in "+-*/")
+    # comparisons build Parameters too (the conditions of nest.logic.conditional)
+    __lt__, __le__, __eq__, __ne__, __ge__, __gt__ = (
+        _binary(op) for op in ("<", "<=", "==", "!=", ">=", ">"))
 
     def __radd__(self, lhs):
         return self + lhs
-
-    def __sub__(self, other):
-        return _Binary("-", self, _operand(other))
 
     def __rsub__(self, lhs):
         return self * (-1) + lhs
@@ -99,14 +105,8 @@ class Parameter:
     def __neg__(self):
         return self * (-1)
 
-    def __mul__(self, other):
-        return _Binary("*", self, _operand(other))
-
     def __rmul__(self, lhs):
         return self * lhs
-
-    def __truediv__(self, other):
-        return _Binary("/", self, _operand(other))
 
     def __rtruediv__(self, lhs):
         return self**-1 * lhs
@@ -114,24 +114,6 @@ class Parameter:
     def __pow__(self, exponent):
         # float() refuses a Parameter exponent with TypeError, as PyNEST does.
         return _Unary("pow", self, float(exponent))
-
-    def __lt__(self, other):
-        return _Binary("<", self, _operand(other))
-
-    def __le__(self, other):
-        return _Binary("<=", self, _operand(other))
-
-    def __eq__(self, other):
-        return _Binary("==", self, _operand(other))
-
-    def __ne__(self, other):
-        return _Binary("!=", self, _operand(other))
-
-    def __ge__(self, other):
-        return _Binary(">=", self, _operand(other))
-
-    def __gt__(self, other):
-        return _Binary(">", self, _operand(other))
 
     __hash__ = None  # == builds a Parameter, so Parameters are unhashable (as in PyNEST)
 

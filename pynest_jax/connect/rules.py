@@ -434,22 +434,27 @@ def all_to_all(pre, post, spec, rng):
     return RuleResult(pre_idx[keep], post_idx[keep])
 
 
+def _fixed_degree(rule, degree, pre, post, spec, rng):
+    """Each owner (a target for the indegree, a source for the outdegree) draws its
+    ``degree`` partners uniformly from the other side."""
+    pre, post, spec = _prepare(rule, pre, post, spec)
+    indegree = degree == "indegree"
+    owners, partners = (post, pre) if indegree else (pre, post)
+    degrees = _degrees(spec[degree], len(owners), rng)
+    self_idx = None if spec["allow_autapses"] else _self_index(partners, owners)
+    rows, cols = _sample_partners(degrees, len(partners), self_idx, spec["allow_multapses"], rng,
+                                  degree.capitalize())
+    return RuleResult(cols, rows) if indegree else RuleResult(rows, cols)
+
+
 def fixed_indegree(pre, post, spec, rng):
     """For each target, ``indegree`` sources drawn uniformly (FixedInDegreeBuilder)."""
-    pre, post, spec = _prepare("fixed_indegree", pre, post, spec)
-    degrees = _degrees(spec["indegree"], len(post), rng)
-    self_idx = None if spec["allow_autapses"] else _self_index(pre, post)
-    rows, cols = _sample_partners(degrees, len(pre), self_idx, spec["allow_multapses"], rng, "Indegree")
-    return RuleResult(cols, rows)
+    return _fixed_degree("fixed_indegree", "indegree", pre, post, spec, rng)
 
 
 def fixed_outdegree(pre, post, spec, rng):
     """For each source, ``outdegree`` targets drawn uniformly (FixedOutDegreeBuilder)."""
-    pre, post, spec = _prepare("fixed_outdegree", pre, post, spec)
-    degrees = _degrees(spec["outdegree"], len(pre), rng)
-    self_idx = None if spec["allow_autapses"] else _self_index(post, pre)
-    rows, cols = _sample_partners(degrees, len(post), self_idx, spec["allow_multapses"], rng, "Outdegree")
-    return RuleResult(rows, cols)
+    return _fixed_degree("fixed_outdegree", "outdegree", pre, post, spec, rng)
 
 
 def fixed_total_number(pre, post, spec, rng):

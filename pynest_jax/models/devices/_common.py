@@ -79,6 +79,18 @@ def stamp_tics(grid, t):
     return np.where(ms < t, n + grid.tics_per_step, n)
 
 
+def grid_tics(model, grid, t, allow_offgrid):
+    """A time point in tics: on the grid as given; off it, rounded up to the grid
+    where the model allows off-grid times (``allow_offgrid_times``), else NEST's error."""
+    x = int(tics(grid, t))
+    if x % grid.tics_per_step:
+        if not allow_offgrid:
+            raise NESTErrors.BadProperty(
+                f"{model}: Time point {t:g} is not representable in current resolution.")
+        x = int(stamp_tics(grid, t))
+    return x
+
+
 def now_ms(ctx):
     """kernel().simulation_manager.get_time().get_ms(): tics times MS_PER_TIC."""
     return ctx.now * ctx.grid.tics_per_step * (1.0 / ctx.grid.tics_per_ms)

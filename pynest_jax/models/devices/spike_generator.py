@@ -31,12 +31,7 @@ def _stamp(t, flags, origin_tics, ctx):
     if precise:
         x = int(C.stamp_tics(grid, t))
     else:
-        x = int(C.tics(grid, t))
-        if x % grid.tics_per_step:
-            if not allow:
-                raise NESTErrors.BadProperty(
-                    f"{_NAME}: Time point {t:g} is not representable in current resolution.")
-            x = int(C.stamp_tics(grid, t))
+        x = C.grid_tics(_NAME, grid, t, allow)
         if shift and origin_tics + x == ctx.now * grid.tics_per_step:
             x += grid.tics_per_step
     if not precise:

@@ -25,12 +25,7 @@ def _stamps(times, allow_offgrid, grid):
         if t <= 0.0:
             raise NESTErrors.BadProperty(
                 "Amplitude can only be changed at strictly positive times (t > 0).")
-        x = int(C.tics(grid, t))
-        if x % grid.tics_per_step:
-            if not allow_offgrid:
-                raise NESTErrors.BadProperty(
-                    f"{_NAME}: Time point {t:g} is not representable in current resolution.")
-            x = int(C.stamp_tics(grid, t))
+        x = C.grid_tics(_NAME, grid, t, allow_offgrid)
         if x <= prev:
             raise NESTErrors.BadProperty(
                 f"{_NAME}: amplitude times must be at strictly increasing time steps.")

@@ -11,6 +11,8 @@ import numpy as np
 
 from ..._spec import Channel, Param, State
 from .. import _gsl
+from .._common import neuron_params, neuron_state
+from .._keys import CONDUCTANCE
 from ..iaf._checks import first_violation
 
 # Parameters_::set: the exponential must not overflow at V_peak (1e20 margin)
@@ -22,30 +24,37 @@ def membrane_params(*synapse):
     synapse-specific ones are added by each model."""
     return (
         Param("V_peak", 0.0, u.mV, "spike detection threshold"),
-        Param("V_reset", -60.0, u.mV, "reset potential"),
-        Param("t_ref", 0.0, u.ms, "duration of the refractory period"),
-        Param("g_L", 30.0, u.nS, "leak conductance"),
-        Param("C_m", 281.0, u.pF, "membrane capacitance"),
-        Param("E_L", -70.6, u.mV, "leak reversal potential"),
+        *CONDUCTANCE("V_reset t_ref g_L C_m E_L", t_ref=0.0, g_L=30.0, C_m=281.0, E_L=-70.6),
         Param("Delta_T", 2.0, u.mV, "slope factor of the exponential"),
         Param("tau_w", 144.0, u.ms, "adaptation time constant"),
         Param("a", 4.0, u.nS, "subthreshold adaptation"),
         Param("b", 80.5, u.pA, "spike-triggered adaptation"),
         Param("V_th", -50.4, u.mV, "spike initiation threshold"),
-        *synapse,
-        Param("I_e", 0.0, u.pA, "constant input current"),
+        *synapse, *CONDUCTANCE("I_e"),
         Param("gsl_error_tol", 1e-6, None, "error tolerance of the GSL integrator"),
     )
 
 
-V_M = State("V_m", -70.6, u.mV, "membrane potential")
+V_M, = CONDUCTANCE("V_m", V_m=-70.6)
 W = State("w", 0.0, u.pA, "adaptation current")
-REFRACTORY = State("r", 0, None, "refractory steps left", dtype="int", hidden=True)
-I_STIM = State("I_stim", 0.0, u.pA, "input current of the last step", hidden=True)
+REFRACTORY, I_STIM = CONDUCTANCE("r I_stim")
 
 COND_CHANNELS = (Channel("ex", u.nS), Channel("in", u.nS), Channel("currents", u.pA))
 PSC_CHANNELS = (Channel("ex", u.pA), Channel("in", u.pA), Channel("currents", u.pA))
 SPIKE_RECEPTORS = {0: ("ex", "in")}
+
+
+def tables(synapse_params, synapse_state, channels, check_order, C_m_msg):
+    """The tables of an aeif model with fixed ex/in synapses: its synapses' parameters
+    and state, conductance or current channels; ``check``'s order and wording. The
+    synaptic conductances (currents) are recordable, not their derivatives."""
+    recorded = [s.name for s in synapse_state if s.unit == channels[0].unit]
+    return dict(params=neuron_params(*membrane_params(*synapse_params)),
+                state=neuron_state(V_M, *synapse_state, W, REFRACTORY, I_STIM,
+                                   _gsl.INTEGRATION_STEP),
+                channels=channels, spike_receptors=SPIKE_RECEPTORS,
+                recordables=tuple(sorted(["V_m", "w", *recorded])),
+                check=check(check_order, C_m_msg, ("tau_syn_ex", "tau_syn_in", "tau_w")))
 
 
 def control(p):

@@ -56,14 +56,21 @@ STATE = neuron_state(
 CHECK = c.check("peak_reset", "Capacitance must be strictly positive.", ("tau_w",))
 
 
-def declare(name, doc, port_params, rules, both_msg, same_msg, derivatives, derive,
+E_REV = ms.port_param("E_rev", 0.0, u.mV, "reversal potential of each port")
+
+
+def declare(name, shape, time_constants, rules, both_msg, same_msg, derivatives, derive,
             port_host_derive=None):
-    """The declaration: aeif_cond_alpha's membrane, the ports instead of ex/in."""
+    """The declaration: aeif_cond_alpha's membrane, the ports instead of ex/in, each
+    with its reversal potential and the ``time_constants`` of its ``shape``."""
+    port_params = (E_REV, *time_constants)
     lists = tuple(p.name for p in port_params)
     return ms.variant(
-        aeif_cond_alpha, name, doc=doc,
+        aeif_cond_alpha, name,
+        doc=f"Conductance-based adaptive exponential integrate-and-fire neuron, {shape}-shaped "
+            "conductances on any number of receptor ports.",
         drop=("E_ex", "E_in", "tau_syn_ex", "tau_syn_in"),
-        params=tuple(port_params) + (ms.count_param("n_receptors"), ms.HAS_CONNECTIONS),
+        params=port_params + (ms.count_param("n_receptors"), ms.HAS_CONNECTIONS),
         state=STATE,
         channels=ms.CURRENTS, spike_receptors={}, current_receptors={0: "currents"},
         ports="n_receptors", port_unit=u.nS, port_recordables=("g_{}",),

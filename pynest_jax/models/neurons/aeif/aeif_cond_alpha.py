@@ -4,10 +4,10 @@ synaptic conductances (NEST models/aeif_cond_alpha.{h,cpp}); GSL rkf45."""
 import brainunit as u
 import numpy as np
 
-from ..._spec import NeuronModel, Param, State
+from ..._spec import NeuronModel
 from ...integrators import RKF45
-from .. import _gsl
-from .._common import Archiving, neuron_params, neuron_state
+from .._common import Archiving
+from .._keys import CONDUCTANCE, alpha_kinetics, tau_syn
 from . import _common as c
 
 ODE = ("V_m", "dg_ex", "g_ex", "dg_in", "g_in", "w")
@@ -36,25 +36,10 @@ def update(p, d, s, x, ctx):
 aeif_cond_alpha = NeuronModel(
     name="aeif_cond_alpha",
     doc="Conductance-based adaptive exponential integrate-and-fire neuron (alpha synapses).",
-    params=neuron_params(*c.membrane_params(
-        Param("E_ex", 0.0, u.mV, "excitatory reversal potential"),
-        Param("E_in", -85.0, u.mV, "inhibitory reversal potential"),
-        Param("tau_syn_ex", 0.2, u.ms, "rise time of the excitatory alpha conductance"),
-        Param("tau_syn_in", 2.0, u.ms, "rise time of the inhibitory alpha conductance"),
-    )),
-    state=neuron_state(
-        c.V_M,
-        State("g_ex", 0.0, u.nS, "excitatory conductance"),
-        State("dg_ex", 0.0, u.nS / u.ms, "derivative of the excitatory conductance"),
-        State("g_in", 0.0, u.nS, "inhibitory conductance"),
-        State("dg_in", 0.0, u.nS / u.ms, "derivative of the inhibitory conductance"),
-        c.W, c.REFRACTORY, c.I_STIM, _gsl.INTEGRATION_STEP,
-    ),
-    channels=c.COND_CHANNELS,
-    spike_receptors=c.SPIKE_RECEPTORS,
-    recordables=("V_m", "g_ex", "g_in", "w"),
-    check=c.check("reset", "Capacitance must be strictly positive.",
-                  ("tau_syn_ex", "tau_syn_in", "tau_w")),
+    **c.tables(CONDUCTANCE("E_ex E_in")
+               + tau_syn("rise time of the {} alpha conductance", 0.2, 2.0),
+               alpha_kinetics("g_{}", "dg_{}", u.nS, "conductance"), c.COND_CHANNELS,
+               "reset", "Capacitance must be strictly positive."),
     derive=derive,
     update=update,
     integrator=RKF45(c.control),

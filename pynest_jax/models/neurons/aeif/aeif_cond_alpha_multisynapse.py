@@ -8,6 +8,11 @@ import numpy as np
 from .. import _multisynapse as ms
 from . import _cond_multisynapse as cm
 
+# Parameters_::set, when the lists are set
+BOTH_MSG = ("If the number of receptor ports is changed, both arrays E_rev and tau_syn must "
+            "be provided.")
+SAME_MSG = "The reversal potential, and synaptic time constant arrays must have the same size."
+
 
 def derive(p, ctx):
     return dict(g0=1.0 * np.e / p.tau_syn)
@@ -20,16 +25,9 @@ def _rules(i, vals, old, new):
 
 
 aeif_cond_alpha_multisynapse = cm.declare(
-    "aeif_cond_alpha_multisynapse",
-    "Conductance-based adaptive exponential integrate-and-fire neuron, alpha-shaped "
-    "conductances on any number of receptor ports.",
-    (ms.port_param("E_rev", 0.0, u.mV, "reversal potential of each port"),
-     ms.port_param("tau_syn", 2.0, u.ms, "rise time of each port's alpha conductance")),
-    _rules,
-    both_msg="If the number of receptor ports is changed, both arrays E_rev and tau_syn "
-             "must be provided.",
-    same_msg="The reversal potential, and synaptic time constant arrays must have the same "
-             "size.",
+    "aeif_cond_alpha_multisynapse", "alpha",
+    (ms.port_param("tau_syn", 2.0, u.ms, "rise time of each port's alpha conductance"),),
+    _rules, BOTH_MSG, SAME_MSG,
     derivatives=cm.derivatives_with("tau_syn", "tau_syn"),
     derive=derive,
 )

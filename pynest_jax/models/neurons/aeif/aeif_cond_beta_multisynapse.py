@@ -11,6 +11,11 @@ from .. import _multisynapse as ms
 from . import _cond_multisynapse as cm
 
 DBL_EPSILON = np.finfo(float).eps
+# Parameters_::set, when the lists are set
+BOTH_MSG = ("If the number of receptor ports is changed, all three arrays E_rev, tau_rise and "
+            "tau_decay must be provided.")
+SAME_MSG = ("The reversal potential, synaptic rise time and synaptic decay time arrays must "
+            "have the same size.")
 
 
 def _beta_factor(tau_rise, tau_decay):
@@ -48,17 +53,10 @@ def _rules(i, vals, old, new):
 
 
 aeif_cond_beta_multisynapse = cm.declare(
-    "aeif_cond_beta_multisynapse",
-    "Conductance-based adaptive exponential integrate-and-fire neuron, beta-shaped "
-    "conductances on any number of receptor ports.",
-    (ms.port_param("E_rev", 0.0, u.mV, "reversal potential of each port"),
-     ms.port_param("tau_rise", 2.0, u.ms, "rise time of each port's conductance"),
+    "aeif_cond_beta_multisynapse", "beta",
+    (ms.port_param("tau_rise", 2.0, u.ms, "rise time of each port's conductance"),
      ms.port_param("tau_decay", 20.0, u.ms, "decay time of each port's conductance")),
-    _rules,
-    both_msg="If the number of receptor ports is changed, all three arrays E_rev, tau_rise "
-             "and tau_decay must be provided.",
-    same_msg="The reversal potential, synaptic rise time and synaptic decay time arrays must "
-             "have the same size.",
+    _rules, BOTH_MSG, SAME_MSG,
     # aeif_cond_beta_multisynapse_dynamics: dg decays with tau_rise, g with tau_decay
     derivatives=cm.derivatives_with("tau_rise", "tau_decay"),
     derive=derive,

@@ -1,12 +1,10 @@
 """aeif_cond_exp: adaptive exponential integrate-and-fire, exponentially
 decaying synaptic conductances (NEST models/aeif_cond_exp.{h,cpp}); GSL rkf45."""
 
-import brainunit as u
-
-from ..._spec import NeuronModel, Param, State
+from ..._spec import NeuronModel
 from ...integrators import RKF45
-from .. import _gsl
-from .._common import Archiving, neuron_params, neuron_state
+from .._common import Archiving
+from .._keys import CONDUCTANCE, tau_syn
 from . import _common as c
 
 ODE = ("V_m", "g_ex", "g_in", "w")
@@ -29,22 +27,10 @@ def update(p, d, s, x, ctx):
 aeif_cond_exp = NeuronModel(
     name="aeif_cond_exp",
     doc="Conductance-based adaptive exponential integrate-and-fire neuron (exponential synapses).",
-    params=neuron_params(*c.membrane_params(
-        Param("E_ex", 0.0, u.mV, "excitatory reversal potential"),
-        Param("E_in", -85.0, u.mV, "inhibitory reversal potential"),
-        Param("tau_syn_ex", 0.2, u.ms, "decay time of the excitatory conductance"),
-        Param("tau_syn_in", 2.0, u.ms, "decay time of the inhibitory conductance"),
-    )),
-    state=neuron_state(
-        c.V_M,
-        State("g_ex", 0.0, u.nS, "excitatory conductance"),
-        State("g_in", 0.0, u.nS, "inhibitory conductance"),
-        c.W, c.REFRACTORY, c.I_STIM, _gsl.INTEGRATION_STEP,
-    ),
-    channels=c.COND_CHANNELS,
-    spike_receptors=c.SPIKE_RECEPTORS,
-    recordables=("V_m", "g_ex", "g_in", "w"),
-    check=c.check("peak", "Ensure that C_m >0", ("tau_syn_ex", "tau_syn_in", "tau_w")),
+    **c.tables(CONDUCTANCE("E_ex E_in")
+               + tau_syn("decay time of the {} conductance", 0.2, 2.0),
+               CONDUCTANCE("g_ex g_in"), c.COND_CHANNELS,
+               "peak", "Ensure that C_m >0"),
     update=update,
     integrator=RKF45(c.control),
     archiving=Archiving(),

@@ -4,10 +4,10 @@ synaptic currents (NEST models/aeif_psc_alpha.{h,cpp}); GSL rkf45."""
 import brainunit as u
 import numpy as np
 
-from ..._spec import NeuronModel, Param, State
+from ..._spec import NeuronModel
 from ...integrators import RKF45
-from .. import _gsl
-from .._common import Archiving, neuron_params, neuron_state
+from .._common import Archiving
+from .._keys import alpha_kinetics, tau_syn
 from . import _common as c
 
 ODE = ("V_m", "dI_syn_ex", "I_syn_ex", "dI_syn_in", "I_syn_in", "w")
@@ -37,23 +37,9 @@ def update(p, d, s, x, ctx):
 aeif_psc_alpha = NeuronModel(
     name="aeif_psc_alpha",
     doc="Current-based adaptive exponential integrate-and-fire neuron (alpha synapses).",
-    params=neuron_params(*c.membrane_params(
-        Param("tau_syn_ex", 0.2, u.ms, "rise time of the excitatory alpha current"),
-        Param("tau_syn_in", 2.0, u.ms, "rise time of the inhibitory alpha current"),
-    )),
-    state=neuron_state(
-        c.V_M,
-        State("I_syn_ex", 0.0, u.pA, "excitatory synaptic current"),
-        State("dI_syn_ex", 0.0, u.pA / u.ms, "derivative of the excitatory current"),
-        State("I_syn_in", 0.0, u.pA, "inhibitory synaptic current"),
-        State("dI_syn_in", 0.0, u.pA / u.ms, "derivative of the inhibitory current"),
-        c.W, c.REFRACTORY, c.I_STIM, _gsl.INTEGRATION_STEP,
-    ),
-    channels=c.PSC_CHANNELS,
-    spike_receptors=c.SPIKE_RECEPTORS,
-    recordables=("I_syn_ex", "I_syn_in", "V_m", "w"),
-    check=c.check("reset", "Capacitance must be strictly positive.",
-                  ("tau_syn_ex", "tau_syn_in", "tau_w")),
+    **c.tables(tau_syn("rise time of the {} alpha current", 0.2, 2.0),
+               alpha_kinetics("I_syn_{}", "dI_syn_{}", u.pA, "current"), c.PSC_CHANNELS,
+               "reset", "Capacitance must be strictly positive."),
     derive=derive,
     update=update,
     integrator=RKF45(c.control),

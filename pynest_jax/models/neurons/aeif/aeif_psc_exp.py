@@ -1,12 +1,10 @@
 """aeif_psc_exp: adaptive exponential integrate-and-fire, exponentially
 decaying synaptic currents (NEST models/aeif_psc_exp.{h,cpp}); GSL rkf45."""
 
-import brainunit as u
-
-from ..._spec import NeuronModel, Param, State
+from ..._spec import NeuronModel
 from ...integrators import RKF45
-from .. import _gsl
-from .._common import Archiving, neuron_params, neuron_state
+from .._common import Archiving
+from .._keys import CONDUCTANCE, tau_syn
 from . import _common as c
 
 ODE = ("V_m", "I_syn_ex", "I_syn_in", "w")
@@ -28,20 +26,9 @@ def update(p, d, s, x, ctx):
 aeif_psc_exp = NeuronModel(
     name="aeif_psc_exp",
     doc="Current-based adaptive exponential integrate-and-fire neuron (exponential synapses).",
-    params=neuron_params(*c.membrane_params(
-        Param("tau_syn_ex", 0.2, u.ms, "decay time of the excitatory current"),
-        Param("tau_syn_in", 2.0, u.ms, "decay time of the inhibitory current"),
-    )),
-    state=neuron_state(
-        c.V_M,
-        State("I_syn_ex", 0.0, u.pA, "excitatory synaptic current"),
-        State("I_syn_in", 0.0, u.pA, "inhibitory synaptic current"),
-        c.W, c.REFRACTORY, c.I_STIM, _gsl.INTEGRATION_STEP,
-    ),
-    channels=c.PSC_CHANNELS,
-    spike_receptors=c.SPIKE_RECEPTORS,
-    recordables=("I_syn_ex", "I_syn_in", "V_m", "w"),
-    check=c.check("reset", "Ensure that C_m > 0", ("tau_syn_ex", "tau_syn_in", "tau_w")),
+    **c.tables(tau_syn("decay time of the {} current", 0.2, 2.0),
+               CONDUCTANCE("I_syn_ex I_syn_in"), c.PSC_CHANNELS,
+               "reset", "Ensure that C_m > 0"),
     update=update,
     integrator=RKF45(c.control),
     archiving=Archiving(),

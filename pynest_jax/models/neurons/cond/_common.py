@@ -7,30 +7,21 @@ import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
-from ..._spec import Channel, Param, State
+from ..._spec import Channel, State
 from .. import _gsl
+from .._keys import CONDUCTANCE, alpha_kinetics
 from ..iaf._checks import first_violation
 
 # init_buffers_: gsl_odeiv_control_y_new(1e-3, 0.0)
 CONTROL = _gsl.control_y(1e-3, 0.0)
 
-MEMBRANE_PARAMS = (
-    Param("V_th", -55.0, u.mV, "spike threshold"),
-    Param("V_reset", -60.0, u.mV, "reset potential"),
-    Param("t_ref", 2.0, u.ms, "duration of the refractory period"),
-    Param("g_L", 16.6667, u.nS, "leak conductance"),
-    Param("C_m", 250.0, u.pF, "membrane capacitance"),
-    Param("E_ex", 0.0, u.mV, "excitatory reversal potential"),
-    Param("E_in", -85.0, u.mV, "inhibitory reversal potential"),
-    Param("E_L", -70.0, u.mV, "leak reversal potential"),
-)
-I_E = Param("I_e", 0.0, u.pA, "constant input current")
+MEMBRANE_KEYS = "V_th V_reset t_ref g_L C_m E_ex E_in E_L"
+MEMBRANE_PARAMS = CONDUCTANCE(MEMBRANE_KEYS)
 
 CHANNELS = (Channel("ex", u.nS), Channel("in", u.nS), Channel("currents", u.pA))
 SPIKE_RECEPTORS = {0: ("ex", "in")}
 
-REFRACTORY = State("r", 0, None, "refractory steps left", dtype="int", hidden=True)
-I_STIM = State("I_stim", 0.0, u.pA, "input current of the last step", hidden=True)
+REFRACTORY, I_STIM = CONDUCTANCE("r I_stim")
 # get_r_(): the recordable t_ref_remaining is r times the resolution
 T_REF_REMAINING = State("t_ref_remaining", 0.0, u.ms, "refractory time left", hidden=True)
 
@@ -81,13 +72,7 @@ def threshold_and_refractoriness(p, d, V, r):
 # The alpha and beta conductance models (iaf_cond_alpha, iaf_cond_beta) differ only in
 # their conductance time constants and the spike normalisation (derive's PSConInit_*):
 # one state list and one update for both.
-TWO_STATE_CONDUCTANCES = (
-    State("V_m", -70.0, u.mV, "membrane potential"),
-    State("g_ex", 0.0, u.nS, "excitatory conductance"),
-    State("dg_ex", 0.0, u.nS / u.ms, "derivative of the excitatory conductance"),
-    State("g_in", 0.0, u.nS, "inhibitory conductance"),
-    State("dg_in", 0.0, u.nS / u.ms, "derivative of the inhibitory conductance"),
-)
+TWO_STATE_CONDUCTANCES = (*CONDUCTANCE("V_m"), *alpha_kinetics("g_{}", "dg_{}", u.nS, "conductance"))
 TWO_STATE_ODE = ("V_m", "dg_ex", "g_ex", "dg_in", "g_in")
 
 

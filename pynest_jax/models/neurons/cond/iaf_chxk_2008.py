@@ -11,6 +11,7 @@ from ..._spec import NeuronModel, Param, State
 from ...integrators import RKF45
 from .. import _gsl
 from .._common import Archiving, neuron_params, neuron_state
+from .._keys import CONDUCTANCE, alpha_kinetics, tau_syn
 from ..iaf._checks import first_violation
 from . import _common as c
 
@@ -69,15 +70,9 @@ iaf_chxk_2008 = NeuronModel(
     doc="Conductance-based leaky integrate-and-fire neuron with AHP conductance "
         "(Casti et al. 2008); precise spike times, no reset.",
     params=neuron_params(
-        Param("V_th", -45.0, u.mV, "spike threshold"),
-        Param("g_L", 100.0, u.nS, "leak conductance"),
-        Param("C_m", 1000.0, u.pF, "membrane capacitance"),
-        Param("E_ex", 20.0, u.mV, "excitatory reversal potential"),
-        Param("E_in", -90.0, u.mV, "inhibitory reversal potential"),
-        Param("E_L", -60.0, u.mV, "leak reversal potential"),
-        Param("tau_syn_ex", 1.0, u.ms, "rise time of the excitatory alpha conductance"),
-        Param("tau_syn_in", 1.0, u.ms, "rise time of the inhibitory alpha conductance"),
-        Param("I_e", 0.0, u.pA, "constant input current"),
+        *CONDUCTANCE("V_th g_L C_m E_ex E_in E_L", V_th=-45.0, g_L=100.0, C_m=1000.0,
+                     E_ex=20.0, E_in=-90.0, E_L=-60.0),
+        *tau_syn("rise time of the {} alpha conductance", 1.0, 1.0), *CONDUCTANCE("I_e"),
         Param("tau_ahp", 0.5, u.ms, "time constant of the AHP conductance"),
         Param("E_ahp", -95.0, u.mV, "AHP reversal potential"),
         Param("g_ahp", 443.8, u.nS, "AHP conductance peak per spike"),
@@ -85,11 +80,8 @@ iaf_chxk_2008 = NeuronModel(
               "(the original model's behaviour)", dtype="bool"),
     ),
     state=neuron_state(
-        State("V_m", -60.0, u.mV, "membrane potential"),
-        State("g_ex", 0.0, u.nS, "excitatory conductance", hidden=True),
-        State("dg_ex", 0.0, u.nS / u.ms, "derivative of the excitatory conductance", hidden=True),
-        State("g_in", 0.0, u.nS, "inhibitory conductance", hidden=True),
-        State("dg_in", 0.0, u.nS / u.ms, "derivative of the inhibitory conductance", hidden=True),
+        *CONDUCTANCE("V_m", V_m=-60.0),
+        *alpha_kinetics("g_{}", "dg_{}", u.nS, "conductance", hidden=True),
         # the recordable g_ahp (y[G_AHP]); the parameter g_ahp is its peak per spike
         State("g_ahp_", 0.0, u.nS, "AHP conductance", hidden=True),
         State("dg_ahp", 0.0, u.nS / u.ms, "derivative of the AHP conductance", hidden=True),

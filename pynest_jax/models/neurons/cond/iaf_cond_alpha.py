@@ -1,13 +1,13 @@
 """iaf_cond_alpha: leaky integrate-and-fire, alpha-shaped synaptic conductances
 (NEST models/iaf_cond_alpha.{h,cpp}); GSL rkf45."""
 
-import brainunit as u
 import numpy as np
 
-from ..._spec import NeuronModel, Param
+from ..._spec import NeuronModel
 from ...integrators import RKF45
 from .. import _gsl
 from .._common import Archiving, neuron_params, neuron_state
+from .._keys import CONDUCTANCE, tau_syn
 from . import _common as c
 
 def derivatives(p, y, aux):
@@ -30,9 +30,7 @@ iaf_cond_alpha = NeuronModel(
     doc="Leaky integrate-and-fire neuron with alpha-shaped synaptic conductances.",
     params=neuron_params(
         *c.MEMBRANE_PARAMS,
-        Param("tau_syn_ex", 0.2, u.ms, "rise time of the excitatory alpha conductance"),
-        Param("tau_syn_in", 2.0, u.ms, "rise time of the inhibitory alpha conductance"),
-        c.I_E,
+        *tau_syn("rise time of the {} alpha conductance", 0.2, 2.0), *CONDUCTANCE("I_e"),
     ),
     state=neuron_state(
         *c.TWO_STATE_CONDUCTANCES,

@@ -9,6 +9,7 @@ from ..._spec import NeuronModel, Param
 from ...integrators import RKF45
 from .. import _gsl
 from .._common import Archiving, neuron_params, neuron_state
+from .._keys import CONDUCTANCE
 from . import _common as c
 
 DBL_EPSILON = np.finfo(float).eps
@@ -53,7 +54,7 @@ iaf_cond_beta = NeuronModel(
         Param("tau_decay_ex", 0.2, u.ms, "decay time of the excitatory conductance"),
         Param("tau_rise_in", 2.0, u.ms, "rise time of the inhibitory conductance"),
         Param("tau_decay_in", 2.0, u.ms, "decay time of the inhibitory conductance"),
-        c.I_E,
+        *CONDUCTANCE("I_e"),
     ),
     state=neuron_state(
         *c.TWO_STATE_CONDUCTANCES,

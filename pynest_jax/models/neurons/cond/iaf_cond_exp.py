@@ -1,12 +1,11 @@
 """iaf_cond_exp: leaky integrate-and-fire, exponentially decaying synaptic
 conductances (NEST models/iaf_cond_exp.{h,cpp}); GSL rkf45."""
 
-import brainunit as u
-
-from ..._spec import NeuronModel, Param, State
+from ..._spec import NeuronModel
 from ...integrators import RKF45
 from .. import _gsl
 from .._common import Archiving, neuron_params, neuron_state
+from .._keys import CONDUCTANCE, tau_syn
 from . import _common as c
 
 ODE = ("V_m", "g_ex", "g_in")
@@ -35,16 +34,9 @@ iaf_cond_exp = NeuronModel(
     doc="Leaky integrate-and-fire neuron with exponential-shaped synaptic conductances.",
     params=neuron_params(
         *c.MEMBRANE_PARAMS,
-        Param("tau_syn_ex", 0.2, u.ms, "decay time of the excitatory conductance"),
-        Param("tau_syn_in", 2.0, u.ms, "decay time of the inhibitory conductance"),
-        c.I_E,
+        *tau_syn("decay time of the {} conductance", 0.2, 2.0), *CONDUCTANCE("I_e"),
     ),
-    state=neuron_state(
-        State("V_m", -70.0, u.mV, "membrane potential"),
-        State("g_ex", 0.0, u.nS, "excitatory conductance"),
-        State("g_in", 0.0, u.nS, "inhibitory conductance"),
-        c.REFRACTORY, c.I_STIM, _gsl.INTEGRATION_STEP,
-    ),
+    state=neuron_state(*CONDUCTANCE("V_m g_ex g_in r I_stim"), _gsl.INTEGRATION_STEP),
     channels=c.CHANNELS,
     spike_receptors=c.SPIKE_RECEPTORS,
     recordables=("V_m", "g_ex", "g_in"),

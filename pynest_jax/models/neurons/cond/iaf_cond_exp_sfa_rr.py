@@ -9,6 +9,7 @@ from ..._spec import NeuronModel, Param, State
 from ...integrators import RKF45
 from .. import _gsl
 from .._common import Archiving, neuron_params, neuron_state
+from .._keys import CONDUCTANCE, tau_syn
 from ..iaf._checks import first_violation
 from . import _common as c
 
@@ -52,17 +53,9 @@ iaf_cond_exp_sfa_rr = NeuronModel(
     doc="Conductance-based leaky integrate-and-fire neuron with spike-frequency "
         "adaptation and relative refractory mechanisms.",
     params=neuron_params(
-        Param("V_th", -57.0, u.mV, "spike threshold"),
-        Param("V_reset", -70.0, u.mV, "reset potential"),
-        Param("t_ref", 0.5, u.ms, "duration of the refractory period"),
-        Param("g_L", 28.95, u.nS, "leak conductance"),
-        Param("C_m", 289.5, u.pF, "membrane capacitance"),
-        Param("E_ex", 0.0, u.mV, "excitatory reversal potential"),
-        Param("E_in", -75.0, u.mV, "inhibitory reversal potential"),
-        Param("E_L", -70.0, u.mV, "leak reversal potential"),
-        Param("tau_syn_ex", 1.5, u.ms, "decay time of the excitatory conductance"),
-        Param("tau_syn_in", 10.0, u.ms, "decay time of the inhibitory conductance"),
-        Param("I_e", 0.0, u.pA, "constant input current"),
+        *CONDUCTANCE(c.MEMBRANE_KEYS, V_th=-57.0, V_reset=-70.0, t_ref=0.5, g_L=28.95,
+                     C_m=289.5, E_in=-75.0),
+        *tau_syn("decay time of the {} conductance", 1.5, 10.0), *CONDUCTANCE("I_e"),
         Param("tau_sfa", 110.0, u.ms, "decay time of the adaptation conductance"),
         Param("tau_rr", 1.97, u.ms, "decay time of the relative-refractory conductance"),
         Param("E_sfa", -70.0, u.mV, "reversal potential of the adaptation conductance"),
@@ -71,9 +64,7 @@ iaf_cond_exp_sfa_rr = NeuronModel(
         Param("q_rr", 3214.0, u.nS, "relative-refractory conductance added at a spike"),
     ),
     state=neuron_state(
-        State("V_m", -70.0, u.mV, "membrane potential"),
-        State("g_ex", 0.0, u.nS, "excitatory conductance"),
-        State("g_in", 0.0, u.nS, "inhibitory conductance"),
+        *CONDUCTANCE("V_m g_ex g_in"),
         State("g_sfa", 0.0, u.nS, "spike-frequency-adaptation conductance"),
         State("g_rr", 0.0, u.nS, "relative-refractory conductance"),
         c.REFRACTORY, c.I_STIM, _gsl.INTEGRATION_STEP,

@@ -6,19 +6,18 @@ Spikes at the maximum of an action potential: V >= V_T + 30 mV and V falling
 during the step (not refractory); refractoriness only blocks the detection.
 """
 
-import math
-
 import brainunit as u
 import jax.numpy as jnp
 
-from ..._spec import Channel, NeuronModel, Param, State
+from ..._spec import NeuronModel, Param
 from ...integrators import RKF45
 from .. import _gsl
-from .._common import Archiving, neuron_params, neuron_state
+from .._common import Archiving, neuron_params
+from .._keys import CONDUCTANCE, tau_syn
 from ..iaf._checks import first_violation
+from . import _common as h
 
 ODE = ("V_m", "Act_m", "Inact_h", "Act_n", "g_ex", "g_in")
-CONTROL = _gsl.control_y(1e-3, 0.0)
 
 
 def rates(V, exp):
@@ -32,13 +31,8 @@ def rates(V, exp):
     return alpha_n, beta_n, alpha_m, beta_m, alpha_h, beta_h
 
 
-def _initial(E_L):
-    # State_::State_ evaluates the rates at V = E_L itself (not E_L - V_T)
-    a_n, b_n, a_m, b_m, a_h, b_h = rates(E_L, math.exp)
-    return a_m / (a_m + b_m), a_h / (a_h + b_h), a_n / (a_n + b_n)
-
-
-M0, H0, N0 = _initial(-60.0)
+# State_::State_ evaluates the rates at V = E_L itself (not E_L - V_T)
+M0, H0, N0 = h.gating_at(rates, -60.0)
 
 
 def derivatives(p, y, aux):
@@ -66,9 +60,7 @@ def update(p, d, s, x, ctx):
     s, _ = _gsl.advance(p, s, ODE, derivatives, ctx, dict(I_stim=s.I_stim))
     g_ex = s.g_ex + x.ex
     g_in = s.g_in + (-x["in"])
-    refractory = s.r > 0
-    spike = ~refractory & (s.V_m >= p.V_T + 30.0 * u.mV) & (U_old > s.V_m)
-    r = jnp.where(refractory, s.r - 1, jnp.where(spike, d.refr_steps, s.r))
+    spike, r = h.spike_at_maximum(d, s, U_old, s.V_m >= p.V_T + 30.0 * u.mV)
     return s.replace(g_ex=g_ex, g_in=g_in, r=r, I_stim=x.currents), spike
 
 
@@ -83,38 +75,16 @@ hh_cond_exp_traub = NeuronModel(
     name="hh_cond_exp_traub",
     doc="Hodgkin-Huxley model for Brette et al (2007) review (Traub and Miles 1991).",
     params=neuron_params(
-        Param("g_Na", 20000.0, u.nS, "sodium peak conductance"),
-        Param("g_K", 6000.0, u.nS, "potassium peak conductance"),
-        Param("g_L", 10.0, u.nS, "leak conductance"),
-        Param("C_m", 200.0, u.pF, "membrane capacitance"),
-        Param("E_Na", 50.0, u.mV, "sodium reversal potential"),
-        Param("E_K", -90.0, u.mV, "potassium reversal potential"),
-        Param("E_L", -60.0, u.mV, "leak reversal potential"),
+        *CONDUCTANCE("g_Na g_K g_L C_m E_Na E_K E_L", g_Na=20000.0, g_K=6000.0, g_L=10.0,
+                     C_m=200.0, E_K=-90.0, E_L=-60.0),
         Param("V_T", -63.0, u.mV, "voltage offset of the rate functions"),
-        Param("E_ex", 0.0, u.mV, "excitatory reversal potential"),
-        Param("E_in", -80.0, u.mV, "inhibitory reversal potential"),
-        Param("tau_syn_ex", 5.0, u.ms, "decay time of the excitatory conductance"),
-        Param("tau_syn_in", 10.0, u.ms, "decay time of the inhibitory conductance"),
-        Param("t_ref", 2.0, u.ms, "duration of the refractory period"),
-        Param("I_e", 0.0, u.pA, "constant input current"),
+        *CONDUCTANCE("E_ex E_in", E_in=-80.0),
+        *tau_syn("decay time of the {} conductance", 5.0, 10.0), *CONDUCTANCE("t_ref I_e"),
     ),
-    state=neuron_state(
-        State("V_m", -60.0, u.mV, "membrane potential"),
-        State("Act_m", M0, None, "sodium activation"),
-        State("Inact_h", H0, None, "sodium inactivation"),
-        State("Act_n", N0, None, "potassium activation"),
-        State("g_ex", 0.0, u.nS, "excitatory conductance", hidden=True),
-        State("g_in", 0.0, u.nS, "inhibitory conductance", hidden=True),
-        State("r", 0, None, "refractory steps left", dtype="int", hidden=True),
-        State("I_stim", 0.0, u.pA, "input current of the last step", hidden=True),
-        _gsl.INTEGRATION_STEP,
-    ),
-    channels=(Channel("ex", u.nS), Channel("in", u.nS), Channel("currents", u.pA)),
-    spike_receptors={0: ("ex", "in")},
-    recordables=("Act_m", "Act_n", "Inact_h", "V_m", "g_ex", "g_in"),
+    **h.tables(-60.0, (M0, H0, N0), CONDUCTANCE("g_ex g_in", hidden=True), u.nS),
     check=check,
     derive=derive,
     update=update,
-    integrator=RKF45(CONTROL),
+    integrator=RKF45(h.CONTROL),
     archiving=Archiving(),
 )

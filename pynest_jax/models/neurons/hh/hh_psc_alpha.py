@@ -6,20 +6,19 @@ falling during the step (not refractory). Refractoriness only blocks the
 detection; the dynamics run on.
 """
 
-import math
-
 import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
-from ..._spec import Channel, NeuronModel, Param, State
+from ..._spec import NeuronModel
 from ...integrators import RKF45
 from .. import _gsl
-from .._common import Archiving, neuron_params, neuron_state
+from .._common import Archiving, neuron_params
+from .._keys import CONDUCTANCE, alpha_kinetics, tau_syn
 from ..iaf._checks import first_violation
+from . import _common as h
 
 ODE = ("V_m", "Act_m", "Inact_h", "Act_n", "dI_ex", "I_syn_ex", "dI_in", "I_syn_in")
-CONTROL = _gsl.control_y(1e-3, 0.0)
 
 
 def rates(V, exp):
@@ -33,13 +32,8 @@ def rates(V, exp):
     return alpha_n, beta_n, alpha_m, beta_m, alpha_h, beta_h
 
 
-def _steady_state(V):
-    # State_::State_: gating variables at equilibrium for V = -65 mV
-    a_n, b_n, a_m, b_m, a_h, b_h = rates(V, math.exp)
-    return a_m / (a_m + b_m), a_h / (a_h + b_h), a_n / (a_n + b_n)
-
-
-M0, H0, N0 = _steady_state(-65.0)
+# State_::State_: the gating variables at equilibrium for V = -65 mV
+M0, H0, N0 = h.gating_at(rates, -65.0)
 
 
 def derivatives(p, y, aux):
@@ -68,9 +62,7 @@ def update(p, d, s, x, ctx):
     # the inhibitory weight is stored with its sign: I_syn_in is negative
     dI_ex = s.dI_ex + x.ex * d.PSCurrInit_E
     dI_in = s.dI_in + x["in"] * d.PSCurrInit_I
-    refractory = s.r > 0
-    spike = ~refractory & (s.V_m.to_decimal(u.mV) >= 0) & (U_old > s.V_m)
-    r = jnp.where(refractory, s.r - 1, jnp.where(spike, d.refr_steps, s.r))
+    spike, r = h.spike_at_maximum(d, s, U_old, s.V_m.to_decimal(u.mV) >= 0)
     return s.replace(dI_ex=dI_ex, dI_in=dI_in, r=r, I_stim=x.currents), spike
 
 
@@ -87,37 +79,15 @@ hh_psc_alpha = NeuronModel(
     name="hh_psc_alpha",
     doc="Hodgkin-Huxley neuron model with alpha-shaped postsynaptic currents.",
     params=neuron_params(
-        Param("t_ref", 2.0, u.ms, "duration of the refractory period"),
-        Param("g_Na", 12000.0, u.nS, "sodium peak conductance"),
-        Param("g_K", 3600.0, u.nS, "potassium peak conductance"),
-        Param("g_L", 30.0, u.nS, "leak conductance"),
-        Param("C_m", 100.0, u.pF, "membrane capacitance"),
-        Param("E_Na", 50.0, u.mV, "sodium reversal potential"),
-        Param("E_K", -77.0, u.mV, "potassium reversal potential"),
-        Param("E_L", -54.402, u.mV, "leak reversal potential"),
-        Param("tau_syn_ex", 0.2, u.ms, "rise time of the excitatory alpha current"),
-        Param("tau_syn_in", 2.0, u.ms, "rise time of the inhibitory alpha current"),
-        Param("I_e", 0.0, u.pA, "constant input current"),
+        *CONDUCTANCE("t_ref g_Na g_K g_L C_m E_Na E_K E_L", g_L=30.0, C_m=100.0,
+                     E_L=-54.402),
+        *tau_syn("rise time of the {} alpha current", 0.2, 2.0), *CONDUCTANCE("I_e"),
     ),
-    state=neuron_state(
-        State("V_m", -65.0, u.mV, "membrane potential"),
-        State("Act_m", M0, None, "sodium activation"),
-        State("Inact_h", H0, None, "sodium inactivation"),
-        State("Act_n", N0, None, "potassium activation"),
-        State("dI_ex", 0.0, u.pA / u.ms, "derivative of the excitatory current", hidden=True),
-        State("I_syn_ex", 0.0, u.pA, "excitatory synaptic current", hidden=True),
-        State("dI_in", 0.0, u.pA / u.ms, "derivative of the inhibitory current", hidden=True),
-        State("I_syn_in", 0.0, u.pA, "inhibitory synaptic current", hidden=True),
-        State("r", 0, None, "refractory steps left", dtype="int", hidden=True),
-        State("I_stim", 0.0, u.pA, "input current of the last step", hidden=True),
-        _gsl.INTEGRATION_STEP,
-    ),
-    channels=(Channel("ex", u.pA), Channel("in", u.pA), Channel("currents", u.pA)),
-    spike_receptors={0: ("ex", "in")},
-    recordables=("Act_m", "Act_n", "I_syn_ex", "I_syn_in", "Inact_h", "V_m"),
+    **h.tables(-65.0, (M0, H0, N0), alpha_kinetics("I_syn_{}", "dI_{}", u.pA, "current",
+                                                   hidden=True, derivative_first=True), u.pA),
     check=check,
     derive=derive,
     update=update,
-    integrator=RKF45(CONTROL),
+    integrator=RKF45(h.CONTROL),
     archiving=Archiving(),
 )

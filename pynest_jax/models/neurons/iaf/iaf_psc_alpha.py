@@ -5,10 +5,12 @@ import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
-from ..._spec import Channel, NeuronModel, Param, State
+from ..._spec import NeuronModel
 from ...integrators import Exact
 from ....numerics.propagators import iaf_propagator_alpha
 from .._common import Archiving, neuron_params, neuron_state
+from .._keys import PSC, alpha_kinetics, tau_syn
+from . import _common as c
 from ._checks import iaf_psc_alpha_check
 
 
@@ -59,30 +61,14 @@ iaf_psc_alpha = NeuronModel(
     name="iaf_psc_alpha",
     doc="Leaky integrate-and-fire neuron with alpha-shaped postsynaptic currents.",
     params=neuron_params(
-        Param("E_L", -70.0, u.mV, "resting membrane potential"),
-        Param("C_m", 250.0, u.pF, "membrane capacitance"),
-        Param("tau_m", 10.0, u.ms, "membrane time constant"),
-        Param("t_ref", 2.0, u.ms, "duration of the refractory period"),
-        Param("V_th", -55.0, u.mV, "spike threshold", offset="E_L"),
-        Param("V_reset", -70.0, u.mV, "reset potential", offset="E_L"),
-        Param("V_min", -np.inf, u.mV, "lower bound of V_m", offset="E_L"),
-        Param("tau_syn_ex", 2.0, u.ms, "rise time of the excitatory synaptic alpha function"),
-        Param("tau_syn_in", 2.0, u.ms, "rise time of the inhibitory synaptic alpha function"),
-        Param("I_e", 0.0, u.pA, "constant input current"),
+        *c.MEMBRANE, c.V_min(-np.inf),
+        *tau_syn("rise time of the {} synaptic alpha function", 2.0, 2.0), *PSC("I_e"),
     ),
     state=neuron_state(
-        State("V_m", -70.0, u.mV, "membrane potential", offset="E_L"),
-        State("I_syn_ex", 0.0, u.pA, "excitatory synaptic current", hidden=True),
-        State("dI_ex", 0.0, u.pA / u.ms, "derivative of the excitatory current", hidden=True),
-        State("I_syn_in", 0.0, u.pA, "inhibitory synaptic current", hidden=True),
-        State("dI_in", 0.0, u.pA / u.ms, "derivative of the inhibitory current", hidden=True),
-        State("y0", 0.0, u.pA, "input current of the last step", hidden=True),
-        State("r", 0, None, "refractory steps left", dtype="int", hidden=True),
+        *PSC("V_m"), *alpha_kinetics("I_syn_{}", "dI_{}", u.pA, "current", hidden=True),
+        *PSC("y0 r"),
     ),
-    channels=(Channel("ex", u.pA), Channel("in", u.pA), Channel("currents", u.pA)),
-    spike_receptors={0: ("ex", "in")},
-    current_receptors={0: "currents"},
-    recordables=("I_syn_ex", "I_syn_in", "V_m"),
+    **c.inputs({0: "currents"}),
     check=iaf_psc_alpha_check,
     derive=derive,
     update=update,

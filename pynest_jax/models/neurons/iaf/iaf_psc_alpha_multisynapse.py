@@ -10,7 +10,8 @@ from ..._spec import State
 from ....numerics.propagators import iaf_propagator_alpha
 from .. import _multisynapse as ms
 from .._common import neuron_state
-from ..iaf._checks import RESET_BELOW_THRESHOLD, first_violation
+from .._keys import PSC
+from . import _common as c
 from .iaf_psc_alpha import iaf_psc_alpha
 
 
@@ -48,40 +49,22 @@ def update(p, d, s, x, ctx):
     return s.replace(V_m=V, r=r, y1_syn=y1, y2_syn=y2, y0=x.currents), spike
 
 
-def record(p, s):
-    """I_syn: the sum of the ports' currents (std::accumulate, in port order)."""
-    R = s.y2_syn.shape[1]
-    cols = [s.y2_syn[:, i] for i in range(R)]
-    out = {f"I_syn_{i + 1}": c for i, c in enumerate(cols)}
-    out["I_syn"] = ms.sequential_sum(cols, 0.0 * u.pA)
-    return out
-
-
 iaf_psc_alpha_multisynapse = ms.variant(
     iaf_psc_alpha, "iaf_psc_alpha_multisynapse",
     doc="Leaky integrate-and-fire neuron with alpha-shaped currents on any number of "
         "receptor ports.",
     drop=("tau_syn_ex", "tau_syn_in"),
     params=(ms.port_param("tau_syn", 2.0, u.ms, "rise time of each port's alpha current"),
-            ms.count_param("n_synapses"), ms.HAS_CONNECTIONS),
+            *c.PORT_COUNT),
     state=neuron_state(
-        State("V_m", -70.0, u.mV, "membrane potential", offset="E_L"),
+        *PSC("V_m"),
         State("y1_syn", 0.0, u.pA / u.ms, "derivative of each port's current", hidden=True,
               per_port=True),
         State("y2_syn", 0.0, u.pA, "each port's current", hidden=True, per_port=True),
-        State("y0", 0.0, u.pA, "input current of the last step", hidden=True),
-        State("r", 0, None, "refractory steps left", dtype="int", hidden=True),
+        *PSC("y0 r"),
     ),
-    channels=ms.CURRENTS, spike_receptors={}, current_receptors={0: "currents"},
-    ports="n_synapses", port_unit=u.pA, port_recordables=("I_syn_{}",),
-    recordables=("I_syn", "V_m"), record=record,
-    # Parameters_::set; the tau_syn list is checked in on_set
-    check=first_violation(
-        (lambda p: p["C_m"] <= 0, "Capacitance must be strictly positive."),
-        (lambda p: p["tau_m"] <= 0, "Membrane time constant must be strictly positive."),
-        (lambda p: p["t_ref"] < 0, "Refractory time must not be negative."),
-        RESET_BELOW_THRESHOLD,
-    ),
+    **c.multisynapse_tables("Capacitance must be strictly positive."),
+    record=c.record_ports("y2_syn"),
     on_set=ms.on_set("n_synapses", ("tau_syn",), lambda i, vals, old, new: (
         "All synaptic time constants must be strictly positive."
         if np.any(vals["tau_syn"][i] <= 0) else None)),

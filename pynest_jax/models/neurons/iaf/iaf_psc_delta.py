@@ -8,6 +8,8 @@ import jax.numpy as jnp
 from ..._spec import Channel, NeuronModel, Param, State
 from ...integrators import Exact
 from .._common import Archiving, IGNORE_AND_SPIKE_STATE, neuron_params, neuron_state
+from .._keys import PSC
+from . import _common as c
 from ._checks import iaf_psc_delta_check
 
 
@@ -49,21 +51,12 @@ iaf_psc_delta = NeuronModel(
     name="iaf_psc_delta",
     doc="Leaky integrate-and-fire neuron with delta-shaped postsynaptic potentials.",
     params=neuron_params(
-        Param("E_L", -70.0, u.mV, "resting membrane potential"),
-        Param("C_m", 250.0, u.pF, "membrane capacitance"),
-        Param("tau_m", 10.0, u.ms, "membrane time constant"),
-        Param("t_ref", 2.0, u.ms, "duration of the refractory period"),
-        Param("V_th", -55.0, u.mV, "spike threshold", offset="E_L"),
-        Param("V_reset", -70.0, u.mV, "reset potential", offset="E_L"),
-        Param("V_min", -1.7976931348623157e308, u.mV, "lower bound of V_m", offset="E_L"),
-        Param("I_e", 0.0, u.pA, "constant input current"),
+        *c.MEMBRANE, c.V_min(-1.7976931348623157e308), *PSC("I_e"),
         Param("refractory_input", False, None, "accumulate input arriving during refractoriness",
               dtype="bool"),
     ),
     state=neuron_state(
-        State("V_m", -70.0, u.mV, "membrane potential", offset="E_L"),
-        State("y0", 0.0, u.pA, "input current of the last step", hidden=True),
-        State("r", 0, None, "refractory steps left", dtype="int", hidden=True),
+        *PSC("V_m y0 r"),
         State("refr_spikes_buffer", 0.0, None, "input accumulated while refractory (mV)",
               hidden=True),
         *IGNORE_AND_SPIKE_STATE,

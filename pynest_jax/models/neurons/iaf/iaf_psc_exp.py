@@ -6,10 +6,12 @@ import brainunit as u
 import jax
 import jax.numpy as jnp
 
-from ..._spec import Channel, NeuronModel, Param, State
+from ..._spec import NeuronModel
 from ...integrators import Exact
 from ....numerics.propagators import iaf_propagator_exp
 from .._common import Archiving, neuron_params, neuron_state
+from .._keys import PSC
+from . import _common as c
 from ._checks import iaf_psc_exp_check
 
 # iaf_psc_exp::update: the threshold is deterministic for delta < 1e-10 mV and
@@ -51,13 +53,8 @@ def _threshold(p, V, ctx):
 
 def update(p, d, s, x, ctx):
     """One step of iaf_psc_exp::update; V_m, V_th, V_reset relative to E_L."""
-    free = s.r == 0
     # V uses the currents of the previous step, then the currents decay.
-    V = u.math.where(
-        free,
-        s.V_m * d.P22 + s.I_syn_ex * d.P21ex + s.I_syn_in * d.P21in + (p.I_e + s.i_0) * d.P20,
-        s.V_m)
-    r = jnp.where(free, s.r, s.r - 1)
+    V, r = c.exp_membrane(p, d, s, s.r)
     I_ex = s.I_syn_ex * d.P11ex
     I_in = s.I_syn_in * d.P11in
     # Current on receptor 1 (read last step) charges the excitatory synapse.
@@ -76,34 +73,10 @@ def update(p, d, s, x, ctx):
 iaf_psc_exp = NeuronModel(
     name="iaf_psc_exp",
     doc="Leaky integrate-and-fire neuron with exponential-shaped postsynaptic currents.",
-    params=neuron_params(
-        Param("E_L", -70.0, u.mV, "resting membrane potential"),
-        Param("C_m", 250.0, u.pF, "membrane capacitance"),
-        Param("tau_m", 10.0, u.ms, "membrane time constant"),
-        Param("t_ref", 2.0, u.ms, "duration of the refractory period"),
-        Param("V_th", -55.0, u.mV, "spike threshold", offset="E_L"),
-        Param("V_reset", -70.0, u.mV, "reset potential", offset="E_L"),
-        Param("tau_syn_ex", 2.0, u.ms, "time constant of the excitatory synaptic current"),
-        Param("tau_syn_in", 2.0, u.ms, "time constant of the inhibitory synaptic current"),
-        Param("I_e", 0.0, u.pA, "constant input current"),
-        Param("rho", 0.01, u.Hz, "stochastic firing intensity at threshold"),
-        Param("delta", 0.0, u.mV, "width of the threshold region (0: deterministic)"),
-    ),
-    state=neuron_state(
-        State("V_m", -70.0, u.mV, "membrane potential", offset="E_L"),
-        State("I_syn_ex", 0.0, u.pA, "excitatory synaptic current (with receptor-1 input)",
-              hidden=True),
-        State("I_syn_in", 0.0, u.pA, "inhibitory synaptic current", hidden=True),
-        State("i_0", 0.0, u.pA, "receptor-0 input current of the last step", hidden=True),
-        State("i_1", 0.0, u.pA, "receptor-1 input current of the last step", hidden=True),
-        State("r", 0, None, "refractory steps left", dtype="int", hidden=True),
-    ),
-    channels=(Channel("ex", u.pA), Channel("in", u.pA), Channel("I0", u.pA),
-              Channel("I1", u.pA)),
-    spike_receptors={0: ("ex", "in")},
+    params=neuron_params(*c.MEMBRANE, *c.EXP_SYNAPSES, *PSC("I_e"), *c.ESCAPE_NOISE),
+    state=neuron_state(*PSC("V_m"), *c.exp_currents("receptor-1 input"), *PSC("r")),
     # receptor 1: current filtered through the excitatory synapse (handle(CurrentEvent&))
-    current_receptors={0: "I0", 1: "I1"},
-    recordables=("I_syn_ex", "I_syn_in", "V_m"),
+    **c.inputs({0: "I0", 1: "I1"}),
     check=iaf_psc_exp_check,
     derive=derive,
     update=update,

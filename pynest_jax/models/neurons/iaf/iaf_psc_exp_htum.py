@@ -8,11 +8,18 @@ import jax.numpy as jnp
 import numpy as np
 
 from ....errors import NESTErrors
-from ..._spec import Channel, NeuronModel, Param, State
+from ..._spec import NeuronModel, Param, State
 from ...integrators import Exact
 from .._common import Archiving, neuron_params, neuron_state
+from .._keys import PSC
+from . import _common as c
 from ._checks import RESET_BELOW_THRESHOLD, first_violation
 from .iaf_psc_exp import propagators
+
+REFRACTORY_PERIODS = (
+    Param("t_ref_abs", 2.0, u.ms, "absolute refractory period (V_m clamped)"),
+    Param("t_ref_tot", 2.0, u.ms, "total refractory period (no spike)"),
+)
 
 
 def derive(p, ctx):
@@ -31,12 +38,7 @@ def pre_run(v, ctx):
 
 def update(p, d, s, x, ctx):
     """One step of iaf_psc_exp_htum::update; V_m, V_th, V_reset relative to E_L."""
-    free = s.r_abs == 0
-    V = u.math.where(
-        free,
-        s.V_m * d.P22 + s.I_syn_ex * d.P21ex + s.I_syn_in * d.P21in + (p.I_e + s.i_0) * d.P20,
-        s.V_m)
-    r_abs = jnp.where(free, s.r_abs, s.r_abs - 1)
+    V, r_abs = c.exp_membrane(p, d, s, s.r_abs)
     I_ex = s.I_syn_ex * d.P11ex + x.ex
     I_in = s.I_syn_in * d.P11in + x["in"]
     # only outside the total refractory period is the threshold tested
@@ -53,30 +55,13 @@ iaf_psc_exp_htum = NeuronModel(
     name="iaf_psc_exp_htum",
     doc="Leaky integrate-and-fire neuron with exponential-shaped postsynaptic currents "
         "and separate absolute and total refractory periods.",
-    params=neuron_params(
-        Param("E_L", -70.0, u.mV, "resting membrane potential"),
-        Param("I_e", 0.0, u.pA, "constant input current"),
-        Param("V_th", -55.0, u.mV, "spike threshold", offset="E_L"),
-        Param("V_reset", -70.0, u.mV, "reset potential", offset="E_L"),
-        Param("C_m", 250.0, u.pF, "membrane capacitance"),
-        Param("tau_m", 10.0, u.ms, "membrane time constant"),
-        Param("tau_syn_ex", 2.0, u.ms, "time constant of the excitatory synaptic current"),
-        Param("tau_syn_in", 2.0, u.ms, "time constant of the inhibitory synaptic current"),
-        Param("t_ref_abs", 2.0, u.ms, "absolute refractory period (V_m clamped)"),
-        Param("t_ref_tot", 2.0, u.ms, "total refractory period (no spike)"),
-    ),
+    params=neuron_params(*c.MEMBRANE_HTUM, *c.EXP_SYNAPSES, *REFRACTORY_PERIODS),
     state=neuron_state(
-        State("V_m", -70.0, u.mV, "membrane potential", offset="E_L"),
-        State("I_syn_ex", 0.0, u.pA, "excitatory synaptic current", hidden=True),
-        State("I_syn_in", 0.0, u.pA, "inhibitory synaptic current", hidden=True),
-        State("i_0", 0.0, u.pA, "input current of the last step", hidden=True),
+        *PSC("V_m"), *PSC("I_syn_ex I_syn_in", hidden=True), *PSC("i_0"),
         State("r_abs", 0, None, "absolute refractory steps left", dtype="int", hidden=True),
         State("r_tot", 0, None, "total refractory steps left", dtype="int", hidden=True),
     ),
-    channels=(Channel("ex", u.pA), Channel("in", u.pA), Channel("currents", u.pA)),
-    spike_receptors={0: ("ex", "in")},
-    current_receptors={0: "currents"},
-    recordables=("I_syn_ex", "I_syn_in", "V_m"),
+    **c.inputs({0: "currents"}),
     # get_V_m_() returns S_.V_m_: the multimeter records V_m relative to E_L
     # (GetStatus gives the absolute value)
     record=lambda p, s: {"V_m": s.V_m},

@@ -9,7 +9,8 @@ from ..._spec import State
 from ....numerics.propagators import iaf_propagator_exp
 from .. import _multisynapse as ms
 from .._common import neuron_state
-from ..iaf._checks import RESET_BELOW_THRESHOLD, first_violation
+from .._keys import PSC
+from . import _common as c
 from .iaf_psc_exp import iaf_psc_exp
 
 
@@ -39,14 +40,6 @@ def update(p, d, s, x, ctx):
     return s.replace(V_m=V, r=r, i_syn=i_syn, I_const=x.currents), spike
 
 
-def record(p, s):
-    R = s.i_syn.shape[1]
-    cols = [s.i_syn[:, i] for i in range(R)]
-    out = {f"I_syn_{i + 1}": c for i, c in enumerate(cols)}
-    out["I_syn"] = ms.sequential_sum(cols, 0.0 * u.pA)
-    return out
-
-
 def _port_rules(i, vals, old, new):
     """Each port in turn: positive, and not tau_m (the propagator's singular case
     is refused here, unlike iaf_psc_exp)."""
@@ -65,22 +58,15 @@ iaf_psc_exp_multisynapse = ms.variant(
         "receptor ports.",
     drop=("tau_syn_ex", "tau_syn_in", "rho", "delta"),
     params=(ms.port_param("tau_syn", 2.0, u.ms, "time constant of each port's current"),
-            ms.count_param("n_synapses"), ms.HAS_CONNECTIONS),
+            *c.PORT_COUNT),
     state=neuron_state(
-        State("V_m", -70.0, u.mV, "membrane potential", offset="E_L"),
+        *PSC("V_m"),
         State("i_syn", 0.0, u.pA, "each port's current", hidden=True, per_port=True),
         State("I_const", 0.0, u.pA, "input current of the last step", hidden=True),
-        State("r", 0, None, "refractory steps left", dtype="int", hidden=True),
+        *PSC("r"),
     ),
-    channels=ms.CURRENTS, spike_receptors={}, current_receptors={0: "currents"},
-    ports="n_synapses", port_unit=u.pA, port_recordables=("I_syn_{}",),
-    recordables=("I_syn", "V_m"), record=record,
-    check=first_violation(
-        (lambda p: p["C_m"] <= 0, "Capacitance must be > 0."),
-        (lambda p: p["tau_m"] <= 0, "Membrane time constant must be strictly positive."),
-        (lambda p: p["t_ref"] < 0, "Refractory time must not be negative."),
-        RESET_BELOW_THRESHOLD,
-    ),
+    **c.multisynapse_tables("Capacitance must be > 0."),
+    record=c.record_ports("i_syn"),
     on_set=ms.on_set("n_synapses", ("tau_syn",), _port_rules),
     derive=derive,
     update=update,

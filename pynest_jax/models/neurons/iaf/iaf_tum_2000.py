@@ -12,12 +12,13 @@ by returning the value as the spike's offset (``off_grid``).
 
 import brainunit as u
 import jax.numpy as jnp
-import numpy as np
 
 from ....errors import NESTErrors
-from ..._spec import Channel, NeuronModel, Param, State
+from ..._spec import NeuronModel, Param, State
 from ...integrators import Exact
 from .._common import Archiving, neuron_params, neuron_state
+from .._keys import PSC
+from . import _common as c
 from ._checks import RESET_BELOW_THRESHOLD, first_violation
 from .iaf_psc_exp import derive, update as psc_exp_update
 
@@ -114,45 +115,25 @@ iaf_tum_2000 = NeuronModel(
     doc="Leaky integrate-and-fire neuron with exponential-shaped postsynaptic currents and "
         "Tsodyks-Markram short-term plasticity of its outgoing spikes.",
     params=neuron_params(
-        Param("E_L", -70.0, u.mV, "resting membrane potential"),
-        Param("I_e", 0.0, u.pA, "constant input current"),
-        Param("V_th", -55.0, u.mV, "spike threshold", offset="E_L"),
-        Param("V_reset", -70.0, u.mV, "reset potential", offset="E_L"),
-        Param("C_m", 250.0, u.pF, "membrane capacitance"),
-        Param("tau_m", 10.0, u.ms, "membrane time constant"),
-        Param("tau_syn_ex", 2.0, u.ms, "time constant of the excitatory synaptic current"),
-        Param("tau_syn_in", 2.0, u.ms, "time constant of the inhibitory synaptic current"),
-        Param("t_ref", 2.0, u.ms, "duration of the refractory period"),
-        Param("rho", 0.01, u.Hz, "stochastic firing intensity at threshold"),
-        Param("delta", 0.0, u.mV, "width of the threshold region (0: deterministic)"),
+        *c.MEMBRANE_HTUM, *c.EXP_SYNAPSES, *PSC("t_ref"), *c.ESCAPE_NOISE,
         Param("tau_fac", 1000.0, u.ms, "facilitation time constant of u (0: none)"),
         Param("tau_psc", 2.0, u.ms, "decay time constant of y (released resources)"),
         Param("tau_rec", 400.0, u.ms, "recovery time constant of x"),
         Param("U", 0.5, None, "increment of u at each spike, in [0, 1]"),
     ),
     state=neuron_state(
-        State("V_m", -70.0, u.mV, "membrane potential", offset="E_L"),
+        *PSC("V_m"),
         State("x", 0.0, None, "fraction of resources ready for release"),
         State("y", 0.0, None, "fraction of resources in the cleft"),
         State("u", 0.0, None, "release probability"),
-        State("I_syn_ex", 0.0, u.pA, "excitatory synaptic current (with receptor-1 current)",
-              hidden=True),
-        State("I_syn_in", 0.0, u.pA, "inhibitory synaptic current", hidden=True),
-        State("i_0", 0.0, u.pA, "receptor-0 input current of the last step", hidden=True),
-        State("i_1", 0.0, u.pA, "receptor-1 input current of the last step", hidden=True),
-        State("r", 0, None, "refractory steps left", dtype="int", hidden=True),
+        *c.exp_currents("receptor-1 current"), *PSC("r"),
         # ArchivingNode's last spike time, taken as 0 before the first spike (NEST
         # replaces its initial -1 by 0 for the release propagators)
         State("t_last", 0.0, None, "time of the last spike (ms) for x, y, u", hidden=True),
     ),
-    channels=(Channel("ex", u.pA), Channel("in", u.pA), Channel("I0", u.pA),
-              Channel("I1", u.pA)),
-    # handle(SpikeEvent&): weight (times the offset on port 1); positive to the
-    # excitatory, otherwise to the inhibitory buffer
-    spike_receptors={0: ("ex", "in"), 1: ("ex", "in")},
+    # handle(SpikeEvent&): port 1's weight times the offset
+    **c.inputs({0: "I0", 1: "I1"}, spike_ports=(0, 1)),
     offset_receptors=frozenset({1}),
-    current_receptors={0: "I0", 1: "I1"},
-    recordables=("I_syn_ex", "I_syn_in", "V_m"),
     check=_param_check,
     on_set=on_set,
     check_connection=check_connection,

@@ -90,6 +90,22 @@ def mantissas(q, unit):
     return q.to_decimal(unit) if isinstance(q, u.Quantity) else jnp.asarray(q)
 
 
+def fire(p, d, s, V, V1, V2, V_th_v=None):
+    """The threshold test of both models' update (not while refractory; the sum
+    omega + V_th_alpha_2 + V_th_alpha_1 (+ V_th_v) in NEST's order), the refractory
+    count, and the adaptations' jumps at a spike. Values in mV."""
+    free = s.r == 0
+    omega = mantissas(p.omega, u.mV)
+    threshold = omega + V2 + V1
+    if V_th_v is not None:
+        threshold = threshold + V_th_v
+    spike = free & (V >= threshold)
+    r = jnp.where(spike, d.refr_steps, jnp.where(free, s.r, s.r - 1))
+    V1 = jnp.where(spike, V1 + mantissas(p.alpha_1, u.mV), V1)
+    V2 = jnp.where(spike, V2 + mantissas(p.alpha_2, u.mV), V2)
+    return spike, r, V1, V2, omega
+
+
 def record_V_th(p, s, extra=()):
     """get_V_th_(): E_L + omega + V_th_alpha_1 + V_th_alpha_2 (+ V_th_v), in that order."""
     v = p.E_L + p.omega

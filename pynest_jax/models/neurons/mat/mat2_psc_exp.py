@@ -43,12 +43,7 @@ def update(p, d, s, x, ctx):
     V2 = c.mantissas(s.V_th_alpha_2, mV) * d.P22th
     I_ex = I_ex * d.P11ex + c.mantissas(x.ex, pA)
     I_in = I_in * d.P11in + c.mantissas(x["in"], pA)
-    free = s.r == 0
-    omega = c.mantissas(p.omega, mV)
-    spike = free & (V >= omega + V2 + V1)
-    r = jnp.where(spike, d.refr_steps, jnp.where(free, s.r, s.r - 1))
-    V1 = jnp.where(spike, V1 + c.mantissas(p.alpha_1, mV), V1)
-    V2 = jnp.where(spike, V2 + c.mantissas(p.alpha_2, mV), V2)
+    spike, r, V1, V2, omega = c.fire(p, d, s, V, V1, V2)
     q = lambda v, unit: u.Quantity(v, unit=unit)  # noqa: E731
     return s.replace(V_m=q(V, mV), V_th_alpha_1=q(V1, mV), V_th_alpha_2=q(V2, mV),
                      V_th=q(omega + V1 + V2, mV), I_syn_ex=q(I_ex, pA), I_syn_in=q(I_in, pA),
