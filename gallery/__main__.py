@@ -14,6 +14,7 @@ from .run import REPO
 
 SELF_CHECK_SEED_OFFSET = 7_777_777  # differs from the seed runs' multiples of SEED_OFFSET
 DEFAULT_OUT = REPO / "docs" / "gallery_status.md"
+RATCHET = REPO / "gallery" / "passing.txt"
 PREAMBLE = (
     "NEST {version}'s example gallery, each script run unmodified in a fresh process with real "
     "NEST and with `nest` bound to `{impl}`; written by `python -m gallery` (verdicts defined in "
@@ -41,6 +42,8 @@ def _parse(argv):
         "--seed-runs", type=int, default=2, help="NEST runs with other seeds, for scripts not identical (default 2)"
     )
     parser.add_argument("--keep", type=Path, help="copy each run's scratch folder and log here")
+    parser.add_argument("--keep-snapshots", type=Path, metavar="DIR",
+                        help="save each run's recorder snapshots here (to judge them again)")
     parser.add_argument("--list", action="store_true", help="print the entry points and exit")
     parser.add_argument("--ratchet", type=Path, metavar="FILE",
                         help="evaluate FILE's scripts only (see gallery/ratchet.py); exit 1 if one regressed; "
@@ -112,6 +115,7 @@ def main(argv=None):
                 seed_runs=opts.seed_runs,
                 keep_dir=opts.keep,
                 impl_seed_offset=impl_seed_offset,
+                snapshots_dir=opts.keep_snapshots,
             ): entry
             for entry in chosen
         }
@@ -132,7 +136,28 @@ def main(argv=None):
     merged = table.merge(table.read_rows(out), rows)
     table.write(out, merged, found, opts.impl_b, len(found), preamble(opts.impl_b))
     print(f"{len(rows)} scripts in {time.perf_counter() - started:.0f} s; table: {out}")
-    return 0
+    if opts.impl_b != "pynest_jax":
+        return 0  # the ratchet's verdicts are pynest_jax's
+    bad = regressions(ratchet.read(RATCHET), chosen, rows)
+    for script, why in bad:
+        print(f"REGRESSION against {RATCHET.relative_to(REPO)}: {script}: {why}")
+    return 1 if bad else 0
+
+
+def regressions(listed, chosen, rows):
+    """[(script, why)] for the listed scripts of this run that fell below their verdict.
+
+    A listed script that was run but has no row (a runner error) has regressed too.
+    """
+    bad = []
+    for entry in listed:
+        if entry.script not in chosen:
+            continue
+        row = rows.get(entry.script)
+        why = ratchet.regressed(entry, row) if row else "no verdict (runner error)"
+        if why:
+            bad.append((entry.script, why))
+    return bad
 
 
 def _ratchet(root, opts):
