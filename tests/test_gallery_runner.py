@@ -326,6 +326,25 @@ def test_gallery_run_exits_nonzero_on_a_regression():
     assert regressions(listed[:1], ["a.py"], nothing)
 
 
+def test_saved_runs_are_judged_again(tmp_path):
+    import pickle
+
+    from gallery import rejudge
+    from gallery.evaluate import SEED_OFFSET
+
+    def save(impl, offset, snapshots):
+        with open(tmp_path / f"sub__s.py.{impl}.{offset}.pkl", "wb") as f:
+            pickle.dump({"impl": impl, "exception": None, "snapshots": snapshots}, f)
+
+    save("nest", 0, noisy(1))
+    save("pynest_jax", 0, noisy(4, V_m=np.full(1000, np.nan)))
+    for k in (1, 2):
+        save("nest", k * SEED_OFFSET, noisy(1 + k))
+    outcome, seed_runs = rejudge.rejudge(tmp_path, "sub/s.py")
+    assert (outcome.verdict, seed_runs) == (compare.DIFFERS, 2)
+    assert rejudge.rejudge(tmp_path, "other.py") is None
+
+
 # table and entry points -----------------------------------------------------------------
 
 
