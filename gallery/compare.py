@@ -303,6 +303,7 @@ class Check:
     low: float  # the run under test must lie in [low, high]
     high: float
     inflation: float = 1.0  # of the sampling model by NEST's own seed-to-seed deviations
+    disagreement: float = 0.0  # rms deviation of NEST's runs from the center, in units of tau
 
     @property
     def ratio(self):
@@ -323,59 +324,53 @@ class Check:
         )
 
 
-def _sigma(kind, value_a, se_a, value_b, se_b):
-    """Standard deviation of the difference of a statistic under the sampling model."""
-    if kind == "count":
-        return math.sqrt(value_a + value_b)  # two independent Poisson counts
-    return math.hypot(se_a, se_b)
+def _pool(key):
+    """Statistics pooled for inflation: one per (gid, field, kind) over the snapshots, and
+    apart from it the same statistic over all snapshots, whose noise adds up differently
+    (a loop whose iterations share their noise)."""
+    return (key[0] == ALL,) + key[1:]
 
 
-def _inflation(stats_center, stats_runs, robust=False):
+def _inflation(center, nest_runs, tau, robust=False):
     """How much NEST's seed-to-seed deviations exceed the sampling model, >= 1.
 
-    The root mean square of (NEST(run) - center) / sigma over the statistics the seed
-    changes (center: NEST's reference run; with `robust`, the median of NEST's runs, and
-    1.4826 x the median |deviation| / sigma instead of the rms, so that one outlying run
-    among many does not set the scale). It corrects the model where its assumptions fail
-    (correlated samples, a network's common fluctuations) from many statistics at once,
-    which one statistic's spread cannot: pooled over snapshots per (gid, field, kind)
-    where that gives at least MIN_POOLED values (loops of simulations), else over the
-    recorder. Returns a function of a statistic's key.
+    z = (NEST run - center) / (tau sqrt((m-1)/m)) for each of the m NEST runs, where tau is
+    the model's standard deviation of one run's statistic, so that E[z^2] = 1 where the
+    model holds. The scale is the rms of z over the statistics the seed changes, pooled
+    per (gid, field, kind) over snapshots (`_pool`) where that gives at least MIN_POOLED values
+    (loops of simulations), else over the recorder: it corrects the model where its
+    assumptions fail (correlated samples, a network's common fluctuations) from many
+    statistics at once, which one statistic's few runs cannot. With `robust` (many runs,
+    center the median), each |z| is first clipped at 3 x 1.4826 x median |z|, so one
+    outlying run (an unlucky reference) does not set the scale. Returns a function of a
+    statistic's key.
     """
     by_stat, by_recorder = defaultdict(list), defaultdict(list)
-    for key, (center, se_center, _) in stats_center.items():
-        for stats in stats_runs:
-            if key in stats:
-                sigma = _sigma(key[3], center, se_center, stats[key][0], stats[key][1])
-                # A statistic no seed changes (sample times, a multimeter's count) says
-                # nothing about the noise; counting it would dilute the estimate.
-                if sigma > 0 and stats[key][0] != center:
-                    square = ((stats[key][0] - center) / sigma) ** 2
-                    by_stat[key[1:]].append(square)
-                    by_recorder[key[1]].append(square)
+    for key, value in center.items():
+        values = [stats[key][0] for stats in nest_runs if key in stats]
+        t = tau(key)
+        # A statistic no seed changes (sample times, a multimeter's count) says nothing
+        # about the noise; counting it would dilute the estimate.
+        if t <= 0 or len(values) < 2 or len(set(values)) == 1:
+            continue
+        norm = t * math.sqrt((len(values) - 1) / len(values))
+        for v in values:
+            by_stat[_pool(key)].append((v - value) / norm)
+            by_recorder[key[1]].append((v - value) / norm)
 
-    def scale(squares):
-        if not squares:
+    def scale(zs):
+        if not zs:
             return 1.0
+        z = np.abs(np.asarray(zs))
         if robust:
-            return max(1.0, 1.4826 * math.sqrt(float(np.median(squares))))
-        return max(1.0, math.sqrt(sum(squares) / len(squares)))
+            z = np.minimum(z, 3 * 1.4826 * float(np.median(z)))
+        return max(1.0, math.sqrt(float(np.mean(z**2))))
 
     def inflation(key):
-        pooled = by_stat.get(key[1:], [])
+        pooled = by_stat.get(_pool(key), [])
         return scale(pooled) if len(pooled) >= MIN_POOLED else scale(by_recorder.get(key[1], []))
 
     return inflation
-
-
-def _median_statistics(runs_stats):
-    """{key: (median value, median standard error, n)} over the runs that have the key."""
-    keys = set().union(*runs_stats)
-    median = {}
-    for key in keys:
-        found = [s[key] for s in runs_stats if key in s]
-        median[key] = (float(np.median([f[0] for f in found])), float(np.median([f[1] for f in found])), found[0][2])
-    return median
 
 
 # One-sided tail of the normal distribution beyond Z: the false-alarm rate a single check
@@ -397,43 +392,45 @@ def silent_allowance(nest_runs):
 def statistical_checks(subject, ref, spread_runs, skip=frozenset()):
     """One Check per statistic of `ref`, outside the recorders in `skip`.
 
-    The run under test is judged against the distribution of NEST's runs (`ref` and
-    `spread_runs`), not against `ref` alone: it must lie within the range of NEST's values
-    widened by Z * inflation * sigma on each side; from MIN_POOLED seed runs on, within
-    that band around their median. So an outlying reference run does not widen the
-    tolerance on the side away from NEST's other runs.
+    The run under test is judged against the distribution of NEST's m runs (`ref` and
+    `spread_runs`), not against `ref` alone: it must lie within
+        center +- Z * inflation * tau * sqrt(1 + 1/m),
+    the prediction interval of one more run; center: the mean of NEST's runs (from
+    MIN_POOLED seed runs on, their median, with a robust inflation); tau: the model's
+    standard deviation of one run's statistic (counts: sqrt of NEST's mean count; means
+    and stds: the median of NEST's standard errors).
     """
     stats_ref, stats_subject = statistics(ref), statistics(subject)
-    stats_spread = [statistics(run) for run in spread_runs]
-    many = len(stats_spread) >= MIN_POOLED
-    if many:
-        stats_center = _median_statistics([stats_ref] + stats_spread)
-        inflation = _inflation(stats_center, [stats_ref] + stats_spread, robust=True)
-    else:
-        stats_center, inflation = stats_ref, _inflation(stats_ref, stats_spread)
+    nest_runs = [stats_ref] + [statistics(run) for run in spread_runs]
+    many = len(spread_runs) >= MIN_POOLED
+    center = {}
+    for key in stats_ref:
+        values = [stats[key][0] for stats in nest_runs if key in stats]
+        center[key] = float(np.median(values) if many else np.mean(values))
+
+    def tau(key):
+        if key[3] == "count":
+            return math.sqrt(max(center[key], 0.0))
+        return float(np.median([stats[key][1] for stats in nest_runs if key in stats]))
+
+    inflation = _inflation(center, nest_runs, tau, robust=many)
     labels = {key: label for key, (label, _) in _recorders(ref).items()}
     labels.update({(ALL, gid): label for gid, (label, _) in _pooled_recorders(ref).items()})
     checks = []
-    for key, (value_ref, se_ref, _) in stats_ref.items():
+    for key in stats_ref:
         if key[:2] in skip:
             continue  # fixed recorders are compared whole
         label = f"{labels[key[:2]]} {key[2]} {key[3]}"
-        nest = (value_ref,) + tuple(s[key][0] for s in stats_spread if key in s)
-        if key not in stats_subject:
-            checks.append(Check(label, key[0] == ALL, nest, math.nan, min(nest), max(nest)))
-            continue
-        value, se, _ = stats_subject[key]
-        scale = inflation(key)
+        nest = tuple(stats[key][0] for stats in nest_runs if key in stats)
+        scale, t = inflation(key), tau(key)
+        own = math.sqrt(np.mean(np.square(np.subtract(nest, center[key])))) / t if t > 0 else 0.0
         if key[3] == "count" and not any(nest):
             low, high = 0.0, float(silent_allowance(len(nest)))
         else:
-            center, se_center, _ = stats_center[key]
-            band = Z * scale * _sigma(key[3], center, se_center, value, se)
-            # From MIN_POOLED seed runs on, inflation measures this statistic's own seed-to-seed
-            # deviations, which the range of NEST's values only overstates.
-            low, high = (center, center) if many else (min(nest), max(nest))
-            low, high = low - band, high + band
-        checks.append(Check(label, key[0] == ALL, nest, value, low, high, scale))
+            band = Z * scale * t * math.sqrt(1 + 1 / len(nest))
+            low, high = center[key] - band, center[key] + band
+        got = stats_subject[key][0] if key in stats_subject else math.nan
+        checks.append(Check(label, key[0] == ALL, nest, got, low, high, scale, own))
     return checks
 
 
@@ -522,6 +519,6 @@ def judge(ref, other, seed_runs=()):
     # A recorder NEST left empty that got events here is decided by more NEST runs too:
     # with 2 seed runs up to 4 events pass the exact bound, with 8 only 2.
     woke = any(c.nest and not any(c.nest) and c.label.endswith("events count") and c.got > 0 for c in checks)
-    disagree = max(c.inflation for c in checks) > UNSETTLED_INFLATION
+    disagree = max(c.disagreement for c in checks) > UNSETTLED_INFLATION
     unsettled = len(seed_runs) < MIN_POOLED and (disagree or woke)
     return Outcome(verdict, f"{'; '.join(parts)}; worst: {worst.describe()}", statistical=True, unsettled=unsettled)
