@@ -23,40 +23,40 @@ count); it is compared as the recorders are.
   every seed is identical, non-finite values sit where NEST's do (or, where the shapes
   differ, are as frequent), every statistic NEST's runs all have is there, and the
   statistics (events per recorder; mean and std of each field's finite values per
-  recorder and snapshot) lie within NEST's distribution over its seed runs:
-      [min over NEST's runs - band, max over NEST's runs + band],
-      band = Z * inflation * sigma
-  NEST's runs: the reference and the seed runs, so that an outlying reference run does
-  not widen the interval on the side away from the others (the old rule, reference +-
-  3 x the largest seed deviation, let brette_et_al_2007/coba's spike-time std pass at
-  288 against NEST's 6.2 with a tolerance of 839). sigma: the standard deviation of the
-  difference under a sampling model: counts are Poisson, sqrt(n_ref + n_other); means and
-  stds of spike-like fields iid, s/sqrt(n) and s/sqrt(2(n-1)); sampled traces
-  (multimeter) are autocorrelated, so the spread of BATCHES contiguous batch means
-  (batch stds) is used. Means and stds need 2 values. inflation: the rms of NEST's
-  seed-to-seed deviations in units of sigma (at least 1), pooled per statistic over
-  snapshots or else per recorder (`_inflation`), which corrects the model where a
-  network's common fluctuations or slow traces break it. From MIN_POOLED seed runs on,
-  the interval is the band around the median of NEST's runs and inflation is robust
-  (1.4826 x the median absolute deviation from that median), so one outlying run among
-  many sets neither. With fewer runs, NEST runs that disagree more than
-  UNSETTLED_INFLATION x the model ask for more (`Outcome.unsettled`), as does a recorder
-  that NEST left empty in every run and that received events here; such a count is
-  judged exactly (`silent_allowance`: at most 4 events with 2 seed runs, 2 with 8).
-  Some statistics fall outside by chance. The run under test may have as many outside
-  as NEST's seed runs have when each is judged the same way (a "mirror": against `ref`,
-  with the other runs, the run under test included): the median over the mirrors, plus
-  3 sqrt(that), plus CHANCE_FRACTION of the statistics, and never a quarter of the
-  family (MAX_OUTSIDE_FRACTION), so that every family can fail. Statistics per snapshot
-  and pooled over all snapshots of a recorder (a loop of simulations) count apart.
-  A statistical `differs`, or an unsettled verdict, is judged again with
+  recorder and snapshot) lie within NEST's distribution over its m runs (the reference
+  and the seed runs): the prediction interval of one more NEST run,
+      center +- Z * inflation * tau * sqrt(1 + 1/m),
+  center: the mean of NEST's runs, so that an outlying reference run is one of m (the
+  old rule, reference +- 3 x the largest seed deviation, let brette_et_al_2007/coba's
+  spike-time std pass at 288 against NEST's 6.2 with a tolerance of 839). tau: the
+  sampling model's standard deviation of one run's statistic, from NEST's runs (not
+  from the run under test, whose own events would widen its band): counts are Poisson,
+  sqrt(mean count); means and stds of spike-like fields iid, s/sqrt(n) and
+  s/sqrt(2(n-1)); sampled traces (multimeter) are autocorrelated, so the spread of
+  BATCHES contiguous batch means (batch stds) is used. Means and stds need 2 values.
+  inflation: the rms of NEST's deviations from the center in units of tau (at least 1),
+  pooled per statistic over snapshots or else per recorder (`_inflation`), which
+  corrects the model where a network's common fluctuations or slow traces break it.
+  From MIN_POOLED seed runs on, the center is the median and inflation clips outlying
+  runs, so one outlying run among many sets neither. With fewer runs, NEST runs that
+  disagree more than UNSETTLED_INFLATION x tau ask for more (`Outcome.unsettled`), as
+  does a recorder that NEST left empty in every run and that received events here;
+  such a count is judged exactly (`silent_allowance`: at most 4 events with 2 seed runs,
+  2 with 8). Some statistics fall outside by chance. The run under test may have as
+  many outside as NEST's seed runs have when each is judged the same way (a "mirror":
+  against the other runs, the run under test included): the median over the mirrors,
+  plus 3 sqrt(that), plus CHANCE_FRACTION of the statistics, and never a quarter of
+  the family (MAX_OUTSIDE_FRACTION), so that every family can fail. Statistics per
+  snapshot and pooled over all snapshots of a recorder (a loop of simulations) count
+  apart. A statistical `differs`, or an unsettled verdict, is judged again with
   `evaluate.CONFIRM_SEED_RUNS` NEST seed runs before it stands. False-alarm rate and
   power, measured on the synthetic runs of gallery/synthetic.py: `python -m
   gallery.calibrate` (the table's legend states them). A loop of simulations that
   restarts NEST's random stream at every ResetKernel (the same seed each time) shares
   its noise across iterations, so the statistics pooled over them vary from seed to
   seed far more than the sampling model says (if_curve: seed-to-seed SD of the pooled
-  count 790 from 8 NEST runs, where two gave a spread of 282); inflation measures it.
+  count 790 from 8 NEST runs, where two gave a spread of 282); their inflation is
+  measured apart from the per-snapshot statistics' (`_pool`).
 - differs: anything else; in particular any difference where NEST gave identical output
   for every seed (a deterministic script must be identical).
 - fails / not run by NEST here: the run under test / NEST's reference run raised.
