@@ -343,7 +343,7 @@ def test_saved_runs_are_judged_again(tmp_path):
     save("pynest_jax", 0, noisy(4, V_m=np.full(1000, np.nan)))
     for k in (1, 2):
         save("nest", k * SEED_OFFSET, noisy(1 + k))
-    outcome, seed_runs = rejudge.rejudge(tmp_path, "sub/s.py")
+    outcome, seed_runs, _ = rejudge.rejudge(tmp_path, "sub/s.py")
     assert (outcome.verdict, seed_runs) == (compare.DIFFERS, 2)
     assert rejudge.rejudge(tmp_path, "other.py") is None
 
