@@ -90,6 +90,35 @@ SPIKE_FIELDS = frozenset({"times", "offsets", "senders", "targets", "weights", "
 ID_FIELDS = frozenset({"senders", "targets", "receptors", "ports", "rports"})
 
 
+# The pseudo-recorder of values the script read back (`_child.py`), and the status keys
+# whose reads repeat what the recorders hold (their events): those reads are left out,
+# since the recorders are compared, and counting them twice would judge one set of
+# values twice, under a sampling model pooled over other statistics.
+READS_GID = 0
+RECORDED_KEYS = ("events", "histogram", "count_histogram", "covariance", "count_covariance", "n_events")
+
+
+def drop_recorded_reads(snapshots):
+    """The snapshots without the reads of recorded data (see RECORDED_KEYS)."""
+
+    def recorded(field):
+        key = field.split(" ", 1)[-1]
+        return any(key == k or key.startswith((k + ".", k + "/")) for k in RECORDED_KEYS)
+
+    cleaned = []
+    for snap in snapshots:
+        recorders = []
+        for rec in snap["recorders"]:
+            if rec["gid"] == READS_GID:
+                data = {k: v for k, v in rec["data"].items() if not recorded(k)}
+                if not data:
+                    continue
+                rec = dict(rec, data=data)
+            recorders.append(rec)
+        cleaned.append(dict(snap, recorders=recorders))
+    return cleaned
+
+
 @dataclass(frozen=True)
 class Outcome:
     verdict: str

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import entries
+from . import compare, entries
 
 REPO = Path(__file__).resolve().parents[1]
 CHILD = Path(__file__).resolve().with_name("_child.py")
@@ -111,7 +111,7 @@ def run_script(root, entry, impl, *, timeout=None, seed_offset=0, keep_dir=None,
         if out.exists():
             with open(out, "rb") as f:
                 payload = pickle.load(f)
-            result.snapshots = payload["snapshots"]
+            result.snapshots = compare.drop_recorded_reads(payload["snapshots"])
             result.exception = payload["exception"]
         elif not timed_out:
             # No result file: the child died in C code (segfault, abort) or out of memory.

@@ -266,6 +266,18 @@ def test_reads_are_captured_by_what_was_read():
     assert reads.take() is None
 
 
+def test_reads_of_recorded_events_are_left_to_the_recorders():
+    # EI_clustered reads its spike recorder's events with GetStatus: the same values,
+    # judged twice under two inflations, made one of them fall outside.
+    reads = rec(0, "values read by the script", **{"GetStatus events.senders": [1, 2], "node.get events/V_m": [1.0],
+                                                   "node.attribute n_events": [2], "node.attribute V_m": [-70.0]})
+    (snap,) = compare.drop_recorded_reads(run_of(reads, spikes(1)))
+    assert [r["gid"] for r in snap["recorders"]] == [0, 100]
+    assert list(snap["recorders"][0]["data"]) == ["node.attribute V_m"]
+    only_events = rec(0, "values read by the script", **{"GetStatus events.times": [1.0]})
+    assert compare.drop_recorded_reads(run_of(only_events))[0]["recorders"] == []
+
+
 def test_allowance_leaves_every_family_able_to_fail():
     # 5 statistics, a mirror with 2 outside: 2 + 3 sqrt(2) allowed 6, so nothing could fail.
     assert compare.allowance(5, [2, 2]) < 2
