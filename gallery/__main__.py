@@ -30,7 +30,7 @@ PREAMBLE = (
     "of one more NEST run, its sampling model inflated by NEST's own seed-to-seed deviations; from 8 seed "
     "runs on: around their median, with outlying runs clipped); a "
     "recorder NEST leaves empty may get at most 4 events with 2 seed runs, 2 with 8; no more statistics "
-    "are outside than for NEST's own seed runs judged the same way (their median, +3 sqrt of that, "
+    "are outside than for NEST's own seed runs judged the same way (their mean, +3 sqrt of that, "
     "+{chance:g} % of them, and always fewer than a quarter of them). A script that differs by these "
     "statistics, or whose NEST runs disagree far beyond the sampling model, is judged again with "
     "{confirm} NEST seed runs. *nothing to compare*: both ran, and neither recorded nor read anything: "
