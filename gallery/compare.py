@@ -531,8 +531,9 @@ def judge(ref, other, seed_runs=()):
         return Outcome(DIFFERS, f"{diff}; no statistic to compare")
     missing = [c for c in checks if math.isnan(c.got) and len(c.nest) == 1 + len(seed_runs)]
     if missing:
+        # Statistical all the same: with more NEST runs, one of them may lack it too.
         return Outcome(DIFFERS, f"{len(missing)} statistics that every NEST run has are missing; first: "
-                                f"{missing[0].describe()}")
+                                f"{missing[0].describe()}", statistical=True)
     runs = list(seed_runs) + [other]
     mirrors = [statistical_checks(run, ref, runs[:k] + runs[k + 1 :], fixed) for k, run in enumerate(seed_runs)]
     worst = max(checks, key=lambda c: c.ratio)

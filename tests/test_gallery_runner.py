@@ -223,6 +223,7 @@ def test_a_statistic_nest_has_and_we_lack_differs():
     ref, seed_runs = noisy(1), [noisy(2), noisy(3)]
     outcome = compare.judge(ref, noisy(4, V_m=[-70.0]), seed_runs)
     assert outcome.verdict == compare.DIFFERS and "missing" in outcome.reason, outcome.reason
+    assert outcome.statistical  # confirmed with more seed runs before it stands
     check = next(c for c in compare.statistical_checks(noisy(4, V_m=[-70.0]), ref, seed_runs) if "V_m mean" in c.label)
     assert check.ratio == np.inf
 
