@@ -28,6 +28,10 @@ RESULT_KEYS = ("events", "histogram", "count_histogram", "covariance", "count_co
 # Column names of the ascii backend -> field names of `events` in the memory backend.
 ASCII_COLUMNS = {"sender": "senders", "time_ms": "times", "time_step": "times", "time_offset": "offsets"}
 SEED_MODULUS = 2**32 - 1  # NEST accepts rng_seed in [1, 2**32 - 1]
+# The pseudo-recorder that holds what the script read back from the kernel (gid 0: no node
+# has it, so it sorts first). Recorders are not all a script produces: hh_phaseplane
+# reads V_m, plot_weight_matrices reads weights, pong reads weights and events.
+READS_GID, READS_MODEL = 0, "values read by the script"
 
 
 class _ScriptTimeout(BaseException):
@@ -125,8 +129,121 @@ def _read_ascii(filenames):
     return data
 
 
-def _snapshot(nest, when):
+class _Reads:
+    """Values the script reads back with GetStatus, `get`, attribute access and GetConnections.
+
+    Reads are kept by what was read (call and key), each kind's values concatenated in
+    the order read, so that a loop that reads a data-dependent number of times changes a
+    field's length, not the set of fields. Reads that ask for no key (a whole status
+    dictionary) are left out: they hold keys the script may never look at. Reads made
+    inside another read, by the snapshot itself (`depth`), or by the implementation's own
+    code (NEST's NodeCollection reads `local` when it is indexed) are not counted.
+    """
+
+    def __init__(self, internal=("nest", "pynest_jax")):
+        self.values = {}
+        self.depth = 0
+        self.internal = frozenset(internal)
+
+    def add(self, call, value):
+        for name, array in _flatten(call, value):
+            if array.dtype.kind in "biuf":
+                array = array.astype(np.float64).ravel()
+            elif array.dtype.kind in "US":
+                name, array = f"{name} (text)", array.astype(str).ravel()
+            else:
+                continue
+            self.values.setdefault(name, []).append(array)
+
+    def take(self):
+        """The pseudo-recorder of the reads since the last take, or None."""
+        values, self.values = self.values, {}
+        if not values:
+            return None
+        return {"gid": READS_GID, "model": READS_MODEL, "data": {k: np.concatenate(v) for k, v in values.items()}}
+
+    def wrap(self, call, name, record, convert=lambda result: result):
+        """`call` recording convert(result) as `name` when `record(args, kwargs)` gives a label."""
+
+        def wrapper(*args, **kwargs):
+            caller = sys._getframe(1).f_globals.get("__name__", "")
+            outer = self.depth == 0 and caller.split(".")[0] not in self.internal
+            self.depth += 1
+            try:
+                result = call(*args, **kwargs)
+            finally:
+                self.depth -= 1
+            if outer:
+                label = record(args, kwargs)
+                if label is not None:
+                    try:
+                        self.add(f"{name} {label}", convert(result))
+                    except Exception:  # noqa: BLE001 -- an odd value must not break the script
+                        pass
+            return result
+
+        return wrapper
+
+
+def _flatten(name, value):
+    """(field name, array) pairs of a read's result: dictionaries by key, else whole."""
+    if isinstance(value, dict):
+        for key in sorted(value, key=str):
+            yield from _flatten(f"{name}.{key}", value[key])
+    elif isinstance(value, (list, tuple)) and value and all(isinstance(v, dict) for v in value):
+        for item in value:
+            yield from _flatten(name, item)
+    else:
+        yield name, np.asarray(value)
+
+
+def _keys_label(keys):
+    if isinstance(keys, str):
+        return keys
+    if isinstance(keys, (list, tuple)) and keys and all(isinstance(k, str) for k in keys):
+        return ",".join(keys)
+    return None
+
+
+def _install_reads(nest, reads):
+    """Wrap the calls by which a script reads values back from the kernel (see `_Reads`)."""
+
+    def get_label(args, kwargs):
+        if kwargs or not args:
+            return None  # a whole status dictionary, or pandas/json output
+        labels = [_keys_label(a) for a in args]
+        return None if None in labels else "/".join(labels)
+
+    def attr_label(args, kwargs):
+        attr = args[1] if len(args) > 1 else None
+        return attr if isinstance(attr, str) and not attr.startswith("_") and attr != "spatial" else None
+
+    def status_label(args, kwargs):
+        keys = args[1] if len(args) > 1 else kwargs.get("keys")
+        return None if keys is None else _keys_label(keys)
+
+    for cls_name in ("NodeCollection", "SynapseCollection"):
+        cls = getattr(nest, cls_name, None)
+        if cls is None:
+            continue
+        prefix = cls_name.replace("Collection", "").lower()
+        for method, kind, record in (("get", "get", lambda a, k: get_label(a[1:], k)),
+                                     ("__getattr__", "attribute", attr_label)):
+            if method in vars(cls):
+                setattr(cls, method, reads.wrap(vars(cls)[method], f"{prefix}.{kind}", record))
+    if hasattr(nest, "GetStatus"):
+        _set_module_attr(nest, "GetStatus", reads.wrap(nest.GetStatus, "GetStatus", status_label))
+    if hasattr(nest, "GetConnections"):
+        # The number of connections found, not their whole table (which the script may
+        # never read, and which is large): what it reads from them is recorded by `get`.
+        _set_module_attr(nest, "GetConnections", reads.wrap(nest.GetConnections, "GetConnections",
+                                                            lambda a, k: "count", convert=len))
+
+
+def _snapshot(nest, when, reads=None):
     """Global id, model and recorded data of every recorder that exists now."""
+    if reads is not None:
+        reads.depth += 1
     try:
         recorders = nest.GetNodes(properties={"element_type": "recorder"})
         found = []
@@ -144,23 +261,29 @@ def _snapshot(nest, when):
             if status.get("record_to") == "ascii":
                 data.update(_read_ascii(status.get("filenames", [])))
             found.append({"gid": int(status["global_id"]), "model": str(status["model"]), "data": data})
+        read = reads.take() if reads is not None else None
+        if read is not None:
+            found.append(read)
         found.sort(key=lambda r: r["gid"])
         return {"when": when, "recorders": found, "error": None}
     except Exception as err:  # noqa: BLE001 -- a failing snapshot is a result, not a crash
         return {"when": when, "recorders": [], "error": _last_line(err)}
+    finally:
+        if reads is not None:
+            reads.depth -= 1
 
 
 def _last_line(err):
     return traceback.format_exception_only(type(err), err)[-1].strip()
 
 
-def _install_snapshots(nest, snapshots, after_reset):
+def _install_snapshots(nest, snapshots, after_reset, reads=None):
     original = getattr(nest, "ResetKernel", None)
     if original is None:
         return  # the script will fail on its own call, with its own message
 
     def ResetKernel(*args, **kwargs):
-        snapshots.append(_snapshot(nest, f"before ResetKernel #{len(snapshots) + 1}"))
+        snapshots.append(_snapshot(nest, f"before ResetKernel #{len(snapshots) + 1}", reads))
         result = original(*args, **kwargs)
         after_reset()
         return result
@@ -255,11 +378,12 @@ def main(argv):
     sys.path[0] = os.path.dirname(script)
     sys.argv = [script] + list(opts.script_args)
 
-    snapshots, exception, nest = [], None, None
+    snapshots, exception, nest, reads = [], None, None, _Reads(("nest", opts.impl.split(".")[0]))
     try:
         nest = _bind(opts.impl, opts.repo)
         reseed = _install_seed_offset(nest, opts.seed_offset) if opts.seed_offset else (lambda: None)
-        _install_snapshots(nest, snapshots, reseed)
+        _install_snapshots(nest, snapshots, reseed, reads)
+        _install_reads(nest, reads)
         runpy.run_path(script, run_name="__main__")
     except SystemExit as err:
         if err.code not in (None, 0):
@@ -270,7 +394,7 @@ def main(argv):
     # From here on the parent's SIGTERM must not cut the result file short; it will SIGKILL.
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     if nest is not None:
-        snapshots.append(_snapshot(nest, "end"))
+        snapshots.append(_snapshot(nest, "end", reads))
     _write(opts.out, {"impl": opts.impl, "exception": exception, "snapshots": snapshots})
     return 0 if exception is None else 1
 

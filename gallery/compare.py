@@ -5,48 +5,58 @@ A run's result is a list of snapshots, one before each `ResetKernel` and one at 
 "error": str | None}`, recorders sorted by gid (see `_child.py`).
 
 Verdicts, from NEST's reference run (`ref`), the run under test (`other`) and runs of
-NEST with other rng_seeds (`seed_runs`):
+NEST with other rng_seeds (`seed_runs`). Besides the recorders, each snapshot may hold a
+pseudo-recorder (gid 0, "values read by the script", see `_child.py`) with what the
+script read back from the kernel (`get`, attribute access, GetStatus, GetConnections'
+count); it is compared as the recorders are.
 
 - identical: same snapshots, recorders (gid, model) and fields; node ids (senders,
   targets, ports) and the times of spike-like events exactly equal; every other value
-  within RTOL of the larger magnitude of the pair (NaN equals NaN), or both of magnitude
-  below TINY: XLA on CPU flushes subnormal intermediates to zero, so values that decay
-  that far (conductances long after their last input) end in 0 here where NEST's go on
-  shrinking (docs/divergences.md, "subnormals").
+  within RTOL of the larger magnitude of the pair (NaN equals NaN, an infinity itself),
+  or both of magnitude below TINY: XLA on CPU flushes subnormal intermediates to zero, so
+  values that decay that far (conductances long after their last input) end in 0 here
+  where NEST's go on shrinking (docs/divergences.md, "subnormals").
+- nothing to compare: the runs agree because neither recorded nor read anything. Not a
+  match: the script's output was never compared.
 - statistically equal: not identical, NEST's own output changes with the seed, the
   recorders and fields are the same, every recorder that NEST reproduces exactly under
-  every seed is identical, and the other recorders' statistics (events per recorder;
-  mean and std of each field per recorder and snapshot) deviate from NEST's no more than
-  NEST's own runs with other seeds do. Per statistic:
-      tolerance = max(SPREAD_FACTOR * seed spread, Z * inflation * sigma)
-  seed spread: the largest |NEST(other seed) - NEST(ref)|. sigma: the standard deviation
-  of the difference under a sampling model, so that a spread that happens to be small
-  (or zero: counts can coincide) does not decide alone: counts are Poisson,
-  sqrt(n_ref + n_other); means and stds of spike-like fields iid, s/sqrt(n) and
+  every seed is identical, non-finite values sit where NEST's do (or, where the shapes
+  differ, are as frequent), every statistic NEST's runs all have is there, and the
+  statistics (events per recorder; mean and std of each field's finite values per
+  recorder and snapshot) lie within NEST's distribution over its m runs (the reference
+  and the seed runs): the prediction interval of one more NEST run,
+      center +- Z * inflation * tau * sqrt(1 + 1/m),
+  center: the mean of NEST's runs, so that an outlying reference run is one of m (the
+  old rule, reference +- 3 x the largest seed deviation, let brette_et_al_2007/coba's
+  spike-time std pass at 288 against NEST's 6.2 with a tolerance of 839). tau: the
+  sampling model's standard deviation of one run's statistic, from NEST's runs (not
+  from the run under test, whose own events would widen its band): counts are Poisson,
+  sqrt(mean count); means and stds of spike-like fields iid, s/sqrt(n) and
   s/sqrt(2(n-1)); sampled traces (multimeter) are autocorrelated, so the spread of
   BATCHES contiguous batch means (batch stds) is used. Means and stds need 2 values.
-  inflation: the rms of NEST's seed-to-seed deviations in units of sigma (at least 1),
+  inflation: the rms of NEST's deviations from the center in units of tau (at least 1),
   pooled per statistic over snapshots or else per recorder (`_inflation`), which
   corrects the model where a network's common fluctuations or slow traces break it.
-  A spread from few runs is a poor estimate (with one seed run, 18 % of statistically
-  equal pairs exceed 3x it), so some statistics fall outside by chance. The run under
-  test may have as many outside as the worst of NEST's seed runs checked the same way
-  (against `ref`, with spread and inflation from the other runs, the run under test
-  included), plus 3 sqrt(that number), plus CHANCE_FRACTION of the statistics: when
-  the implementations agree the runs are exchangeable, and a run that deviates widens
-  the others' tolerance while its own statistics fall outside. Statistics per snapshot
-  and pooled over all snapshots of a recorder (a loop of simulations) count apart.
-  Measured on synthetic runs like those in tests/test_gallery_runner.py, 60 trials, 2
-  seed runs: Poisson spiking, no false alarm, a 15 % rate change found 85 % of the
-  time; an optimiser loop whose trajectory diverges across seeds, no false alarm, a 50 %
-  change found 75 % of the time; traces shorter than a few correlation times, 13 %
-  false alarms (2 % with 4 seed runs). So a statistical `differs` is confirmed with
-  more seed runs (`evaluate.CONFIRM_SEED_RUNS`) before it stands. A loop of simulations
-  that restarts NEST's random stream at every ResetKernel (the same seed each time) is
-  the case that needs it: its iterations share their noise, so the statistics pooled
-  over them vary from seed to seed far more than the sampling model says, and two seed
-  runs rarely show how much (if_curve: seed-to-seed SD of the pooled count 790 from 8
-  NEST runs, where two gave a spread of 282).
+  From MIN_POOLED seed runs on, the center is the median and inflation clips outlying
+  runs, so one outlying run among many sets neither. With fewer runs, NEST runs that
+  disagree more than UNSETTLED_INFLATION x tau ask for more (`Outcome.unsettled`), as
+  does a recorder that NEST left empty in every run and that received events here;
+  such a count is judged exactly (`silent_allowance`: at most 4 events with 2 seed runs,
+  2 with 8). Some statistics fall outside by chance. The run under test may have as
+  many outside as NEST's seed runs have when each is judged the same way (a "mirror":
+  against the other runs, the run under test included): the mean over the mirrors,
+  plus 3 sqrt(that), plus CHANCE_FRACTION of the statistics, and never a quarter of
+  the family (MAX_OUTSIDE_FRACTION), so that every family can fail. Statistics per
+  snapshot and pooled over all snapshots of a recorder (a loop of simulations) count
+  apart. A statistical `differs`, or an unsettled verdict, is judged again with
+  `evaluate.CONFIRM_SEED_RUNS` NEST seed runs before it stands. False-alarm rate and
+  power, measured on the synthetic runs of gallery/synthetic.py: `python -m
+  gallery.calibrate` (the table's legend states them). A loop of simulations that
+  restarts NEST's random stream at every ResetKernel (the same seed each time) shares
+  its noise across iterations, so the statistics pooled over them vary from seed to
+  seed far more than the sampling model says (if_curve: seed-to-seed SD of the pooled
+  count 790 from 8 NEST runs, where two gave a spread of 282); their inflation is
+  measured apart from the per-snapshot statistics' (`_pool`).
 - differs: anything else; in particular any difference where NEST gave identical output
   for every seed (a deterministic script must be identical).
 - fails / not run by NEST here: the run under test / NEST's reference run raised.
@@ -60,14 +70,15 @@ import numpy as np
 
 IDENTICAL = "identical"
 STAT_EQUAL = "statistically equal"
+NOTHING = "nothing to compare"
 DIFFERS = "differs"
 FAILS = "fails"
 NOT_RUN = "not run by NEST here"
-VERDICTS = (IDENTICAL, STAT_EQUAL, DIFFERS, FAILS, NOT_RUN)
+VERDICTS = (IDENTICAL, STAT_EQUAL, NOTHING, DIFFERS, FAILS, NOT_RUN)
+MATCHES = (IDENTICAL, STAT_EQUAL)  # what the README counts as matching NEST
 
 RTOL = 1e-9
 TINY = 1e-290  # below this both sides count as zero (see the module doc)
-SPREAD_FACTOR = 3.0
 Z = 3.0
 BATCHES = 20
 MIN_POOLED = 8
@@ -79,12 +90,44 @@ SPIKE_FIELDS = frozenset({"times", "offsets", "senders", "targets", "weights", "
 ID_FIELDS = frozenset({"senders", "targets", "receptors", "ports", "rports"})
 
 
+# The pseudo-recorder of values the script read back (`_child.py`), and the status keys
+# whose reads repeat what the recorders hold (their events): those reads are left out,
+# since the recorders are compared, and counting them twice would judge one set of
+# values twice, under a sampling model pooled over other statistics.
+READS_GID = 0
+RECORDED_KEYS = ("events", "histogram", "count_histogram", "covariance", "count_covariance", "n_events")
+
+
+def drop_recorded_reads(snapshots):
+    """The snapshots without the reads of recorded data (see RECORDED_KEYS)."""
+
+    def recorded(field):
+        key = field.split(" ", 1)[-1]
+        return any(key == k or key.startswith((k + ".", k + "/")) for k in RECORDED_KEYS)
+
+    cleaned = []
+    for snap in snapshots:
+        recorders = []
+        for rec in snap["recorders"]:
+            if rec["gid"] == READS_GID:
+                data = {k: v for k, v in rec["data"].items() if not recorded(k)}
+                if not data:
+                    continue
+                rec = dict(rec, data=data)
+            recorders.append(rec)
+        cleaned.append(dict(snap, recorders=recorders))
+    return cleaned
+
+
 @dataclass(frozen=True)
 class Outcome:
     verdict: str
     reason: str = ""
     # Reached by comparing statistics against NEST's seed runs: more seed runs may change it.
     statistical: bool = False
+    # NEST's own runs disagree far beyond the sampling model (one of them may be an
+    # outlier), which few runs cannot tell from a wide distribution: more seed runs wanted.
+    unsettled: bool = False
 
 
 def failure_outcome(nest_error, other_error):
@@ -135,13 +178,13 @@ def values_difference(ref, got, exact):
         bad = np.asarray(ref != got).reshape(ref.shape)
     else:
         a, b = ref.astype(float), got.astype(float)
-        both_nan = np.isnan(a) & np.isnan(b)
+        equal = (np.isnan(a) & np.isnan(b)) | (a == b)  # a == b: the same infinity too
         if exact:
-            bad = (a != b) & ~both_nan
+            bad = (a != b) & ~equal
         else:
             with np.errstate(invalid="ignore"):
                 big = np.maximum(np.abs(a), np.abs(b))
-                bad = ~((np.abs(a - b) <= RTOL * big) | (big < TINY)) & ~both_nan
+                bad = ~((np.abs(a - b) <= RTOL * big) | (big < TINY)) & ~equal
     if not bad.any():
         return None
     first = tuple(int(i) for i in np.argwhere(bad)[0])
@@ -249,89 +292,174 @@ def statistics(run):
     return stats
 
 
+def nonfinite_difference(ref, other):
+    """Where the run under test holds NaN or infinities that NEST's reference run does not.
+
+    Statistics are taken over finite values only, so non-finite values are judged here:
+    where a field has NEST's shape they must sit at NEST's positions, else each kind must
+    be as frequent as in NEST's run.
+    """
+    recorders_other = _recorders(other)
+    for key, (label, rec_ref) in _recorders(ref).items():
+        rec_other = recorders_other.get(key, (None, {"data": {}}))[1]
+        for name, values in sorted(rec_ref["data"].items()):
+            a, b = np.asarray(values), np.asarray(rec_other["data"].get(name, []))
+            if a.dtype.kind not in "biuf" or b.dtype.kind not in "biuf":
+                continue
+            a, b = a.astype(float), b.astype(float)
+            for kind, test in (("NaN", np.isnan), ("+inf", np.isposinf), ("-inf", np.isneginf)):
+                in_a, in_b = test(a), test(b)
+                if not (in_a.any() or in_b.any()):
+                    continue
+                if a.shape == b.shape:
+                    if (in_a != in_b).any():
+                        return f"{label} {name}: {int(in_b.sum())} {kind} where NEST has {int(in_a.sum())}, " \
+                               f"{int((in_a != in_b).sum())} of {a.size} placed differently"
+                elif in_a.mean() != in_b.mean():
+                    return f"{label} {name}: {int(in_b.sum())} {kind} of {b.size} where NEST has " \
+                           f"{int(in_a.sum())} of {a.size}"
+    return None
+
+
 @dataclass(frozen=True)
 class Check:
-    """One statistic of a run against NEST's reference run."""
+    """One statistic of a run against the values of NEST's runs (reference and seeds)."""
 
     label: str
     pooled: bool  # over all snapshots (see `_pooled_recorders`)
-    ref: float
+    nest: tuple  # NEST's values, the reference run's first
     got: float
-    spread: float
-    tolerance: float
+    low: float  # the run under test must lie in [low, high]
+    high: float
+    inflation: float = 1.0  # of the sampling model by NEST's own seed-to-seed deviations
+    disagreement: float = 0.0  # rms deviation of NEST's runs from the center, in units of tau
 
     @property
     def ratio(self):
-        deviation = abs(self.got - self.ref)
+        """Deviation from the middle of [low, high] over half its width: > 1 is outside."""
+        if math.isnan(self.got):
+            return math.inf  # a statistic NEST has and this run lacks
+        middle, half = (self.low + self.high) / 2, (self.high - self.low) / 2
+        deviation = abs(self.got - middle)
         if deviation == 0:
             return 0.0
-        return deviation / self.tolerance if self.tolerance > 0 else math.inf
+        return deviation / half if half > 0 else math.inf
 
     def describe(self):
+        got = "missing" if math.isnan(self.got) else f"{self.got:.6g}"
         return (
-            f"{self.label}: {self.got:.6g} vs NEST {self.ref:.6g} "
-            f"(seed spread {self.spread:.3g}, tolerance {self.tolerance:.3g})"
+            f"{self.label}: {got} vs NEST {self.nest[0]:.6g} (NEST's runs {min(self.nest):.6g} to "
+            f"{max(self.nest):.6g}, allowed {self.low:.6g} to {self.high:.6g})"
         )
 
 
-def _sigma(kind, value_a, se_a, value_b, se_b):
-    """Standard deviation of the difference of a statistic under the sampling model."""
-    if kind == "count":
-        return math.sqrt(value_a + value_b)  # two independent Poisson counts
-    return math.hypot(se_a, se_b)
+def _pool(key):
+    """Statistics pooled for inflation: one per (gid, field, kind) over the snapshots, and
+    apart from it the same statistic over all snapshots, whose noise adds up differently
+    (a loop whose iterations share their noise)."""
+    return (key[0] == ALL,) + key[1:]
 
 
-def _inflation(stats_ref, stats_spread):
+def _inflation(center, nest_runs, tau, robust=False):
     """How much NEST's seed-to-seed deviations exceed the sampling model, >= 1.
 
-    The root mean square of (NEST(other seed) - NEST(ref)) / sigma over the statistics
-    the seed changes. It corrects the model where its assumptions fail (correlated
-    samples, a network's common fluctuations) from many statistics at once, which one
-    statistic's spread cannot: pooled over snapshots per (gid, field, kind) where that
-    gives at least MIN_POOLED values (loops of simulations), else over the recorder.
-    Returns a function of a statistic's key.
+    z = (NEST run - center) / (tau sqrt((m-1)/m)) for each of the m NEST runs, where tau is
+    the model's standard deviation of one run's statistic, so that E[z^2] = 1 where the
+    model holds. The scale is the rms of z over the statistics the seed changes, pooled
+    per (gid, field, kind) over snapshots (`_pool`) where that gives at least MIN_POOLED values
+    (loops of simulations), else over the recorder: it corrects the model where its
+    assumptions fail (correlated samples, a network's common fluctuations) from many
+    statistics at once, which one statistic's few runs cannot. With `robust` (many runs,
+    center the median), each |z| is first clipped at 3 x 1.4826 x median |z|, so one
+    outlying run (an unlucky reference) does not set the scale. Returns a function of a
+    statistic's key.
     """
     by_stat, by_recorder = defaultdict(list), defaultdict(list)
-    for key, (value_ref, se_ref, _) in stats_ref.items():
-        for stats in stats_spread:
-            if key in stats:
-                sigma = _sigma(key[3], value_ref, se_ref, stats[key][0], stats[key][1])
-                # A statistic no seed changes (sample times, a multimeter's count) says
-                # nothing about the noise; counting it would dilute the estimate.
-                if sigma > 0 and stats[key][0] != value_ref:
-                    square = ((stats[key][0] - value_ref) / sigma) ** 2
-                    by_stat[key[1:]].append(square)
-                    by_recorder[key[1]].append(square)
+    for key, value in center.items():
+        values = [stats[key][0] for stats in nest_runs if key in stats]
+        t = tau(key)
+        # A statistic no seed changes (sample times, a multimeter's count) says nothing
+        # about the noise; counting it would dilute the estimate.
+        if t <= 0 or len(values) < 2 or len(set(values)) == 1:
+            continue
+        norm = t * math.sqrt((len(values) - 1) / len(values))
+        for v in values:
+            by_stat[_pool(key)].append((v - value) / norm)
+            by_recorder[key[1]].append((v - value) / norm)
 
-    def rms(squares):
-        return max(1.0, math.sqrt(sum(squares) / len(squares))) if squares else 1.0
+    def scale(zs):
+        if not zs:
+            return 1.0
+        z = np.abs(np.asarray(zs))
+        if robust:
+            z = np.minimum(z, 3 * 1.4826 * float(np.median(z)))
+        return max(1.0, math.sqrt(float(np.mean(z**2))))
 
     def inflation(key):
-        pooled = by_stat.get(key[1:], [])
-        return rms(pooled) if len(pooled) >= MIN_POOLED else rms(by_recorder.get(key[1], []))
+        pooled = by_stat.get(_pool(key), [])
+        return scale(pooled) if len(pooled) >= MIN_POOLED else scale(by_recorder.get(key[1], []))
 
     return inflation
 
 
+# One-sided tail of the normal distribution beyond Z: the false-alarm rate a single check
+# is held to where it is an exact test (a recorder NEST leaves empty, below).
+ALPHA = 0.5 * math.erfc(Z / math.sqrt(2))
+
+
+def silent_allowance(nest_runs):
+    """The most events a recorder that NEST left empty in all `nest_runs` runs may get.
+
+    If the run under test and NEST's runs count events of one Poisson process, the run
+    under test holds each of T events with probability 1/(nest_runs + 1), so all T of
+    them with (nest_runs + 1)^-T: T is allowed while that is above ALPHA. 4 events with
+    2 seed runs (3 NEST runs), 2 with 8.
+    """
+    return math.floor(math.log(1 / ALPHA) / math.log(nest_runs + 1))
+
+
 def statistical_checks(subject, ref, spread_runs, skip=frozenset()):
-    """One Check per statistic of `subject` against `ref`, outside the recorders in `skip`."""
+    """One Check per statistic of `ref`, outside the recorders in `skip`.
+
+    The run under test is judged against the distribution of NEST's m runs (`ref` and
+    `spread_runs`), not against `ref` alone: it must lie within
+        center +- Z * inflation * tau * sqrt(1 + 1/m),
+    the prediction interval of one more run; center: the mean of NEST's runs (from
+    MIN_POOLED seed runs on, their median, with a robust inflation); tau: the model's
+    standard deviation of one run's statistic (counts: sqrt of NEST's mean count; means
+    and stds: the median of NEST's standard errors).
+    """
     stats_ref, stats_subject = statistics(ref), statistics(subject)
-    stats_spread = [statistics(run) for run in spread_runs]
-    inflation = _inflation(stats_ref, stats_spread)
+    nest_runs = [stats_ref] + [statistics(run) for run in spread_runs]
+    many = len(spread_runs) >= MIN_POOLED
+    center = {}
+    for key in stats_ref:
+        values = [stats[key][0] for stats in nest_runs if key in stats]
+        center[key] = float(np.median(values) if many else np.mean(values))
+
+    def tau(key):
+        if key[3] == "count":
+            return math.sqrt(max(center[key], 0.0))
+        return float(np.median([stats[key][1] for stats in nest_runs if key in stats]))
+
+    inflation = _inflation(center, nest_runs, tau, robust=many)
     labels = {key: label for key, (label, _) in _recorders(ref).items()}
     labels.update({(ALL, gid): label for gid, (label, _) in _pooled_recorders(ref).items()})
     checks = []
-    for key, (value_ref, se_ref, _) in stats_ref.items():
-        if key[:2] in skip or key not in stats_subject:
-            continue  # fixed recorders are compared whole; a missing mean: see the count
-        value, se, _ = stats_subject[key]
-        spread = max((abs(s[key][0] - value_ref) for s in stats_spread if key in s), default=0.0)
-        band = Z * inflation(key) * _sigma(key[3], value_ref, se_ref, value, se)
-        # From MIN_POOLED seed runs on, inflation measures this statistic's own seed-to-seed
-        # deviations (their rms), which the largest of them only overstates.
-        tolerance = band if len(stats_spread) >= MIN_POOLED else max(SPREAD_FACTOR * spread, band)
+    for key in stats_ref:
+        if key[:2] in skip:
+            continue  # fixed recorders are compared whole
         label = f"{labels[key[:2]]} {key[2]} {key[3]}"
-        checks.append(Check(label, key[0] == ALL, value_ref, value, spread, tolerance))
+        nest = tuple(stats[key][0] for stats in nest_runs if key in stats)
+        scale, t = inflation(key), tau(key)
+        own = math.sqrt(np.mean(np.square(np.subtract(nest, center[key])))) / t if t > 0 else 0.0
+        if key[3] == "count" and not any(nest):
+            low, high = 0.0, float(silent_allowance(len(nest)))
+        else:
+            band = Z * scale * t * math.sqrt(1 + 1 / len(nest))
+            low, high = center[key] - band, center[key] + band
+        got = stats_subject[key][0] if key in stats_subject else math.nan
+        checks.append(Check(label, key[0] == ALL, nest, got, low, high, scale, own))
     return checks
 
 
@@ -343,18 +471,43 @@ FAMILIES = {
     "statistics over all snapshots": lambda check: check.pooled,
 }
 CHANCE_FRACTION = 0.01
+# Whatever NEST's own runs do, more than this fraction of a family outside is a
+# difference: the allowance must leave every family able to fail.
+MAX_OUTSIDE_FRACTION = 0.25
+# NEST's seed-to-seed deviations this many times the sampling model's: with few runs, an
+# outlying run (the reference, say) cannot be told from a wide distribution.
+UNSETTLED_INFLATION = 10.0
 
 
 def _outside(checks):
     return sum(c.ratio > 1 for c in checks)
 
 
+def allowance(family_size, nest_outside):
+    """How many of `family_size` statistics may lie outside their tolerance.
+
+    `nest_outside`: how many did for each of NEST's mirrors (a NEST seed run judged the
+    same way). Their mean is the rate at which NEST's own runs fall outside, and the
+    allowance is its Poisson band (+3 sqrt); the maximum over the mirrors, as before,
+    grows with the number of seed runs. The median ignores the rate where most mirrors
+    have none (sinusoidal_gamma_generator's mirrors: 0, 0, 0, 1, 0, 0, 1, 2). Never
+    MAX_OUTSIDE_FRACTION of the family or more.
+    """
+    typical = float(np.mean(nest_outside)) if len(nest_outside) else 0.0
+    allowed = math.floor(typical + 3 * math.sqrt(typical) + CHANCE_FRACTION * family_size)
+    return min(allowed, math.ceil(MAX_OUTSIDE_FRACTION * family_size) - 1)
+
+
+def _recorded_anything(run):
+    return any(np.size(v) for snap in run for r in snap["recorders"] for v in r["data"].values())
+
+
 def judge(ref, other, seed_runs=()):
     """Verdict for two successful runs (see the module docstring)."""
     diff = first_difference(ref, other)
     if diff is None:
-        if not any(v.size for snap in ref for r in snap["recorders"] for v in r["data"].values()):
-            return Outcome(IDENTICAL, "nothing recorded to compare (no recorder, or none recorded)")
+        if not _recorded_anything(ref):
+            return Outcome(NOTHING, "nothing recorded to compare: no recorder recorded anything, and the script read no value back")
         return Outcome(IDENTICAL)
     if not seed_runs:
         return Outcome(DIFFERS, f"{diff} (no NEST run with another seed to judge statistics)")
@@ -370,9 +523,17 @@ def judge(ref, other, seed_runs=()):
             fixed_diff = recorder_difference(rec, recorders_other[key][1])
             if fixed_diff:
                 return Outcome(DIFFERS, f"{label} is the same under every NEST seed, but {fixed_diff}")
+    nonfinite = nonfinite_difference(ref, other)
+    if nonfinite:
+        return Outcome(DIFFERS, nonfinite)
     checks = statistical_checks(other, ref, seed_runs, fixed)
     if not checks:
         return Outcome(DIFFERS, f"{diff}; no statistic to compare")
+    missing = [c for c in checks if math.isnan(c.got) and len(c.nest) == 1 + len(seed_runs)]
+    if missing:
+        # Statistical all the same: with more NEST runs, one of them may lack it too.
+        return Outcome(DIFFERS, f"{len(missing)} statistics that every NEST run has are missing; first: "
+                                f"{missing[0].describe()}", statistical=True)
     runs = list(seed_runs) + [other]
     mirrors = [statistical_checks(run, ref, runs[:k] + runs[k + 1 :], fixed) for k, run in enumerate(seed_runs)]
     worst = max(checks, key=lambda c: c.ratio)
@@ -382,9 +543,15 @@ def judge(ref, other, seed_runs=()):
         if not mine:
             continue
         outside = _outside(mine)
-        nest_outside = max(_outside([c for c in m if in_family(c)]) for m in mirrors)
-        allowed = nest_outside + math.floor(3 * math.sqrt(nest_outside)) + math.floor(CHANCE_FRACTION * len(mine))
+        nest_outside = [_outside([c for c in m if in_family(c)]) for m in mirrors]
+        allowed = allowance(len(mine), nest_outside)
         if outside > allowed:
             verdict = DIFFERS
-        parts.append(f"{outside} of {len(mine)} {family} outside tolerance (NEST's other seeds: {nest_outside})")
-    return Outcome(verdict, f"{'; '.join(parts)}; worst: {worst.describe()}", statistical=True)
+        parts.append(f"{outside} of {len(mine)} {family} outside tolerance (allowed {allowed}; "
+                     f"NEST's other seeds: {', '.join(map(str, nest_outside))})")
+    # A recorder NEST left empty that got events here is decided by more NEST runs too:
+    # with 2 seed runs up to 4 events pass the exact bound, with 8 only 2.
+    woke = any(c.nest and not any(c.nest) and c.label.endswith("events count") and c.got > 0 for c in checks)
+    disagree = max(c.disagreement for c in checks) > UNSETTLED_INFLATION
+    unsettled = len(seed_runs) < MIN_POOLED and (disagree or woke)
+    return Outcome(verdict, f"{'; '.join(parts)}; worst: {worst.describe()}", statistical=True, unsettled=unsettled)

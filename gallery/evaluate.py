@@ -16,17 +16,18 @@ CONFIRM_SEED_RUNS = 8  # NEST seed runs in all before a statistical `differs` st
 
 def needs_confirmation(outcome, seed_runs, confirm_seed_runs=CONFIRM_SEED_RUNS):
     """Whether `outcome`, judged with `seed_runs` NEST seed runs, wants more of them."""
-    return outcome.verdict == compare.DIFFERS and outcome.statistical and seed_runs < confirm_seed_runs
+    wanted = outcome.verdict == compare.DIFFERS or outcome.unsettled
+    return wanted and outcome.statistical and seed_runs < confirm_seed_runs
 
 
 def evaluate(root, entry, impl, *, timeout=None, seed_runs=2, keep_dir=None, impl_seed_offset=0,
-             confirm_seed_runs=CONFIRM_SEED_RUNS):
+             confirm_seed_runs=CONFIRM_SEED_RUNS, snapshots_dir=None):
     """The table row for gallery script `entry` with `nest` bound to `impl`.
 
     `impl_seed_offset` shifts the seeds of the run under test; the self-check (NEST
     against NEST) uses it so that a stochastic script takes the statistical path.
     """
-    options = dict(timeout=timeout, keep_dir=keep_dir)
+    options = dict(timeout=timeout, keep_dir=keep_dir, snapshots_dir=snapshots_dir)
     ref = run_script(root, entry, "nest", **options)
     nest_time = seconds_text(ref.seconds, ref.timed_out)
     if ref.failed:
@@ -50,10 +51,12 @@ def evaluate(root, entry, impl, *, timeout=None, seed_runs=2, keep_dir=None, imp
     outcome = compare.judge(ref.snapshots, other.snapshots, usable)
     confirmed = ""
     if needs_confirmation(outcome, len(seeded), confirm_seed_runs):
+        first = outcome
         seeded = seed_runs_up_to(confirm_seed_runs, seeded)
         usable = [run.snapshots for run in seeded if not run.failed]
         outcome = compare.judge(ref.snapshots, other.snapshots, usable)
-        confirmed = f"[{len(seeded)} NEST seed runs: with {seed_runs} it differed] "
+        why = "it differed" if first.verdict == compare.DIFFERS else "NEST's runs disagreed"
+        confirmed = f"[{len(seeded)} NEST seed runs: with {seed_runs} {why}] "
     reason = confirmed + outcome.reason
     if len(usable) < len(seeded):
         reason += f" [NEST seed run failed: {next(r.why for r in seeded if r.failed)}]"

@@ -4,8 +4,10 @@
 has reached (*identical* or *statistically equal*) and optionally `seed_runs=N` (NEST runs
 with other seeds the statistical verdict needs for that script). `python -m gallery
 --ratchet gallery/passing.txt` evaluates exactly those scripts and exits 1 when one of
-them falls below its listed verdict (an identical script must stay identical). The list
-holds the scripts that are fast enough for CI; the slow ones are kept by the full run.
+them falls below its listed verdict (an identical script must stay identical); a full or
+partial `python -m gallery` run exits 1 too when a listed script it ran fell below. The
+list holds every matching script whose NEST and pynest_jax runs take under about a minute
+together, at the verdict it has; the slower ones are kept by the full run.
 """
 
 from dataclasses import dataclass

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import entries
+from . import compare, entries
 
 REPO = Path(__file__).resolve().parents[1]
 CHILD = Path(__file__).resolve().with_name("_child.py")
@@ -76,11 +76,12 @@ def _log_tail(path):
     return " / ".join(lines[-LOG_TAIL_LINES:])
 
 
-def run_script(root, entry, impl, *, timeout=None, seed_offset=0, keep_dir=None, repo=REPO):
+def run_script(root, entry, impl, *, timeout=None, seed_offset=0, keep_dir=None, repo=REPO, snapshots_dir=None):
     """Run gallery script `entry` (relative to `root`) with `nest` bound to `impl`.
 
     `impl` is "nest" or the name of a package importable from `repo` (pynest_jax).
-    `keep_dir`, if given, receives a copy of the scratch folder and the child's log.
+    `keep_dir`, if given, receives a copy of the scratch folder and the child's log;
+    `snapshots_dir` only the result file, to judge the runs again without running them.
     """
     source, recursive = entries.scratch_source(root, entry)
     with tempfile.TemporaryDirectory(prefix="gallery_") as tmp:
@@ -110,11 +111,14 @@ def run_script(root, entry, impl, *, timeout=None, seed_offset=0, keep_dir=None,
         if out.exists():
             with open(out, "rb") as f:
                 payload = pickle.load(f)
-            result.snapshots = payload["snapshots"]
+            result.snapshots = compare.drop_recorded_reads(payload["snapshots"])
             result.exception = payload["exception"]
         elif not timed_out:
             # No result file: the child died in C code (segfault, abort) or out of memory.
             result.exception = f"child exited with status {proc.returncode}: {_log_tail(log)}"
+        if snapshots_dir is not None and out.exists():
+            Path(snapshots_dir).mkdir(parents=True, exist_ok=True)
+            shutil.copy2(out, Path(snapshots_dir) / f"{entry.replace('/', '__')}.{impl}.{seed_offset}.pkl")
         if keep_dir is not None:
             shutil.copytree(tmp, Path(keep_dir) / f"{entry.replace('/', '__')}.{impl}.{seed_offset}")
         return result

@@ -304,6 +304,32 @@ def test_ratchet_tells_renamed_tests_from_files_that_stopped_collecting():
     assert "ImportError" in dict(bad)["spatial/test_b.py::s1"]
 
 
+def test_ratchet_counts_a_class_that_stopped_collecting_as_failed():
+    # Issue 16: a collection error at class level made its tests "vanish", which passed.
+    run = synthetic_run()
+    run["files"]["neurons/test_a.py"]["results"]["neurons/test_a.py::TestModels"] = [
+        "error", "UnknownModelName: iaf_psc_alpha is not a known model name."]
+    bad, vanished = ratchet.regressions(["neurons/test_a.py::TestModels::test_x[iaf_psc_alpha]"], run)
+    assert vanished == [] and "UnknownModelName" in dict(bad)["neurons/test_a.py::TestModels::test_x[iaf_psc_alpha]"]
+
+
+def test_ratchet_fails_when_a_listed_id_does_not_run(tmp_path, monkeypatch):
+    # Issue 16: ids parametrized over nest.node_models vanish with their model; "vanished"
+    # was only logged and the ratchet exited 0.
+    listing = tmp_path / "passing.txt"
+    listing.write_text("neurons/test_a.py::t1\nneurons/test_a.py::t_model[gone_model]\n")
+    (tmp_path / "neurons").mkdir()
+    (tmp_path / "neurons" / "test_a.py").write_text("")
+    monkeypatch.setattr(ratchet.runsuite, "run_suite", lambda *a, **k: synthetic_run())
+    monkeypatch.setattr(ratchet.results, "save_json", lambda *a, **k: None)
+    lines = []
+    assert ratchet.check(tmp_path, listing, impl="pynest_jax", jobs=1, timeout=10, log=lines.append) == 1
+    assert any("REGRESSION neurons/test_a.py::t_model[gone_model]: not run" in ln for ln in lines)
+    assert "0 regressed, 1 vanished" in lines[-1]
+    listing.write_text("neurons/test_a.py::t1\n")
+    assert ratchet.check(tmp_path, listing, impl="pynest_jax", jobs=1, timeout=10, log=lines.append) == 0
+
+
 # ---- one real child run: plugin, binding, time limit, resume --------------------------
 
 def test_child_run_on_a_fake_suite(tmp_path, monkeypatch):

@@ -2,9 +2,10 @@
 
 Both run as the documented commands do, in child processes: NEST's own tests listed in
 nest_testsuite/passing.txt, and the gallery scripts listed in gallery/passing.txt (each
-with real NEST and with pynest_jax, judged as the gallery table judges them). About two
-minutes together on two cores. The lists only grow: regenerate them from a full run
-(see nest_testsuite/__init__.py and gallery/ratchet.py).
+with real NEST and with pynest_jax, judged as the gallery table judges them). About ten
+minutes each on two cores. The lists only grow: regenerate them from a full run
+(see nest_testsuite/__init__.py and gallery/ratchet.py); a listed id that does not run
+fails, so an id renamed on purpose is replaced in the same commit.
 """
 
 import subprocess
@@ -27,10 +28,12 @@ def _run(*args):
 @pytest.mark.ratchet
 def test_nest_testsuite_ratchet():
     out = _run("nest_testsuite", "--ratchet", "nest_testsuite/passing.txt", "--jobs", "2")
-    assert " 0 regressed" in out
+    assert " 0 regressed, 0 vanished" in out
 
 
 @pytest.mark.ratchet
 def test_gallery_ratchet():
     out = _run("gallery", "--ratchet", "gallery/passing.txt", "--jobs", "2")
-    assert "keep their verdict" in out
+    listed = sum(1 for ln in (REPO / "gallery" / "passing.txt").read_text().splitlines()
+                 if ln.split("#", 1)[0].strip())
+    assert f"gallery ratchet: {listed} of {listed} keep their verdict" in out
