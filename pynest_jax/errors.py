@@ -54,3 +54,10 @@ for _name in _NAMES:
     setattr(_ErrorNamespace, _name, _cls)
 KernelException.__module__ = "NESTErrors"
 del _name, _cls
+
+
+def unaccessed(keys, where="NodeManager::set_status"):
+    """NEST's error for keys a status dictionary held that nobody read (its
+    dict_miss_is_error check), with NEST's message."""
+    return NESTErrors.UnaccessedDictionaryEntry(
+        f"Unaccessed elements in params, in function {where}:  {' '.join(keys)}")

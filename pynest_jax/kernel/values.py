@@ -11,7 +11,7 @@ import copy
 
 import numpy as np
 
-from ..errors import NESTErrors
+from ..errors import NESTErrors, unaccessed
 from ..models._spec import State
 from .ports import counts
 from .verbosity import warn
@@ -191,11 +191,6 @@ def flatten_groups(spec, updates: dict, current=None) -> dict:
                 now = current(m[k])
                 out[m[k]] = Each([d[k] if k in d else now[i] for i, d in enumerate(dicts)])
     return out
-
-
-def unaccessed(keys, where="NodeManager::set_status"):
-    return NESTErrors.UnaccessedDictionaryEntry(
-        f"Unaccessed elements in params, in function {where}:  {' '.join(keys)}")
 
 
 def refuse_unknown(keys, ctx, where="NodeManager::set_status"):

@@ -6,7 +6,7 @@ import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
-from ....errors import NESTErrors
+from ....errors import NESTErrors, unaccessed
 from ..._spec import Channel, Param, State
 
 CHANNELS = (Channel("ex", u.pA), Channel("in", u.pA), Channel("currents", u.pA))
@@ -65,7 +65,6 @@ def on_set(extra=()):
 
     def hook(old, new, ctx):
         if "V_th" in new:
-            from ....kernel.values import unaccessed
             raise unaccessed(["V_th"])
         if not ({"E_L", "omega"} | set(parts)) & set(new):
             return new
