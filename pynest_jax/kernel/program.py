@@ -70,7 +70,8 @@ class Ctx:
     def steps(self, t):
         """Time(Time::ms(t)).get_steps(): nearest tic, then up to the next step."""
         ms = t.to_decimal(u.ms) if isinstance(t, u.Quantity) else t
-        ms = jnp.clip(jnp.asarray(ms, jnp.float64), -1e15, 1e15)  # times in double, always  # NEST clamps to +-inf; keep int64 finite
+        # times in double, always; NEST clamps to +-inf, here to +-1e15 ms so int64 stays finite
+        ms = jnp.clip(jnp.asarray(ms, jnp.float64), -1e15, 1e15)
         tics = jnp.floor(ms * self._grid.tics_per_ms + 0.5).astype(jnp.int64)
         return -((-tics) // self._grid.tics_per_step)
 
