@@ -10,8 +10,6 @@ loaded. It writes one pickle with plain data (see `_write`) that `gallery.run` r
 """
 
 import argparse
-import importlib
-import importlib.abc
 import importlib.util
 import os
 import pickle
@@ -38,44 +36,17 @@ class _ScriptTimeout(BaseException):
     """Raised by SIGTERM (the parent's time limit) so that the snapshots still get written."""
 
 
-class _AliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Resolve `nest.X` to the already imported `pynest_jax.X` (or attribute X).
+def _binding():
+    """pynest_jax/_bind.py of this repository, loaded by path, as a module of its own.
 
-    Loading pynest_jax's files a second time under the name `nest.X` would give the
-    script a second copy of module state, so the alias hands back the same object.
+    Importing it as `pynest_jax._bind` would load pynest_jax (and jax) into a child that
+    may run another implementation; the file imports nothing from the package.
     """
-
-    def __init__(self, package):
-        self._package = package
-        self._specs = {}
-
-    def find_spec(self, fullname, path=None, target=None):
-        if not fullname.startswith("nest."):
-            return None
-        return importlib.util.spec_from_loader(fullname, self)
-
-    def create_module(self, spec):
-        rest = spec.name[len("nest.") :]
-        target = f"{self._package.__name__}.{rest}"
-        try:
-            module = importlib.import_module(target)
-        except ModuleNotFoundError as err:
-            if err.name != target:
-                raise
-            module = self._package
-            for part in rest.split("."):
-                if not hasattr(module, part):
-                    raise ModuleNotFoundError(f"No module named {spec.name!r}", name=spec.name) from None
-                module = getattr(module, part)
-        # The import system overwrites __spec__ on what we return; restore it in exec_module.
-        self._specs[id(module)] = getattr(module, "__spec__", None)
-        return module
-
-    def exec_module(self, module):
-        try:
-            module.__spec__ = self._specs.pop(id(module))
-        except (KeyError, AttributeError, TypeError):
-            pass
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "pynest_jax", "_bind.py")
+    spec = importlib.util.spec_from_file_location("_pynest_jax_bind", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _bind(impl, repo):
@@ -85,11 +56,7 @@ def _bind(impl, repo):
 
         return nest
     sys.path.insert(1, repo)  # after the script's folder, so the script's own helpers win
-    package = importlib.import_module(impl)
-    if package.__name__ != "nest":  # a wrapper that hands back NEST itself needs no alias
-        sys.modules["nest"] = package
-        sys.meta_path.insert(0, _AliasFinder(package))
-    return package
+    return _binding().bind(impl)
 
 
 def _set_module_attr(module, name, value):

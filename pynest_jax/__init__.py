@@ -44,7 +44,7 @@ from .api.nodecollection import NodeCollection  # noqa: E402
 from .api.serialize import serialize as serialize_data, to_json  # noqa: E402
 from .api.synapsecollection import SynapseCollection  # noqa: E402
 from .api.nodes import Create, GetNodes  # noqa: E402
-from .api.connections import Connect, Disconnect, GetConnections  # noqa: E402
+from .api.connections import Connect, Disconnect, GetConnections, CollocatedSynapses  # noqa: E402
 from .api.models import GetDefaults, SetDefaults, CopyModel, Models, ConnectionRules  # noqa: E402
 from .api.simulation import Simulate, Run, Prepare, Cleanup, RunManager, ResetKernel  # noqa: E402
 from .api.getset import GetStatus, SetStatus, get, set  # noqa: E402
@@ -53,9 +53,12 @@ from .api.kernel_status import GetKernelStatus, SetKernelStatus  # noqa: E402
 from .api.parallel import (NumProcesses, Rank, SyncProcesses, GetLocalVPs,  # noqa: E402
                            SetAcceptableLatency, GetLocalNodeCollection)
 from .api.verbosity import VerbosityLevel, set_verbosity, get_verbosity  # noqa: E402
+from .api.info import message, PrintNodes, Install  # noqa: E402
+from .ll_api import set_communicator  # noqa: E402
+from ._bind import bind  # noqa: E402
 from .connect.parameters import Parameter, create_parameter as CreateParameter  # noqa: E402
 from . import random, math, logic  # noqa: E402
-from . import raster_plot, voltage_trace, visualization  # noqa: E402
+from . import raster_plot, voltage_trace, visualization, ll_api  # noqa: E402
 
 __all__ = [
     "NESTError", "NESTErrors", "KernelException", "NodeCollection", "SynapseCollection",
@@ -66,7 +69,8 @@ __all__ = [
     "Parameter", "random", "math", "logic", "raster_plot", "voltage_trace", "visualization",
     "node_models", "synapse_models", "help", "version", "to_json", "serialize_data",
     "CreateParameter", "NumProcesses", "Rank", "SyncProcesses", "GetLocalVPs",
-    "SetAcceptableLatency", "GetLocalNodeCollection",
+    "SetAcceptableLatency", "GetLocalNodeCollection", "CollocatedSynapses", "message",
+    "PrintNodes", "Install", "ll_api", "set_communicator", "bind",
 ]
 
 

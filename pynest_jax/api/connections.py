@@ -16,6 +16,37 @@ from .synapsecollection import SynapseCollection
 from ..kernel import connection_manager
 
 
+class CollocatedSynapses:
+    """Several synapse specifications for one Connect: each pair of nodes the rule
+    connects gets one connection per specification, in this order.
+
+        nest.Connect(pre, post, "one_to_one",
+                     nest.CollocatedSynapses({"weight": 4.0}, {"weight": -1.0, "delay": 2.0}))
+    """
+
+    def __init__(self, *args):
+        self.syn_specs = args
+
+    def __len__(self):
+        return len(self.syn_specs)
+
+
+def _collocated_specs(syn_spec):
+    """The kernel's list of dicts; PyNEST passes each dict on unprocessed, and NEST's
+    kernel reads a list as an array, a matrix not at all."""
+    specs = []
+    for spec in syn_spec.syn_specs:
+        entries = {}
+        for key, value in spec.items():
+            if isinstance(value, (list, tuple, np.ndarray)):
+                value = np.asarray(value)
+                if value.ndim > 1:
+                    raise TypeError("only 0-dimensional arrays can be converted to Python scalars")
+            entries[key] = value
+        specs.append(entries)
+    return specs
+
+
 # --- PyNEST's argument processing (hl_api_connection_helpers.py) ---------------------
 
 def _process_input_nodes(pre, post, conn_spec):
@@ -65,6 +96,8 @@ def _process_syn_spec(syn_spec, conn_spec, n_pre, n_post, use_arrays):
     """Arrays of the rule's shape are flattened in NEST's order; other shapes refused."""
     if syn_spec is None:
         return {"synapse_model": "static_synapse"} if use_arrays else None
+    if isinstance(syn_spec, CollocatedSynapses):
+        return syn_spec
     if isinstance(syn_spec, str):
         return {"synapse_model": syn_spec}
     if not isinstance(syn_spec, dict):
@@ -128,6 +161,8 @@ def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=F
     cspec = dict(cspec)
     cspec.setdefault("rule", "all_to_all")  # PyNEST fills in the rule the dict lacks
     valid = pre._generation == kernel.generation and post._generation == kernel.generation
+    if isinstance(sspec, CollocatedSynapses):
+        sspec = _collocated_specs(sspec)
     connection_manager.connect(kernel, pre._gids, post._gids, cspec,
                                {} if sspec is None else sspec, valid)
     if return_synapsecollection:

@@ -8,6 +8,8 @@ rebuild (the structure version) and moves the delay extrema.
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 from ..connect.parameters import Parameter
@@ -228,7 +230,11 @@ def _numbers(key, values):
 
 def connect(kernel, pre, post, conn_spec, syn_spec, valid=True):
     """ConnectionManager::connect: pre and post node ids (NodeCollections' order);
-    ``valid``: both collections belong to this kernel (not made before a ResetKernel)."""
+    ``valid``: both collections belong to this kernel (not made before a ResetKernel).
+
+    ``syn_spec``: one dict, or a list of dicts (CollocatedSynapses): then each pair the
+    rule draws gets one connection per dict, one after the other, as NEST makes them.
+    """
     graph = kernel.graph
     graph.mark_thread_local()
     if len(pre) == 0:
@@ -237,25 +243,56 @@ def connect(kernel, pre, post, conn_spec, syn_spec, valid=True):
         raise NESTErrors.IllegalConnection("Postsynaptic nodes cannot be an empty NodeCollection")
     if not isinstance(conn_spec["rule"], str) or conn_spec["rule"] not in RULES:
         raise NESTErrors.BadProperty(f"Unknown connectivity rule: {conn_spec['rule']}")
-    model, spec, defaults, own, values, unknown = _synapse(graph, syn_spec)
+    synapses = [_synapse(graph, s) for s in (syn_spec if isinstance(syn_spec, list) else [syn_spec])]
     rule_spec = validate_conn_spec(conn_spec, len(pre), len(post))
-    if unknown:
-        raise NESTErrors.UnaccessedDictionaryEntry(
-            f"Unaccessed elements in syn_spec, in function Connect:  {' '.join(unknown)}")
+    for *_, unknown in synapses:
+        if unknown:
+            raise NESTErrors.UnaccessedDictionaryEntry(
+                f"Unaccessed elements in syn_spec, in function Connect:  {' '.join(unknown)}")
     if not valid:
         raise NESTErrors.KernelException(
             "InvalidNodeCollection: sources and targets must be valid NodeCollections.")
+    if not synapses:
+        return  # an empty CollocatedSynapses: NEST makes nothing
     rng = kernel.host_rng()
     state = rng.bit_generator.state
+    # One synapse: every check comes before the commit. Several: each is checked against
+    # the ones committed before it (a device's single synapse type, a multimeter once per
+    # node), so a refusal must take those back.
+    undo = _undo_point(kernel) if len(synapses) > 1 else None
     try:
         res = RULES[rule_spec["rule"]](pre, post, rule_spec, rng)
         sources, targets = res.node_ids(pre, post)
-        created = _connect(kernel, sources, targets, _value_index(rule_spec["rule"], res, len(pre)),
-                           model, spec, defaults, own, values, rng, rule=rule_spec["rule"])
-        _commit(kernel, created)
+        index = _value_index(rule_spec["rule"], res, len(pre))
+        first_row = len(graph.connections)
+        for model, spec, defaults, own, values, _ in synapses:
+            _commit(kernel, _connect(kernel, sources, targets, index, model, spec, defaults, own,
+                                     values, rng, rule=rule_spec["rule"]))
+        if len(synapses) > 1:
+            graph.connections.interleave(first_row, len(synapses))
     except BaseException:
         rng.bit_generator.state = state  # a failed Connect draws nothing
+        if undo is not None:
+            undo()
         raise
+
+
+def _undo_point(kernel):
+    """What committing connections changes besides the new rows; the function that puts
+    it back."""
+    graph = kernel.graph
+    rows, delays, version = len(graph.connections), copy.copy(kernel.delays), graph.structure_version
+    flags = [(pop, pop.arrays["has_connections"].copy()) for pop in graph.pop_list
+             if "has_connections" in pop.arrays]
+
+    def undo():
+        graph.connections.truncate(rows)
+        kernel.delays = delays
+        graph.structure_version = version
+        for pop, saved in flags:
+            pop.arrays["has_connections"][:] = saved
+
+    return undo
 
 
 def connect_arrays(kernel, pre, post, syn_spec):

@@ -75,6 +75,18 @@ class ConnectionStore:
             self.extra[k] = self.extra[k][:n]
         self.version += 1
 
+    def interleave(self, start: int, k: int):
+        """Rows from ``start`` on are k blocks of n (one block per collocated synapse);
+        reorder them pair by pair (first pair's k rows, then the next pair's), the order
+        in which NEST creates collocated synapses."""
+        self._flush()
+        n = (len(self._cols["source"]) - start) // k
+        order = start + (np.arange(k)[None, :] * n + np.arange(n)[:, None]).ravel()
+        for cols in (self._cols, self.extra):
+            for key in cols:
+                cols[key][start:] = cols[key][order]
+        self.version += 1
+
     def __len__(self):
         return len(self._cols["source"]) + sum(len(c["source"]) for c in self._chunks)
 

@@ -82,6 +82,7 @@ def logger_ports(graph, sources, targets, receptor):
                 raise NESTErrors.IllegalConnection(f"Cannot connect with unknown recordable {v}")
         if pair in old_pairs:
             raise NESTErrors.IllegalConnection(
+                "Creation of connection is not possible because:\n"
                 "Each multimeter can only be connected once to a given node.")
         old_pairs.add(pair)
         count[pair[1]] = count.get(pair[1], 0) + 1

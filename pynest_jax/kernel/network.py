@@ -197,3 +197,21 @@ def copy_model(kernel, existing, new, params):
     else:
         raise NESTErrors.UnknownModelName(f"{existing} is not a known model name.")
     kernel.model_defaults_modified = True  # ModelManager sets the new model's defaults
+
+
+def print_nodes(kernel) -> str:
+    """NodeManager::print: one line per run of consecutive ids of one model, ids
+    right-aligned to the width of the largest."""
+    graph = kernel.graph
+    size = graph.network_size
+    if size == 0:
+        return ""
+    names = graph.model_name_of(np.arange(1, size + 1))
+    starts = np.flatnonzero(np.r_[True, names[1:] != names[:-1]])
+    ends = np.r_[starts[1:], size] - 1
+    w = len(str(size))
+    lines = []
+    for a, b in zip(starts.tolist(), ends.tolist()):
+        ids = f"{a + 1:>{w}} .. {b + 1:>{w}}" if b > a else f"{a + 1:>{w}}{' ' * (w + 4)}"
+        lines.append(f"{ids} {names[a]}")
+    return "\n".join(lines)

@@ -5,6 +5,7 @@ reset by ResetKernel, as NEST keeps it."""
 
 import enum
 import sys
+import time
 
 
 class VerbosityLevel(enum.IntEnum):
@@ -35,3 +36,20 @@ def warn(where, msg):
     """LoggingManager::publish_log at M_WARNING, in NEST's layout, on stderr."""
     if get_level() <= VerbosityLevel.WARNING:
         print(f"Jul 01 00:00:00 {where} [Warning]: \n    {msg}", file=sys.stderr)
+
+
+def publish(severity, function, message, filename, lineno):
+    """LoggingManager::publish_log as NEST 3.10 writes it: shown from the current level
+    up, warnings and worse on stderr; where it came from only at DEBUG level or below."""
+    severity = int(severity)
+    if severity < get_level():
+        return
+    try:
+        name = VerbosityLevel(severity).name
+    except ValueError:
+        name = f"Undefined ({severity})"
+    when = time.strftime("%Y-%m-%d %H:%M:%S")
+    if get_level() <= VerbosityLevel.DEBUG:
+        when = f"{when} {filename}:{lineno} @ {function}"
+    stream = sys.stderr if severity >= VerbosityLevel.WARNING else sys.stdout
+    print(f"[{name}] [{when}] {message}", file=stream)
