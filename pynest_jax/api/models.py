@@ -60,8 +60,10 @@ def _synapse_defaults(name):
     d.update({"element_type": "synapse", "has_delay": spec.has_delay,
               "num_connections": int(np.sum(store.col("alive")
                                             & (store.col("syn") == synapse_id(name)))),
-              "requires_symmetric": False, "sizeof": 32, "synapse_model": name,
+              "requires_symmetric": False, "synapse_model": name,
               "synapse_modelid": synapse_id(name)})
+    if spec.sizeof is not None:
+        d["sizeof"] = spec.sizeof
     d.setdefault("weight_recorder", NodeCollection())
     return dict(sorted(d.items()))
 

@@ -77,18 +77,30 @@ class SynapseCollection:
         for k, col in (("source", "source"), ("target", "target"), ("receptor", "receptor")):
             if want(k):
                 out[k] = (store.col(col)[rows].tolist(), everyone)
-        for k in ("weight", "delay"):
-            if want(k):
-                out[k] = (store.col(k)[rows].astype(float).tolist(), everyone)
+        model_of = {int(s_): names[int(s_)] for s_ in np.unique(syn)}
+        specs = {s_: graph.synapses[name][0] for s_, name in model_of.items()}
+        if want("delay"):
+            out["delay"] = (store.col("delay")[rows].astype(float).tolist(), everyone)
+        if want("weight"):
+            # a model with one weight for all (static_synapse_hom_w) does not show it
+            shown = np.ones(n, bool)
+            for s_, spec in specs.items():
+                if spec.weight_common:
+                    shown[syn == s_] = False
+            out["weight"] = (store.col("weight")[rows].astype(float).tolist(), shown)
         if want("port"):
             out["port"] = (store.ports(rows).tolist(), everyone)
-        model_of = {int(s_): names[int(s_)] for s_ in np.unique(syn)}
         if want("synapse_model"):
             out["synapse_model"] = ([model_of[int(s_)] for s_ in syn], everyone)
         if want("synapse_id"):
             out["synapse_id"] = ([synapse_id(model_of[int(s_)]) for s_ in syn], everyone)
         if want("sizeof"):
-            out["sizeof"] = ([32] * n, everyone)
+            sizes = np.zeros(n, np.int64)
+            shown = np.ones(n, bool)
+            for s_, spec in specs.items():
+                sizes[syn == s_] = spec.sizeof or 0
+                shown[syn == s_] = spec.sizeof is not None
+            out["sizeof"] = (sizes.tolist(), shown)
         if want("target_thread"):
             out["target_thread"] = ([0] * n, everyone)
         for s_, name in model_of.items():

@@ -71,6 +71,11 @@ def _synapse(graph, syn_spec):
     if model not in graph.synapses:
         raise NESTErrors.UnknownSynapseType(f"Synapse with name {model} does not exist.")
     spec, defaults, _ = graph.synapses[model]
+    common = [p.name for p in spec.common] + (["weight"] if spec.weight_common else [])
+    for k in syn_spec:
+        if k in common:
+            raise NESTErrors.NotImplemented(
+                f'Synapse parameter "{k}" can only be set via SetDefaults() or CopyModel().')
     own = [p.name for p in spec.params]
     unknown = [k for k in syn_spec if k not in _SYN_GENERIC and k not in own
                and k != "synapse_model"]
@@ -110,6 +115,8 @@ def _connect(kernel, sources, targets, value_index, model, spec, defaults, own, 
     receptor = receptor.astype(np.int64)
     extra = {k: (values[k].draw(value_index, rng) if k in values else np.float64(defaults[k]))
              for k in own}
+    extra.update({h.name: np.float64(h.initial) for h in spec.hidden})
+    _check_values(spec, defaults, dict(extra, weight=weight))
     if spec.has_delay:
         if len(delay) == 1 or (delay[0] == delay[-1] and np.all(delay == delay[0])):
             steps = np.broadcast_to(_delay_steps(kernel, delay[:1]), (n,))  # one delay for all
@@ -131,6 +138,19 @@ def _connect(kernel, sources, targets, value_index, model, spec, defaults, own, 
     return dict(source=sources, target=targets, syn=graph.synapse_index(model), weight=weight,
                 delay=delay_ms, receptor=receptor, extra=extra, kind=kind, tdev=tdev), steps
 
+
+
+def _check_values(spec, defaults, values):
+    """The model's set_status checks on per-connection values (merged with the common
+    ones): NEST's BadProperty."""
+    if spec.check is None:
+        return
+    merged = {k: np.asarray(defaults[k], float) for k in spec.default_params()}
+    merged.update({k: np.asarray(v, float) for k, v in values.items()})
+    merged.setdefault("weight", np.asarray(defaults["weight"], float))
+    msg = spec.check(merged)
+    if msg:
+        raise NESTErrors.BadProperty(msg)
 
 
 def _value_index(rule, res, n_pre):
@@ -177,7 +197,9 @@ def set_synapses(kernel, rows, params, per_connection=(), groups=None, keys=None
     names = graph.synapse_names
     accepts = {}  # key -> bool per position: does this connection's model have the key
     for s_ in np.unique(syn):
-        own = {q.name for q in graph.synapses[names[int(s_)]][0].params} | {"weight", "delay"}
+        spec = graph.synapses[names[int(s_)]][0]
+        own = {q.name for q in spec.params} | {"delay"} | (set() if spec.weight_common
+                                                           else {"weight"})
         for k in {k for _, vals in groups for k in vals}:
             accepts.setdefault(k, np.zeros(len(rows), bool))[syn == s_] = k in own
     updates: dict[str, tuple[list, list]] = {}
@@ -193,6 +215,19 @@ def set_synapses(kernel, rows, params, per_connection=(), groups=None, keys=None
         raise NESTErrors.UnaccessedDictionaryEntry(
             f"Unaccessed elements in params, in function connection.set():  {' '.join(unread)}")
     updates = {k: (np.concatenate(r), np.concatenate(v)) for k, (r, v) in updates.items()}
+    for s_ in np.unique(syn):
+        spec = graph.synapses[names[int(s_)]][0]
+        if spec.check is None:
+            continue
+        sel = rows[syn == s_]
+        vals = {k: store.col(k)[sel].astype(float).copy()
+                for k in ("weight",) + tuple(p.name for p in spec.params)}
+        for k, (r, v) in updates.items():
+            if k in vals:
+                hit = np.isin(sel, r)
+                order = np.argsort(r, kind="stable")
+                vals[k][hit] = v[order][np.searchsorted(r[order], sel[hit])]
+        _check_values(spec, graph.synapses[names[int(s_)]][1], vals)
     new_extrema = None
     if "delay" in updates:
         steps = _delay_steps(kernel, updates["delay"][1])

@@ -107,6 +107,13 @@ class ConnectionStore:
         target[key][rows] = values
         self.version += 1
 
+    def write_state(self, rows, key, values):
+        """Values that a run changed (plastic weights and state): no structural change,
+        so the version stays and nothing is rebuilt."""
+        self._flush()
+        target = self._cols if key in self._cols else self.extra
+        target[key][rows] = values
+
     @property
     def n_alive(self) -> int:
         return int(self.col("alive").sum())

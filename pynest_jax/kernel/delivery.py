@@ -68,7 +68,7 @@ def deliver(projections, conns, emitted, bufs, n, L):
     per slice: ``deliver_slice``)."""
     per_target_offset = {}
     for proj in projections:
-        if proj.kind == "event":
+        if proj.kind != "dense":
             continue
         a = conns[proj.key]
         flat = bufs[proj.tgt]  # flat ring buffer (L * channels * targets,)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time as _time
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 
 from ..connect.parameters import set_default_rng
@@ -147,6 +148,7 @@ class Kernel:
             if old_prog is not None and old_carry is not None:
                 self.carry = recording.carry_buffers(old_prog, old_carry, self.program,
                                                      self.carry, self.clock)
+                self.carry = self.program.carry_archives(old_prog, old_carry, self.carry)
             self.state_dirty = False
         elif self.state_dirty:
             self.carry = self.program.write_state(g, self.carry)
@@ -194,6 +196,10 @@ class Kernel:
             if name in params:
                 params[name].update({k: prog.device(v) for k, v in arrays.items()})
         conns = prog.layout.device_arrays(self.graph, prog.fdtype)
+        if prog.plastic and prog.syn_version != self.graph.connections.version:
+            # connections set or made since the rows were written (the graph holds the
+            # values the last run read back)
+            self.carry = dict(self.carry, syn=prog.plastic_rows(self.graph))
         # XLA's RngBitGenerator ('rbg'): on CPU about 5x faster per random number than
         # threefry, which made random draws most of a step's time in Poisson-driven networks.
         key = jax.random.key(self.status["rng_seed"] & 0xFFFFFFFF, impl="rbg")
@@ -206,7 +212,17 @@ class Kernel:
             n0 = self.clock
             if k < nsteps - done and (n0 + k) % md and k > (n0 + k) % md:
                 k -= (n0 + k) % md  # end chunks on slice ends: recorders order events by slice
+            if prog.archives:
+                # kept until the chunk is known not to have outgrown the archives' rings
+                saved = jax.tree_util.tree_map(jnp.copy, self.carry)
             self.carry, out = prog.run(self.carry, params, conns, n0, k, key, last=done + k == nsteps)
+            while prog.archives and prog.overflowed(self.carry):
+                # an STDP connection needed a post-synaptic spike the ring had dropped:
+                # the chunk again, with twice the ring
+                self.carry = prog.grow_history(saved)
+                saved = jax.tree_util.tree_map(jnp.copy, self.carry)
+                self.carry, out = prog.run(self.carry, params, conns, n0, k, key,
+                                           last=done + k == nsteps)
             recording.collect(self, prog, out, n0, k)
             self.clock += k
             done += k

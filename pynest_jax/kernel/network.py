@@ -132,7 +132,7 @@ def set_defaults(kernel, model, params):
     graph = kernel.graph
     if model in graph.synapses:
         spec, defaults, base = graph.synapses[model]
-        allowed = {"weight", "delay", "receptor_type"} | {p.name for p in spec.params}
+        allowed = {"weight", "delay", "receptor_type"} | set(spec.default_params())
         bad = [k for k in params if k not in allowed]
         if bad:
             raise NESTErrors.UnaccessedDictionaryEntry(
@@ -145,7 +145,18 @@ def set_defaults(kernel, model, params):
             # ConnectorModel::set_status checks the delay but freezes the extrema.
             steps = int(kernel.grid.delay_to_steps(new["delay"]))
             kernel.check_delays(steps, steps, freeze=True)
+        if spec.check is not None:
+            msg = spec.check({k: np.asarray(v, float) for k, v in new.items()
+                              if k in spec.default_params() or k == "weight"})
+            if msg:
+                raise NESTErrors.BadProperty(msg)
         graph.synapses[model] = (spec, new, base)
+        if spec.weight_common and "weight" in params:
+            # one weight for all of the model's connections: their column follows it
+            store = graph.connections
+            rows = np.nonzero(store.col("syn") == graph.synapse_index(model))[0]
+            if len(rows):
+                store.set_values(rows, "weight", np.full(len(rows), new["weight"]))
     elif model in graph.models:
         entry = graph.models[model]
         entry.defaults = V.updated_defaults(entry.spec, entry.defaults, params, model,

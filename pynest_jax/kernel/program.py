@@ -37,7 +37,7 @@ import numpy as np
 
 from ..models._spec import NeuronModel, RecorderModel, Vars
 from .. import units as U
-from . import archiving, delivery, ports, projections, recording
+from . import archiving, delivery, plasticity, ports, projections, recording
 
 
 @dataclasses.dataclass
@@ -113,6 +113,17 @@ class Program:
         self.L = self.max_delay_steps + 1
         self.D = projections.slice_steps(self.layout.projections)
         self.recording = recording.RecordingPlan(graph, self.plan_by_name)
+        self.plastic = [p for p in self.layout.projections if p.kind == "plastic"]
+        # the targets of STDP-reading projections keep an archive; which of their
+        # neurons have such an input (NEST's n_incoming_ > 0)
+        self.archives = {}
+        for proj in self.plastic:
+            if proj.spec.post == "stdp":
+                flags = self.archives.setdefault(proj.tgt, np.zeros(proj.n_tgt, bool))
+                tgt = self.layout.host_arrays[proj.key]["tgt"]
+                flags[tgt[tgt < proj.n_tgt]] = True
+        self.history = plasticity.HISTORY
+        self.syn_version = None  # the connection table's version the carry's rows came from
         self.chunk = int(max(1, min(chunk_steps, 2 ** 24 // max(1, self.recording.width))))
         self.core = _core_for(self)
 
@@ -134,7 +145,50 @@ class Program:
                 # three times per step).
                 carry["buf"][plan.name] = jnp.zeros((self.L * plan.n_channels * plan.n,), self.fdtype)
                 carry["inp"][plan.name] = jnp.zeros((plan.n_channels, plan.n), self.fdtype)
+        carry["syn"] = self.plastic_rows(graph)
+        # per-connection values and archives in double whatever the precision: they hold times
+        carry["arch"] = {name: plasticity.empty_archive(self.plan_by_name[name].n, self.history,
+                                                        flags, jnp.float64)
+                         for name, flags in self.archives.items()}
         return carry
+
+    def plastic_rows(self, graph):
+        """Plastic projections' per-connection values from the graph (the carry's "syn")."""
+        self.syn_version = graph.connections.version
+        return {proj.key: projections.plastic_rows(graph, proj, self.layout.host_arrays[proj.key],
+                                                   np.float64) for proj in self.plastic}
+
+    def carry_archives(self, old_prog, old_carry, carry):
+        """Archives of populations kept by a rebuilt program (new neurons, new inputs)."""
+        arch = dict(carry["arch"])
+        for name, a in old_carry.get("arch", {}).items():
+            if name in arch:
+                self.history = max(self.history, old_prog.history)
+                arch[name] = plasticity.resize_archive(a, self.plan_by_name[name].n, self.history,
+                                                       self.archives[name])
+        return dict(carry, arch=arch)
+
+    def overflowed(self, carry):
+        """Whether a plastic connection needed an archive entry the ring had dropped."""
+        return any(bool(a["overflow"]) for a in carry["arch"].values())
+
+    def grow_history(self, carry):
+        """Double the archives' ring (the next trace compiles for the new shape)."""
+        self.history *= 2
+        arch = {name: plasticity.resize_archive(a, self.plan_by_name[name].n, self.history,
+                                                self.archives[name])
+                for name, a in carry["arch"].items()}
+        return dict(carry, arch=arch)
+
+    def common_values(self, graph):
+        """Each plastic projection's common properties (SetDefaults changes them between
+        runs without a rebuild)."""
+        out = {}
+        for proj in self.plastic:
+            defaults = graph.synapses[proj.model][1]
+            out["syn:" + proj.key] = {c.name: jnp.asarray(float(defaults[c.name]), self.fdtype)
+                                      for c in proj.spec.common}
+        return out
 
     def _state_keys(self, plan):
         return tuple(s.name for s in plan.spec.state if s.dtype in ("float", "int", "bool"))
@@ -148,10 +202,14 @@ class Program:
                               if k not in skeys}
             out[plan.name].update({k: self.device(v) for k, v in
                                    ports.device_params(pop, plan.n_ports).items()})
+        out.update(self.common_values(graph))
         return out
 
     def read_state(self, graph, carry):
         """Copy device state back into the graph's arrays (after a run)."""
+        for proj in self.plastic:
+            projections.read_plastic_rows(graph, proj, self.layout.host_arrays[proj.key],
+                                          carry["syn"][proj.key])
         for plan in self.plans:
             pop = graph.populations[plan.name]
             for k, v in carry["pop"][plan.name].items():
@@ -260,7 +318,9 @@ class _Core:
         self.plan_n = {p.name: p.n for p in prog.plans}
         self.off_grid_spec = {p.name: bool(getattr(p.spec, "off_grid", False)) for p in prog.plans}
         # neuron populations whose spikes (and offsets) leave by event projections
-        self.event_sources = sorted({p.src for p in prog.layout.projections if p.kind == "event"})
+        self.event_sources = sorted({p.src for p in prog.layout.projections
+                                     if p.kind in ("event", "plastic")})
+        self.archives = tuple(prog.archives)  # populations that keep a post-synaptic archive
         self.compiles = 0
         self.run = jax.jit(self._run_chunk, donate_argnums=(0,))
 
@@ -300,7 +360,8 @@ class _Core:
             carry, out, spk, off, _ = jax.lax.fori_loop(0, r, step, (carry, out, spk, off, k))
             if not sources:
                 return carry, out
-            return self._deliver_slice(conns, carry, spk, off, n0 + k * D, r), out
+            return self._deliver_slice(conns, params, carry, spk, off, n0 + k * D, r,
+                                       jax.random.fold_in(base_key, -1 - k)), out
 
         nslices = (nsteps + D - 1) // D
         carry, out = jax.lax.fori_loop(0, nslices, one_slice, (carry, out0))
@@ -347,6 +408,16 @@ class _Core:
             if ias is not None:
                 s = s.replace(steps_until_spike=ias[2])
             st.state[plan.name] = s
+            if plan.name in self.archives:  # the post-synaptic history of plastic inputs
+                p = st.params[plan.name]
+                t = archiving.ms_of_steps(self.grid, st.n + 1)
+                if offset is not None:
+                    t = t - offset
+                arch = dict(st.carry["arch"])
+                arch[plan.name] = plasticity.append(
+                    arch[plan.name], spikes, t, p.tau_minus.to_decimal(u.ms),
+                    p.tau_minus_triplet.to_decimal(u.ms))
+                st.carry = dict(st.carry, arch=arch)
             st.emitted[plan.name] = delivery.Emitted(jnp.asarray(spikes).astype(jnp.int32), offset)
 
     def _deliver(self, st):
@@ -374,7 +445,7 @@ class _Core:
                 plan.n_channels, plan.n)
         # the carry of the next step: every population's state, the buffers, the input
         new_pop = {plan.name: U.strip(st.state[plan.name], plan.units) for plan in self.plans}
-        st.carry = {"pop": new_pop, "buf": bufs, "inp": inp}
+        st.carry = dict(st.carry, pop=new_pop, buf=bufs, inp=inp)
         st.spk = {name: st.spk[name].at[st.j].set(st.emitted[name].count) for name in st.spk}
         st.off = {name: st.off[name].at[st.j].set(st.emitted[name].offset) for name in st.off}
 
@@ -388,11 +459,27 @@ class _Core:
     # docstring). Each phase reads and extends the _Step the phases before it left.
     PHASES = (("update", _update), ("emit", _emit), ("deliver", _deliver), ("record", _record))
 
-    def _deliver_slice(self, conns, carry, spk, off, s, r):
+    def _deliver_slice(self, conns, params, carry, spk, off, s, r, key):
         """deliver, at the end of a slice: the slice's neuron -> neuron events, in
-        NEST's (step, source) order — where per-synapse plasticity updates go."""
+        NEST's (step, source) order; plastic connections updated as their spikes pass
+        (kernel/plasticity.py)."""
         bufs = delivery.deliver_slice(self.projections, conns, spk, off, dict(carry["buf"]),
                                       s, self.L)
+        syn, arch = dict(carry["syn"]), dict(carry["arch"])
+        for i, proj in enumerate(self.projections):
+            if proj.kind != "plastic":
+                continue
+            tau = None
+            if proj.spec.post == "stdp":
+                pt = params[proj.tgt]
+                tau = (pt["tau_minus"], pt["tau_minus_triplet"])
+            bufs[proj.tgt], syn[proj.key], overflow = plasticity.deliver_slice(
+                proj, proj.spec, conns[proj.key], syn[proj.key], params["syn:" + proj.key],
+                arch.get(proj.tgt), tau, spk[proj.src], bufs[proj.tgt], s, r, self.L, self.grid,
+                jax.random.fold_in(key, i))
+            if proj.tgt in arch:
+                arch[proj.tgt] = dict(arch[proj.tgt], overflow=arch[proj.tgt]["overflow"] | overflow)
+        carry = dict(carry, syn=syn, arch=arch)
         # The input of the next slice's first step was taken out of its slot before
         # the slice's events arrived: take it again.
         inp = dict(carry["inp"])

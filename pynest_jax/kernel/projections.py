@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
@@ -26,7 +27,7 @@ class Projection:
     key: str
     src: str  # source population name
     tgt: str
-    kind: str  # event | dense
+    kind: str  # event | plastic | dense
     n_src: int = 0
     width: int = 0  # padded row length (event)
     batch: int = 0  # sources handled per scatter (event)
@@ -64,9 +65,20 @@ class ProjectionLayout:
             dsteps = dsteps[0]
         P = len(graph.pop_list)
         pair = src_p.astype(np.int64) * P + tgt_p
-        pair_keys = np.flatnonzero(np.bincount(pair, minlength=P * P))
+        # Connections of a plastic synapse model (SynapseModel.on_pre) form projections
+        # of their own, per model (copies included: their common values differ); every
+        # other model shares one projection per pair of populations, as before.
+        self.plastic_models = _plastic_models(graph, conns, rows)
+        if self.plastic_models:
+            code = np.zeros(int(conns.col("syn").max()) + 1, np.int64)
+            for i, (sid, _) in enumerate(self.plastic_models):
+                code[sid] = i + 1
+            pair = pair * (len(self.plastic_models) + 1) + code[conns.col("syn")[rows]]
+        M = len(self.plastic_models) + 1
+        pair_keys = np.flatnonzero(np.bincount(pair, minlength=P * P * M))
         for k in pair_keys:
-            sp, tp = divmod(int(k), P)
+            spt, m = divmod(int(k), M)
+            sp, tp = divmod(spt, P)
             spop, tpop = graph.pop_list[sp], graph.pop_list[tp]
             if spop.spec.name not in plans or tpop.spec.name not in plans:
                 continue  # recorder connections: see RecordingPlan
@@ -79,9 +91,10 @@ class ProjectionLayout:
                 r, sg, tg = rows[sel], src_g[sel], tgt_g[sel]
                 ds = dsteps if dsteps.ndim == 0 else dsteps[sel]
             self.max_delay_steps = max(self.max_delay_steps, int(ds.max()))
-            self._add(graph, spop, tpop, r, graph.node_local[sg], graph.node_local[tg], ds)
+            model = self.plastic_models[m - 1] if m else None
+            self._add(graph, spop, tpop, r, graph.node_local[sg], graph.node_local[tg], ds, model)
 
-    def _add(self, graph, spop, tpop, rows, sloc, tloc, dsteps):
+    def _add(self, graph, spop, tpop, rows, sloc, tloc, dsteps, model=None):
         conns = graph.connections
         tspec = tpop.spec
         if self._one_receptor is not None:  # the same receptor everywhere: no gathers
@@ -112,7 +125,11 @@ class ProjectionLayout:
         weighted = tuple(c.weighted for c in channels)
         key = f"{spop.spec.name}->{tpop.spec.name}"
         n_t = len(tpop)
-        if isinstance(sspec, NeuronModel):
+        if model is not None:
+            key = f"{key}:{model[1]}"
+            proj, arrays = _event_projection(key, spop, tpop, rows, sloc, tloc, dsteps, cp, cn, uo)
+            _make_plastic(proj, arrays, graph, model[1], tpop)
+        elif isinstance(sspec, NeuronModel):
             proj, arrays = _event_projection(key, spop, tpop, rows, sloc, tloc, dsteps, cp, cn, uo)
         else:
             proj = Projection(key, spop.spec.name, tpop.spec.name, "dense",
@@ -152,7 +169,9 @@ class ProjectionLayout:
         for proj in self.projections:
             a = self.host_arrays[proj.key]
             w = conns.col("weight")[a["rows"]]
-            if proj.kind == "event":
+            if proj.kind == "plastic":
+                out[proj.key] = _plastic_device_arrays(proj, a, w, self.max_delay_steps + 1)
+            elif proj.kind == "event":
                 out[proj.key] = _event_device_arrays(proj, a, w, self.max_delay_steps + 1, dtype)
             else:
                 out[proj.key] = {k: jnp.asarray(v) if k != "w" else jnp.asarray(w, dtype)
@@ -255,8 +274,85 @@ def slice_steps(projections, cap=32, max_flags=1 << 25):
     min_delay, as far as these projections go), at most ``cap``. Every spike of a slice
     lands after the slice's end, so the slice's spikes are delivered together at its end."""
     ds = [min(p.const["d"], cap) if "d" in p.const else min(p.min_d, cap)
-          for p in projections if p.kind == "event"]
+          for p in projections if p.kind in ("event", "plastic")]
     if not ds:
         return 1
-    n_max = max(p.n_src for p in projections if p.kind == "event")
+    n_max = max(p.n_src for p in projections if p.kind in ("event", "plastic"))
     return int(max(1, min(min(ds), max_flags // max(1, n_max))))
+
+
+# --- plastic projections ------------------------------------------------------------
+
+def _plastic_models(graph, conns, rows):
+    """[(synapse id, model name)] of the plastic models with live connections, by id."""
+    syn = conns.col("syn")[rows] if len(rows) else np.zeros(0, np.int16)
+    out = []
+    for sid in np.unique(syn):
+        name = graph.synapse_names[int(sid)]
+        if graph.synapses[name][0].plastic:
+            out.append((int(sid), name))
+    return out
+
+
+def _make_plastic(proj, arrays, graph, model, tpop):
+    """An event projection whose rows carry per-connection values (the carry's "syn")."""
+    spec, defaults, _ = graph.synapses[model]
+    proj.kind = "plastic"
+    proj.model = model
+    proj.spec = spec
+    proj.units = {"weight": None, "delay": u.ms,
+                  **{p.name: p.unit for p in spec.params + spec.hidden + spec.common}}
+    proj.keys = ("weight",) + spec.connection_keys
+    delay = graph.connections.col("delay")[arrays["rows"]]
+    if len(delay) and np.all(delay == delay[0]):
+        proj.delay_ms = float(delay[0])  # one delay: a constant, not a row
+    else:
+        proj.delay_ms = None
+        proj.keys = proj.keys + ("delay",)
+    # sources per batch: each connection of a batch reads its target's whole archive
+    proj.batch = int(max(1, min(proj.n_src, 64, 4096 // proj.width)))
+
+
+def _plastic_device_arrays(proj, a, w, L):
+    """Delivery tables of a plastic projection: where each connection adds (channel
+    by the sign of its weight at Prepare; NEST's plastic models keep the sign) and
+    whether its channel counts spikes instead of adding weights."""
+    N, C = proj.n_tgt, proj.n_chan
+    wpad = np.zeros(a["tgt"].shape)
+    wpad.reshape(-1)[a["flat"]] = w
+    const = proj.const
+    cp = const["cp"] if "cp" in const else a["cp"]
+    cn = const["cn"] if "cn" in const else a["cn"]
+    ch = np.where(wpad >= 0, cp, cn) * np.ones(a["tgt"].shape, np.int64)
+    big = L * C * N
+    itype = np.int32 if 2 * big < 2 ** 31 else np.int64
+    out = {"tgt": jnp.asarray(a["tgt"]),
+           "fi": jnp.asarray(np.where(a["tgt"] < N, ch * N + a["tgt"], big).astype(itype))}
+    if not all(proj.weighted):
+        out["counts"] = jnp.asarray(~np.asarray(proj.weighted)[ch])
+    if "d" in a:
+        out["d"] = jnp.asarray(a["d"])
+    return out
+
+
+def plastic_rows(graph, proj, arrays, dtype):
+    """The per-connection values of a plastic projection as padded rows (n_src + 1,
+    width), from the graph's connection table."""
+    conns = graph.connections
+    out = {}
+    for k in proj.keys:
+        col = conns.col(k)[arrays["rows"]]
+        t = np.zeros(arrays["tgt"].shape, np.float64)
+        t.reshape(-1)[arrays["flat"]] = col
+        out[k] = jnp.asarray(t.astype(dtype))
+    return out
+
+
+def read_plastic_rows(graph, proj, arrays, rows):
+    """Device rows back into the graph's columns (no structural change)."""
+    conns = graph.connections
+    for k in proj.keys:
+        if k == "delay":
+            continue
+        v = np.asarray(rows[k]).reshape(-1)[arrays["flat"]].astype(np.float64)
+        conns.write_state(arrays["rows"], k, v)

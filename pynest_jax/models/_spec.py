@@ -320,13 +320,73 @@ class RecorderModel(Model):
 
 @dataclasses.dataclass(frozen=True)
 class SynapseModel:
+    """A synapse model: its keys and, for a model with state, ``on_pre``.
+
+    ``params``: per-connection keys besides weight, delay and receptor (settable per
+    connection; a model's visible state such as ``Kplus`` or ``u`` is one of them);
+    ``common``: NEST's CommonSynapseProperties, one value per synapse model (set by
+    SetDefaults or CopyModel, refused per connection); ``hidden``: per-connection
+    state that NEST does not show (``t_lastspike``). A ``_hom`` model is the same
+    declaration as its heterogeneous one with keys moved from ``params`` to
+    ``common``; ``weight_common``: the weight too (static_synapse_hom_w).
+
+    ``on_pre(c, post, t, ctx) -> (changes, weight)`` runs when a presynaptic spike
+    passes through a connection (NEST's ``Connection::send``), vectorized over the
+    connections that a slice's spikes pass through: ``c`` every per-connection and
+    common value (quantities in NEST's units; ``delay`` in ms), ``post`` the target's
+    archive (kernel/plasticity.py: ``PostHistory``) when ``post`` names one, ``t``
+    the spike's stamp in ms. It returns the per-connection values it changed and the
+    weight the event carries. Without ``on_pre`` a connection sends its weight.
+
+    ``check(v) -> message``: NEST's set_status checks on per-connection values merged
+    with the common ones (numpy arrays); a message is NEST's BadProperty.
+    ``variant``: "" | "hpc" | "lbl" (``variants()`` makes them from one declaration).
+    """
+
     name: str
-    params: tuple = ()  # per-synapse parameters beyond weight/delay/receptor
+    params: tuple = ()
     doc: str = ""
     has_delay: bool = True
+    common: tuple = ()
+    hidden: tuple = ()
+    weight_common: bool = False
+    on_pre: Optional[Callable] = None
+    post: Optional[str] = None  # the post-synaptic archive read: "stdp"
+    check: Optional[Callable] = None
+    uses_rng: bool = False
+    sizeof: int = 32
+    variant: str = ""
+    base: str = ""  # the model a variant was made from
 
     def default_params(self) -> dict:
-        return {p.name: p.default for p in self.params}
+        """Defaults of the per-connection and common keys (what GetDefaults adds)."""
+        return {p.name: p.default for p in self.params + self.common}
+
+    @property
+    def plastic(self) -> bool:
+        """Has per-connection state that events change: delivered with on_pre."""
+        return self.on_pre is not None
+
+    @property
+    def connection_keys(self) -> tuple:
+        """Per-connection columns beyond weight/delay/receptor: visible, then hidden."""
+        return tuple(p.name for p in self.params) + tuple(p.name for p in self.hidden)
+
+
+def variants(model: SynapseModel, sizeof_lbl: int = None):
+    """A model and its ``_hpc`` and ``_lbl`` variants (NEST registers all three).
+
+    ``_lbl`` adds the per-connection ``synapse_label``; ``_hpc`` keeps a target index
+    instead of a pointer in NEST, which changes only what it reports (``sizeof``: 16
+    bytes less; a model that reports none keeps none, and its ``_lbl`` gives
+    ``sizeof_lbl``)."""
+    label = Param("synapse_label", -1, None, "label of the connection", dtype="int")
+    hpc = dataclasses.replace(model, name=model.name + "_hpc", variant="hpc", base=model.name,
+                              sizeof=None if model.sizeof is None else model.sizeof - 16)
+    lbl = dataclasses.replace(model, name=model.name + "_lbl", variant="lbl", base=model.name,
+                              params=model.params + (label,),
+                              sizeof=sizeof_lbl if model.sizeof is None else model.sizeof + 8)
+    return model, hpc, lbl
 
 
 # --- helpers used by model declarations ------------------------------------

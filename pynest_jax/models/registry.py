@@ -37,7 +37,10 @@ from .neurons.cond.iaf_cond_exp_sfa_rr import iaf_cond_exp_sfa_rr
 from .neurons.cond.iaf_chxk_2008 import iaf_chxk_2008
 from .neurons.mat.mat2_psc_exp import mat2_psc_exp
 from .neurons.mat.amat2_psc_exp import amat2_psc_exp
-from .synapses.static import static_synapse
+from ._spec import variants
+from .synapses.static import static_synapse, static_synapse_hom_w
+from .synapses.stdp import stdp_synapse, stdp_synapse_hom
+from .synapses.tsodyks import tsodyks2_synapse
 
 NODE_MODELS = {m.name: m for m in (
     iaf_psc_delta,
@@ -61,6 +64,9 @@ NODE_MODELS = {m.name: m for m in (
     spike_recorder, multimeter, voltmeter,
 )}
 
-SYNAPSE_MODELS = {m.name: m for m in (
-    static_synapse,
-)}
+# Each spiking synapse model with its _hpc and _lbl variants, as NEST registers them.
+SYNAPSE_MODELS = {m.name: m for base in (
+    static_synapse, static_synapse_hom_w,
+    stdp_synapse, stdp_synapse_hom,
+    tsodyks2_synapse,
+) for m in variants(base)}
