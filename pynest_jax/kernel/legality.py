@@ -38,6 +38,7 @@ def single_synapse_type(graph, sources, syn, sp):
     old = np.isin(store.col("source"), gens) & (store.col("syn") != syn)
     if old.any():
         raise NESTErrors.IllegalConnection(
+            "Creation of connection is not possible because:\n"
             "All outgoing connections from a device must use the same synapse type.")
 
 

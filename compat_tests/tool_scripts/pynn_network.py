@@ -1,0 +1,68 @@
+"""A small network built and run through PyNN's NEST backend, as PyNN's users write it.
+
+    python pynn_network.py OUT.json              (real NEST)
+    python -m pynest_jax pynn_network.py OUT.json (pynest_jax)
+
+Spike sources are arrays (no random numbers), so the run is deterministic. Writes the
+spikes, v, gsyn_exc and gsyn_inh PyNN recorded, and the weights PyNN reads back.
+"""
+
+import json
+import sys
+
+import numpy as np
+import pyNN.nest as sim
+
+sim.setup(timestep=0.1, min_delay=0.5, spike_precision="on_grid")
+
+spike_times = [[5.0, 12.0, 20.5, 31.0, 44.0, 45.0, 62.0], [7.3, 15.0, 22.0, 50.0, 51.2],
+               [10.0, 10.5, 40.0, 41.0, 70.2], [3.0, 33.3, 66.6]]
+sources = sim.Population(4, sim.SpikeSourceArray(spike_times=spike_times), label="sources")
+exc = sim.Population(4, sim.IF_cond_exp(tau_m=15.0, v_thresh=-55.0, tau_syn_E=3.0, tau_syn_I=6.0,
+                                        i_offset=[0.05, 0.1, 0.15, 0.2]), label="exc")
+inh = sim.Population(3, sim.IF_curr_alpha(tau_m=10.0, v_thresh=-52.0, tau_syn_E=1.5,
+                                          i_offset=[0.3, 0.5, 0.7]), label="inh")
+exc.initialize(v=[-62.0, -64.0, -66.0, -68.0])
+inh.initialize(v=-60.0)
+
+static = sim.StaticSynapse(weight=0.02, delay=1.0)
+stdp = sim.STDPMechanism(
+    timing_dependence=sim.SpikePairRule(tau_plus=16.8, tau_minus=33.7, A_plus=0.05, A_minus=0.06),
+    weight_dependence=sim.AdditiveWeightDependence(w_min=0.0, w_max=3.0),
+    weight=1.2, delay=1.3)
+projections = {
+    "sources_exc_static": sim.Projection(sources, exc, sim.AllToAllConnector(), static,
+                                         receptor_type="excitatory"),
+    "exc_inh_static": sim.Projection(
+        exc, inh, sim.FromListConnector([(0, 0, 1.5, 1.5), (1, 0, 1.0, 2.0), (2, 1, 2.0, 0.7),
+                                         (3, 2, 1.8, 1.1), (0, 2, 0.9, 3.0)],
+                                        column_names=["weight", "delay"]),
+        receptor_type="excitatory"),
+    "inh_exc_static": sim.Projection(inh, exc, sim.AllToAllConnector(),
+                                     sim.StaticSynapse(weight=0.03, delay=0.8),
+                                     receptor_type="inhibitory"),
+    "sources_inh_stdp": sim.Projection(sources, inh, sim.OneToOneConnector(), stdp,
+                                       receptor_type="excitatory"),
+    # TODO(issue 11): a Tsodyks-Markram projection (sim.TsodyksMarkramSynapse), once
+    # pynest_jax has tsodyks_synapse, the model PyNN maps it to.
+}
+
+exc.record(["spikes", "v", "gsyn_exc", "gsyn_inh"])
+inh.record(["spikes", "v"])
+sim.run(40.0)
+weights_mid = projections["sources_inh_stdp"].get("weight", format="list")
+sim.run(40.0)
+
+out = {"stdp_weights_mid": [list(map(float, w)) for w in weights_mid]}
+for pop in (exc, inh):
+    segment = pop.get_data().segments[0]
+    out[f"{pop.label}.spikes"] = [np.asarray(st.magnitude).tolist() for st in segment.spiketrains]
+    for signal in segment.analogsignals:
+        out[f"{pop.label}.{signal.name}"] = np.asarray(signal.magnitude).tolist()
+for name, prj in projections.items():
+    out[f"{name}.weights"] = [list(map(float, c)) for c in prj.get(["weight", "delay"], format="list")]
+sim.end()
+out["_nest_module"] = sys.modules["nest"].__name__  # which simulator PyNN ran on
+
+with open(sys.argv[1], "w") as f:
+    json.dump(out, f)
