@@ -249,3 +249,23 @@ def test_collocated_synapses_refused(ab):
             assert got[key] == 0, key
         else:
             assert got[key] == ref[key], key
+
+
+def test_recorder_connected_more_than_once(ab):
+    """Each connection to a spike recorder delivers the spike: a sender connected twice
+    (two Connects, or CollocatedSynapses) is recorded twice, in NEST's order."""
+
+    def scenario(nest):
+        sg = nest.Create("spike_generator", params={"spike_times": [1.0, 1.0, 4.0, 6.5]})
+        parrots = nest.Create("parrot_neuron", 2)
+        sr = nest.Create("spike_recorder", 2)
+        nest.Connect(sg, parrots)
+        nest.Connect(parrots, sr[0])
+        nest.Connect(parrots[1], sr[0])
+        nest.Connect(parrots, sr[1], syn_spec=nest.CollocatedSynapses({}, {}, {"weight": 2.0}))
+        nest.Simulate(10.0)
+        return [s.get("events") for s in sr]
+
+    ref, got = ab(scenario)
+    assert len(ref[0]["times"]) == 12 and len(ref[1]["times"]) == 24
+    assert_same(ref, got)

@@ -35,23 +35,25 @@ class RecordingPlan:
         spk = {}
         smp = {}
         for s, t in zip(src_g[is_rec_t], tgt_g[is_rec_t]):  # x -> spike_recorder
-            spk.setdefault(int(t), set()).add(int(s))
+            links = spk.setdefault(int(t), {})
+            links[int(s)] = links.get(int(s), 0) + 1  # each connection delivers the spike
         for s, t in zip(src_g[is_rec_s], tgt_g[is_rec_s]):  # multimeter -> x
             smp.setdefault(int(s), {})[int(t)] = None  # in connection order, as NEST replies
-        for rec, sources in spk.items():
-            self._add_spiking(graph, plans, rec, np.array(sorted(sources)))
+        for rec, links in spk.items():
+            sources = np.array(sorted(links))
+            self._add_spiking(graph, plans, rec, sources, np.array([links[s] for s in sources.tolist()]))
         for rec, targets in smp.items():
             self._add_sampler(graph, plans, rec, np.array(list(targets), np.int64))
         self.width = sum(len(v) for v in self.spiking.values()) + sum(
             len(v["vars"]) * len(v["local"]) for v in self.sampled.values())
 
-    def _add_spiking(self, graph, plans, rec, sources):
+    def _add_spiking(self, graph, plans, rec, sources, copies):
         for pop, pos, loc in graph.group_by_population(sources):
             if pop.spec.name not in plans:
                 continue
             prev = self.spiking.get(pop.spec.name, np.zeros(0, np.int64))
             self.spiking[pop.spec.name] = np.union1d(prev, loc)
-        self.recorders.append({"gid": rec, "kind": "spike", "sources": sources})
+        self.recorders.append({"gid": rec, "kind": "spike", "sources": sources, "copies": copies})
 
     def _add_sampler(self, graph, plans, rec, targets):
         rpop = graph.pop_list[graph.node_pop[rec]]
@@ -209,7 +211,8 @@ def collect(kernel, prog, out, n0: int, k: int):
         if pop.frozen[li]:
             continue
         if rec["kind"] == "spike":
-            ev = _spike_events(kernel, plan, host, rec["sources"], n0, t_min, t_max, md)
+            ev = _spike_events(kernel, plan, host, rec["sources"], rec["copies"], n0, t_min, t_max,
+                               md)
             if ev is None:
                 continue
             stamps, senders, offsets = ev
@@ -222,23 +225,24 @@ def collect(kernel, prog, out, n0: int, k: int):
         kernel.events.append(gid, events)
 
 
-def _spike_events(kernel, plan, host, sources, n0, t_min, t_max, md):
+def _spike_events(kernel, plan, host, sources, copies, n0, t_min, t_max, md):
     """Spikes of the sources with stamps in (t_min, t_max], in NEST's order.
 
     A spike recorder receives each spike when its sender sends it, and NEST
     updates node after node through a min_delay slice: events come by slice,
-    then by sender, then by time; a multiplicity repeats the event.
+    then by sender, then by time; a multiplicity repeats the event, and so does
+    each further connection from the sender (``copies``: connections per source).
     """
     graph = kernel.graph
     steps, senders, offsets = [], [], []
-    for pop, _, loc in graph.group_by_population(sources):
+    for pop, pos, loc in graph.group_by_population(sources):
         rec_loc = plan.spiking.get(pop.spec.name)
         if rec_loc is None:
             continue
         cols = np.searchsorted(rec_loc, loc)
         counts = host.spikes[pop.spec.name][:, cols]
         ci, ti = np.nonzero(counts.T)  # by sender, then time
-        mult = counts[ti, ci]
+        mult = counts[ti, ci] * copies[pos][ci]
         st = np.repeat(ti, mult) + n0 + 1
         snd = np.repeat(pop.gids[loc[ci]], mult)
         off = np.zeros(len(st))
