@@ -5,12 +5,18 @@ cells fed by SpikeSourceArrays, with static projections (all-to-all, from a list
 inhibitory) and an STDP projection (SpikePairRule, AdditiveWeightDependence), runs it
 in two parts and writes what PyNN recorded (spikes, v, gsyn_exc, gsyn_inh) and the
 weights PyNN reads back. Nothing is random, so spike times must be identical and the
-traces and weights equal within 1e-9 relative.
+traces and weights equal within 1e-9 relative. tool_scripts/pynn_poisson.py draws
+random numbers (Poisson sources, a random connector): compared statistically.
+
+PyNN's default spike_precision, "off_grid", asks for NEST's precise-timing models
+(parrot_neuron_ps, poisson_generator_ps, iaf_psc_exp_ps), which pynest_jax does not have
+yet: the scripts set spike_precision="on_grid".
 
 TODO(issue 11): a TsodyksMarkramSynapse projection, once pynest_jax has
 tsodyks_synapse (PyNN's NEST model for it); pynest_jax has tsodyks2_synapse only.
 """
 
+import numpy as np
 import pytest
 
 pytest.importorskip("pyNN")
@@ -25,3 +31,22 @@ def test_pynn_network_matches_nest(tmp_path):
     end = [w for _, _, w, _ in ref["sources_inh_stdp.weights"]]
     assert start not in mid and mid != end  # the STDP weights moved in both parts of the run
     assert_same_results(ref, got, exact=lambda key: key.endswith(".spikes"))
+
+
+# The cells' mean spike count over NEST's seeds 1-10 (tool_scripts/pynn_poisson.py):
+# 31.9, standard deviation 0.70 between seeds (the cells share their Poisson sources,
+# so the spread of one run's cells understates it). The difference of two runs then
+# has a standard deviation of 0.70 * sqrt(2); 5 of those is the allowance.
+CELLS_MEAN_SD = 0.70
+
+
+def test_pynn_poisson_network_statistically_equal(tmp_path):
+    """SpikeSourcePoisson (200 at 20 Hz) into 40 IF_curr_exp cells through a
+    FixedNumberPreConnector: NEST's random streams cannot be reproduced, so the source
+    and cell spike counts are compared as statistics, 5 standard deviations apart at most."""
+    ref, got = run_both("pynn_poisson.py", tmp_path)
+    n_ref, n_got = sum(ref["sources.counts"]), sum(got["sources.counts"])
+    assert abs(n_got - n_ref) <= 5 * np.sqrt(n_ref + n_got), (n_ref, n_got)
+    m_ref, m_got = np.mean(ref["cells.counts"]), np.mean(got["cells.counts"])
+    assert abs(m_got - m_ref) <= 5 * np.sqrt(2) * CELLS_MEAN_SD, (m_ref, m_got)
+    assert len(got["cells.counts"]) == 40 and min(got["cells.counts"]) > 0
