@@ -2,8 +2,9 @@
 
 The scenario: spike_generator trains relayed by parrot neurons into neurons driven
 to spike by a constant current, all to all, plus a second connection for one pair
-(several synapses per pair, another weight and delay); a run, values set between
-runs, a second run. Weights and every connection value within 1e-9 relative (the
+(several synapses per pair, another weight and delay), a weight_recorder on the
+model; a run, values set between runs, a second run. The weight recorder's events
+equal NEST's (weights within 1e-9, the rest exactly, in NEST's order). Weights and every connection value within 1e-9 relative (the
 same arithmetic in double; the tolerance allows for the exponentials of another
 libm), spike times identical.
 """
@@ -22,8 +23,8 @@ PRE_TIMES = [[5.0, 12.3, 20.0, 20.1, 35.0, 50.5, 51.0, 70.0, 90.0],
 def scenario(model, row):
     def run(nest):
         nest.resolution = 0.1
-        if row.get("defaults"):
-            nest.SetDefaults(model, row["defaults"])
+        wr = nest.Create("weight_recorder")
+        nest.SetDefaults(model, {"weight_recorder": wr, **row.get("defaults", {})})
         pre = nest.Create("parrot_neuron", len(PRE_TIMES))
         for i, times in enumerate(PRE_TIMES):
             sg = nest.Create("spike_generator", params={"spike_times": times})
@@ -47,7 +48,7 @@ def scenario(model, row):
             c[1:4].set(row["between"])
         nest.Simulate(60.0)
         c = nest.GetConnections(synapse_model=model)
-        return first, c.get(), sr.get("events")
+        return first, c.get(), sr.get("events"), wr.get("events")
     return run
 
 
@@ -59,7 +60,7 @@ def _close(ref, got, key):
 @pytest.mark.parametrize("model", sorted(DETERMINISTIC))
 def test_synapse_matches_nest(ab, model):
     row = DETERMINISTIC[model]
-    (r1, r2, rsp), (g1, g2, gsp) = ab(scenario(model, row))
+    (r1, r2, rsp, rwr), (g1, g2, gsp, gwr) = ab(scenario(model, row))
     for ref, got in ((r1, g1), (r2, g2)):
         assert set(got) == set(ref)
         for k in ref:
@@ -69,6 +70,14 @@ def test_synapse_matches_nest(ab, model):
                 _close(ref[k], got[k], k)
     assert len(rsp["times"]) > 3  # the targets spike: the rules see post-synaptic spikes
     assert_spikes_identical(rsp, gsp)
+    # the weight recorder: every event, in NEST's order, its weight within 1e-9
+    assert set(gwr) == set(rwr)
+    assert len(rwr["times"]) > 20
+    for k in rwr:
+        if k == "weights":
+            _close(rwr[k], gwr[k], k)
+        else:
+            np.testing.assert_array_equal(gwr[k], rwr[k], err_msg=k)
 
 
 @pytest.mark.parametrize("model", sorted(DETERMINISTIC))

@@ -10,7 +10,7 @@ from .devices.mip_generator import mip_generator
 from .devices.sinusoidal_gamma_generator import sinusoidal_gamma_generator
 from .devices.spike_generator import spike_generator
 from .devices.step_current_generator import step_current_generator
-from .devices.recorders import multimeter, spike_recorder, voltmeter
+from .devices.recorders import multimeter, spike_recorder, voltmeter, weight_recorder
 from .neurons.iaf.iaf_psc_alpha import iaf_psc_alpha
 from .neurons.iaf.iaf_psc_delta import iaf_psc_delta
 from .neurons.iaf.iaf_psc_exp import iaf_psc_exp
@@ -61,7 +61,7 @@ NODE_MODELS = {m.name: m for m in (
     ac_generator, step_current_generator, noise_generator,
     poisson_generator, spike_generator, pulsepacket_generator,
     sinusoidal_poisson_generator, sinusoidal_gamma_generator, mip_generator,
-    spike_recorder, multimeter, voltmeter,
+    spike_recorder, multimeter, voltmeter, weight_recorder,
 )}
 
 # Each spiking synapse model with its _hpc and _lbl variants, as NEST registers them.
