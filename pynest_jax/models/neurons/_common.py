@@ -48,6 +48,13 @@ CLOPATH_PARAMS = (
 CLOPATH_TRACES = ("u_bar_plus", "u_bar_minus", "u_bar_bar")
 
 
+# What write_urbanczik_history and urbanczik_synapse read from the neuron: the
+# dendrite's V_m after each step, the soma's leak and coupling and rate function
+# (V_W_star, phi, h), the dendrite's time constants
+URBANCZIK_KEYS = ("V_m.p", "g_sp", "g_L.s", "E_L.s", "phi_max", "rate_slope", "beta", "theta",
+                  "C_m.p", "g_L.p", "tau_syn_ex.p", "tau_syn_in.p")
+
+
 def clopath_check(p):
     """ClopathArchivingNode::set_status, after ArchivingNode's: its one test."""
     if "u_ref_squared" in p and np.any(np.asarray(p["u_ref_squared"], float) <= 0):
@@ -142,6 +149,8 @@ class Archiving:
             keys |= {q.name for q in IGNORE_AND_SPIKE_STATE}
         if self.history == "clopath":
             keys |= {q.name for q in CLOPATH_PARAMS} | {"V_m", *CLOPATH_TRACES}
+        elif self.history == "urbanczik":
+            keys |= set(URBANCZIK_KEYS)
         return keys
 
 
