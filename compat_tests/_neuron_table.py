@@ -97,7 +97,8 @@ MODELS = {
         change={"tau_u_bar_minus": 20.0, "t_clamp": 1.0, "V_th_rest": -52.0, "u_bar_plus": -60.0},
         status=CLOPATH_TRACES,
         bad=C_M + ({"V_peak": -55.0}, {"tau_w": 0.0}, {"V_reset": 40.0}, {"Delta_T": -1.0},
-                   {"gsl_error_tol": 0.0}, {"Delta_T": 0.01, "V_peak": 100.0}, {"V_th_max": -60.0}, {"t_clamp": -1.0}, {"tau_u_bar_bar": 0.0},
+                   {"gsl_error_tol": 0.0}, {"Delta_T": 0.01, "V_peak": 100.0}, {"V_th_max": -60.0},
+                   {"t_clamp": -1.0}, {"tau_u_bar_bar": 0.0},
                    {"tau_z": -1.0}, {"u_ref_squared": 0.0}, {"tau_minus": 0.0}),
         special=AEIF_SPECIAL + ((2, {"t_clamp": 0.0, "V_clamp": 20.0}),)),
     "hh_psc_alpha_clopath": Row(

@@ -115,3 +115,15 @@ def receptor_check(spike_ports, current_ports):
             f"Receptor type {receptor} in {tspec.name} does not accept {event}.")
 
     return check_connection
+
+
+def compartment_check(p, compartments, tau_msg):
+    """Parameters_::set of a multi-compartment model, compartment by compartment: C_m,
+    then the synaptic time constants (``tau_msg``, ``{}`` for the compartment's name
+    where the model names it)."""
+    for name, sx in compartments:
+        if np.any(p[f"C_m.{sx}"] <= 0):
+            return f"Capacitance ({name}) must be strictly positive."
+        if np.any((p[f"tau_syn_ex.{sx}"] <= 0) | (p[f"tau_syn_in.{sx}"] <= 0)):
+            return tau_msg.format(name)
+    return None

@@ -103,12 +103,7 @@ def _check(p):
         return "Maximum rate cannot be negative."
     if np.any(p["t_ref"] < 0):
         return "Refractory time cannot be negative."
-    for name, sx in COMPARTMENTS:
-        if np.any(p[f"C_m.{sx}"] <= 0):
-            return f"Capacitance ({name}) must be strictly positive."
-        if np.any((p[f"tau_syn_ex.{sx}"] <= 0) | (p[f"tau_syn_in.{sx}"] <= 0)):
-            return "All time constants must be strictly positive."
-    return None
+    return c.compartment_check(p, COMPARTMENTS, "All time constants must be strictly positive.")
 
 
 # Receptor ports (SpikeSynapseTypes, CurrentSynapseTypes): spikes 1..4, currents 5..6

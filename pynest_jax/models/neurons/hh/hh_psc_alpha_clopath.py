@@ -11,7 +11,6 @@ import brainunit as u
 
 from ..._spec import NeuronModel, Param, State
 from ...integrators import RKF45
-from .. import _gsl
 from .._common import CLOPATH_PARAMS, Archiving, neuron_params
 from .._keys import CONDUCTANCE, alpha_kinetics, tau_syn
 from ..iaf._checks import first_violation
