@@ -50,6 +50,7 @@ AEIF_BAD = C_M + ({"V_peak": -55.0}, {"tau_w": 0.0}, {"V_reset": 5.0}, {"Delta_T
                   {"gsl_error_tol": 0.0}, {"Delta_T": 0.01, "V_peak": 100.0})
 # AdEx: one neuron spikes at V_th (Delta_T = 0)
 AEIF_SPECIAL = ((1, dict(Delta_T=0.0, V_peak=-45.0, t_ref=0.5)),)
+CLOPATH_TRACES = ("u_bar_plus", "u_bar_minus", "u_bar_bar")
 MAT_REFRACTORY = tuple({"t_ref": t} for t in (2.0, 0.1, 3.33, 1.05))
 
 MODELS = {
@@ -88,6 +89,24 @@ MODELS = {
         "gsl", ("V_m", "w"), w=4.0, I=800.0, strong=3000.0,
         change={"g_L": 20.0, "V_reset": -55.0}, bad=AEIF_BAD,
         special=AEIF_SPECIAL + ((2, {"refractory_input": True}),)),
+    # the Clopath neurons: their filtered potentials (what clopath_synapse reads) are
+    # recordables like the rest; one neuron without the clamp, one without Delta_T
+    "aeif_psc_delta_clopath": Row(
+        "gsl", ("V_m", "V_th", "u_bar_bar", "u_bar_minus", "u_bar_plus", "w", "z"), w=4.0,
+        I=1500.0, strong=3000.0,
+        change={"tau_u_bar_minus": 20.0, "t_clamp": 1.0, "V_th_rest": -52.0, "u_bar_plus": -60.0},
+        status=CLOPATH_TRACES,
+        bad=C_M + ({"V_peak": -55.0}, {"tau_w": 0.0}, {"V_reset": 40.0}, {"Delta_T": -1.0},
+                   {"gsl_error_tol": 0.0}, {"Delta_T": 0.01, "V_peak": 100.0}, {"V_th_max": -60.0},
+                   {"t_clamp": -1.0}, {"tau_u_bar_bar": 0.0},
+                   {"tau_z": -1.0}, {"u_ref_squared": 0.0}, {"tau_minus": 0.0}),
+        special=AEIF_SPECIAL + ((2, {"t_clamp": 0.0, "V_clamp": 20.0}),)),
+    "hh_psc_alpha_clopath": Row(
+        "gsl", ("Act_m", "Act_n", "I_syn_ex", "I_syn_in", "Inact_h", "V_m", "u_bar_bar",
+                "u_bar_minus", "u_bar_plus"), w=300.0, I=800.0, strong=3000.0,
+        change={"g_K": 3000.0, "tau_u_bar_plus": 50.0, "u_bar_bar": -60.0}, status=CLOPATH_TRACES,
+        bad=C_M + ({"tau_syn_ex": 0.0}, {"g_K": -1.0}, {"tau_u_bar_minus": 0.0},
+                   {"u_ref_squared": -1.0})),
     "hh_psc_alpha": Row(
         "gsl", ("Act_m", "Act_n", "I_syn_ex", "I_syn_in", "Inact_h", "V_m"), w=300.0, I=800.0,
         strong=3000.0, change={"g_K": 3000.0, "tau_syn_ex": 1.0},

@@ -81,21 +81,53 @@ def assert_trace_close(ref, got, keys, rtol=1e-9, atol=1e-12):
                                    atol=atol, err_msg=k)
 
 
-def assert_defaults_equal(real_nest, jax_nest, model, ignore=("elementsize",)):
+def assert_defaults_equal(real_nest, jax_nest, model, ignore=("elementsize",), ordered=False):
     """GetDefaults of ``model``: the same keys, recordables, value types and values as
     NEST's, but for the keys in ``ignore`` (``elementsize``: the size of NEST's C++
-    object, not a property of the model)."""
+    object, not a property of the model). ``ordered``: keys, and the keys of
+    sub-dictionaries, also in NEST's order."""
     real_nest.ResetKernel()
     jax_nest.ResetKernel()
     ref, got = real_nest.GetDefaults(model), jax_nest.GetDefaults(model)
-    assert set(got) == set(ref)
+    assert list(got) == list(ref) if ordered else set(got) == set(ref)
     for k in sorted(set(ref) - set(ignore)):
         r, g = ref[k], got[k]
         assert type(g) is type(r), (k, r, g)
         if isinstance(r, np.ndarray):
             np.testing.assert_array_equal(g, r, err_msg=k)
+        elif ordered and isinstance(r, dict):
+            assert list(g.items()) == list(r.items()), k
         else:
             assert g == r, (k, r, g)
+
+
+def assert_status_close(ref, got, rtol):
+    """Values read back with ``get([keys])`` (a list per key): equal within ``rtol``;
+    sub-dictionaries with the same keys in the same order."""
+    for k in ref:
+        for a, b in zip(ref[k], got[k]):
+            if isinstance(a, dict):
+                assert list(a) == list(b), k
+                np.testing.assert_allclose(list(b.values()), list(a.values()), rtol=rtol,
+                                           err_msg=k)
+            else:
+                np.testing.assert_allclose(b, a, rtol=rtol, err_msg=k)
+
+
+def connect_outcomes(nest, source, model, ports):
+    """Connect one ``source`` node to one ``model`` node on each receptor port, each
+    in a fresh kernel: the error's class name (or "ok") and the number of connections."""
+    out = []
+    for port in ports:
+        nest.ResetKernel()
+        a, b = nest.Create(source), nest.Create(model)
+        try:
+            nest.Connect(a, b, syn_spec={"receptor_type": port})
+            out.append("ok")
+        except nest.NESTError as e:
+            out.append(type(e).__name__)
+        out.append(nest.num_connections)
+    return out
 
 
 class Refusal:

@@ -16,7 +16,8 @@ import pytest
 
 from _scenarios import assert_recorded_equal, barrage_times, observe, recorded
 from _worst import WorstDeviations
-from conftest import refuse_on_both
+from conftest import (assert_defaults_equal, assert_status_close, connect_outcomes,
+                      refuse_on_both)
 
 RTOL = 1e-9
 FLOOR = 1e-3
@@ -127,14 +128,7 @@ def test_parameters_and_state_changed_between_runs(ab):
 
     ref, got = ab(run)
     _compare(ref, got, scenario="changes", min_spikes=3)
-    for k in ref[2]:
-        for a, b in zip(ref[2][k], got[2][k]):
-            if isinstance(a, dict):
-                assert list(a) == list(b), k
-                np.testing.assert_allclose(list(b.values()), list(a.values()), rtol=RTOL,
-                                           err_msg=k)
-            else:
-                np.testing.assert_allclose(b, a, rtol=RTOL, err_msg=k)
+    assert_status_close(ref[2], got[2], RTOL)
 
 
 def test_gallery_mc_neuron_scenario(ab):
@@ -178,19 +172,7 @@ def test_gallery_mc_neuron_scenario(ab):
 def test_defaults_and_recordables_equal_nest(real_nest, jax_nest):
     """GetDefaults keys, value types and values (sub-dictionaries and receptor_types
     included), and recordables (elementsize aside)."""
-    real_nest.ResetKernel()
-    jax_nest.ResetKernel()
-    ref, got = real_nest.GetDefaults(MODEL), jax_nest.GetDefaults(MODEL)
-    assert list(got) == list(ref)
-    for k in sorted(set(ref) - {"elementsize"}):
-        r, g = ref[k], got[k]
-        assert type(g) is type(r), (k, r, g)
-        if isinstance(r, np.ndarray):
-            np.testing.assert_array_equal(g, r, err_msg=k)
-        elif isinstance(r, dict):
-            assert list(g.items()) == list(r.items()), k
-        else:
-            assert g == r, (k, r, g)
+    assert_defaults_equal(real_nest, jax_nest, MODEL, ordered=True)
 
 
 def test_status_sub_dictionaries(ab):
@@ -264,20 +246,8 @@ def test_receptor_ports_and_errors(real_nest, jax_nest, source):
     a multimeter on 0; the other kind's ports and 0 are incompatible
     (IncompatibleReceptorType), 10 and above unknown; a refused Connect connects
     nothing."""
-    out = []
-    for nest in (real_nest, jax_nest):
-        res = []
-        for port in range(11):
-            nest.ResetKernel()
-            a, b = nest.Create(source), nest.Create(MODEL)
-            try:
-                nest.Connect(a, b, syn_spec={"receptor_type": port})
-                res.append("ok")
-            except nest.NESTError as e:
-                res.append(type(e).__name__)
-            res.append(nest.num_connections)
-        out.append(res)
-    assert out[1] == out[0]
+    expected = connect_outcomes(real_nest, source, MODEL, range(11))
+    assert connect_outcomes(jax_nest, source, MODEL, range(11)) == expected
 
 
 _write_page = _worst.page("iaf_cond_alpha_mc_ab.md", f"""\

@@ -31,6 +31,9 @@ def _node_defaults(name):
     entry = kernel.graph.models[name]
     spec = entry.spec
     d = V.nest_groups(spec, copy.deepcopy(entry.defaults), per_node=False)
+    for p in spec.params:
+        if p.dtype == "nodes":  # a node's filter, shown by nodes only (weight_recorder)
+            d.pop(p.name, None)
     pop = kernel.graph.populations.get(spec.name)
     count = int(np.sum(pop.model_names == name)) if pop is not None else 0
     d.update({
@@ -64,7 +67,8 @@ def _synapse_defaults(name):
               "synapse_modelid": synapse_id(name)})
     if spec.sizeof is not None:
         d["sizeof"] = spec.sizeof
-    d.setdefault("weight_recorder", NodeCollection())
+    wr = d.get("weight_recorder")
+    d["weight_recorder"] = NodeCollection._from_gids(np.asarray([wr] if wr else [], np.int64))
     return dict(sorted(d.items()))
 
 
@@ -103,11 +107,17 @@ def SetDefaults(model, params, val=None):
     if any((is_iterable(v) and not isinstance(v, str) and not is_iterable(defaults[k]))
            or isinstance(v, Parameter) for k, v in params.items()):
         raise ValueError("SetDefaults() accepts only explicit, single parameter values.")
-    network.set_defaults(kernel, model, params)
+    network.set_defaults(kernel, model, _node_ids(params))
 
 
 def CopyModel(existing, new, params=None):
-    network.copy_model(kernel, existing, new, {} if params is None else params)
+    network.copy_model(kernel, existing, new, {} if params is None else _node_ids(params))
+
+
+def _node_ids(params):
+    """NodeCollection values (a synapse model's weight_recorder or volume_transmitter)
+    as node ids for the kernel."""
+    return {k: (v.tolist() if isinstance(v, NodeCollection) else v) for k, v in params.items()}
 
 
 def Models(mtype="all", sel=None):

@@ -230,6 +230,9 @@ class NodeCollection:
         elif kwargs and params:
             raise TypeError("must either provide params or kwargs, but not both.")
         if isinstance(params, dict):
+            # node-valued keys (a weight_recorder's senders) as node ids for the kernel
+            params = {k: (v.tolist() if isinstance(v, NodeCollection) else v)
+                      for k, v in params.items()}
             params = status.split_per_node(self, params)
         status.set_nodes(self._gids, params)
 

@@ -89,6 +89,11 @@ def node_values(gids, keys=None) -> dict:
     wanted = None if keys is None else set(keys)
     for pop, pos, loc in kernel.graph.group_by_population(gids):
         vals = V.nest_groups(pop.spec, V.get_columns(pop, loc, V.group_keys(pop.spec, wanted)))
+        for d in pop.spec.params:
+            if d.dtype == "nodes" and d.name in vals:  # node ids shown as a NodeCollection
+                from .nodecollection import NodeCollection
+                vals[d.name] = [NodeCollection._from_gids(np.asarray(v, np.int64))
+                                for v in vals[d.name]]
         vals.update(_generic(pop, gids[pos], loc, wanted))
         for k, v in vals.items():
             col = result.setdefault(k, [None] * len(gids))

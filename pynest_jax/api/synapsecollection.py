@@ -132,7 +132,7 @@ class SynapseCollection:
             if one:
                 result = {k: v[0] for k, (v, has) in cols.items() if has[0]}
             else:
-                result = {k: v for k, (v, has) in cols.items()}
+                result = {k: v for k, (v, has) in cols.items() if np.any(has)}
         elif isinstance(keys, str):
             cols = self._columns({keys})
             if one:

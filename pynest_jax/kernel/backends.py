@@ -91,6 +91,8 @@ class Writers:
                     names, _ = _columns({"senders": [], "times": [], "offsets": []},
                                         bool(pop.arrays["time_in_steps"][li]))
                     extra = [v for v in (pop.host.get("record_from", [None] * len(pop))[li] or [])]
+                    if getattr(pop.spec, "kind", None) == "weight":  # weight_recorder's values
+                        extra = ["weights", "targets", "receptors", "ports"]
                     self._create(kernel, int(gid), names + list(extra))
 
     def _create(self, kernel, gid, names):

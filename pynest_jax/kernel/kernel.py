@@ -212,17 +212,22 @@ class Kernel:
             n0 = self.clock
             if k < nsteps - done and (n0 + k) % md and k > (n0 + k) % md:
                 k -= (n0 + k) % md  # end chunks on slice ends: recorders order events by slice
-            if prog.archives:
+            bounded = prog.archives or self.carry["wrec"]
+            if bounded:
                 # kept until the chunk is known not to have outgrown the archives' rings
+                # and the weight recorders' buffers
                 saved = jax.tree_util.tree_map(jnp.copy, self.carry)
             self.carry, out = prog.run(self.carry, params, conns, n0, k, key, last=done + k == nsteps)
-            while prog.archives and prog.overflowed(self.carry):
-                # an STDP connection needed a post-synaptic spike the ring had dropped:
-                # the chunk again, with twice the ring
-                self.carry = prog.grow_history(saved)
+            while bounded and prog.overflowed(self.carry):
+                # an STDP connection needed a post-synaptic spike the ring had dropped, or
+                # a weight recorder's events did not fit: the chunk again, larger
+                self.carry = prog.grow(saved, self.carry)
                 saved = jax.tree_util.tree_map(jnp.copy, self.carry)
                 self.carry, out = prog.run(self.carry, params, conns, n0, k, key,
                                            last=done + k == nsteps)
+            if self.carry["wrec"]:
+                weights, self.carry = prog.take_weight_events(self.carry)
+                recording.weight_events(self, prog, weights)
             recording.collect(self, prog, out, n0, k)
             self.clock += k
             done += k

@@ -132,7 +132,7 @@ def set_defaults(kernel, model, params):
     graph = kernel.graph
     if model in graph.synapses:
         spec, defaults, base = graph.synapses[model]
-        allowed = {"weight", "delay", "receptor_type"} | set(spec.default_params())
+        allowed = {"weight", "delay", "receptor_type", "weight_recorder"} | set(spec.default_params())
         bad = [k for k in params if k not in allowed]
         if bad:
             raise NESTErrors.UnaccessedDictionaryEntry(
@@ -140,6 +140,9 @@ def set_defaults(kernel, model, params):
                 + " ".join(bad))
         new = dict(defaults)
         for k, v in params.items():
+            if k == "weight_recorder":
+                new[k] = _recorder_id(graph, v)
+                continue
             new[k] = _synapse_value(k, v, defaults[k])
         if "delay" in params:
             # ConnectorModel::set_status checks the delay but freezes the extrema.
@@ -151,6 +154,8 @@ def set_defaults(kernel, model, params):
             if msg:
                 raise NESTErrors.BadProperty(msg)
         graph.synapses[model] = (spec, new, base)
+        if new.get("weight_recorder") != defaults.get("weight_recorder"):
+            graph.structure_version += 1  # its connections' events are now recorded one by one
         if spec.weight_common and "weight" in params:
             # one weight for all of the model's connections: their column follows it
             store = graph.connections
@@ -164,6 +169,21 @@ def set_defaults(kernel, model, params):
     else:
         raise NESTErrors.UnknownComponent(f"{model} is not a known component.")
     kernel.model_defaults_modified = True
+
+
+def _recorder_id(graph, v):
+    """A synapse model's weight_recorder: one weight_recorder node (its id), or none (0)."""
+    ids = list(v) if isinstance(v, (list, tuple, np.ndarray)) else [v]
+    if not ids:
+        return 0
+    if len(ids) != 1:
+        raise NESTErrors.BadProperty("weight_recorder must be a single weight recorder.")
+    gid = int(ids[0])
+    if gid <= 0 or gid > graph.network_size:
+        raise NESTErrors.UnknownNode(f"Node with id {gid} does not exist.")
+    if graph.pop_list[graph.node_pop[gid]].spec.name != "weight_recorder":
+        raise NESTErrors.BadProperty("weight_recorder must be a weight recorder.")
+    return gid
 
 
 def _synapse_value(key, v, current):

@@ -37,6 +37,7 @@ from .archiving import ms_of_steps
 
 STDP_EPS = 1.0e-6  # ConnectionManager::stdp_eps_ (ms)
 HISTORY = 32  # spikes kept per neuron at first; doubled after an overflow
+RECORD = 4096  # weight recorder events per chunk at first; grown to what a chunk needed
 _NEG = -1.0e300  # "no entry": before every time
 
 
@@ -56,7 +57,7 @@ def resize_archive(arch, n, capacity, incoming):
     incoming flags; entries kept in their order."""
     old = {k: np.asarray(v) for k, v in arch.items()}
     n_old, h_old = old["t"].shape
-    new = {k: np.asarray(v) for k, v in empty_archive(n, capacity, incoming,
+    new = {k: np.array(v) for k, v in empty_archive(n, capacity, incoming,
                                                         old["t"].dtype).items()}
     keep = min(h_old, capacity)
     # chronological order of the old ring: positions (count - keep + i) mod h_old
@@ -204,21 +205,19 @@ def _ms(t):
 
 # --- delivery through plastic connections (device, end of a slice) -----------------
 
-def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, grid, key):
+def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, grid, key,
+                  rec=None):
     """The slice's spikes through one plastic projection: per step, per batch of the
-    sources that spiked, ``on_pre`` on their rows; returns (ring buffer, rows, archive
-    overflow)."""
+    sources that spiked, ``on_pre`` on their rows. ``rec``: the projection's weight
+    recorder buffer, or None. Returns (ring buffer, rows, archive overflow, rec)."""
     D, n_s = spk.shape
     N, C, K = proj.n_tgt, proj.n_chan, proj.batch
     units = proj.units
     d_const = proj.const.get("d")
     s_slot = (s % L).astype(jnp.int32)
-    lanes = jnp.arange(K, dtype=jnp.int32)
-    overflow = jnp.zeros((), jnp.bool_)
     common = U.attach(common, units)
 
     def one_step(j, carry):
-        flat, syn, overflow = carry
         row = spk[j]
         fired = row > 0
         count = jnp.sum(fired)
@@ -228,7 +227,7 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
         slot0 = s_slot + j
 
         def one_batch(b, carry):
-            flat, syn, overflow = carry
+            flat, syn, overflow, rec = carry
             src = jax.lax.dynamic_slice_in_dim(order, b * K, K)
             m = jnp.where(src < n_s, row[jnp.minimum(src, n_s - 1)], 0).astype(flat.dtype)
             tgt = a["tgt"][src]  # (K, width); padding: N
@@ -243,28 +242,61 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
             if spec.post == "stdp":
                 tg = jnp.minimum(tgt, N - 1).reshape(-1)
                 post = PostHistory(arch, tg, tau[0], tau[1])
-            ctx = _Ctx(jax.random.fold_in(key, b), grid)
-            changes, w = spec.on_pre(c, post, u.Quantity(t, unit=u.ms), ctx)
             ok = real.reshape(-1)
-            new = dict(syn)
-            for k, v in U.strip(changes, units).items():
-                v = jnp.where(ok, jnp.broadcast_to(v, ok.shape), rows[k]).astype(syn[k].dtype)
-                new[k] = syn[k].at[src].set(v.reshape(tgt.shape))
+            sent = ok
+            if spec.on_pre is None:  # a static model with a weight recorder
+                w = rows["weight"]
+            else:
+                ctx = _Ctx(jax.random.fold_in(key, b), grid)
+                out = spec.on_pre(c, post, u.Quantity(t, unit=u.ms), ctx)
+                changes, w = out[0], out[1]
+                if len(out) > 2:  # the model may send nothing (bernoulli_synapse)
+                    sent = ok & out[2]
+                    w = jnp.where(out[2], w, 0.0)
+                new = dict(syn)
+                for k, v in U.strip(changes, units).items():
+                    v = jnp.where(ok, jnp.broadcast_to(v, ok.shape), rows[k]).astype(syn[k].dtype)
+                    new[k] = syn[k].at[src].set(v.reshape(tgt.shape))
+                syn = new
+            w = jnp.broadcast_to(jnp.asarray(w), ok.shape)
             if post is not None:
                 overflow = overflow | jnp.any(post.overflow & ok)
+            if rec is not None:
+                rec = _record(rec, src, tgt.shape, sent, w, s + j + 1)
             if "counts" in a:  # channels that count spikes instead of adding weights
                 w = jnp.where(a["counts"][src].reshape(-1), 1.0, w)
             slot = slot0 + (d_const if d_const is not None else a["d"][src])
             slot = slot % L
             idx = (slot * (C * N) + a["fi"][src]).reshape(-1)
-            amount = (jnp.asarray(w).reshape(tgt.shape) * m[:, None]).reshape(-1)
+            amount = (w.reshape(tgt.shape) * m[:, None]).reshape(-1)
             flat = flat.at[idx].add(amount.astype(flat.dtype), mode="drop")
-            return flat, new, overflow
+            return flat, syn, overflow, rec
 
         nb = (count + K - 1) // K
-        return jax.lax.fori_loop(0, nb, one_batch, (flat, syn, overflow))
+        return jax.lax.fori_loop(0, nb, one_batch, carry)
 
-    return jax.lax.fori_loop(0, r, one_step, (flat, syn, overflow))
+    overflow = jnp.zeros((), jnp.bool_)
+    return jax.lax.fori_loop(0, r, one_step, (flat, syn, overflow, rec))
+
+
+def _record(rec, src, shape, sent, w, stamp):
+    """Append the batch's sent events to the weight recorder buffer: (stamp, place in
+    the padded table, weight), in (source, connection) order; ``n`` counts them all,
+    so that a buffer too small is seen (the chunk then runs again with a larger one)."""
+    E = rec["w"].shape[0]
+    width = shape[1]
+    place = (src[:, None] * width + jnp.arange(width, dtype=jnp.int32)[None, :]).reshape(-1)
+    at = rec["n"] + jnp.cumsum(sent) - 1
+    at = jnp.where(sent & (at < E), at, E)
+    return {"n": rec["n"] + jnp.sum(sent).astype(rec["n"].dtype),
+            "stamp": rec["stamp"].at[at].set(jnp.asarray(stamp, rec["stamp"].dtype), mode="drop"),
+            "place": rec["place"].at[at].set(place.astype(rec["place"].dtype), mode="drop"),
+            "w": rec["w"].at[at].set(w.astype(rec["w"].dtype), mode="drop")}
+
+
+def empty_record(capacity):
+    return {"n": jnp.zeros((), jnp.int64), "stamp": jnp.zeros((capacity,), jnp.int64),
+            "place": jnp.zeros((capacity,), jnp.int64), "w": jnp.zeros((capacity,), jnp.float64)}
 
 
 class _Ctx:

@@ -123,6 +123,7 @@ class Program:
                 tgt = self.layout.host_arrays[proj.key]["tgt"]
                 flags[tgt[tgt < proj.n_tgt]] = True
         self.history = plasticity.HISTORY
+        self.record_capacity = plasticity.RECORD  # weight recorder events per chunk
         self.syn_version = None  # the connection table's version the carry's rows came from
         self.chunk = int(max(1, min(chunk_steps, 2 ** 24 // max(1, self.recording.width))))
         self.core = _core_for(self)
@@ -146,6 +147,8 @@ class Program:
                 carry["buf"][plan.name] = jnp.zeros((self.L * plan.n_channels * plan.n,), self.fdtype)
                 carry["inp"][plan.name] = jnp.zeros((plan.n_channels, plan.n), self.fdtype)
         carry["syn"] = self.plastic_rows(graph)
+        carry["wrec"] = {proj.key: plasticity.empty_record(self.record_capacity)
+                         for proj in self.plastic if proj.recorder is not None}
         # per-connection values and archives in double whatever the precision: they hold times
         carry["arch"] = {name: plasticity.empty_archive(self.plan_by_name[name].n, self.history,
                                                         flags, jnp.float64)
@@ -169,8 +172,38 @@ class Program:
         return dict(carry, arch=arch)
 
     def overflowed(self, carry):
-        """Whether a plastic connection needed an archive entry the ring had dropped."""
-        return any(bool(a["overflow"]) for a in carry["arch"].values())
+        """Whether a plastic connection needed an archive entry the ring had dropped,
+        or a weight recorder's events did not fit its buffer."""
+        return (any(bool(a["overflow"]) for a in carry["arch"].values())
+                or any(int(r["n"]) > self.record_capacity for r in carry["wrec"].values()))
+
+
+
+    def grow(self, saved, after):
+        """The carry to run an overflowed chunk again from: larger archives or weight
+        recorder buffers, whichever ``after`` (the carry the chunk left) outgrew."""
+        if any(bool(a["overflow"]) for a in after["arch"].values()):
+            saved = self.grow_history(saved)
+        if any(int(r["n"]) > self.record_capacity for r in after["wrec"].values()):
+            need = max(int(r["n"]) for r in after["wrec"].values())
+            while self.record_capacity < need:
+                self.record_capacity *= 2
+            saved = dict(saved, wrec={k: plasticity.empty_record(self.record_capacity)
+                                      for k in saved["wrec"]})
+        return saved
+
+    def take_weight_events(self, carry):
+        """The weight recorder events of the chunk, per projection, and the carry with
+        empty buffers: {projection key: (stamps, places, weights)}."""
+        out = {}
+        for k, r in carry["wrec"].items():
+            n = int(r["n"])
+            if n:
+                out[k] = tuple(np.asarray(r[f])[:n] for f in ("stamp", "place", "w"))
+        if carry["wrec"]:
+            carry = dict(carry, wrec={k: dict(r, n=jnp.zeros((), jnp.int64))
+                                      for k, r in carry["wrec"].items()})
+        return out, carry
 
     def grow_history(self, carry):
         """Double the archives' ring (the next trace compiles for the new shape)."""
@@ -465,7 +498,7 @@ class _Core:
         (kernel/plasticity.py)."""
         bufs = delivery.deliver_slice(self.projections, conns, spk, off, dict(carry["buf"]),
                                       s, self.L)
-        syn, arch = dict(carry["syn"]), dict(carry["arch"])
+        syn, arch, wrec = dict(carry["syn"]), dict(carry["arch"]), dict(carry["wrec"])
         for i, proj in enumerate(self.projections):
             if proj.kind != "plastic":
                 continue
@@ -473,13 +506,15 @@ class _Core:
             if proj.spec.post == "stdp":
                 pt = params[proj.tgt]
                 tau = (pt["tau_minus"], pt["tau_minus_triplet"])
-            bufs[proj.tgt], syn[proj.key], overflow = plasticity.deliver_slice(
+            bufs[proj.tgt], syn[proj.key], overflow, r_ = plasticity.deliver_slice(
                 proj, proj.spec, conns[proj.key], syn[proj.key], params["syn:" + proj.key],
                 arch.get(proj.tgt), tau, spk[proj.src], bufs[proj.tgt], s, r, self.L, self.grid,
-                jax.random.fold_in(key, i))
+                jax.random.fold_in(key, i), wrec.get(proj.key))
+            if r_ is not None:
+                wrec[proj.key] = r_
             if proj.tgt in arch:
                 arch[proj.tgt] = dict(arch[proj.tgt], overflow=arch[proj.tgt]["overflow"] | overflow)
-        carry = dict(carry, syn=syn, arch=arch)
+        carry = dict(carry, syn=syn, arch=arch, wrec=wrec)
         # The input of the next slice's first step was taken out of its slot before
         # the slice's events arrived: take it again.
         inp = dict(carry["inp"])

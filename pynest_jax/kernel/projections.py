@@ -289,7 +289,9 @@ def _plastic_models(graph, conns, rows):
     out = []
     for sid in np.unique(syn):
         name = graph.synapse_names[int(sid)]
-        if graph.synapses[name][0].plastic:
+        spec, defaults, _ = graph.synapses[name]
+        # a model with a weight recorder goes the same way: its events are seen one by one
+        if spec.plastic or defaults.get("weight_recorder"):
             out.append((int(sid), name))
     return out
 
@@ -300,6 +302,7 @@ def _make_plastic(proj, arrays, graph, model, tpop):
     proj.kind = "plastic"
     proj.model = model
     proj.spec = spec
+    proj.recorder = int(defaults["weight_recorder"]) if defaults.get("weight_recorder") else None
     proj.units = {"weight": None, "delay": u.ms,
                   **{p.name: p.unit for p in spec.params + spec.hidden + spec.common}}
     proj.keys = ("weight",) + spec.connection_keys
@@ -346,6 +349,15 @@ def plastic_rows(graph, proj, arrays, dtype):
         t.reshape(-1)[arrays["flat"]] = col
         out[k] = jnp.asarray(t.astype(dtype))
     return out
+
+
+def connection_rows(arrays):
+    """Connection row of each place in a projection's padded table (-1: padding)."""
+    if "row_of_place" not in arrays:
+        r = np.full(arrays["tgt"].size, -1, np.int64)
+        r[arrays["flat"]] = arrays["rows"]
+        arrays["row_of_place"] = r
+    return arrays["row_of_place"]
 
 
 def read_plastic_rows(graph, proj, arrays, rows):

@@ -225,6 +225,42 @@ def collect(kernel, prog, out, n0: int, k: int):
         kernel.events.append(gid, events)
 
 
+def weight_events(kernel, prog, weights):
+    """A chunk's events through connections of models with a weight recorder
+    (weight_recorder::handle): sender, target, stamp, weight, receptor and port of each
+    event sent, in NEST's order (by stamp, then sender, then synapse model and
+    connection), filtered by the recorder's window and its senders/targets."""
+    from . import projections
+    graph, grid = kernel.graph, kernel.grid
+    store = graph.connections
+    by_rec: dict = {}
+    for key, (stamps, places, w) in weights.items():
+        proj = next(p for p in prog.plastic if p.key == key)
+        rows = projections.connection_rows(prog.layout.host_arrays[key])[places]
+        by_rec.setdefault(proj.recorder, []).append((stamps, rows, w))
+    for gid, parts in by_rec.items():
+        stamps, rows, w = (np.concatenate(x) for x in zip(*parts))
+        src = store.col("source")[rows]
+        order = np.lexsort((np.arange(len(rows)), store.col("syn")[rows], src, stamps))
+        stamps, rows, w, src = stamps[order], rows[order], w[order], src[order]
+        pop, li, t_min, t_max = _recorder_window(graph, grid, gid)
+        tgt = store.col("target")[rows]
+        keep = (stamps > t_min) & (stamps <= t_max)
+        for key_, ids in (("senders", src), ("targets", tgt)):
+            allowed = pop.host[key_][li] if key_ in pop.host else None
+            if allowed is not None and len(allowed):
+                keep &= np.isin(ids, np.asarray(allowed, np.int64))
+        if not keep.any():
+            continue
+        rows = rows[keep]
+        # in the order of NEST's ASCII columns: the double value, then the long ones
+        events = {"senders": src[keep].astype(np.int64), **_times(pop, li, grid, stamps[keep]),
+                  "weights": w[keep], "targets": tgt[keep].astype(np.int64),
+                  "receptors": store.col("receptor")[rows].astype(np.int64),
+                  "ports": store.ports(rows).astype(np.int64)}
+        kernel.events.append(gid, events)
+
+
 def _spike_events(kernel, plan, host, sources, copies, n0, t_min, t_max, md):
     """Spikes of the sources with stamps in (t_min, t_max], in NEST's order.
 

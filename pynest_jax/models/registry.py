@@ -10,7 +10,7 @@ from .devices.mip_generator import mip_generator
 from .devices.sinusoidal_gamma_generator import sinusoidal_gamma_generator
 from .devices.spike_generator import spike_generator
 from .devices.step_current_generator import step_current_generator
-from .devices.recorders import multimeter, spike_recorder, voltmeter
+from .devices.recorders import multimeter, spike_recorder, voltmeter, weight_recorder
 from .neurons.iaf.iaf_psc_alpha import iaf_psc_alpha
 from .neurons.iaf.iaf_psc_delta import iaf_psc_delta
 from .neurons.iaf.iaf_psc_exp import iaf_psc_exp
@@ -24,13 +24,16 @@ from .neurons.parrot_neuron import parrot_neuron
 from .neurons.izh.izhikevich import izhikevich
 from .neurons.hh.hh_cond_exp_traub import hh_cond_exp_traub
 from .neurons.hh.hh_psc_alpha import hh_psc_alpha
+from .neurons.hh.hh_psc_alpha_clopath import hh_psc_alpha_clopath
 from .neurons.aeif.aeif_cond_alpha import aeif_cond_alpha
 from .neurons.aeif.aeif_cond_exp import aeif_cond_exp
 from .neurons.aeif.aeif_psc_alpha import aeif_psc_alpha
 from .neurons.aeif.aeif_psc_delta import aeif_psc_delta
+from .neurons.aeif.aeif_psc_delta_clopath import aeif_psc_delta_clopath
 from .neurons.aeif.aeif_psc_exp import aeif_psc_exp
 from .neurons.cond.iaf_cond_alpha import iaf_cond_alpha
 from .neurons.cond.iaf_cond_alpha_mc import iaf_cond_alpha_mc
+from .neurons.cond.pp_cond_exp_mc_urbanczik import pp_cond_exp_mc_urbanczik
 from .neurons.cond.iaf_cond_beta import iaf_cond_beta
 from .neurons.cond.iaf_cond_exp import iaf_cond_exp
 from .neurons.cond.iaf_cond_exp_sfa_rr import iaf_cond_exp_sfa_rr
@@ -50,6 +53,7 @@ NODE_MODELS = {m.name: m for m in (
     iaf_cond_exp, iaf_cond_alpha, iaf_cond_beta, iaf_cond_alpha_mc,
     aeif_cond_alpha, aeif_cond_exp, aeif_psc_alpha, aeif_psc_exp, aeif_psc_delta,
     hh_psc_alpha, hh_cond_exp_traub,
+    aeif_psc_delta_clopath, hh_psc_alpha_clopath, pp_cond_exp_mc_urbanczik,
     izhikevich,
     iaf_cond_exp_sfa_rr, iaf_chxk_2008,
     iaf_psc_exp_htum,
@@ -61,7 +65,7 @@ NODE_MODELS = {m.name: m for m in (
     ac_generator, step_current_generator, noise_generator,
     poisson_generator, spike_generator, pulsepacket_generator,
     sinusoidal_poisson_generator, sinusoidal_gamma_generator, mip_generator,
-    spike_recorder, multimeter, voltmeter,
+    spike_recorder, multimeter, voltmeter, weight_recorder,
 )}
 
 # Each spiking synapse model with its _hpc and _lbl variants, as NEST registers them.

@@ -65,3 +65,24 @@ voltmeter = RecorderModel(
     params=_SAMPLER + (Param("record_from", ["V_m"], None, "recordables to sample",
                              dtype="vector"),),
     check=C.device_check, on_set=_sampler_on_set)
+
+
+def _node_ids(old, new, ctx):
+    """The senders/targets filters: node ids (a NodeCollection or a list of ids, as NEST
+    takes them), kept sorted and unique as NEST's NodeCollection of them."""
+    new = C.device_on_set(old, new, ctx)
+    for k in ("senders", "targets"):
+        if k in new:
+            new[k] = [sorted({int(g) for g in v}) for v in new[k]]
+    return new
+
+
+# weight_recorder (models/weight_recorder.h): the events of connections whose model names
+# it (the synapse model's weight_recorder); kernel/recording.py weight_events.
+weight_recorder = RecorderModel(
+    name="weight_recorder", kind="weight", doc="Records the weights of the events of "
+    "connections whose synapse model names it.",
+    params=C.RECORDING_PARAMS + (
+        Param("senders", [], None, "record only events from these nodes", dtype="nodes"),
+        Param("targets", [], None, "record only events to these nodes", dtype="nodes")),
+    check=C.device_check, on_set=_node_ids)

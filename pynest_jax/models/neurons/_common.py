@@ -2,6 +2,7 @@
 IgnoreAndSpikeMechanism in nestkernel/): declared once, added to each neuron."""
 
 import dataclasses
+from typing import Optional
 
 import brainunit as u
 import numpy as np
@@ -27,6 +28,38 @@ ARCHIVING_STATE = (
     State("post_trace", 0.0, None, "STDP post-synaptic trace"),
     State("archiver_length", 0, None, "length of the spike history", dtype="int"),
 )
+
+
+# ClopathArchivingNode (nestkernel/clopath_archiving_node.cpp): what its neurons keep
+# for clopath_synapse; the traces themselves (u_bar_plus, ...) are the model's state.
+CLOPATH_PARAMS = (
+    Param("A_LTD", 14.0e-5, u.mV ** -1, "amplitude of depression"),
+    Param("A_LTP", 8.0e-5, u.mV ** -2, "amplitude of facilitation"),
+    Param("u_ref_squared", 60.0, u.mV ** 2, "reference value of u_bar_bar squared"),
+    Param("theta_plus", -45.3, u.mV, "threshold of u for potentiation"),
+    Param("theta_minus", -70.6, u.mV, "threshold of the delayed u_bar_plus/minus"),
+    Param("A_LTD_const", True, None, "A_LTD constant, else scaled by u_bar_bar^2 / u_ref_squared",
+          dtype="bool"),
+    Param("delay_u_bars", 5.0, u.ms, "delay of u_bar_plus/minus in the weight change"),
+)
+
+
+# The state write_clopath_history reads after each step (with V_m)
+CLOPATH_TRACES = ("u_bar_plus", "u_bar_minus", "u_bar_bar")
+
+
+# What write_urbanczik_history and urbanczik_synapse read from the neuron: the
+# dendrite's V_m after each step, the soma's leak and coupling and rate function
+# (V_W_star, phi, h), the dendrite's time constants
+URBANCZIK_KEYS = ("V_m.p", "g_sp", "g_L.s", "E_L.s", "phi_max", "rate_slope", "beta", "theta",
+                  "C_m.p", "g_L.p", "tau_syn_ex.p", "tau_syn_in.p")
+
+
+def clopath_check(p):
+    """ClopathArchivingNode::set_status, after ArchivingNode's: its one test."""
+    if "u_ref_squared" in p and np.any(np.asarray(p["u_ref_squared"], float) <= 0):
+        return "Ensure that u_ref_squared > 0"
+    return None
 
 
 def _offset_steps(offset, grid):
@@ -84,15 +117,24 @@ class Archiving:
     ``calcium``: ``Ca`` and ``Ca_t``, decayed and incremented at each spike and
     brought to the end of each run. ``ignore_and_spike``: the model's update asks
     IgnoreAndSpikeMechanism whether a spike is due (``ctx.spike_due``); the kernel
-    counts ``steps_until_spike``.
+    counts ``steps_until_spike``. ``history``: the archive one kind of plastic
+    synapse reads, kept after each step from the state the model's update leaves
+    (docs/notes_clopath_urbanczik.md): ``"clopath"`` (ClopathArchivingNode: LTD and
+    LTP histories from V_m and the u_bar traces, parameters ``CLOPATH_PARAMS``) or
+    ``"urbanczik"`` (UrbanczikArchivingNode: the dendrite's history from its V_m and
+    the step's spikes); None for a plain ArchivingNode.
     """
 
     spike_history: bool = True
     calcium: bool = True
     ignore_and_spike: bool = False
+    history: Optional[str] = None
 
     def check(self, p):
-        return archiving_check(p)
+        msg = archiving_check(p)
+        if msg is None and self.history == "clopath":
+            msg = clopath_check(p)
+        return msg
 
     def on_set(self, old, new, ctx):
         return ignore_and_spike_on_set(old, new, ctx) if self.ignore_and_spike else new
@@ -105,6 +147,10 @@ class Archiving:
             keys |= {"Ca", "Ca_t"}
         if self.ignore_and_spike:
             keys |= {q.name for q in IGNORE_AND_SPIKE_STATE}
+        if self.history == "clopath":
+            keys |= {q.name for q in CLOPATH_PARAMS} | {"V_m", *CLOPATH_TRACES}
+        elif self.history == "urbanczik":
+            keys |= set(URBANCZIK_KEYS)
         return keys
 
 

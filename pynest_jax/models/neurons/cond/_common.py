@@ -7,7 +7,8 @@ import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
-from ..._spec import Channel, State
+from ....errors import NESTErrors
+from ..._spec import Channel, GeneratorModel, RecorderModel, State
 from .. import _gsl
 from .._keys import CONDUCTANCE, alpha_kinetics
 from ..iaf._checks import first_violation
@@ -88,3 +89,41 @@ def two_state_update(derivatives):
         return s.replace(V_m=V, dg_ex=dg_ex, dg_in=dg_in, r=r, I_stim=x.currents,
                          t_ref_remaining=t_ref_remaining(ctx, r)), spike
     return update
+
+
+def receptor_check(spike_ports, current_ports):
+    """check_connection of a multi-compartment model (handles_test_event): a port of
+    the other kind of event, or 0, is incompatible; ports beyond the last current
+    port are unknown (as is any port for a multimeter but 0)."""
+    sup = max(current_ports) + 1
+
+    def check_connection(sspec, tspec, receptor):
+        if getattr(tspec, "check_connection", None) is not check_connection:
+            return
+        if isinstance(sspec, RecorderModel):
+            ok, event = receptor == 0, "DataLoggingRequest"
+        elif isinstance(sspec, GeneratorModel) and sspec.event == "current":
+            ok, event = receptor in current_ports, "CurrentEvent"
+        else:
+            ok, event = receptor in spike_ports, "SpikeEvent"
+        if ok:
+            return
+        if receptor >= sup or receptor < 0:
+            raise NESTErrors.UnknownReceptorType(
+                f"Receptor type {receptor} is not available in {tspec.name}.")
+        raise NESTErrors.IncompatibleReceptorType(
+            f"Receptor type {receptor} in {tspec.name} does not accept {event}.")
+
+    return check_connection
+
+
+def compartment_check(p, compartments, tau_msg):
+    """Parameters_::set of a multi-compartment model, compartment by compartment: C_m,
+    then the synaptic time constants (``tau_msg``, ``{}`` for the compartment's name
+    where the model names it)."""
+    for name, sx in compartments:
+        if np.any(p[f"C_m.{sx}"] <= 0):
+            return f"Capacitance ({name}) must be strictly positive."
+        if np.any((p[f"tau_syn_ex.{sx}"] <= 0) | (p[f"tau_syn_in.{sx}"] <= 0)):
+            return tau_msg.format(name)
+    return None

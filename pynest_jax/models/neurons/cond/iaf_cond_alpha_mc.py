@@ -13,7 +13,6 @@ import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
-from ....errors import NESTErrors
 from ..._spec import Channel, NeuronModel, Param, State
 from ...integrators import RKF45
 from .. import _gsl
@@ -120,12 +119,8 @@ def _check(p):
         return "Reset potential must be smaller than threshold."
     if np.any(p["t_ref"] < 0):
         return "Refractory time cannot be negative."
-    for name, sx in COMPARTMENTS:
-        if np.any(p[f"C_m.{sx}"] <= 0):
-            return f"Capacitance ({name}) must be strictly positive."
-        if np.any((p[f"tau_syn_ex.{sx}"] <= 0) | (p[f"tau_syn_in.{sx}"] <= 0)):
-            return f"All time constants ({name}) must be strictly positive."
-    return None
+    return c.compartment_check(p, COMPARTMENTS,
+                               "All time constants ({}) must be strictly positive.")
 
 
 # Receptor ports (SpikeSynapseTypes, CurrentSynapseTypes): spikes 1..6, currents 7..9
@@ -136,25 +131,7 @@ RECEPTOR_TYPES = {"distal_curr": 9, "distal_exc": 5, "distal_inh": 6, "proximal_
                   "soma_inh": 2}
 
 
-def check_connection(sspec, tspec, receptor):
-    """handles_test_event: a port of the other kind of event, or 0, is incompatible;
-    ports from 10 on are unknown (as is any port for a multimeter but 0)."""
-    if getattr(tspec, "check_connection", None) is not check_connection:
-        return
-    from ..._spec import GeneratorModel, RecorderModel
-    if isinstance(sspec, RecorderModel):
-        ok, event = receptor == 0, "DataLoggingRequest"
-    elif isinstance(sspec, GeneratorModel) and sspec.event == "current":
-        ok, event = receptor in CURRENT_PORTS, "CurrentEvent"
-    else:
-        ok, event = receptor in SPIKE_PORTS, "SpikeEvent"
-    if ok:
-        return
-    if receptor >= 10 or receptor < 0:
-        raise NESTErrors.UnknownReceptorType(
-            f"Receptor type {receptor} is not available in {tspec.name}.")
-    raise NESTErrors.IncompatibleReceptorType(
-        f"Receptor type {receptor} in {tspec.name} does not accept {event}.")
+check_connection = c.receptor_check(SPIKE_PORTS, CURRENT_PORTS)
 
 
 iaf_cond_alpha_mc = NeuronModel(

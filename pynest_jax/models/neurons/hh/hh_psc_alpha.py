@@ -56,9 +56,10 @@ def derive(p, ctx):
                 PSCurrInit_E=1.0 * np.e / p.tau_syn_ex, PSCurrInit_I=1.0 * np.e / p.tau_syn_in)
 
 
-def update(p, d, s, x, ctx):
+def hh_update(p, d, s, x, ctx, ode=ODE, derivs=derivatives):
+    """update(); hh_psc_alpha_clopath's with its longer ``ode`` and ``derivs``."""
     U_old = s.V_m
-    s, _ = _gsl.advance(p, s, ODE, derivatives, ctx, dict(I_stim=s.I_stim))
+    s, _ = _gsl.advance(p, s, ode, derivs, ctx, dict(I_stim=s.I_stim))
     # the inhibitory weight is stored with its sign: I_syn_in is negative
     dI_ex = s.dI_ex + x.ex * d.PSCurrInit_E
     dI_in = s.dI_in + x["in"] * d.PSCurrInit_I
@@ -87,7 +88,7 @@ hh_psc_alpha = NeuronModel(
                                                    hidden=True, derivative_first=True), u.pA),
     check=check,
     derive=derive,
-    update=update,
+    update=hh_update,
     integrator=RKF45(h.CONTROL),
     archiving=Archiving(),
 )
