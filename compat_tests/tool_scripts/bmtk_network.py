@@ -45,7 +45,7 @@ net.add_nodes(N=2, pop_name="inh", model_type="point_neuron", model_template="ne
               dynamics_params="inh.json")
 net.add_edges(source={"pop_name": "exc"}, target={"pop_name": "inh"},
               connection_rule=lambda s, t: 1, syn_weight=400.0, delay=1.5,
-              model_template="static_synapse", dynamics_params="static.json")
+              model_template="stdp_synapse_recorded", dynamics_params="stdp.json")
 net.add_edges(source={"pop_name": "inh"}, target={"pop_name": "exc"},
               connection_rule=lambda s, t: 1, syn_weight=-200.0, delay=0.8,
               model_template="static_synapse", dynamics_params="static.json")
@@ -79,7 +79,10 @@ config = {
     "output": {"output_dir": os.path.join(HERE, "output"), "log_file": "log.txt",
                "spikes_file": "spikes.h5", "overwrite_output_dir": True, "quiet_simulator": True},
     "reports": {"membrane_potential": {"cells": {"population": "cortex"}, "variable_name": "V_m",
-                                       "module": "multimeter_report", "sections": "soma"}},
+                                       "module": "multimeter_report", "sections": "soma"},
+                "stdp_weights": {"module": "weight_recorder", "nest_model": "stdp_synapse",
+                                 "model_template": "stdp_synapse_recorded",
+                                 "file_name": "stdp_weights.csv"}},
     "networks": {
         "nodes": [{"nodes_file": f"network/{n}_nodes.h5", "node_types_file": f"network/{n}_node_types.csv"}
                   for n in ("cortex", "inputs")],
@@ -110,8 +113,12 @@ with h5py.File(os.path.join(HERE, "output", "membrane_potential.h5"), "r") as f:
     out["v.node_ids"] = report["mapping"]["node_ids"][()].tolist()
     out["v.time"] = report["mapping"]["time"][()].tolist()
     out["v.data"] = report["data"][()].tolist()
-# bmtk records weights only through NEST's weight_recorder; read the plastic ones back
-# from the kernel bmtk ran on.
+with open(os.path.join(HERE, "output", "stdp_weights.csv")) as f:
+    header, *rows = [line.split() for line in f if line.strip()]
+for i, column in enumerate(header):
+    values = [row[i] for row in rows]
+    out[f"weights.{column}"] = values if column.endswith("population") else [float(v) for v in values]
+# the plastic input weights, which no recorder sees, from the kernel bmtk ran on
 import nest  # noqa: E402
 
 plastic = nest.GetConnections(synapse_model="stdp_synapse")
