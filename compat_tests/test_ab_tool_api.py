@@ -225,7 +225,7 @@ def test_collocated_synapses_refused(ab):
             "unknown key": lambda: nest.Connect(a, c, "one_to_one", nest.CollocatedSynapses(
                 {"weight": 1.0}, {"foo": 1.0})),
             "bad delay": lambda: nest.Connect(a, c, "one_to_one", nest.CollocatedSynapses(
-                {"weight": 1.0}, {"delay": 0.0})),
+                {"weight": 1.0, "delay": 5.0}, {"delay": 0.0})),
             "values exhausted": lambda: nest.Connect(a, c, "one_to_one", nest.CollocatedSynapses(
                 {"weight": [1.0]})),
             "a string spec": lambda: nest.Connect(a, c, "one_to_one", nest.CollocatedSynapses("static_synapse")),
@@ -237,16 +237,20 @@ def test_collocated_synapses_refused(ab):
             "multimeter twice": lambda: nest.Connect(mm, a, "all_to_all", nest.CollocatedSynapses({}, {})),
             "sizes differ": lambda: nest.Connect(a, c[:1], "one_to_one", nest.CollocatedSynapses({})),
         }
-        out = {}
+        out = {"delay extrema: before": (nest.min_delay, nest.max_delay)}
         for name, attempt in attempts.items():
             out[name] = _error(attempt)
             out[name + ": connections kept"] = nest.num_connections
+        out["delay extrema: kept"] = (nest.min_delay, nest.max_delay)
         return out
 
     ref, got = ab(scenario)
+    assert ref["delay extrema: kept"] == (1.0, 5.0)  # NEST kept the first spec's connection
     for key in ref:
         if key.endswith("connections kept"):
             assert got[key] == 0, key
+        elif key.endswith(": kept"):
+            assert got[key] == got["delay extrema: before"], key
         else:
             assert got[key] == ref[key], key
 
