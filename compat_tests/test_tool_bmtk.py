@@ -3,14 +3,15 @@ without its `pointnet` extra) on real NEST and on pynest_jax.
 
 tool_scripts/bmtk_network.py builds a network with bmtk.builder's NetworkBuilder
 (iaf_psc_alpha and iaf_psc_exp cells; recurrent edges, static and stdp_synapse; virtual
-inputs with fixed spike trains through parrot neurons, static and stdp_synapse edges),
+inputs with fixed spike trains through parrot neurons, tsodyks2_synapse and stdp_synapse
+edges),
 writes bmtk's SONATA config and runs it as bmtk's users do. bmtk saves spikes, V_m and,
 through its weight_recorder report, the recurrent STDP weights at each event (the last
-two through NEST's ascii backend, so with its digits); the input STDP weights are read
-back from the kernel. Spike times, ids, event times and ports must be identical, V_m
+two through NEST's ascii backend, so with its digits); the input STDP weights and the
+Tsodyks-Markram u and x are read back from the kernel. Spike times, ids, event times and ports must be identical, V_m
 and weights equal within 1e-9 relative.
 
-TODO(issue 11): a tsodyks_synapse edge type, once pynest_jax has that model.
+TODO(issue 11): a tsodyks_synapse edge type as well, once pynest_jax has that model.
 """
 
 import pytest

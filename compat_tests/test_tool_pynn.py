@@ -2,7 +2,8 @@
 
 tool_scripts/pynn_network.py builds populations of IF_cond_exp and IF_curr_alpha
 cells fed by SpikeSourceArrays, with static projections (all-to-all, from a list,
-inhibitory) and an STDP projection (SpikePairRule, AdditiveWeightDependence), runs it
+inhibitory), an STDP projection (SpikePairRule, AdditiveWeightDependence) and a
+Tsodyks-Markram one (NEST's tsodyks2_synapse as a PyNN native synapse type), runs it
 in two parts and writes what PyNN recorded (spikes, v, gsyn_exc, gsyn_inh) and the
 weights PyNN reads back. Nothing is random, so spike times must be identical and the
 traces and weights equal within 1e-9 relative. tool_scripts/pynn_poisson.py draws
@@ -12,7 +13,7 @@ PyNN's default spike_precision, "off_grid", asks for NEST's precise-timing model
 (parrot_neuron_ps, poisson_generator_ps, iaf_psc_exp_ps), which pynest_jax does not have
 yet: the scripts set spike_precision="on_grid".
 
-TODO(issue 11): a TsodyksMarkramSynapse projection, once pynest_jax has
+TODO(issue 11): a sim.TsodyksMarkramSynapse projection too, once pynest_jax has
 tsodyks_synapse (PyNN's NEST model for it); pynest_jax has tsodyks2_synapse only.
 """
 

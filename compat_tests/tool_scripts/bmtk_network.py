@@ -35,7 +35,8 @@ write_json(os.path.join(models, "inh.json"), {"tau_m": 8.0, "V_th": -52.0, "I_e"
 write_json(os.path.join(synapses, "static.json"), {})
 write_json(os.path.join(synapses, "stdp.json"), {"tau_plus": 16.8, "lambda": 0.05, "alpha": 1.1,
                                                  "mu_plus": 0.0, "mu_minus": 0.0, "Wmax": 600.0})
-# TODO(issue 11): a Tsodyks-Markram edge type ("tsodyks_synapse"), once pynest_jax has it.
+write_json(os.path.join(synapses, "tm.json"), {"U": 0.4, "u": 0.4, "tau_rec": 120.0, "tau_fac": 15.0})
+# TODO(issue 11): a "tsodyks_synapse" edge type too, once pynest_jax has that model.
 
 # --- the network -----------------------------------------------------------------------
 net = NetworkBuilder("cortex")
@@ -56,8 +57,8 @@ inputs = NetworkBuilder("inputs")
 inputs.add_nodes(N=3, pop_name="spikes", model_type="virtual")
 inputs.add_edges(source=inputs.nodes(), target=net.nodes(pop_name="exc"),
                  connection_rule=lambda s, t: 1 if s.node_id == t.node_id else 0,
-                 syn_weight=700.0, delay=1.0, model_template="static_synapse",
-                 dynamics_params="static.json")
+                 syn_weight=3000.0, delay=1.0, model_template="tsodyks2_synapse",
+                 dynamics_params="tm.json")
 inputs.add_edges(source=inputs.nodes(), target=net.nodes(pop_name="inh"),
                  connection_rule=lambda s, t: 1, syn_weight=500.0, delay=2.0,
                  model_template="stdp_synapse", dynamics_params="stdp.json")
@@ -124,6 +125,9 @@ import nest  # noqa: E402
 plastic = nest.GetConnections(synapse_model="stdp_synapse")
 out["stdp.source_target_weight"] = [list(map(float, row)) for row in zip(
     plastic.get("source"), plastic.get("target"), plastic.get("weight"))]
+short_term = nest.GetConnections(synapse_model="tsodyks2_synapse")
+out["tm.source_target_u_x"] = [list(map(float, row)) for row in zip(
+    short_term.get("source"), short_term.get("target"), short_term.get("u"), short_term.get("x"))]
 out["_nest_module"] = nest.__name__  # which simulator bmtk ran on
 with open(sys.argv[1], "w") as f:
     json.dump(out, f)

@@ -43,8 +43,15 @@ projections = {
                                      receptor_type="inhibitory"),
     "sources_inh_stdp": sim.Projection(sources, inh, sim.OneToOneConnector(), stdp,
                                        receptor_type="excitatory"),
-    # TODO(issue 11): a Tsodyks-Markram projection (sim.TsodyksMarkramSynapse), once
-    # pynest_jax has tsodyks_synapse, the model PyNN maps it to.
+    # Tsodyks-Markram short-term plasticity as NEST's tsodyks2_synapse, through PyNN's
+    # native synapse types (NEST's units: nS for these conductance-based cells).
+    "sources_exc_tm": sim.Projection(
+        sources, exc, sim.FromListConnector([(0, 0), (1, 0), (2, 1), (3, 2), (0, 3), (3, 3)]),
+        sim.native_synapse_type("tsodyks2_synapse")(weight=6.0, delay=0.6, U=0.4, u=0.4,
+                                                     tau_rec=150.0, tau_fac=20.0),
+        receptor_type="excitatory"),
+    # TODO(issue 11): sim.TsodyksMarkramSynapse too, once pynest_jax has tsodyks_synapse,
+    # the model PyNN maps it to.
 }
 
 exc.record(["spikes", "v", "gsyn_exc", "gsyn_inh"])
@@ -61,6 +68,8 @@ for pop in (exc, inh):
         out[f"{pop.label}.{signal.name}"] = np.asarray(signal.magnitude).tolist()
 for name, prj in projections.items():
     out[f"{name}.weights"] = [list(map(float, c)) for c in prj.get(["weight", "delay"], format="list")]
+out["sources_exc_tm.u_x"] = [list(map(float, c)) for c in
+                             projections["sources_exc_tm"].get(["u", "x"], format="list")]
 sim.end()
 out["_nest_module"] = sys.modules["nest"].__name__  # which simulator PyNN ran on
 
