@@ -93,3 +93,32 @@ def test_every_spiking_synapse_model_of_ours_is_in_the_table(jax_nest):
                                            "static_synapse_lbl"}
     from _synapse_table import STOCHASTIC
     assert ours <= set(DETERMINISTIC) | set(STOCHASTIC)
+
+
+def test_long_post_history_and_many_weight_events(ab):
+    """A target firing at about 200 Hz between two presynaptic spikes 600 ms apart: the
+    STDP window holds over 100 post-synaptic spikes, beyond the archive's first ring
+    (the chunk runs again with a larger one); 100 x 60 connections send over 4,096
+    events in one chunk, beyond the weight recorder's first buffer. Weights and every
+    recorded event equal NEST's (weights within 1e-9)."""
+    def run(nest):
+        wr = nest.Create("weight_recorder")
+        nest.SetDefaults("stdp_synapse", {"weight_recorder": wr})
+        sg = nest.Create("spike_generator", params={"spike_times": [5.0, 610.0, 615.0]})
+        pre = nest.Create("parrot_neuron", 100)
+        post = nest.Create("iaf_psc_alpha", 60, params={"I_e": 1500.0})
+        nest.Connect(sg, pre)
+        nest.Connect(pre, post, "all_to_all", {"synapse_model": "stdp_synapse", "weight": 1.0,
+                                               "lambda": 0.001})
+        nest.Simulate(700.0)
+        return nest.GetConnections(synapse_model="stdp_synapse").get("weight"), \
+            wr.get("events")
+    (rw, rev), (gw, gev) = ab(run)
+    _close(rw, gw, "weight")
+    assert len(rev["times"]) == 3 * 6000
+    for k in rev:
+        if k == "weights":
+            _close(rev[k], gev[k], k)
+        else:
+            np.testing.assert_array_equal(gev[k], rev[k], err_msg=k)
+    assert np.ptp(rw) > 0  # the rule changed the weights

@@ -39,17 +39,19 @@ STDP_EPS = 1.0e-6  # ConnectionManager::stdp_eps_ (ms)
 HISTORY = 32  # spikes kept per neuron at first; doubled after an overflow
 RECORD = 4096  # weight recorder events per chunk at first; grown to what a chunk needed
 _NEG = -1.0e300  # "no entry": before every time
+_POS = 1.0e300  # an unwritten place of a ring: after every time
 
 
 # --- the archive (host) ----------------------------------------------------------
 
 def empty_archive(n, capacity, incoming, dtype):
     f = lambda v: jnp.full((n,), v, dtype)  # noqa: E731
-    return {"t": jnp.full((n, capacity), _NEG, dtype), "Km": jnp.zeros((n, capacity), dtype),
+    return {"t": jnp.full((n, capacity), _POS, dtype), "Km": jnp.zeros((n, capacity), dtype),
             "Kt": jnp.zeros((n, capacity), dtype), "count": jnp.zeros((n,), jnp.int32),
             "Kminus": f(0.0), "Kminus_triplet": f(0.0), "last": f(-1.0),
             "drop_t": f(_NEG), "drop_Km": f(0.0), "drop_Kt": f(0.0),
-            "incoming": jnp.asarray(incoming), "overflow": jnp.zeros((), jnp.bool_)}
+            "incoming": jnp.asarray(incoming), "overflow": jnp.zeros((), jnp.bool_),
+            "horizon": f(_NEG)}
 
 
 def resize_archive(arch, n, capacity, incoming):
@@ -67,14 +69,15 @@ def resize_archive(arch, n, capacity, incoming):
     valid = (cnt[:, None] - keep + i[None, :]) >= 0
     for k in ("t", "Km", "Kt"):
         vals = np.take_along_axis(old[k], pos, axis=1)
-        fill = _NEG if k == "t" else 0.0
+        fill = _POS if k == "t" else 0.0
         new[k][:n_old, :keep] = np.where(valid, vals, fill)
     kept = np.minimum(cnt, keep)
     new["count"][:n_old] = kept
     for k in ("Kminus", "Kminus_triplet", "last", "drop_t", "drop_Km", "drop_Kt"):
         new[k][:n_old] = old[k]
-    # entries beyond the new ring's size were dropped: the newest of them is remembered
-    lost = cnt > keep
+    # a smaller ring drops the oldest kept entries: the newest of them is remembered
+    kept_old = np.minimum(cnt, h_old)
+    lost = kept_old > keep
     if lost.any():
         j = (cnt - keep - 1) % h_old
         rows = np.arange(n_old)
@@ -106,6 +109,10 @@ def append(arch, spikes, t_ms, tau_minus, tau_minus_triplet):
         old = {k_: a[k_][rows, pos] for k_ in ("t", "Km", "Kt")}
         drop = rec & full
         out = dict(a)
+        # an entry some connection may still read (at or after its next window's start,
+        # the earliest of which is the archive's horizon): the ring is too small, the
+        # chunk runs again with a larger one (NEST keeps it until all have read it)
+        out["overflow"] = a["overflow"] | jnp.any(drop & (old["t"] >= a["horizon"] + STDP_EPS))
         out["drop_t"] = jnp.where(drop, old["t"], a["drop_t"])
         out["drop_Km"] = jnp.where(drop, old["Km"], a["drop_Km"])
         out["drop_Kt"] = jnp.where(drop, old["Kt"], a["drop_Kt"])
@@ -123,62 +130,70 @@ def append(arch, spikes, t_ms, tau_minus, tau_minus_triplet):
 # --- the archive as a synapse reads it (device, deliver phase) ---------------------
 
 class PostHistory:
-    """The targets' archives, one row per connection being updated."""
+    """The targets' archives, one row per connection being updated.
+
+    Entries of a ring are in time order oldest first from position ``count - kept``
+    (mod H); unwritten places hold +inf. A window or the newest earlier entry is
+    found by counting the times below a bound in the target's row (one vectorized
+    comparison), and only the entries inside a window are visited, one step per
+    entry of the longest window in the batch."""
 
     def __init__(self, arch, tgt, tau_minus, tau_minus_triplet):
-        self._a = {k: arch[k][tgt] for k in ("t", "Km", "Kt", "count", "drop_t", "drop_Km",
-                                             "drop_Kt", "Kminus", "Kminus_triplet")}
+        self._arch, self._tgt = arch, tgt
+        self._count = arch["count"][tgt]
+        self._H = arch["t"].shape[1]
+        self._kept = jnp.minimum(self._count, self._H)
         self._tau_m = tau_minus[tgt]
         self._tau_t = tau_minus_triplet[tgt]
+        self._times = None
         self.overflow = jnp.zeros(tgt.shape, jnp.bool_)
 
-    def _entries(self):
-        """Ring positions oldest first, and whether each holds an entry."""
-        a = self._a
-        H = a["t"].shape[1]
-        i = jnp.arange(H)
-        first = a["count"][:, None] - H + i[None, :]
-        return first % H, first >= 0
+    def _row(self):
+        if self._times is None:  # the targets' rows of spike times, gathered once
+            self._times = self._arch["t"][self._tgt]
+        return self._times
+
+    def _pos(self, c):
+        """Ring position of the c-th kept entry (oldest first)."""
+        return (self._count - self._kept + c) % self._H
+
+    def _at(self, key, c):
+        return self._arch[key][self._tgt, self._pos(c)]
 
     def fold(self, t1, t2, fn, init):
         """``fn(value, entry)`` over the entries with t1 < t <= t2 (ArchivingNode::
         get_history, with its eps), oldest first; ``entry.t`` in ms, ``entry.Kminus``,
         ``entry.Kminus_triplet``."""
-        a = self._a
-        t1 = _ms(t1)
-        t2 = _ms(t2)
-        pos, valid = self._entries()
+        t1_lim = _ms(t1) + STDP_EPS
+        t2_lim = _ms(t2) + STDP_EPS
+        row = self._row()
+        lo = jnp.sum(row < t1_lim[:, None], axis=1)
+        hi = jnp.sum(row < t2_lim[:, None], axis=1)
         # a dropped entry inside the window: the ring was too small (run again larger)
-        self.overflow = self.overflow | (a["drop_t"] >= t1 + STDP_EPS)
-        rows = jnp.arange(pos.shape[0])
+        self.overflow = self.overflow | (self._arch["drop_t"][self._tgt] >= t1_lim)
 
-        def body(i, value):
-            p = pos[:, i]
-            t = a["t"][rows, p]
-            inside = valid[:, i] & (t >= t1 + STDP_EPS) & (t < t2 + STDP_EPS)
-            entry = Vars(t=u.Quantity(t, unit=u.ms), Kminus=a["Km"][rows, p],
-                         Kminus_triplet=a["Kt"][rows, p])
+        def body(k, value):
+            c = lo + k
+            inside = c < hi
+            entry = Vars(t=u.Quantity(self._at("t", c), unit=u.ms), Kminus=self._at("Km", c),
+                         Kminus_triplet=self._at("Kt", c))
             new = fn(value, entry)
             return jax.tree_util.tree_map(lambda n_, o: jnp.where(inside, n_, o), new, value)
 
-        return jax.lax.fori_loop(0, pos.shape[1], body, init)
+        return jax.lax.fori_loop(0, jnp.max(hi - lo, initial=0), body, init)
 
     def _latest_before(self, t):
         """The newest entry strictly before t (by more than eps): (found, t, Km, Kt)."""
-        a = self._a
-        pos, valid = self._entries()
-        rows = jnp.arange(pos.shape[0])
-        et, km, kt = a["drop_t"], a["drop_Km"], a["drop_Kt"]
-        found = (a["drop_t"] > _NEG) & (t - a["drop_t"] > STDP_EPS)
-        for i in range(pos.shape[1]):  # oldest first: the last match wins
-            p = pos[:, i]
-            ti = a["t"][rows, p]
-            ok = valid[:, i] & (t - ti > STDP_EPS)
-            et = jnp.where(ok, ti, et)
-            km = jnp.where(ok, a["Km"][rows, p], km)
-            kt = jnp.where(ok, a["Kt"][rows, p], kt)
-            found = found | ok
-        return found, et, km, kt
+        row = self._row()
+        c = jnp.sum((t[:, None] - row) > STDP_EPS, axis=1) - 1
+        kept = c >= 0
+        drop_t = self._arch["drop_t"][self._tgt]
+        dropped = ~kept & (t - drop_t > STDP_EPS)  # the newest dropped entry is still known
+        cc = jnp.maximum(c, 0)
+        et = jnp.where(kept, self._at("t", cc), drop_t)
+        km = jnp.where(kept, self._at("Km", cc), self._arch["drop_Km"][self._tgt])
+        kt = jnp.where(kept, self._at("Kt", cc), self._arch["drop_Kt"][self._tgt])
+        return kept | dropped, et, km, kt
 
     def K_value(self, t):
         """ArchivingNode::get_K_value: K_minus at t from the newest earlier entry; 0 if none."""
@@ -191,12 +206,22 @@ class PostHistory:
         at t; with an empty history the neuron's present traces."""
         t = _ms(t)
         found, et, km, kt = self._latest_before(t)
-        empty = self._a["count"] == 0
+        empty = self._count == 0
         k = jnp.where(found, km * jnp.exp((et - t) / self._tau_m), 0.0)
         nn = jnp.where(found, jnp.exp((et - t) / self._tau_m), 0.0)
         trip = jnp.where(found, kt * jnp.exp((et - t) / self._tau_t), 0.0)
-        return (jnp.where(empty, self._a["Kminus"], k), jnp.where(empty, self._a["Kminus"], nn),
-                jnp.where(empty, self._a["Kminus_triplet"], trip))
+        kminus = self._arch["Kminus"][self._tgt]
+        return (jnp.where(empty, kminus, k), jnp.where(empty, kminus, nn),
+                jnp.where(empty, self._arch["Kminus_triplet"][self._tgt], trip))
+
+
+def horizon(arch, proj, rows, tgt):
+    """The earliest time from which the projection's connections will read their
+    targets' archives (t_lastspike - delay), merged into the archive's horizon."""
+    t1 = rows["t_lastspike"] - (rows["delay"] if "delay" in rows else proj.delay_ms)
+    t1 = jnp.where(tgt < proj.n_tgt, t1, jnp.inf).reshape(-1)
+    h = jax.ops.segment_min(t1, tgt.reshape(-1), num_segments=proj.n_tgt + 1)[:proj.n_tgt]
+    return dict(arch, horizon=jnp.minimum(arch["horizon"], h))
 
 
 def _ms(t):

@@ -35,6 +35,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ..errors import NESTErrors
 from ..models._spec import NeuronModel, RecorderModel, Vars
 from .. import units as U
 from . import archiving, delivery, plasticity, ports, projections, recording
@@ -207,6 +208,10 @@ class Program:
 
     def grow_history(self, carry):
         """Double the archives' ring (the next trace compiles for the new shape)."""
+        if self.history >= 1 << 16:
+            raise NESTErrors.KernelException(
+                "The post-synaptic spike history of plastic synapses exceeds 65,536 spikes "
+                "per neuron.")
         self.history *= 2
         arch = {name: plasticity.resize_archive(a, self.plan_by_name[name].n, self.history,
                                                 self.archives[name])
@@ -368,6 +373,7 @@ class _Core:
             ctx = Ctx(self.grid.h, n0, None, self.grid, integrator=plan.integrator)
             derived[plan.name] = Vars(fn(p, ctx))
         inputs = (params, derived, conns)
+        carry = self._horizons(carry, conns)
 
         D = self.D
         sources = {name: self.plan_n[name] for name in self.event_sources}
@@ -524,6 +530,19 @@ class _Core:
             inp[name] = jax.lax.dynamic_slice_in_dim(bufs[name], nxt * size, size).reshape(
                 inp[name].shape)
         return dict(carry, buf=bufs, inp=inp)
+
+    def _horizons(self, carry, conns):
+        """Each archive's horizon at the chunk's start: the earliest time a connection
+        will read from (kernel/plasticity.py: an entry dropped after it is an overflow)."""
+        if not self.archives:
+            return carry
+        arch = {k: dict(a, horizon=jnp.full_like(a["horizon"], jnp.inf))
+                for k, a in carry["arch"].items()}
+        for proj in self.projections:
+            if proj.kind == "plastic" and proj.spec.post == "stdp":
+                arch[proj.tgt] = plasticity.horizon(arch[proj.tgt], proj, carry["syn"][proj.key],
+                                                    conns[proj.key]["tgt"])
+        return dict(carry, arch=arch)
 
     def _decay_calcium(self, carry, params, steps, last):
         pops = dict(carry["pop"])
