@@ -151,6 +151,29 @@ def _check_values(spec, defaults, values):
         raise NESTErrors.BadProperty(msg)
 
 
+def _first_refused(spec, defaults, values):
+    """(index, message) of the first connection whose values the model refuses, or None;
+    found by bisection over prefixes, as a refusal of a prefix is one of its rows'."""
+    def msg(lo, hi):
+        try:
+            _check_values(spec, defaults, {k: v[lo:hi] for k, v in values.items()})
+        except NESTErrors.BadProperty as e:
+            return str(e)
+        return None
+
+    n = len(values["weight"])
+    if n == 0 or msg(0, n) is None:
+        return None
+    lo, hi = 0, n  # the prefix [:hi] is refused, [:lo] is not
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if msg(0, mid) is None:
+            lo = mid
+        else:
+            hi = mid
+    return hi - 1, msg(hi - 1, hi)
+
+
 def _value_index(rule, res, n_pre):
     """Which array entry each connection takes (ArrayDoubleParameter in conn_parameter.h).
 
@@ -213,11 +236,13 @@ def set_synapses(kernel, rows, params, per_connection=(), groups=None, keys=None
         raise NESTErrors.UnaccessedDictionaryEntry(
             f"Unaccessed elements in params, in function connection.set():  {' '.join(unread)}")
     updates = {k: (np.concatenate(r), np.concatenate(v)) for k, (r, v) in updates.items()}
+    refused = []  # (position in rows, model, message) of each model's first refused row
     for s_ in np.unique(syn):
         spec = graph.synapses[names[int(s_)]][0]
         if spec.check is None:
             continue
-        sel = rows[syn == s_]
+        pos = np.nonzero(syn == s_)[0]
+        sel = rows[pos]
         vals = {k: store.col(k)[sel].astype(float).copy()
                 for k in ("weight",) + tuple(p.name for p in spec.params)}
         for k, (r, v) in updates.items():
@@ -225,7 +250,17 @@ def set_synapses(kernel, rows, params, per_connection=(), groups=None, keys=None
                 hit = np.isin(sel, r)
                 order = np.argsort(r, kind="stable")
                 vals[k][hit] = v[order][np.searchsorted(r[order], sel[hit])]
-        _check_values(spec, graph.synapses[names[int(s_)]][1], vals)
+        first = _first_refused(spec, graph.synapses[names[int(s_)]][1], vals)
+        if first is not None:
+            refused.append((pos[first[0]], names[int(s_)], first[1]))
+    if refused:
+        # NEST sets connection by connection and names the first it refuses
+        # (ConnectionManager::set_synapse_status); here nothing has been set
+        at, model, msg = min(refused)
+        r = rows[at:at + 1]
+        raise NESTErrors.BadProperty(
+            f"Setting status of '{model}' connecting from node ID {int(store.col('source')[r][0])}"
+            f" to node ID {int(store.col('target')[r][0])} via port {int(store.ports(r)[0])}: {msg}")
     new_extrema = None
     if "delay" in updates:
         steps = _delay_steps(kernel, updates["delay"][1])

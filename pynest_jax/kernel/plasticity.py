@@ -243,8 +243,9 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
             if spec.post == "stdp":
                 tg = jnp.minimum(tgt, N - 1).reshape(-1)
                 post = PostHistory(arch, tg, tau[0], tau[1])
-            ctx = _Ctx(jax.random.fold_in(key, b), grid)
-            changes, w = spec.on_pre(c, post, u.Quantity(t, unit=u.ms), ctx)
+            # one key per (absolute step, batch): the slice's key alone repeats across chunks
+            ctx = _Ctx(jax.random.fold_in(jax.random.fold_in(key, s + j), b), grid)
+            changes, w, *sent = spec.on_pre(c, post, u.Quantity(t, unit=u.ms), ctx)
             ok = real.reshape(-1)
             new = dict(syn)
             for k, v in U.strip(changes, units).items():
@@ -254,6 +255,8 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
                 overflow = overflow | jnp.any(post.overflow & ok)
             if "counts" in a:  # channels that count spikes instead of adding weights
                 w = jnp.where(a["counts"][src].reshape(-1), 1.0, w)
+            if sent:  # a failed transmission (bernoulli_synapse) sends no event at all
+                w = jnp.where(sent[0], w, 0.0)
             slot = slot0 + (d_const if d_const is not None else a["d"][src])
             slot = slot % L
             idx = (slot * (C * N) + a["fi"][src]).reshape(-1)

@@ -336,7 +336,9 @@ class SynapseModel:
     common value (quantities in NEST's units; ``delay`` in ms), ``post`` the target's
     archive (kernel/plasticity.py: ``PostHistory``) when ``post`` names one, ``t``
     the spike's stamp in ms. It returns the per-connection values it changed and the
-    weight the event carries. Without ``on_pre`` a connection sends its weight.
+    weight the event carries, and optionally whether each event is sent at all (a
+    model that transmits at random; false: no event, not even to a target that counts
+    spikes). Without ``on_pre`` a connection sends its weight.
 
     ``check(v) -> message``: NEST's set_status checks on per-connection values merged
     with the common ones (numpy arrays); a message is NEST's BadProperty.
