@@ -84,3 +84,40 @@ def test_every_spiking_synapse_model_of_ours_is_in_the_table(jax_nest):
                                            "static_synapse_lbl"}
     from _synapse_table import STOCHASTIC
     assert ours <= set(DETERMINISTIC) | set(STOCHASTIC)
+
+
+def _bad_cases():
+    from _synapse_table import BAD
+    return [(m + v, i) for m, cases in BAD.items() for v in ("", "_hpc", "_lbl")
+            for i in range(len(cases))]
+
+
+@pytest.mark.parametrize("model,case", _bad_cases())
+def test_synapse_bad_input_refused_as_nest(real_nest, jax_nest, model, case):
+    """NEST's error class and message; the connections and the defaults as before."""
+    from _synapse_table import BAD
+    base = model.rsplit("_hpc", 1)[0].rsplit("_lbl", 1)[0]
+    where, bad = BAD[base][case]
+    out = []
+    for nest in (real_nest, jax_nest):
+        nest.ResetKernel()
+        pre = nest.Create("parrot_neuron", 2)
+        post = nest.Create("iaf_psc_alpha", 2)
+        nest.Connect(pre, post, syn_spec={"synapse_model": model})
+        conns = nest.GetConnections(synapse_model=model)
+        before = (conns.get(), nest.GetDefaults(model))
+        with pytest.raises(nest.NESTError) as e:
+            if where == "set":
+                conns.set(bad)
+            elif where == "defaults":
+                nest.SetDefaults(model, bad)
+            else:
+                nest.Connect(pre, post, syn_spec={"synapse_model": model, **bad})
+        after = (nest.GetConnections(synapse_model=model).get(), nest.GetDefaults(model))
+        out.append((type(e.value).__name__, str(e.value), before, after))
+    (rc, rm, rb, ra), (gc, gm, gb, ga) = out
+    assert (gc, gm) == (rc, rm)
+    # NEST may keep part of a refused change (a value it took before the check failed,
+    # a refused default, a connection made before its status was refused); the house
+    # rule is that nothing changes
+    assert str(ga) == str(gb)
