@@ -356,6 +356,9 @@ class SynapseModel:
     post: Optional[str] = None  # the post-synaptic archive read: "stdp"
     check: Optional[Callable] = None
     uses_rng: bool = False
+    # the delay may lie between steps (cont_delay_synapse): a hidden per-connection
+    # delay_offset (ms back from the delay's step) that only the reported delay shows
+    continuous_delay: bool = False
     sizeof: int = 32
     variant: str = ""
     base: str = ""  # the model a variant was made from
