@@ -51,6 +51,8 @@ STOCHASTIC = {k: v for k, v in variants(ROWS).items() if v.get("stochastic")}
 # (SynapseCollection.set), "defaults" (SetDefaults); one bad key each, so that NEST,
 # which checks some keys after it has taken others, is left unchanged too.
 BAD = {
+    "tsodyks2_synapse": [("set", {"U": -0.5}), ("set", {"tau_rec": 0.0}),
+                         ("connect", {"u": 1.5}), ("defaults", {"tau_fac": -1.0})],
     "tsodyks_synapse": [("set", {"x": 0.8, "y": 0.5}), ("set", {"U": 1.5}),
                         ("connect", {"tau_psc": 0.0}), ("defaults", {"tau_rec": -1.0}),
                         ("set", {"tau_fac": -1.0}), ("set", {"u": -0.1})],

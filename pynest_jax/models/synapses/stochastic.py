@@ -9,6 +9,7 @@ import jax
 import jax.numpy as jnp
 
 from .._spec import Param, State, SynapseModel
+from .tsodyks import stp_check
 
 
 def _on_pre_bernoulli(c, post, t, ctx):
@@ -49,17 +50,6 @@ def _on_pre_quantal(c, post, t, ctx):
             released > 0)
 
 
-def _check_quantal(v):
-    for key in ("U", "u"):
-        if ((v[key] > 1.0) | (v[key] < 0.0)).any():
-            return f"'{key}' must be in [0,1]."
-    if (v["tau_rec"] <= 0.0).any():
-        return "'tau_rec' must be > 0."
-    if (v["tau_fac"] < 0.0).any():
-        return "'tau_fac' must be >= 0."
-    return None
-
-
 quantal_stp_synapse = SynapseModel(
     name="quantal_stp_synapse", doc="Probabilistic synapse with n release sites and "
     "short-term plasticity.",
@@ -70,4 +60,5 @@ quantal_stp_synapse = SynapseModel(
             Param("n", 1, None, "number of release sites", dtype="int"),
             Param("a", 1, None, "number of available release sites", dtype="int")),
     hidden=(State("t_lastspike", -1.0, u.ms, "time of the last presynaptic spike"),),
-    on_pre=_on_pre_quantal, check=_check_quantal, uses_rng=True, sizeof=None)
+    on_pre=_on_pre_quantal, check=stp_check("U", "u", "tau_rec", "tau_fac"), uses_rng=True,
+    sizeof=None)

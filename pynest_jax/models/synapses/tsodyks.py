@@ -20,20 +20,23 @@ def on_pre(c, post, t, ctx):
     return {"x": x, "u": uu, "t_lastspike": t}, x * uu * c.weight
 
 
-def _in_unit(v, key):
-    return ((v[key] >= 0.0) & (v[key] <= 1.0)).all()
+def stp_check(*order, quote="'"):
+    """NEST's checks of short-term plasticity keys, in the model's order; ``quote``:
+    how its messages quote a key (the _hom models' common properties do not)."""
+    def check(v):
+        for key in order:
+            name = f"{quote}{key}{quote}"
+            if key in ("U", "u") and not ((v[key] >= 0.0) & (v[key] <= 1.0)).all():
+                return f"{name} must be in [0,1]."
+            if key in ("tau_rec", "tau_psc") and (v[key] <= 0.0).any():
+                return f"{name} must be > 0."
+            if key == "tau_fac" and (v[key] < 0.0).any():
+                return f"{name} must be >= 0."
+        return None
+    return check
 
 
-def check(v):
-    if not _in_unit(v, "U"):
-        return "'U' must be in [0,1]."
-    if not _in_unit(v, "u"):
-        return "'u' must be in [0,1]."
-    if (v["tau_rec"] <= 0.0).any():
-        return "'tau_rec' must be > 0."
-    if (v["tau_fac"] < 0.0).any():
-        return "'tau_fac' must be >= 0."
-    return None
+check = stp_check("U", "u", "tau_rec", "tau_fac")
 
 
 tsodyks2_synapse = SynapseModel(
@@ -88,42 +91,18 @@ def _on_pre_tsodyks_hom(c, post, t, ctx):
     return _tsodyks_propagate(c, t, gain)
 
 
-def _x_plus_y(v):
-    return "x + y must be <= 1.0." if ((v["x"] + v["y"]) > 1.0).any() else None
+def _x_plus_y_first(rest):
+    """set_status checks x + y before anything else."""
+    def check(v):
+        if ((v["x"] + v["y"]) > 1.0).any():
+            return "x + y must be <= 1.0."
+        return rest(v)
+    return check
 
 
-def _check_tsodyks(v):
-    # tsodyks_synapse::set_status's order: x + y before the others
-    msg = _x_plus_y(v)
-    if msg:
-        return msg
-    if not _in_unit(v, "U"):
-        return "'U' must be in [0,1]."
-    if (v["tau_psc"] <= 0.0).any():
-        return "'tau_psc' must be > 0."
-    if (v["tau_rec"] <= 0.0).any():
-        return "'tau_rec' must be > 0."
-    if (v["tau_fac"] < 0.0).any():
-        return "'tau_fac' must be >= 0."
-    if not _in_unit(v, "u"):
-        return "'u' must be in [0,1]."
-    return None
-
-
-def _check_tsodyks_hom(v):
-    # per connection x + y only (u unchecked); the common properties' own wording
-    msg = _x_plus_y(v)
-    if msg:
-        return msg
-    if not _in_unit(v, "U"):
-        return "U must be in [0,1]."
-    if (v["tau_psc"] <= 0.0).any():
-        return "tau_psc must be > 0."
-    if (v["tau_rec"] <= 0.0).any():
-        return "tau_rec must be > 0."
-    if (v["tau_fac"] < 0.0).any():
-        return "tau_fac must be >= 0."
-    return None
+_check_tsodyks = _x_plus_y_first(stp_check("U", "tau_psc", "tau_rec", "tau_fac", "u"))
+# per connection x + y only (u unchecked); then the common properties' own wording
+_check_tsodyks_hom = _x_plus_y_first(stp_check("U", "tau_psc", "tau_rec", "tau_fac", quote=""))
 
 
 TSODYKS_COMMON = (
