@@ -5,7 +5,8 @@ of compat_tests/test_ab_synapses.py.
 ``defaults``: SetDefaults before connecting (common properties of ``_hom`` models);
 ``between``: SynapseCollection.set between the two runs; ``weight``: the weight the
 connections are made with (None: the model's common weight, static_synapse_hom_w);
-``post``: the target model (it must archive spikes for STDP rules); ``stochastic``:
+``delay``: the syn_spec delay (default 1.5; None: the model's default); ``post``:
+the target model (it must archive spikes for STDP rules); ``stochastic``:
 compared statistically over seeds instead of exactly.
 """
 
@@ -17,6 +18,18 @@ ROWS = {
                              between={"Kplus": 0.5}),
     "tsodyks2_synapse": dict(syn={"U": 0.3, "tau_fac": 20.0, "tau_rec": 100.0, "u": 0.3},
                              between={"tau_rec": 50.0, "x": 0.9}),
+    "tsodyks_synapse": dict(syn={"U": 0.3, "tau_fac": 20.0, "tau_rec": 100.0, "tau_psc": 2.0},
+                            between={"tau_rec": 50.0, "x": 0.6, "y": 0.1, "u": 0.2}),
+    "tsodyks_synapse_hom": dict(weight=None, defaults={"U": 0.3, "tau_fac": 20.0,
+                                                       "tau_rec": 100.0, "weight": 40.0},
+                                between={"x": 0.8, "u": 0.2}),
+    "ht_synapse": dict(syn={"tau_P": 50.0, "delta_P": 0.3}, between={"P": 0.7, "tau_P": 30.0}),
+    # off-grid delays: the default (1.23 ms: 13 steps less 0.07 ms), a syn_spec delay
+    # (rounded to the grid, the default's offset kept), one set between runs (1.37 ms)
+    "cont_delay_synapse": dict(defaults={"delay": 1.23}, delay=None,
+                               between={"delay": 1.37, "weight": 20.0}),
+    "quantal_stp_synapse": dict(stochastic=True),
+    "bernoulli_synapse": dict(stochastic=True),
 }
 
 
@@ -32,3 +45,27 @@ def variants(rows):
 
 DETERMINISTIC = {k: v for k, v in variants(ROWS).items() if not v.get("stochastic")}
 STOCHASTIC = {k: v for k, v in variants(ROWS).items() if v.get("stochastic")}
+
+
+# Refused values per model, each (where, params): "connect" (syn_spec), "set"
+# (SynapseCollection.set), "defaults" (SetDefaults); one bad key each, so that NEST,
+# which checks some keys after it has taken others, is left unchanged too.
+BAD = {
+    "tsodyks2_synapse": [("set", {"U": -0.5}), ("set", {"tau_rec": 0.0}),
+                         ("connect", {"u": 1.5}), ("defaults", {"tau_fac": -1.0})],
+    "tsodyks_synapse": [("set", {"x": 0.8, "y": 0.5}), ("set", {"U": 1.5}),
+                        ("connect", {"tau_psc": 0.0}), ("defaults", {"tau_rec": -1.0}),
+                        ("set", {"tau_fac": -1.0}), ("set", {"u": -0.1})],
+    "tsodyks_synapse_hom": [("defaults", {"U": 1.5}), ("defaults", {"tau_psc": 0.0}),
+                            ("defaults", {"tau_fac": -2.0}), ("set", {"x": 0.9, "y": 0.2}),
+                            ("set", {"U": 0.4}), ("connect", {"weight": 2.0}),
+                            ("connect", {"tau_rec": 10.0})],
+    "ht_synapse": [("set", {"tau_P": 0.0}), ("set", {"delta_P": 1.5}), ("set", {"P": -0.1}),
+                   ("connect", {"P": 2.0}), ("defaults", {"delta_P": -0.5})],
+    "quantal_stp_synapse": [("set", {"U": 2.0}), ("set", {"u": -1.0}),
+                            ("connect", {"tau_rec": 0.0}), ("defaults", {"tau_fac": -1.0})],
+    "cont_delay_synapse": [("set", {"delay": 0.05}), ("set", {"delay": -1.0}),
+                           ("defaults", {"delay": 0.05}), ("connect", {"delay": 0.04})],
+    "bernoulli_synapse": [("set", {"p_transmit": 1.5}), ("connect", {"p_transmit": -0.1}),
+                          ("defaults", {"p_transmit": 2.0})],
+}

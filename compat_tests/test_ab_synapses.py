@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from _synapse_table import DETERMINISTIC
-from conftest import assert_defaults_equal, assert_spikes_identical
+from conftest import assert_defaults_equal, assert_spikes_identical, assert_trace_close
 
 PRE_TIMES = [[5.0, 12.3, 20.0, 20.1, 35.0, 50.5, 51.0, 70.0, 90.0],
              [3.0, 3.1, 19.0, 44.4, 45.0, 66.0, 67.5, 88.8],
@@ -30,7 +30,9 @@ def scenario(model, row):
             sg = nest.Create("spike_generator", params={"spike_times": times})
             nest.Connect(sg, pre[i])
         post = nest.Create(row.get("post", "iaf_psc_alpha"), 2, params={"I_e": 376.0})
-        syn = {"synapse_model": model, "delay": 1.5, **row.get("syn", {})}
+        syn = {"synapse_model": model, "delay": row.get("delay", 1.5), **row.get("syn", {})}
+        if syn["delay"] is None:  # the model's default delay (set by SetDefaults)
+            del syn["delay"]
         w = row.get("weight", 50.0)
         if w is not None:
             syn["weight"] = w
@@ -122,3 +124,96 @@ def test_long_post_history_and_many_weight_events(ab):
         else:
             np.testing.assert_array_equal(gev[k], rev[k], err_msg=k)
     assert np.ptp(rw) > 0  # the rule changed the weights
+
+
+def _bad_cases():
+    from _synapse_table import BAD
+    return [(m + v, i) for m, cases in BAD.items() for v in ("", "_hpc", "_lbl")
+            for i in range(len(cases))]
+
+
+@pytest.mark.parametrize("model,case", _bad_cases())
+def test_synapse_bad_input_refused_as_nest(real_nest, jax_nest, model, case):
+    """NEST's error class and message; the connections and the defaults as before."""
+    from _synapse_table import BAD
+    base = model.rsplit("_hpc", 1)[0].rsplit("_lbl", 1)[0]
+    where, bad = BAD[base][case]
+    out = []
+    for nest in (real_nest, jax_nest):
+        nest.ResetKernel()
+        pre = nest.Create("parrot_neuron", 2)
+        post = nest.Create("iaf_psc_alpha", 2)
+        nest.Connect(pre, post, syn_spec={"synapse_model": model})
+        conns = nest.GetConnections(synapse_model=model)
+        before = (conns.get(), nest.GetDefaults(model))
+        with pytest.raises(nest.NESTError) as e:
+            if where == "set":
+                conns.set(bad)
+            elif where == "defaults":
+                nest.SetDefaults(model, bad)
+            else:
+                nest.Connect(pre, post, syn_spec={"synapse_model": model, **bad})
+        after = (nest.GetConnections(synapse_model=model).get(), nest.GetDefaults(model))
+        out.append((type(e.value).__name__, str(e.value), before, after))
+    (rc, rm, rb, ra), (gc, gm, gb, ga) = out
+    assert (gc, gm) == (rc, rm)
+    # NEST may keep part of a refused change (a value it took before the check failed,
+    # a refused default, a connection made before its status was refused); the house
+    # rule is that nothing changes
+    assert str(ga) == str(gb)
+
+
+def test_cont_delay_synapse_delivers_at_nest_step(ab):
+    """Off-grid delays into grid neurons: each connection's event lands at the step NEST
+    delivers it at (the offset ignored by the target, as iaf_psc_delta's handle does).
+    Integrating targets, one per connection, weights 1, 2, 4, 8: V_m at every step
+    shows each arrival; traces within 1e-9, delays reported as NEST's."""
+    def run(nest):
+        nest.resolution = 0.1
+        nest.SetDefaults("cont_delay_synapse", {"delay": 1.23})
+        sg = nest.Create("spike_generator", params={"spike_times": [1.0, 4.0, 7.3]})
+        pre = nest.Create("parrot_neuron")
+        post = nest.Create("iaf_psc_delta", 4, params={"E_L": 0.0, "V_m": 0.0, "V_th": 1e9,
+                                                       "tau_m": 1e12})
+        nest.Connect(sg, pre)
+        for i, extra in enumerate(({}, {"delay": 1.26}, {"delay": 1.5}, {})):
+            nest.Connect(pre, post[i], syn_spec={"synapse_model": "cont_delay_synapse",
+                                                 "weight": 2.0 ** i, **extra})
+        c = nest.GetConnections(synapse_model="cont_delay_synapse")
+        c[3].set(delay=0.87)
+        mm = nest.Create("multimeter", params={"record_from": ["V_m"], "interval": 0.1})
+        nest.Connect(mm, post)
+        nest.Simulate(12.0)
+        return c.delay, mm.events
+    (rd, rev), (gd, gev) = ab(run)
+    np.testing.assert_allclose(gd, rd, rtol=1e-12)
+    assert_trace_close(rev, gev, ["V_m"])
+    assert np.max(rev["V_m"]) > 2.0  # the events arrived
+
+
+def test_cont_delay_synapse_from_off_grid_sender(ab):
+    """iaf_chxk_2008 sends spikes with offsets: where an event's offset and the
+    connection's (1.23 ms: 0.07 ms) reach a step, NEST delivers it one step sooner.
+    Integrating targets show every arrival; traces within 1e-9; the senders' precise
+    spike times within 1e-9 (GSL-integrated, as in its own A/B)."""
+    def run(nest):
+        nest.resolution = 0.1
+        nest.SetDefaults("cont_delay_synapse", {"delay": 1.23})
+        src = nest.Create("iaf_chxk_2008", 3, params={"I_e": [3000.0, 5000.0, 8000.0]})
+        post = nest.Create("iaf_psc_delta", 3, params={"E_L": 0.0, "V_m": 0.0, "V_th": 1e9,
+                                                       "tau_m": 1e12})
+        nest.Connect(src, post, "one_to_one", syn_spec={"synapse_model": "cont_delay_synapse"})
+        sr = nest.Create("spike_recorder")
+        nest.Connect(src, sr)
+        mm = nest.Create("multimeter", params={"record_from": ["V_m"], "interval": 0.1})
+        nest.Connect(mm, post)
+        nest.Simulate(60.0)
+        return sr.events, mm.events
+    (rsp, rev), (gsp, gev) = ab(run)
+    r = np.lexsort((rsp["times"], rsp["senders"]))
+    g = np.lexsort((gsp["times"], gsp["senders"]))
+    np.testing.assert_array_equal(gsp["senders"][g], rsp["senders"][r])
+    np.testing.assert_allclose(gsp["times"][g], rsp["times"][r], rtol=1e-9)
+    t = np.asarray(rsp["times"])
+    assert np.sum(np.ceil(t * 10 - 1e-9) / 10 - t > 0.03) > 5  # offsets that reach a step
+    assert_trace_close(rev, gev, ["V_m"])

@@ -59,7 +59,11 @@ def _synapse_defaults(name):
     d = dict(defaults)
     # The default connection holds its delay in steps: it reads back on the grid.
     grid = kernel.grid
-    d["delay"] = float(grid.delay_steps_to_ms(grid.delay_to_steps(d["delay"])))
+    if spec.continuous_delay:  # the step it is delivered at, less the offset
+        steps, offset = grid.continuous_delay(d["delay"])
+        d["delay"] = float(grid.steps_to_ms(steps) - offset)
+    else:
+        d["delay"] = float(grid.delay_steps_to_ms(grid.delay_to_steps(d["delay"])))
     d.update({"element_type": "synapse", "has_delay": spec.has_delay,
               "num_connections": int(np.sum(store.col("alive")
                                             & (store.col("syn") == synapse_id(name)))),

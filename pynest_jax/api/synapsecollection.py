@@ -80,7 +80,14 @@ class SynapseCollection:
         model_of = {int(s_): names[int(s_)] for s_ in np.unique(syn)}
         specs = {s_: graph.synapses[name][0] for s_, name in model_of.items()}
         if want("delay"):
-            out["delay"] = (store.col("delay")[rows].astype(float).tolist(), everyone)
+            delay = store.col("delay")[rows].astype(float)
+            for s_, spec in specs.items():
+                if spec.continuous_delay:  # the step it is delivered at, less the offset
+                    sel = syn == s_
+                    steps = kernel.grid.delay_to_steps(delay[sel])
+                    offset = store.col("delay_offset")[rows[sel]]
+                    delay[sel] = kernel.grid.steps_to_ms(steps) - offset
+            out["delay"] = (delay.tolist(), everyone)
         if want("weight"):
             # a model with one weight for all (static_synapse_hom_w) does not show it
             shown = np.ones(n, bool)

@@ -117,7 +117,18 @@ def _connect(kernel, sources, targets, value_index, model, spec, defaults, own, 
              for k in own}
     extra.update({h.name: np.float64(h.initial) for h in spec.hidden})
     _check_values(spec, defaults, dict(extra, weight=weight))
-    if spec.has_delay:
+    if spec.continuous_delay:
+        # NEST copies the model's default connection, offset included, and then sets a
+        # syn_spec delay in whole steps (cont_delay_synapse_impl.h: check_synapse_params)
+        d_steps, d_off = kernel.grid.continuous_delay(float(defaults["delay"]))
+        extra["delay_offset"] = np.float64(d_off)
+        if "delay" not in values:
+            kernel.check_delays(int(d_steps), int(d_steps))
+            delay = None
+    if spec.has_delay and delay is None:
+        steps = np.broadcast_to(np.int64(d_steps), (n,))
+        delay_ms = kernel.grid.delay_steps_to_ms(steps[:1])[0]
+    elif spec.has_delay:
         if len(delay) == 1 or (delay[0] == delay[-1] and np.all(delay == delay[0])):
             steps = np.broadcast_to(_delay_steps(kernel, delay[:1]), (n,))  # one delay for all
             delay_ms = kernel.grid.delay_steps_to_ms(steps[:1])[0]
@@ -151,6 +162,29 @@ def _check_values(spec, defaults, values):
     msg = spec.check(merged)
     if msg:
         raise NESTErrors.BadProperty(msg)
+
+
+def _first_refused(spec, defaults, values):
+    """(index, message) of the first connection whose values the model refuses, or None;
+    found by bisection over prefixes, as a refusal of a prefix is one of its rows'."""
+    def msg(lo, hi):
+        try:
+            _check_values(spec, defaults, {k: v[lo:hi] for k, v in values.items()})
+        except NESTErrors.BadProperty as e:
+            return str(e)
+        return None
+
+    n = len(values["weight"])
+    if n == 0 or msg(0, n) is None:
+        return None
+    lo, hi = 0, n  # the prefix [:hi] is refused, [:lo] is not
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if msg(0, mid) is None:
+            lo = mid
+        else:
+            hi = mid
+    return hi - 1, msg(hi - 1, hi)
 
 
 def _value_index(rule, res, n_pre):
@@ -215,11 +249,13 @@ def set_synapses(kernel, rows, params, per_connection=(), groups=None, keys=None
         raise NESTErrors.UnaccessedDictionaryEntry(
             f"Unaccessed elements in params, in function connection.set():  {' '.join(unread)}")
     updates = {k: (np.concatenate(r), np.concatenate(v)) for k, (r, v) in updates.items()}
+    refused = []  # (position in rows, model, message) of each model's first refused row
     for s_ in np.unique(syn):
         spec = graph.synapses[names[int(s_)]][0]
         if spec.check is None:
             continue
-        sel = rows[syn == s_]
+        pos = np.nonzero(syn == s_)[0]
+        sel = rows[pos]
         vals = {k: store.col(k)[sel].astype(float).copy()
                 for k in ("weight",) + tuple(p.name for p in spec.params)}
         for k, (r, v) in updates.items():
@@ -227,12 +263,29 @@ def set_synapses(kernel, rows, params, per_connection=(), groups=None, keys=None
                 hit = np.isin(sel, r)
                 order = np.argsort(r, kind="stable")
                 vals[k][hit] = v[order][np.searchsorted(r[order], sel[hit])]
-        _check_values(spec, graph.synapses[names[int(s_)]][1], vals)
+        first = _first_refused(spec, graph.synapses[names[int(s_)]][1], vals)
+        if first is not None:
+            refused.append((pos[first[0]], names[int(s_)], first[1]))
+    if refused:
+        # NEST sets connection by connection and names the first it refuses
+        # (ConnectionManager::set_synapse_status); here nothing has been set
+        at, model, msg = min(refused)
+        r = rows[at:at + 1]
+        raise NESTErrors.BadProperty(
+            f"Setting status of '{model}' connecting from node ID {int(store.col('source')[r][0])}"
+            f" to node ID {int(store.col('target')[r][0])} via port {int(store.ports(r)[0])}: {msg}")
     new_extrema = None
     if "delay" in updates:
-        steps = _delay_steps(kernel, updates["delay"][1])
-        new_extrema = kernel.check_delays(int(steps.min()), int(steps.max()))
-        updates["delay"] = (updates["delay"][0], kernel.grid.delay_steps_to_ms(steps))
+        r, v = updates["delay"]
+        cont = np.isin(store.col("syn")[r], [graph.synapse_index(m) for m in names.values()
+                                             if graph.synapses[m][0].continuous_delay])
+        if cont.any():
+            steps, lowest, offset = continuous_steps(kernel, v, cont)
+            updates["delay_offset"] = (r[cont], offset[cont])
+        else:
+            steps = lowest = _delay_steps(kernel, v)
+        new_extrema = kernel.check_delays(int(lowest.min()), int(steps.max()))
+        updates["delay"] = (r, kernel.grid.delay_steps_to_ms(steps))
     for k, (r, v) in updates.items():
         store.set_values(r, k, v)
     if new_extrema is not None:
@@ -372,6 +425,20 @@ def _commit(kernel, created):
     if steps is not None and len(steps):
         kernel.delays.commit(*kernel.check_delays(int(steps.min()), int(steps.max())))
     graph.structure_version += 1
+
+
+def continuous_steps(kernel, delay, cont, freeze=False):
+    """Delays of which those at ``cont`` may lie between steps: (steps, lowest step each
+    makes valid, offset). An off-grid delay checks the step below it too, as NEST's
+    DelayChecker::assert_two_valid_delays_steps."""
+    grid = kernel.grid
+    c_steps, c_off = grid.continuous_delay(delay)
+    steps = np.where(cont, c_steps, grid.delay_to_steps(delay))
+    offset = np.where(cont, c_off, 0.0)
+    lowest = np.where(offset > 0, steps - 1, steps)
+    if len(steps):
+        kernel.check_delays(int(lowest.min()), int(steps.max()), freeze=freeze)
+    return steps, lowest, offset
 
 
 def _delay_steps(kernel, delay):

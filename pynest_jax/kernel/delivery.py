@@ -168,7 +168,8 @@ def _deliver_slice_events(proj, a, spk, flat, s, L, N, C, offsets=None):
     # Ports that scale by the event's offset (NeuronModel.offset_receptors): the
     # source's per-spike offsets, or 0 from a source that is not off-grid.
     uo = proj.const.get("uo")
-    if uo != 0:
+    early = "doff" in a  # cont_delay_synapse from an off-grid sender: see below
+    if uo != 0 or early:
         off = (jnp.zeros(total, flat.dtype) if offsets is None
                else offsets.reshape(-1).astype(flat.dtype))
         if uo == 1:  # every synapse of the projection: scale the multiplicity
@@ -184,7 +185,7 @@ def _deliver_slice_events(proj, a, spk, flat, s, L, N, C, offsets=None):
         src = jnp.where(v < total, vc % n_s, n_s)  # row n_s: all padding
         slot = s_slot + vc // n_s
         m = mult[vc]
-        if uo is None:  # some synapses only: the offset goes along separately
+        if uo is None or early:  # the offset goes along separately
             return src, jnp.where(slot >= L, slot - L, slot), m, off[vc]
         return src, jnp.where(slot >= L, slot - L, slot), m, m
 
@@ -197,6 +198,8 @@ def _deliver_slice_events(proj, a, spk, flat, s, L, N, C, offsets=None):
         if uo is None:
             m = jnp.where(a["uo"][src] != 0, m * o[:, None], m)
         slot = slot[:, None] + (d if d is not None else a["d"][src])
+        if early:  # the event's offset and the delay's reach a step: one step sooner
+            slot = slot - (o[:, None] + a["doff"][src] >= proj.h_ms).astype(slot.dtype)
         slot = jnp.where(slot >= L, slot - L, slot)  # below 2L: no integer division
         idx = slot * (C * N) + a["fi"][src]  # padding: beyond the buffer
         buf = buf.at[idx.reshape(-1)].add((a["w"][src] * m).reshape(-1), mode="drop")

@@ -20,7 +20,7 @@ from ..connect.parameters import Parameter
 from ..errors import NESTErrors
 from ..models._spec import RecorderModel
 from ..models.ids import model_id, synapse_id
-from . import hooks, values as V
+from . import connection_manager, hooks, values as V
 from .graph import ModelEntry
 
 MAX_NUM_SYN_MODELS = 511  # NEST's synindex limit (kernel status max_num_syn_models)
@@ -144,7 +144,10 @@ def set_defaults(kernel, model, params):
                 new[k] = _recorder_id(graph, v)
                 continue
             new[k] = _synapse_value(k, v, defaults[k])
-        if "delay" in params:
+        if "delay" in params and spec.continuous_delay:
+            connection_manager.continuous_steps(kernel, np.atleast_1d(float(new["delay"])),
+                                                np.ones(1, bool), freeze=True)
+        elif "delay" in params:
             # ConnectorModel::set_status checks the delay but freezes the extrema.
             steps = int(kernel.grid.delay_to_steps(new["delay"]))
             kernel.check_delays(steps, steps, freeze=True)

@@ -272,12 +272,12 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
             if spec.on_pre is None:  # a static model with a weight recorder
                 w = rows["weight"]
             else:
-                ctx = _Ctx(jax.random.fold_in(key, b), grid)
+                # one key per (absolute step, batch): the slice's key alone repeats across chunks
+                ctx = _Ctx(jax.random.fold_in(jax.random.fold_in(key, s + j), b), grid)
                 out = spec.on_pre(c, post, u.Quantity(t, unit=u.ms), ctx)
                 changes, w = out[0], out[1]
                 if len(out) > 2:  # the model may send nothing (bernoulli_synapse)
-                    sent = ok & out[2]
-                    w = jnp.where(out[2], w, 0.0)
+                    sent = ok & jnp.broadcast_to(out[2], ok.shape)
                 new = dict(syn)
                 for k, v in U.strip(changes, units).items():
                     v = jnp.where(ok, jnp.broadcast_to(v, ok.shape), rows[k]).astype(syn[k].dtype)
@@ -290,6 +290,7 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
                 rec = _record(rec, src, tgt.shape, sent, w, s + j + 1)
             if "counts" in a:  # channels that count spikes instead of adding weights
                 w = jnp.where(a["counts"][src].reshape(-1), 1.0, w)
+            w = jnp.where(sent, w, 0.0)  # a failed transmission sends no event at all
             slot = slot0 + (d_const if d_const is not None else a["d"][src])
             slot = slot % L
             idx = (slot * (C * N) + a["fi"][src]).reshape(-1)

@@ -34,6 +34,7 @@ class Projection:
     weighted: tuple = ()  # per target channel: weight multiplies (True) or count only
     per_target: bool = False
     event: str = "spike"
+    early: int = 0  # steps an event may arrive before its delay (cont_delay_synapse)
 
 
 class ProjectionLayout:
@@ -44,6 +45,7 @@ class ProjectionLayout:
         self.host_arrays: dict[str, dict] = {}
         self._device = None  # (connection table version, device arrays)
         self.max_delay_steps = 1
+        self.h_ms = float(grid.steps_to_ms(1))  # Time::get_resolution().get_ms()
         conns = graph.connections
         alive = conns.col("alive")
         if alive.all():  # the common case: no copies of whole columns
@@ -131,6 +133,7 @@ class ProjectionLayout:
             _make_plastic(proj, arrays, graph, model[1], tpop)
         elif isinstance(sspec, NeuronModel):
             proj, arrays = _event_projection(key, spop, tpop, rows, sloc, tloc, dsteps, cp, cn, uo)
+            _delay_offsets(proj, arrays, conns, sspec, self.h_ms)
         else:
             proj = Projection(key, spop.spec.name, tpop.spec.name, "dense",
                               per_target=sspec.per_target, event=event)
@@ -203,7 +206,7 @@ def _event_device_arrays(proj, a, w, L, dtype):
     if not all(proj.weighted):
         wpad = np.where(np.asarray(proj.weighted)[ch], wpad, 1.0)
     out = {"fi": jnp.asarray(fi), "w": jnp.asarray(wpad, dtype)}
-    for k in ("d", "uo"):
+    for k in ("d", "uo", "doff"):
         if k in a:
             out[k] = jnp.asarray(a[k])
     return out
@@ -269,11 +272,28 @@ def _event_projection(key, spop, tpop, rows, sloc, tloc, dsteps, cp, cn, uo):
     return proj, arrays
 
 
+def _delay_offsets(proj, arrays, conns, sspec, h_ms):
+    """Connections whose delay lies between steps (cont_delay_synapse) from a sender
+    with spike offsets: the event arrives a step early when its offset and the
+    connection's reach a step (cont_delay_synapse.h: send), so the slice is one step
+    shorter. From grid senders (offset 0) nothing changes and nothing is kept."""
+    if not getattr(sspec, "off_grid", False) or not conns.has("delay_offset"):
+        return
+    doff = np.nan_to_num(conns.col("delay_offset")[arrays["rows"]])  # table order
+    if not np.any(doff > 0):
+        return
+    t = np.zeros(arrays["tgt"].shape)
+    t.reshape(-1)[arrays["flat"]] = doff
+    arrays["doff"] = t
+    proj.early = 1
+    proj.h_ms = h_ms
+
+
 def slice_steps(projections, cap=32, max_flags=1 << 25):
     """Steps per slice: the least delay of the neuron -> neuron projections (NEST's
     min_delay, as far as these projections go), at most ``cap``. Every spike of a slice
     lands after the slice's end, so the slice's spikes are delivered together at its end."""
-    ds = [min(p.const["d"], cap) if "d" in p.const else min(p.min_d, cap)
+    ds = [min(p.const["d"] if "d" in p.const else p.min_d, cap + p.early) - p.early
           for p in projections if p.kind in ("event", "plastic")]
     if not ds:
         return 1

@@ -40,6 +40,15 @@ class TimeGrid:
         """Time::delay_steps_to_ms: steps * MS_PER_STEP (a connection's reported delay)."""
         return np.asarray(steps, dtype=np.int64) * self.h
 
+    def continuous_delay(self, d):
+        """cont_delay_synapse::set_status: a delay off the grid becomes the next step up
+        and an offset back from it; on the grid, the usual rounding. (steps, offset ms)."""
+        h = float(self.steps_to_ms(1))
+        frac, whole = np.modf(np.asarray(d, dtype=float) / h)
+        on_grid = frac == 0
+        steps = np.where(on_grid, self.delay_to_steps(d), whole.astype(np.int64) + 1)
+        return steps, np.where(on_grid, 0.0, h * (1.0 - frac))
+
     def steps_to_ms(self, steps):
         # Time::get_ms(): tics times MS_PER_TIC (a double), the same rounding as NEST.
         return (np.asarray(steps, dtype=np.int64) * self.tics_per_step) * (1.0 / self.tics_per_ms)

@@ -336,7 +336,9 @@ class SynapseModel:
     common value (quantities in NEST's units; ``delay`` in ms), ``post`` the target's
     archive (kernel/plasticity.py: ``PostHistory``) when ``post`` names one, ``t``
     the spike's stamp in ms. It returns the per-connection values it changed and the
-    weight the event carries. Without ``on_pre`` a connection sends its weight.
+    weight the event carries, and optionally whether each event is sent at all (a
+    model that transmits at random; false: no event, not even to a target that counts
+    spikes). Without ``on_pre`` a connection sends its weight.
 
     ``check(v) -> message``: NEST's set_status checks on per-connection values merged
     with the common ones (numpy arrays); a message is NEST's BadProperty.
@@ -354,6 +356,9 @@ class SynapseModel:
     post: Optional[str] = None  # the post-synaptic archive read: "stdp"
     check: Optional[Callable] = None
     uses_rng: bool = False
+    # the delay may lie between steps (cont_delay_synapse): a hidden per-connection
+    # delay_offset (ms back from the delay's step) that only the reported delay shows
+    continuous_delay: bool = False
     sizeof: int = 32
     variant: str = ""
     base: str = ""  # the model a variant was made from

@@ -43,7 +43,10 @@ from .neurons.mat.amat2_psc_exp import amat2_psc_exp
 from ._spec import variants
 from .synapses.static import static_synapse, static_synapse_hom_w
 from .synapses.stdp import stdp_synapse, stdp_synapse_hom
-from .synapses.tsodyks import tsodyks2_synapse
+from .synapses.tsodyks import tsodyks2_synapse, tsodyks_synapse, tsodyks_synapse_hom
+from .synapses.ht import ht_synapse
+from .synapses.cont_delay import cont_delay_synapse
+from .synapses.stochastic import bernoulli_synapse, quantal_stp_synapse
 
 NODE_MODELS = {m.name: m for m in (
     iaf_psc_delta,
@@ -73,4 +76,7 @@ SYNAPSE_MODELS = {m.name: m for base in (
     static_synapse, static_synapse_hom_w,
     stdp_synapse, stdp_synapse_hom,
     tsodyks2_synapse,
-) for m in variants(base)}
+    tsodyks_synapse, ht_synapse, bernoulli_synapse, cont_delay_synapse,
+) for m in variants(base)} | {m.name: m for base, lbl in (
+    (tsodyks_synapse_hom, 64), (quantal_stp_synapse, 88),
+) for m in variants(base, sizeof_lbl=lbl)}
