@@ -41,6 +41,12 @@ from ._spec import variants
 from .synapses.static import static_synapse, static_synapse_hom_w
 from .synapses.stdp import stdp_synapse, stdp_synapse_hom
 from .synapses.tsodyks import tsodyks2_synapse
+from .synapses.stdp_nn import (stdp_nn_pre_centered_synapse, stdp_nn_restr_synapse,
+                               stdp_nn_symm_synapse)
+from .synapses.stdp_pl import stdp_pl_synapse_hom
+from .synapses.stdp_triplet import stdp_triplet_synapse
+from .synapses.vogels_sprekeler import vogels_sprekeler_synapse
+from .synapses.jonke import jonke_synapse
 
 NODE_MODELS = {m.name: m for m in (
     iaf_psc_delta,
@@ -69,4 +75,7 @@ SYNAPSE_MODELS = {m.name: m for base in (
     static_synapse, static_synapse_hom_w,
     stdp_synapse, stdp_synapse_hom,
     tsodyks2_synapse,
-) for m in variants(base)}
+    stdp_pl_synapse_hom, stdp_nn_symm_synapse, stdp_nn_pre_centered_synapse,
+    stdp_nn_restr_synapse, vogels_sprekeler_synapse, jonke_synapse,
+    (stdp_triplet_synapse, 120),  # NEST shows a sizeof only for its _lbl variant
+) for m in variants(*(base if isinstance(base, tuple) else (base,)))}
