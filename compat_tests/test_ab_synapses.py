@@ -84,3 +84,73 @@ def test_every_spiking_synapse_model_of_ours_is_in_the_table(jax_nest):
                                            "static_synapse_lbl"}
     from _synapse_table import STOCHASTIC
     assert ours <= set(DETERMINISTIC) | set(STOCHASTIC)
+
+
+# Bad input: (model, what is done, values, NEST's error). "connect": Connect with the
+# values in syn_spec; "recorder": Connect onto a spike_recorder; "set": set them on the
+# existing connections; "defaults": SetDefaults.
+REFUSED = [
+    ("stdp_nn_symm_synapse", "connect", {"weight": 5.0, "Wmax": -10.0}, "BadProperty"),
+    ("stdp_nn_symm_synapse", "set", {"weight": -0.0}, "BadProperty"),  # sign bits differ
+    ("stdp_nn_restr_synapse", "set", {"Wmax": -10.0}, "BadProperty"),
+    ("stdp_nn_pre_centered_synapse", "set", {"Wmax": -10.0}, "BadProperty"),
+    ("stdp_nn_pre_centered_synapse", "set", {"Kplus": -1.0}, "BadProperty"),
+    ("stdp_triplet_synapse", "set", {"Wmax": -10.0}, "BadProperty"),
+    ("stdp_triplet_synapse", "set", {"Kplus": -1.0}, "BadProperty"),
+    ("stdp_triplet_synapse", "connect", {"Kplus_triplet": -1.0}, "BadProperty"),
+    ("vogels_sprekeler_synapse", "set", {"Wmax": -10.0}, "BadProperty"),
+    ("vogels_sprekeler_synapse", "set", {"Kplus": -1.0}, "BadProperty"),
+    ("jonke_synapse", "connect", {"Kplus": -1.0}, "BadProperty"),
+    ("jonke_synapse", "connect", {"Wmax": 0.2}, "NotImplemented"),
+    ("jonke_synapse", "set", {"beta": 0.2}, "UnaccessedDictionaryEntry"),
+    ("stdp_pl_synapse_hom", "connect", {"lambda": 0.2}, "NotImplemented"),
+    ("stdp_pl_synapse_hom", "set", {"mu": 0.2}, "UnaccessedDictionaryEntry"),
+    ("stdp_pl_synapse_hom", "defaults", {"tau_plus": 0.0}, "BadProperty"),
+    ("stdp_synapse", "recorder", {}, "IllegalConnection"),
+    ("stdp_pl_synapse_hom_hpc", "recorder", {}, "IllegalConnection"),
+    ("stdp_triplet_synapse_lbl", "recorder", {}, "IllegalConnection"),
+    ("stdp_nn_symm_synapse", "recorder", {}, "IllegalConnection"),
+    ("stdp_nn_pre_centered_synapse", "recorder", {}, "IllegalConnection"),
+    ("stdp_nn_restr_synapse", "recorder", {}, "IllegalConnection"),
+    ("vogels_sprekeler_synapse", "recorder", {}, "IllegalConnection"),
+    ("jonke_synapse", "recorder", {}, "IllegalConnection"),
+]
+
+
+def refuse(nest, model, how, values, error):
+    """Connections of ``model`` made, the bad values given: (error, message, connections
+    before, after, defaults before, after)."""
+    nest.ResetKernel()
+    pre = nest.Create("parrot_neuron", 2)
+    post = nest.Create("iaf_psc_alpha", 2)
+    nest.Connect(pre, post, syn_spec={"synapse_model": model, "weight": 5.0})
+    before, defaults = nest.GetConnections().get(), nest.GetDefaults(model)
+    with pytest.raises(getattr(nest.NESTErrors, error)) as e:
+        if how == "connect":
+            nest.Connect(pre, post, syn_spec={"synapse_model": model, **values})
+        elif how == "recorder":
+            nest.Connect(pre, nest.Create("spike_recorder"), syn_spec={"synapse_model": model})
+        elif how == "set":
+            nest.GetConnections().set(values)
+        else:
+            nest.SetDefaults(model, values)
+    return (type(e.value).__name__, str(e.value), before, nest.GetConnections().get(),
+            defaults, nest.GetDefaults(model))
+
+
+@pytest.mark.parametrize("model,how,values,error", REFUSED,
+                         ids=[f"{m}-{h}-{'-'.join(v) or 'sr'}" for m, h, v, _ in REFUSED])
+def test_bad_input_refused_as_nest_refuses_it(real_nest, jax_nest, model, how, values, error):
+    ref = refuse(real_nest, model, how, values, error)
+    got = refuse(jax_nest, model, how, values, error)
+    assert got[0] == ref[0]
+    # NEST prefixes a refused set() with the connection ("Setting status of ... port 0:")
+    assert got[1].rsplit(":", 1)[-1].strip() == ref[1].rsplit(":", 1)[-1].strip()
+    # Nothing changed on ours. NEST leaves the first refused connection (set) or the
+    # refused common value (SetDefaults) changed: it checks after storing; its count
+    # of connections is unchanged.
+    assert len(ref[3]["source"]) == len(ref[2]["source"])
+    assert got[3] == got[2]
+    assert got[5] == got[4]
+    if how in ("connect", "recorder"):
+        assert ref[3] == ref[2]
