@@ -6,7 +6,7 @@ import brainunit as u
 import jax.numpy as jnp
 
 from .._spec import Param, SynapseModel
-from .stdp import KPLUS, T_LASTSPIKE
+from .stdp import KPLUS, T_LASTSPIKE, pair_rule
 
 
 def _facilitate(c, w, kplus):
@@ -17,19 +17,6 @@ def _facilitate(c, w, kplus):
 def _depress(c, w, kminus):
     new_w = w + c["lambda"] * (-c.alpha * jnp.exp(c.mu_minus * w) * kminus - c.beta)
     return jnp.where(c["lambda"] == 0.0, w, jnp.where(new_w > 0.0, new_w, 0.0))
-
-
-def on_pre(c, post, t, ctx):
-    dd = c.delay
-
-    def each(w, entry):
-        minus_dt = c.t_lastspike - (entry.t + dd)
-        return _facilitate(c, w, c.Kplus * u.math.exp(minus_dt / c.tau_plus))
-
-    w = post.fold(c.t_lastspike - dd, t - dd, each, c.weight)
-    w = _depress(c, w, post.K_value(t - dd))
-    kplus = c.Kplus * u.math.exp((c.t_lastspike - t) / c.tau_plus) + 1.0
-    return {"weight": w, "Kplus": kplus, "t_lastspike": t}, w
 
 
 def check(v):
@@ -49,4 +36,5 @@ jonke_synapse = SynapseModel(
             Param("mu_minus", 0.0, None, "exponent of the weight dependence of depression"),
             Param("tau_plus", 20.0, u.ms, "time constant of the presynaptic trace"),
             Param("Wmax", 100.0, None, "maximal weight")),
-    hidden=(T_LASTSPIKE,), on_pre=on_pre, post="stdp", check=check, sizeof=48)
+    hidden=(T_LASTSPIKE,), on_pre=pair_rule(_facilitate, _depress), post="stdp", check=check,
+    sizeof=48)

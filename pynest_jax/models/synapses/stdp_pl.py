@@ -6,22 +6,16 @@ import brainunit as u
 import jax.numpy as jnp
 
 from .._spec import Param, SynapseModel
-from .stdp import KPLUS, T_LASTSPIKE
+from .stdp import KPLUS, T_LASTSPIKE, pair_rule
 
 
-def on_pre(c, post, t, ctx):
-    dd = c.delay
-    inv = 1.0 / c.tau_plus  # NEST multiplies by the inverse it keeps
+def _facilitate(c, w, kplus):
+    return w + c["lambda"] * jnp.power(w, c.mu) * kplus
 
-    def each(w, entry):
-        minus_dt = c.t_lastspike - (entry.t + dd)
-        return w + c["lambda"] * jnp.power(w, c.mu) * (c.Kplus * u.math.exp(minus_dt * inv))
 
-    w = post.fold(c.t_lastspike - dd, t - dd, each, c.weight)
-    new_w = w - c["lambda"] * c.alpha * w * post.K_value(t - dd)
-    w = jnp.where(new_w > 0.0, new_w, 0.0)
-    kplus = c.Kplus * u.math.exp((c.t_lastspike - t) * inv) + 1.0
-    return {"weight": w, "Kplus": kplus, "t_lastspike": t}, w
+def _depress(c, w, kminus):
+    new_w = w - c["lambda"] * c.alpha * w * kminus
+    return jnp.where(new_w > 0.0, new_w, 0.0)
 
 
 def check(v):
@@ -38,4 +32,7 @@ stdp_pl_synapse_hom = SynapseModel(
             Param("lambda", 0.1, None, "step size"),
             Param("alpha", 1.0, None, "asymmetry of depression to facilitation"),
             Param("mu", 0.4, None, "exponent of the weight dependence of facilitation")),
-    hidden=(T_LASTSPIKE,), on_pre=on_pre, post="stdp", check=check, sizeof=48)
+    # NEST multiplies by the inverse of tau_plus it keeps
+    hidden=(T_LASTSPIKE,), on_pre=pair_rule(_facilitate, _depress,
+                                            lambda c, dt: dt * (1.0 / c.tau_plus)),
+    post="stdp", check=check, sizeof=48)

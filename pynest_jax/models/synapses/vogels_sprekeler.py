@@ -8,7 +8,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._spec import Param, SynapseModel
-from .stdp import T_LASTSPIKE
+from .stdp import T_LASTSPIKE, pair_rule
 
 
 def _facilitate(c, w, k):
@@ -16,19 +16,11 @@ def _facilitate(c, w, k):
     return jnp.copysign(jnp.where(new_w < jnp.abs(c.Wmax), new_w, c.Wmax), c.Wmax)
 
 
-def on_pre(c, post, t, ctx):
-    dd = c.delay
-
-    def each(w, entry):
-        minus_dt = c.t_lastspike - (entry.t + dd)
-        return _facilitate(c, w, c.Kplus * u.math.exp(minus_dt / c.tau))
-
-    w = post.fold(c.t_lastspike - dd, t - dd, each, c.weight)
-    w = _facilitate(c, w, post.K_value(t - dd))
+def _depress(c, w, kminus):
+    """Facilitation by the post-synaptic trace, then the constant depression."""
+    w = _facilitate(c, w, kminus)
     new_w = jnp.abs(w) - c.alpha * c.eta
-    w = jnp.copysign(jnp.where(new_w > 0.0, new_w, 0.0), c.Wmax)
-    kplus = c.Kplus * u.math.exp((c.t_lastspike - t) / c.tau) + 1.0
-    return {"weight": w, "Kplus": kplus, "t_lastspike": t}, w
+    return jnp.copysign(jnp.where(new_w > 0.0, new_w, 0.0), c.Wmax)
 
 
 def check(v):
@@ -48,5 +40,6 @@ vogels_sprekeler_synapse = SynapseModel(
             Param("eta", 0.001, None, "learning rate"),
             Param("Wmax", 1.0, None, "maximal absolute weight, with the weight's sign"),
             Param("Kplus", 0.0, None, "presynaptic trace")),
-    default_weight=0.5, hidden=(T_LASTSPIKE,), on_pre=on_pre, post="stdp", check=check,
-    sizeof=80)
+    default_weight=0.5, hidden=(T_LASTSPIKE,),
+    on_pre=pair_rule(_facilitate, _depress, lambda c, dt: dt / c.tau), post="stdp",
+    check=check, sizeof=80)
