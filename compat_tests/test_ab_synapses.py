@@ -138,14 +138,32 @@ def refuse(nest, model, how, values, error):
             defaults, nest.GetDefaults(model))
 
 
+def test_set_names_the_first_connection_refused_as_nest_does(real_nest, jax_nest):
+    """A collection of two models, values per connection: NEST sets them one after
+    the other and names the first it refuses (model, source, target, port)."""
+    out = []
+    for nest in (real_nest, jax_nest):
+        nest.ResetKernel()
+        pre = nest.Create("parrot_neuron", 2)
+        post = nest.Create("iaf_psc_alpha", 2)
+        for model in ("stdp_nn_restr_synapse", "stdp_triplet_synapse"):
+            nest.Connect(pre, post, syn_spec={"synapse_model": model, "weight": 5.0})
+        c = nest.GetConnections()
+        for wmax in ([100.0, 100.0, 100.0, -10.0, 100.0, 100.0, 100.0, 100.0],
+                     [100.0, 100.0, 100.0, 10.0, 100.0, -100.0, 100.0, -1.0]):
+            with pytest.raises(nest.NESTErrors.BadProperty) as e:
+                c.set({"Wmax": wmax})
+            out.append(str(e.value))
+    assert out[2:] == out[:2]
+    assert "node ID 2 to node ID 4 via port 3" in out[0]
+
+
 @pytest.mark.parametrize("model,how,values,error", REFUSED,
                          ids=[f"{m}-{h}-{'-'.join(v) or 'sr'}" for m, h, v, _ in REFUSED])
 def test_bad_input_refused_as_nest_refuses_it(real_nest, jax_nest, model, how, values, error):
     ref = refuse(real_nest, model, how, values, error)
     got = refuse(jax_nest, model, how, values, error)
-    assert got[0] == ref[0]
-    # NEST prefixes a refused set() with the connection ("Setting status of ... port 0:")
-    assert got[1].rsplit(":", 1)[-1].strip() == ref[1].rsplit(":", 1)[-1].strip()
+    assert (got[0], got[1]) == (ref[0], ref[1])
     # Nothing changed on ours. NEST leaves the first refused connection (set) or the
     # refused common value (SetDefaults) changed: it checks after storing; its count
     # of connections is unchanged.

@@ -152,6 +152,26 @@ def _check_values(spec, defaults, values):
         raise NESTErrors.BadProperty(msg)
 
 
+def _first_refused(spec, defaults, vals):
+    """The first connection the model's checks refuse, and its message; None if none.
+    A refusal among the first k rows is monotone in k: found by bisection."""
+    def message(k0, k1):
+        try:
+            _check_values(spec, defaults, {k: v[k0:k1] for k, v in vals.items()})
+        except NESTErrors.BadProperty as e:
+            return str(e)
+        return None
+
+    n = len(vals["weight"])
+    if message(0, n) is None:
+        return None
+    lo, hi = 0, n  # rows[:lo] pass, rows[:hi] do not
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if message(0, mid) else (mid, hi)
+    return hi - 1, message(hi - 1, hi)
+
+
 def _value_index(rule, res, n_pre):
     """Which array entry each connection takes (ArrayDoubleParameter in conn_parameter.h).
 
@@ -214,11 +234,13 @@ def set_synapses(kernel, rows, params, per_connection=(), groups=None, keys=None
         raise NESTErrors.UnaccessedDictionaryEntry(
             f"Unaccessed elements in params, in function connection.set():  {' '.join(unread)}")
     updates = {k: (np.concatenate(r), np.concatenate(v)) for k, (r, v) in updates.items()}
+    refused = []  # (position in the collection, message) of each model's first refusal
     for s_ in np.unique(syn):
         spec = graph.synapses[names[int(s_)]][0]
         if spec.check is None:
             continue
-        sel = rows[syn == s_]
+        at = np.nonzero(syn == s_)[0]
+        sel = rows[at]
         vals = {k: store.col(k)[sel].astype(float).copy()
                 for k in ("weight",) + tuple(p.name for p in spec.params)}
         for k, (r, v) in updates.items():
@@ -226,7 +248,17 @@ def set_synapses(kernel, rows, params, per_connection=(), groups=None, keys=None
                 hit = np.isin(sel, r)
                 order = np.argsort(r, kind="stable")
                 vals[k][hit] = v[order][np.searchsorted(r[order], sel[hit])]
-        _check_values(spec, graph.synapses[names[int(s_)]][1], vals)
+        first = _first_refused(spec, graph.synapses[names[int(s_)]][1], vals)
+        if first is not None:
+            refused.append((int(at[first[0]]), first[1]))
+    if refused:
+        # NEST sets connection after connection and names the first it refuses
+        pos, msg = min(refused)
+        row = rows[pos:pos + 1]
+        raise NESTErrors.BadProperty(
+            f"Setting status of '{names[int(syn[pos])]}' connecting from node ID "
+            f"{int(store.col('source')[row][0])} to node ID {int(store.col('target')[row][0])} "
+            f"via port {int(store.ports(row)[0])}: {msg}")
     new_extrema = None
     if "delay" in updates:
         steps = _delay_steps(kernel, updates["delay"][1])
