@@ -144,6 +144,7 @@ def _connect(kernel, sources, targets, value_index, model, spec, defaults, own, 
     else:
         kind = np.where(src_px, np.where(tgt_px, NEURON, TO_DEVICE), FROM_DEVICE).astype(np.int8)
     legality.endpoint_checks(graph, sources, targets, receptor, pops=(sp, tp))
+    legality.archive_readers(spec, tgt_px)
     receptor = legality.logger_ports(graph, sources, targets, receptor)
     tdev = False if tgt_px.all() else ~tgt_px
     return dict(source=sources, target=targets, syn=graph.synapse_index(model), weight=weight,

@@ -70,7 +70,8 @@ class Graph:
         self.models: dict[str, ModelEntry] = {
             name: ModelEntry(spec, V.initial_defaults(spec, ctx), name)
             for name, spec in node_specs.items()}
-        self.synapses = {name: (spec, {"weight": 1.0, "delay": 1.0, "receptor_type": 0,
+        self.synapses = {name: (spec, {"weight": spec.default_weight, "delay": 1.0,
+                                       "receptor_type": 0,
                                        **spec.default_params()}, name)
                          for name, spec in synapse_specs.items()}
         self.synapse_names = {synapse_id(name): name for name in synapse_specs}

@@ -91,6 +91,15 @@ def logger_ports(graph, sources, targets, receptor):
     return receptor
 
 
+def archive_readers(spec, tgt_px):
+    """Node::register_stdp_connection: a synapse that reads the target's spike archive
+    needs a target that keeps one (ArchivingNode: every neuron, no device). Checked after
+    the endpoints accept spikes, as NEST checks it."""
+    if spec.post == "stdp" and not np.all(tgt_px):
+        raise NESTErrors.IllegalConnection(
+            "Creation of connection is not possible because:\n"
+            "The target node does not support STDP synapses.")
+
 
 def endpoint_checks(graph, sources, targets, receptor, pops=None):
     """NEST's check_connection between source, target and receptor (per pair of models)."""

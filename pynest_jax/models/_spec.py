@@ -352,6 +352,7 @@ class SynapseModel:
     common: tuple = ()
     hidden: tuple = ()
     weight_common: bool = False
+    default_weight: float = 1.0  # NEST's default is 1 but for a few (vogels_sprekeler: 0.5)
     on_pre: Optional[Callable] = None
     post: Optional[str] = None  # the post-synaptic archive read: "stdp"
     check: Optional[Callable] = None

@@ -47,6 +47,12 @@ from .synapses.tsodyks import tsodyks2_synapse, tsodyks_synapse, tsodyks_synapse
 from .synapses.ht import ht_synapse
 from .synapses.cont_delay import cont_delay_synapse
 from .synapses.stochastic import bernoulli_synapse, quantal_stp_synapse
+from .synapses.stdp_nn import (stdp_nn_pre_centered_synapse, stdp_nn_restr_synapse,
+                               stdp_nn_symm_synapse)
+from .synapses.stdp_pl import stdp_pl_synapse_hom
+from .synapses.stdp_triplet import stdp_triplet_synapse
+from .synapses.vogels_sprekeler import vogels_sprekeler_synapse
+from .synapses.jonke import jonke_synapse
 
 NODE_MODELS = {m.name: m for m in (
     iaf_psc_delta,
@@ -77,6 +83,8 @@ SYNAPSE_MODELS = {m.name: m for base in (
     stdp_synapse, stdp_synapse_hom,
     tsodyks2_synapse,
     tsodyks_synapse, ht_synapse, bernoulli_synapse, cont_delay_synapse,
-) for m in variants(base)} | {m.name: m for base, lbl in (
-    (tsodyks_synapse_hom, 64), (quantal_stp_synapse, 88),
-) for m in variants(base, sizeof_lbl=lbl)}
+    stdp_pl_synapse_hom, stdp_nn_symm_synapse, stdp_nn_pre_centered_synapse,
+    stdp_nn_restr_synapse, vogels_sprekeler_synapse, jonke_synapse,
+    # NEST shows a sizeof only for these models' _lbl variants
+    (stdp_triplet_synapse, 120), (tsodyks_synapse_hom, 64), (quantal_stp_synapse, 88),
+) for m in variants(*(base if isinstance(base, tuple) else (base,)))}

@@ -34,17 +34,30 @@ def depress(c, w, kminus):
     return jnp.where(norm_w > 0.0, norm_w * c.Wmax, 0.0)
 
 
-def on_pre(c, post, t, ctx):
-    dd = c.delay  # the dendritic delay: the whole delay
+def pair_rule(facilitate, depress, exponent=lambda c, dt: dt / c.tau_plus):
+    """``on_pre`` of the all-to-all pair rules (stdp_synapse, stdp_pl_synapse_hom,
+    vogels_sprekeler_synapse, jonke_synapse): ``facilitate(c, w, Kplus at the post
+    spike)`` for each archived post spike since the previous presynaptic spike, then
+    ``depress(c, w, K_minus at this spike)``, then Kplus decays and jumps by one.
+    ``exponent(c, dt)``: the trace's exponent for a time difference, as the model
+    computes it."""
 
-    def each(w, entry):
-        minus_dt = c.t_lastspike - (entry.t + dd)
-        return facilitate(c, w, c.Kplus * u.math.exp(minus_dt / c.tau_plus))
+    def on_pre(c, post, t, ctx):
+        dd = c.delay  # the dendritic delay: the whole delay
 
-    w = post.fold(c.t_lastspike - dd, t - dd, each, c.weight)
-    w = depress(c, w, post.K_value(t - dd))
-    kplus = c.Kplus * u.math.exp((c.t_lastspike - t) / c.tau_plus) + 1.0
-    return {"weight": w, "Kplus": kplus, "t_lastspike": t}, w
+        def each(w, entry):
+            minus_dt = c.t_lastspike - (entry.t + dd)
+            return facilitate(c, w, c.Kplus * u.math.exp(exponent(c, minus_dt)))
+
+        w = post.fold(c.t_lastspike - dd, t - dd, each, c.weight)
+        w = depress(c, w, post.K_value(t - dd))
+        kplus = c.Kplus * u.math.exp(exponent(c, c.t_lastspike - t)) + 1.0
+        return {"weight": w, "Kplus": kplus, "t_lastspike": t}, w
+
+    return on_pre
+
+
+on_pre = pair_rule(facilitate, depress)
 
 
 def same_sign(v):
