@@ -118,12 +118,19 @@ def test_long_post_history_and_many_weight_events(ab):
     (rw, rev), (gw, gev) = ab(run)
     _close(rw, gw, "weight")
     assert len(rev["times"]) == 3 * 6000
+    # NEST's order among one source's connections (and so their ports) departs from
+    # creation order beyond a few dozen connections (docs/divergences.md): events are
+    # compared by (time, sender, target); ports as the same set per time
+    r = np.lexsort((rev["targets"], rev["senders"], rev["times"]))
+    g = np.lexsort((gev["targets"], gev["senders"], gev["times"]))
     for k in rev:
         if k == "weights":
-            _close(rev[k], gev[k], k)
-        else:
-            np.testing.assert_array_equal(gev[k], rev[k], err_msg=k)
-    assert np.ptp(rw) > 0  # the rule changed the weights
+            _close(rev[k][r], gev[k][g], k)
+        elif k != "ports":
+            np.testing.assert_array_equal(gev[k][g], rev[k][r], err_msg=k)
+    for t in np.unique(rev["times"]):
+        assert sorted(gev["ports"][gev["times"] == t]) == sorted(rev["ports"][rev["times"] == t])
+    assert abs(rw[0] - 1.0) > 0.1  # the rule changed the weights
 
 
 def _bad_cases():
@@ -217,3 +224,33 @@ def test_cont_delay_synapse_from_off_grid_sender(ab):
     t = np.asarray(rsp["times"])
     assert np.sum(np.ceil(t * 10 - 1e-9) / 10 - t > 0.03) > 5  # offsets that reach a step
     assert_trace_close(rev, gev, ["V_m"])
+
+
+@pytest.mark.parametrize("model", ["static_synapse", "stdp_synapse", "tsodyks2_synapse"])
+def test_last_slice_of_a_run_is_delivered_in_the_next(ab, model):
+    """NEST delivers a slice's spikes at the start of the next slice: the spikes of a
+    run's last slice are delivered in the next run, after a value set between the runs,
+    and a plastic connection read between the runs shows its state before them."""
+    def run(nest):
+        sg = nest.Create("spike_generator", params={"spike_times": [10.0, 28.8]})
+        pre = nest.Create("parrot_neuron")
+        post = nest.Create("iaf_psc_alpha", params={"I_e": 300.0})
+        nest.Connect(sg, pre)
+        nest.Connect(pre, post, syn_spec={"synapse_model": model, "weight": 20.0, "delay": 2.0})
+        vm = nest.Create("voltmeter", params={"interval": 0.1})
+        nest.Connect(vm, post)
+        nest.Simulate(30.0)
+        c = nest.GetConnections(pre, post)
+        between = c.get()
+        c.set(weight=100.0)
+        nest.Simulate(10.0)
+        return between, c.get(), vm.events
+    (rb, ra, rv), (gb, ga, gv) = ab(run)
+    for ref, got in ((rb, gb), (ra, ga)):
+        assert set(got) == set(ref)
+        for k in ref:
+            if isinstance(got[k], str):  # NEST's may be a SLI literal
+                assert got[k] == str(ref[k]), k
+            else:
+                _close(ref[k], got[k], k)
+    np.testing.assert_allclose(gv["V_m"], rv["V_m"], rtol=1e-9)

@@ -62,17 +62,17 @@ def resize_archive(arch, n, capacity, incoming):
     new = {k: np.array(v) for k, v in empty_archive(n, capacity, incoming,
                                                         old["t"].dtype).items()}
     keep = min(h_old, capacity)
-    # chronological order of the old ring: positions (count - keep + i) mod h_old
+    # each row's newest entries (at most `keep`), oldest first, to places 0, 1, ...
     cnt = old["count"].astype(np.int64)
+    k_row = np.minimum(cnt, keep)
     i = np.arange(keep)
-    pos = (cnt[:, None] - keep + i[None, :]) % h_old
-    valid = (cnt[:, None] - keep + i[None, :]) >= 0
+    pos = (cnt[:, None] - k_row[:, None] + i[None, :]) % h_old
+    valid = i[None, :] < k_row[:, None]
     for k in ("t", "Km", "Kt"):
         vals = np.take_along_axis(old[k], pos, axis=1)
         fill = _POS if k == "t" else 0.0
         new[k][:n_old, :keep] = np.where(valid, vals, fill)
-    kept = np.minimum(cnt, keep)
-    new["count"][:n_old] = kept
+    new["count"][:n_old] = k_row
     for k in ("Kminus", "Kminus_triplet", "last", "drop_t", "drop_Km", "drop_Kt"):
         new[k][:n_old] = old[k]
     # a smaller ring drops the oldest kept entries: the newest of them is remembered

@@ -147,6 +147,13 @@ class Program:
                 # three times per step).
                 carry["buf"][plan.name] = jnp.zeros((self.L * plan.n_channels * plan.n,), self.fdtype)
                 carry["inp"][plan.name] = jnp.zeros((plan.n_channels, plan.n), self.fdtype)
+        sources = sorted({p.src for p in self.layout.projections if p.kind in ("event", "plastic")})
+        off_grid = [n for n in sources if getattr(self.plan_by_name[n].spec, "off_grid", False)]
+        if sources:  # a slice's spikes, delivered at the start of the next slice
+            carry["pending"] = {
+                "spk": {n: jnp.zeros((self.D, self.plan_by_name[n].n), jnp.int32) for n in sources},
+                "off": {n: jnp.zeros((self.D, self.plan_by_name[n].n)) for n in off_grid},
+                "s": jnp.zeros((), jnp.int64), "r": jnp.zeros((), jnp.int64)}
         carry["syn"] = self.plastic_rows(graph)
         carry["wrec"] = {proj.key: plasticity.empty_record(self.record_capacity)
                          for proj in self.plastic if proj.recorder is not None}
@@ -163,7 +170,21 @@ class Program:
                                                    np.float64) for proj in self.plastic}
 
     def carry_archives(self, old_prog, old_carry, carry):
-        """Archives of populations kept by a rebuilt program (new neurons, new inputs)."""
+        """Archives of populations kept by a rebuilt program (new neurons, new inputs),
+        and the spikes of the last slice not yet delivered (through the new connections,
+        as NEST delivers them after a Connect between runs)."""
+        if "pending" in old_carry and "pending" in carry:
+            old, new = old_carry["pending"], carry["pending"]
+            pend = {"s": old["s"], "r": old["r"], "spk": dict(new["spk"]), "off": dict(new["off"])}
+            for part in ("spk", "off"):
+                for name, a in old[part].items():
+                    if name in new[part]:
+                        b = np.array(new[part][name])
+                        a = np.asarray(a)
+                        d, n = min(a.shape[0], b.shape[0]), min(a.shape[1], b.shape[1])
+                        b[:d, :n] = a[:d, :n]
+                        pend[part][name] = jnp.asarray(b)
+            carry = dict(carry, pending=pend)
         arch = dict(carry["arch"])
         for name, a in old_carry.get("arch", {}).items():
             if name in arch:
@@ -389,18 +410,26 @@ class _Core:
             return st.carry, st.out, st.spk, st.off, k
 
         def one_slice(k, c):
-            # NEST's schedule: the neurons advance step by step through a slice of D steps
-            # (D = the least neuron -> neuron delay), and the slice's spikes are delivered
-            # together at its end; they all land after it.
+            # NEST's schedule: the spikes of a slice of D steps (D = the least neuron ->
+            # neuron delay) are delivered together at the start of the next slice, then
+            # the neurons advance step by step through the slice. The last slice's spikes
+            # of a run wait in the carry ("pending") for the next run, as in NEST: a value
+            # set between runs applies to them, and a plastic connection shows its state
+            # before them.
             carry, out = c
+            if sources:
+                p = carry["pending"]
+                carry = self._deliver_slice(conns, params, carry, p["spk"], p["off"], p["s"],
+                                            p["r"], jax.random.fold_in(base_key, 0x7FFFFFFF))
             r = jnp.minimum(D, nsteps - k * D)
             spk = {name: jnp.zeros((D, n), jnp.int32) for name, n in sources.items()}
             off = {name: jnp.zeros((D, sources[name])) for name in with_offsets}
             carry, out, spk, off, _ = jax.lax.fori_loop(0, r, step, (carry, out, spk, off, k))
             if not sources:
                 return carry, out
-            return self._deliver_slice(conns, params, carry, spk, off, n0 + k * D, r,
-                                       jax.random.fold_in(base_key, -1 - k)), out
+            pending = {"spk": spk, "off": off, "s": (n0 + k * D).astype(jnp.int64),
+                       "r": r.astype(jnp.int64)}
+            return dict(carry, pending=pending), out
 
         nslices = (nsteps + D - 1) // D
         carry, out = jax.lax.fori_loop(0, nslices, one_slice, (carry, out0))

@@ -380,6 +380,9 @@ def carry_buffers(old_prog, old_carry, new_prog, new_carry, clock):
         # the step at `clock` starts): the later slots only
         for k in range(clock + 1, clock + old.shape[0]):
             new[k % new.shape[0], :C, :n_old] += old[k % old.shape[0], :C]
+        # the slot of the step at `clock` holds what its input was taken from: the last
+        # slice's spikes, delivered when the next run starts, take that input again
+        new[clock % new.shape[0], :C, :n_old] += np.asarray(old_carry["inp"][name])[:C]
         new_carry["buf"][name] = jnp.asarray(new.reshape(-1))
         # the input of the step at `clock`, already out of the old buffer
         inp = np.array(new_carry["inp"][name])
