@@ -115,6 +115,8 @@ def _connect(kernel, sources, targets, value_index, model, spec, defaults, own, 
              for k in own}
     extra.update({h.name: np.float64(h.initial) for h in spec.hidden})
     _check_values(spec, defaults, dict(extra, weight=weight))
+    if spec.on_trigger is not None:
+        legality.neuromodulated(graph, defaults, sp, tp)
     if spec.has_delay:
         if len(delay) == 1 or (delay[0] == delay[-1] and np.all(delay == delay[0])):
             steps = np.broadcast_to(_delay_steps(kernel, delay[:1]), (n,))  # one delay for all

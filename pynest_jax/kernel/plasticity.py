@@ -206,10 +206,11 @@ def _ms(t):
 # --- delivery through plastic connections (device, end of a slice) -----------------
 
 def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, grid, key,
-                  rec=None):
+                  rec=None, dopa=None):
     """The slice's spikes through one plastic projection: per step, per batch of the
     sources that spiked, ``on_pre`` on their rows. ``rec``: the projection's weight
-    recorder buffer, or None. Returns (ring buffer, rows, archive overflow, rec)."""
+    recorder buffer, or None; ``dopa``: its volume transmitter's history
+    (kernel/dopamine.py), or None. Returns (ring buffer, rows, archive overflow, rec)."""
     D, n_s = spk.shape
     N, C, K = proj.n_tgt, proj.n_chan, proj.batch
     units = proj.units
@@ -247,7 +248,7 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
             if spec.on_pre is None:  # a static model with a weight recorder
                 w = rows["weight"]
             else:
-                ctx = _Ctx(jax.random.fold_in(key, b), grid)
+                ctx = _Ctx(jax.random.fold_in(key, b), grid, dopa)
                 out = spec.on_pre(c, post, u.Quantity(t, unit=u.ms), ctx)
                 changes, w = out[0], out[1]
                 if len(out) > 2:  # the model may send nothing (bernoulli_synapse)
@@ -300,8 +301,10 @@ def empty_record(capacity):
 
 
 class _Ctx:
-    """What on_pre may know: a random key for the batch, the grid."""
+    """What on_pre may know: a random key for the batch, the grid, the volume
+    transmitter's history (neuromodulated models)."""
 
-    def __init__(self, key, grid):
+    def __init__(self, key, grid, dopa=None):
         self.key = key
         self.grid = grid
+        self.dopa = dopa

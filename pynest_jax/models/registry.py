@@ -11,6 +11,7 @@ from .devices.sinusoidal_gamma_generator import sinusoidal_gamma_generator
 from .devices.spike_generator import spike_generator
 from .devices.step_current_generator import step_current_generator
 from .devices.recorders import multimeter, spike_recorder, voltmeter, weight_recorder
+from .devices.volume_transmitter import volume_transmitter
 from .neurons.iaf.iaf_psc_alpha import iaf_psc_alpha
 from .neurons.iaf.iaf_psc_delta import iaf_psc_delta
 from .neurons.iaf.iaf_psc_exp import iaf_psc_exp
@@ -44,6 +45,7 @@ from ._spec import variants
 from .synapses.static import static_synapse, static_synapse_hom_w
 from .synapses.stdp import stdp_synapse, stdp_synapse_hom
 from .synapses.tsodyks import tsodyks2_synapse
+from .synapses.stdp_dopamine import stdp_dopamine_synapse
 
 NODE_MODELS = {m.name: m for m in (
     iaf_psc_delta,
@@ -66,6 +68,7 @@ NODE_MODELS = {m.name: m for m in (
     poisson_generator, spike_generator, pulsepacket_generator,
     sinusoidal_poisson_generator, sinusoidal_gamma_generator, mip_generator,
     spike_recorder, multimeter, voltmeter, weight_recorder,
+    volume_transmitter,
 )}
 
 # Each spiking synapse model with its _hpc and _lbl variants, as NEST registers them.
@@ -74,3 +77,4 @@ SYNAPSE_MODELS = {m.name: m for base in (
     stdp_synapse, stdp_synapse_hom,
     tsodyks2_synapse,
 ) for m in variants(base)}
+SYNAPSE_MODELS.update({m.name: m for m in variants(stdp_dopamine_synapse, sizeof_lbl=88)})
