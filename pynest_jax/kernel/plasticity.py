@@ -60,16 +60,18 @@ def resize_archive(arch, n, capacity, incoming):
     new = {k: np.array(v) for k, v in empty_archive(n, capacity, incoming,
                                                         old["t"].dtype).items()}
     keep = min(h_old, capacity)
-    # chronological order of the old ring: positions (count - keep + i) mod h_old
+    # the newest `kept` entries of the old ring, oldest first, at positions 0..kept-1 of
+    # the new one (where a ring with count = kept reads them): old positions
+    # (count - kept + i) mod h_old
     cnt = old["count"].astype(np.int64)
+    kept = np.minimum(cnt, keep)
     i = np.arange(keep)
-    pos = (cnt[:, None] - keep + i[None, :]) % h_old
-    valid = (cnt[:, None] - keep + i[None, :]) >= 0
+    pos = (cnt[:, None] - kept[:, None] + i[None, :]) % h_old
+    valid = i[None, :] < kept[:, None]
     for k in ("t", "Km", "Kt"):
         vals = np.take_along_axis(old[k], pos, axis=1)
         fill = _NEG if k == "t" else 0.0
         new[k][:n_old, :keep] = np.where(valid, vals, fill)
-    kept = np.minimum(cnt, keep)
     new["count"][:n_old] = kept
     for k in ("Kminus", "Kminus_triplet", "last", "drop_t", "drop_Km", "drop_Kt"):
         new[k][:n_old] = old[k]
