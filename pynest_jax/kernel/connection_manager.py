@@ -69,7 +69,8 @@ def _synapse(graph, syn_spec):
     if model not in graph.synapses:
         raise NESTErrors.UnknownSynapseType(f"Synapse with name {model} does not exist.")
     spec, defaults, _ = graph.synapses[model]
-    common = [p.name for p in spec.common] + (["weight"] if spec.weight_common else [])
+    common = [p.name for p in spec.common] + (["weight"] if spec.weight_common else []) \
+        + (["volume_transmitter"] if spec.on_trigger is not None else [])
     for k in syn_spec:
         if k in common:
             raise NESTErrors.NotImplemented(
@@ -227,7 +228,11 @@ def set_synapses(kernel, rows, params, per_connection=(), groups=None, keys=None
                 hit = np.isin(sel, r)
                 order = np.argsort(r, kind="stable")
                 vals[k][hit] = v[order][np.searchsorted(r[order], sel[hit])]
-        _check_values(spec, graph.synapses[names[int(s_)]][1], vals)
+        try:
+            _check_values(spec, graph.synapses[names[int(s_)]][1], vals)
+        except NESTErrors.BadProperty as e:
+            raise _which_connection(store, names[int(s_)], spec, graph.synapses[names[int(s_)]][1],
+                                    sel, vals, e) from None
     new_extrema = None
     if "delay" in updates:
         steps = _delay_steps(kernel, updates["delay"][1])
@@ -238,6 +243,19 @@ def set_synapses(kernel, rows, params, per_connection=(), groups=None, keys=None
     if new_extrema is not None:
         kernel.delays.commit(*new_extrema)
         graph.structure_version += 1  # delays decide the ring buffers' length
+
+
+def _which_connection(store, name, spec, defaults, sel, vals, err):
+    """Connector::set_synapse_status's message: the first connection refused, named."""
+    for i, row in enumerate(sel):
+        try:
+            _check_values(spec, defaults, {k: v[i:i + 1] for k, v in vals.items()})
+        except NESTErrors.BadProperty as e:
+            port = int(store.ports(np.asarray([row]))[0])
+            return NESTErrors.BadProperty(
+                f"Setting status of '{name}' connecting from node ID {int(store.col('source')[row])}"
+                f" to node ID {int(store.col('target')[row])} via port {port}: {e}")
+    return err
 
 
 def _repeat(v, n):

@@ -219,8 +219,7 @@ def neuromodulated(graph, defaults, sp, tp):
     if not all(isinstance(pops[i].spec, NeuronModel) for i in np.unique(sp)):
         raise NESTErrors.IllegalConnection(
             "Creation of connection is not possible because:\nThe target node or synapse model "
-            "does not support spike input.\n  Note that volt/multimeters must be connected as "
-            "Connect(meter, neuron).")
+            "does not support spike input.")
     if not all(getattr(pops[i].spec, "archiving", None) is not None for i in np.unique(tp)):
         raise NESTErrors.IllegalConnection(
             "Creation of connection is not possible because:\nThe target node does not support "

@@ -1,0 +1,206 @@
+"""A/B: volume_transmitter and stdp_dopamine_synapse against real NEST.
+
+Dopamine spikes come from spike_generators through parrots into a volume
+transmitter (two parrots, one of them by two connections of different delays:
+multiplicities add); presynaptic parrots drive iaf_psc_alpha targets through
+dopamine synapses (several per pair). Between the runs: connection values, common
+properties, the transmitter's deliver_interval and a new connection (the program is
+rebuilt and the transmitter's history carried over). Compared: every connection
+value within 1e-9 relative (the same arithmetic in double; the tolerance allows for
+another libm's exp/expm1), the weight recorder's events (weights within 1e-9, the
+rest exactly), spike times identical; GetDefaults/GetStatus equal; NEST's errors
+for bad input, with nothing changed.
+"""
+
+import numpy as np
+import pytest
+
+from conftest import assert_defaults_equal, assert_spikes_identical
+
+DOPA_TIMES = [2.0, 7.5, 7.6, 15.0, 31.0, 33.3, 48.0, 60.0, 61.0, 75.0, 95.5]
+PRE_TIMES = [[5.0, 12.3, 20.0, 20.1, 35.0, 50.5, 51.0, 70.0, 90.0],
+             [3.0, 3.1, 19.0, 44.4, 45.0, 66.0, 67.5, 88.8, 120.0]]
+MODELS = ("stdp_dopamine_synapse", "stdp_dopamine_synapse_hpc", "stdp_dopamine_synapse_lbl")
+
+
+def _close(ref, got, key):
+    np.testing.assert_allclose(np.asarray(got, float), np.asarray(ref, float), rtol=1e-9,
+                               atol=1e-12, err_msg=key)
+
+
+def _same_connections(ref, got):
+    assert set(got) == set(ref)
+    for k in ref:
+        if isinstance(ref[k][0], str):
+            assert list(got[k]) == list(ref[k]), k
+        else:
+            _close(ref[k], got[k], k)
+
+
+def network(nest, model, interval, dopa_times=DOPA_TIMES, short=None):
+    """The transmitter, its dopamine parrots, pre parrots, two iaf targets; returns
+    (transmitter, pre, post, spike recorder, weight recorder)."""
+    nest.resolution = 0.1
+    vt = nest.Create("volume_transmitter", params={"deliver_interval": interval})
+    wr = nest.Create("weight_recorder")
+    nest.SetDefaults(model, {"volume_transmitter": vt, "weight_recorder": wr, "tau_n": 50.0,
+                             "tau_c": 100.0, "b": 0.01, "A_minus": 1.2, "Wmax": 120.0})
+    dopa = nest.Create("parrot_neuron", 2)
+    nest.Connect(nest.Create("spike_generator", params={"spike_times": dopa_times}), dopa)
+    nest.Connect(dopa, vt, syn_spec={"delay": 1.0})
+    nest.Connect(dopa[0], vt, syn_spec={"delay": 2.3})
+    pre = nest.Create("parrot_neuron", 2)
+    for i, times in enumerate(PRE_TIMES):
+        nest.Connect(nest.Create("spike_generator", params={"spike_times": times}), pre[i])
+    post = nest.Create("iaf_psc_alpha", 2, params={"I_e": 376.0})
+    syn = {"synapse_model": model, "weight": 50.0, "delay": 1.5}
+    if model.endswith("_lbl"):
+        syn["synapse_label"] = 3
+    nest.Connect(pre, post, "all_to_all", syn)
+    nest.Connect(pre[0], post[0], syn_spec=dict(syn, weight=20.0, delay=2.0, c=0.3, n=0.1))
+    if short is not None:  # a static connection that makes min_delay shorter
+        nest.Connect(pre[1], post[1], syn_spec={"delay": short, "weight": 5.0})
+    sr = nest.Create("spike_recorder")
+    nest.Connect(post, sr)
+    return vt, pre, post, sr, wr
+
+
+def scenario(model, interval, short=None):
+    def run(nest):
+        vt, pre, post, sr, wr = network(nest, model, interval, short=short)
+        out = []
+        nest.Simulate(40.0)
+        c = nest.GetConnections(synapse_model=model)
+        out.append(c.get())
+        c[1:3].set({"c": 0.5, "Kplus": 0.2})
+        nest.SetDefaults(model, {"A_plus": 0.7})
+        nest.Simulate(30.0)
+        out.append(nest.GetConnections(synapse_model=model).get())
+        vt.set(deliver_interval=interval + 1)
+        nest.Connect(pre[1], post[0], syn_spec={"synapse_model": model, "weight": 35.0,
+                                                "delay": 1.5})
+        nest.Simulate(60.0)
+        out.append(nest.GetConnections(synapse_model=model).get())
+        return out, sr.get("events"), wr.get("events")
+    return run
+
+
+@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize("interval", [1, 3])
+def test_dopamine_synapses_match_nest(ab, model, interval):
+    (r_runs, rsp, rwr), (g_runs, gsp, gwr) = ab(scenario(model, interval))
+    for ref, got in zip(r_runs, g_runs):
+        _same_connections(ref, got)
+    assert len(rsp["times"]) > 3
+    assert_spikes_identical(rsp, gsp)
+    assert set(gwr) == set(rwr) and len(rwr["times"]) > 20
+    for k in rwr:
+        if k == "weights":
+            _close(rwr[k], gwr[k], k)
+        else:
+            np.testing.assert_array_equal(gwr[k], rwr[k], err_msg=k)
+
+
+def test_trigger_schedule_follows_min_delay(ab):
+    """A 0.5 ms static connection makes min_delay 0.5 ms: NEST's slices and the
+    updates every deliver_interval * min_delay follow it."""
+    (r_runs, rsp, _), (g_runs, gsp, _) = ab(scenario("stdp_dopamine_synapse", 2, short=0.5))
+    for ref, got in zip(r_runs, g_runs):
+        _same_connections(ref, got)
+    assert_spikes_identical(rsp, gsp)
+
+
+def test_long_interval_outgrows_the_history(ab):
+    """More dopamine steps in one deliver interval than the history holds at first:
+    the chunk runs again with a larger one, nothing is lost."""
+    times = list(np.round(np.arange(1.0, 140.0, 0.7), 1))
+
+    def run(nest):
+        network(nest, "stdp_dopamine_synapse", 120, dopa_times=times)
+        nest.Simulate(150.0)
+        return nest.GetConnections(synapse_model="stdp_dopamine_synapse").get()
+
+    ref, got = ab(run)
+    _same_connections(ref, got)
+
+
+def test_transmitter_status_equals_nest(real_nest, jax_nest):
+    assert_defaults_equal(real_nest, jax_nest, "volume_transmitter")
+    got, ref = (sim.Create("volume_transmitter", params={"deliver_interval": 4}).get()
+                for sim in (jax_nest, real_nest))
+    assert got == ref
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_defaults_after_assignment_equal_nest(real_nest, jax_nest, model):
+    out = []
+    for sim in (real_nest, jax_nest):
+        sim.ResetKernel()
+        vt = sim.Create("volume_transmitter")
+        sim.CopyModel(model, "my_dopa", {"volume_transmitter": vt, "tau_c": 5.0})
+        d = sim.GetDefaults("my_dopa")
+        out.append((str(d.pop("volume_transmitter")), str(d.pop("weight_recorder")),
+                    {k: v for k, v in d.items() if k not in ("elementsize", "synapse_modelid")}))
+    assert out[0] == out[1]
+
+
+def _bad_inputs(nest):
+    """Each bad input after the one before it failed; (error class name, message)."""
+    n = nest.Create("iaf_psc_alpha", 2)
+    vt = nest.Create("volume_transmitter")
+    sg = nest.Create("spike_generator")
+    dc = nest.Create("dc_generator")
+    sr = nest.Create("spike_recorder")
+    mm = nest.Create("multimeter")
+    m = "stdp_dopamine_synapse"
+    attempts = [
+        lambda: nest.Connect(n, n, syn_spec={"synapse_model": m}),  # no transmitter yet
+        lambda: nest.Connect(vt, n),
+        lambda: nest.Connect(vt, sr),
+        lambda: nest.Connect(dc, vt),
+        lambda: nest.Connect(sg, vt),
+        lambda: nest.Connect(mm, vt),
+        lambda: nest.Connect(n, vt, syn_spec={"receptor_type": 1}),
+        lambda: nest.SetDefaults(m, {"volume_transmitter": n[0]}),
+        lambda: nest.SetDefaults(m, {"volume_transmitter": [vt.global_id]}),
+        lambda: nest.SetDefaults(m, {"volume_transmitter": vt.global_id}),
+        lambda: nest.SetDefaults("stdp_synapse", {"volume_transmitter": vt}),
+        lambda: nest.SetDefaults(m, {"volume_transmitter": vt}),
+        lambda: nest.Connect(n, n, syn_spec={"synapse_model": m, "volume_transmitter": vt}),
+        lambda: nest.Connect(n, n, syn_spec={"synapse_model": m, "tau_c": 3.0}),
+        lambda: nest.Connect(n, n, syn_spec={"synapse_model": m, "Kplus": -3.0}),
+        lambda: nest.Connect(n, vt, syn_spec={"synapse_model": m}),
+        lambda: nest.Connect(n, sr, syn_spec={"synapse_model": m}),
+        lambda: nest.Connect(sg, n, syn_spec={"synapse_model": m}),
+        lambda: nest.Connect(n, n, syn_spec={"synapse_model": m, "c": 2.0, "n": 0.5}),
+        lambda: nest.GetConnections(synapse_model=m).set(tau_c=5.0),
+        lambda: vt.set(deliver_interval=2.5),
+        lambda: nest.GetConnections(synapse_model=m).set(Kplus=-1.0),
+    ]
+    out = []
+
+    def state():
+        c = nest.GetConnections(synapse_model=m)
+        return (len(c), c.get(["c", "n", "Kplus", "weight"]), vt.get("deliver_interval"),
+                nest.GetDefaults(m, ["tau_c", "Kplus"]))
+
+    for f in attempts:
+        if f is attempts[-1]:
+            out.append(state())
+        try:
+            f()
+            out.append(None)
+        except Exception as e:  # noqa: BLE001 -- the class and message are compared
+            out.append((type(e).__name__, str(e)))
+    out.append(state())
+    return out
+
+
+def test_bad_input_gets_nests_error_and_changes_nothing(ab):
+    ref, got = ab(_bad_inputs)
+    for i, (r, g) in enumerate(zip(ref[:-1], got[:-1])):
+        assert g == r, (i, r, g)
+    # the refused Kplus: NEST keeps it in the first connection (set before the check,
+    # docs/divergences.md); pynest_jax changes nothing
+    assert ref[-1][1]["Kplus"][0] == -1.0
+    assert got[-1] == got[-3]
