@@ -204,3 +204,31 @@ def test_bad_input_gets_nests_error_and_changes_nothing(ab):
     # docs/divergences.md); pynest_jax changes nothing
     assert ref[-1][1]["Kplus"][0] == -1.0
     assert got[-1] == got[-3]
+
+
+def test_issue_410_network_matches_nest(ab):
+    """NEST's regression network for issue 410 (regressions/test_issue_410.py), one
+    thread: 100 dopamine neurons firing together (multiplicity 100 per entry), an
+    eligibility trace of tau_c = 1 ms, b far above the dopamine level, 2 s."""
+
+    def run(nest):
+        stim1 = nest.Create("dc_generator", params={"amplitude": 1500.0})
+        stim2 = nest.Create("dc_generator", params={"amplitude": 1000.0})
+        nrn1 = nest.Create("iaf_psc_alpha", params={"C_m": 100.0, "tau_m": 10.0})
+        nrn2 = nest.Create("iaf_psc_alpha", params={"C_m": 100.0, "tau_m": 10.0,
+                                                     "tau_minus": 10.0})
+        dopa = nest.Create("iaf_psc_alpha", 100, {"V_reset": -70.0, "C_m": 80.0, "V_th": -60.0})
+        vt = nest.Create("volume_transmitter")
+        nest.CopyModel("stdp_dopamine_synapse", "syn1", {
+            "Wmax": 1000.0, "Wmin": 0.0, "tau_plus": 10.0, "A_minus": 0.05, "A_plus": 0.05,
+            "b": 45.45, "tau_c": 1.0, "tau_n": 100.0, "volume_transmitter": vt})
+        nest.Connect(stim1, nrn1, syn_spec={"weight": 10.0, "delay": 1.0})
+        nest.Connect(stim2, dopa, syn_spec={"weight": 10.0, "delay": 1.0})
+        nest.Connect(nrn1, nrn2, syn_spec={"synapse_model": "syn1", "weight": 500.0, "delay": 1.0})
+        nest.Connect(dopa, vt)
+        nest.Simulate(2000.0)
+        return nest.GetConnections(source=nrn1, target=nrn2).get(output="pandas").to_dict("list")
+
+    ref, got = ab(run)
+    assert ref["weight"][0] != 500.0  # the rule did act
+    _same_connections(ref, got)
