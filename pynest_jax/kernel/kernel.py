@@ -213,6 +213,8 @@ class Kernel:
             n0 = self.clock
             if k < nsteps - done and (n0 + k) % md and k > (n0 + k) % md:
                 k -= (n0 + k) % md  # end chunks on slice ends: recorders order events by slice
+            if prog.dopamine.projections and n0 % md and k > md - n0 % md:
+                k = md - n0 % md  # after a run that ended inside a slice: NEST's slices again
             bounded = prog.archives or self.carry["wrec"] or self.carry["dopa"]
             if bounded:
                 # kept until the chunk is known not to have outgrown the archives' rings
