@@ -16,25 +16,13 @@ import numpy as np
 import pytest
 
 from conftest import assert_defaults_equal, assert_spikes_identical
+from test_ab_synapses import assert_connections_close as _same_connections
+from test_ab_synapses import assert_weight_events_equal
 
 DOPA_TIMES = [2.0, 7.5, 7.6, 15.0, 31.0, 33.3, 48.0, 60.0, 61.0, 75.0, 95.5]
 PRE_TIMES = [[5.0, 12.3, 20.0, 20.1, 35.0, 50.5, 51.0, 70.0, 90.0],
              [3.0, 3.1, 19.0, 44.4, 45.0, 66.0, 67.5, 88.8, 120.0]]
 MODELS = ("stdp_dopamine_synapse", "stdp_dopamine_synapse_hpc", "stdp_dopamine_synapse_lbl")
-
-
-def _close(ref, got, key):
-    np.testing.assert_allclose(np.asarray(got, float), np.asarray(ref, float), rtol=1e-9,
-                               atol=1e-12, err_msg=key)
-
-
-def _same_connections(ref, got):
-    assert set(got) == set(ref)
-    for k in ref:
-        if isinstance(ref[k][0], str):
-            assert list(got[k]) == list(ref[k]), k
-        else:
-            _close(ref[k], got[k], k)
 
 
 def network(nest, model, interval, dopa_times=DOPA_TIMES, short=None):
@@ -93,12 +81,8 @@ def test_dopamine_synapses_match_nest(ab, model, interval):
         _same_connections(ref, got)
     assert len(rsp["times"]) > 3
     assert_spikes_identical(rsp, gsp)
-    assert set(gwr) == set(rwr) and len(rwr["times"]) > 20
-    for k in rwr:
-        if k == "weights":
-            _close(rwr[k], gwr[k], k)
-        else:
-            np.testing.assert_array_equal(gwr[k], rwr[k], err_msg=k)
+    assert len(rwr["times"]) > 20
+    assert_weight_events_equal(rwr, gwr)
 
 
 def test_trigger_schedule_follows_min_delay(ab):

@@ -71,22 +71,31 @@ def test_synapse_matches_nest(ab, model):
     row = DETERMINISTIC[model]
     (r1, r2, rsp, rwr), (g1, g2, gsp, gwr) = ab(scenario(model, row))
     for ref, got in ((r1, g1), (r2, g2)):
-        assert set(got) == set(ref)
-        for k in ref:
-            if isinstance(ref[k][0], str):
-                assert list(got[k]) == list(ref[k]), k
-            else:
-                _close(ref[k], got[k], k)
+        assert_connections_close(ref, got)
     assert len(rsp["times"]) > 3  # the targets spike: the rules see post-synaptic spikes
     assert_spikes_identical(rsp, gsp)
-    # the weight recorder: every event, in NEST's order, its weight within 1e-9
-    assert set(gwr) == set(rwr)
     assert len(rwr["times"]) > 20
-    for k in rwr:
-        if k == "weights":
-            _close(rwr[k], gwr[k], k)
+    assert_weight_events_equal(rwr, gwr)
+
+
+def assert_connections_close(ref, got):
+    """SynapseCollection.get(): the same keys, text equal, numbers within 1e-9."""
+    assert set(got) == set(ref)
+    for k in ref:
+        if isinstance(ref[k][0], str):
+            assert list(got[k]) == list(ref[k]), k
         else:
-            np.testing.assert_array_equal(gwr[k], rwr[k], err_msg=k)
+            _close(ref[k], got[k], k)
+
+
+def assert_weight_events_equal(ref, got):
+    """The weight recorder: every event, in NEST's order, its weight within 1e-9."""
+    assert set(got) == set(ref)
+    for k in ref:
+        if k == "weights":
+            _close(ref[k], got[k], k)
+        else:
+            np.testing.assert_array_equal(got[k], ref[k], err_msg=k)
 
 
 @pytest.mark.parametrize("model", sorted(DETERMINISTIC))

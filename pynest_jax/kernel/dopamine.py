@@ -176,7 +176,8 @@ class History:
             return value, some | on
 
         some = jnp.zeros(jnp.shape(after), jnp.bool_)
-        return jax.lax.fori_loop(0, self.t.shape[0], body, (init, some))
+        # the entries there are, not the capacity: mostly none or one per interval
+        return jax.lax.fori_loop(0, self.count, body, (init, some))
 
 
 def empty(n, capacity):
