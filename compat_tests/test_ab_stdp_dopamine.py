@@ -235,3 +235,45 @@ def test_run_ending_inside_a_slice(ab):
     ref, got = ab(run)
     for r, g in zip(ref, got):
         _same_connections(r, g)
+
+
+def test_transmitter_has_no_proxies(ab):
+    """A volume transmitter has no proxies: rules other than one_to_one/all_to_all are
+    refused; the connections into it are listed with the neurons' (NEST's order, ports)."""
+
+    def run(nest):
+        n = nest.Create("iaf_psc_alpha", 3)
+        vt = nest.Create("volume_transmitter", 2)
+        nest.Connect(n[2], vt[0])
+        nest.Connect(n[:2], vt)
+        nest.Connect(n[0], vt[1], syn_spec={"delay": 2.0})
+        try:
+            nest.Connect(n, vt, {"rule": "fixed_indegree", "indegree": 2})
+            refused = None
+        except nest.NESTError as e:
+            refused = (type(e).__name__, str(e))
+        return nest.GetConnections(target=vt).get(), refused
+
+    (ref, r_err), (got, g_err) = ab(run)
+    assert g_err == r_err
+    assert got == ref
+
+
+def test_c_and_n_per_connection_refused_with_threads(ab):
+    def run(nest):
+        nest.local_num_threads = 2
+        n = nest.Create("iaf_psc_alpha", 2)
+        out = []
+        for key in ("c", "n"):
+            try:
+                nest.Connect(n, n, syn_spec={"synapse_model": "stdp_dopamine_synapse", key: 1.0})
+            except nest.NESTError as e:
+                out.append((type(e).__name__, str(e)))
+        nest.SetDefaults("stdp_dopamine_synapse",
+                         {"volume_transmitter": nest.Create("volume_transmitter")})
+        nest.Connect(n, n, syn_spec={"synapse_model": "stdp_dopamine_synapse", "weight": 3.0})
+        out.append(nest.GetDefaults("stdp_dopamine_synapse", "num_connections"))
+        return out
+
+    ref, got = ab(run)
+    assert got == ref and len(ref) == 3

@@ -20,6 +20,13 @@ def neuron_pops(graph):
     return np.array([isinstance(p.spec, NeuronModel) for p in graph.pop_list] + [False], bool)
 
 
+def proxy_pops(graph):
+    """Per population: has proxies (a volume transmitter has none, but NEST keeps the
+    connections to it with the neurons')."""
+    return neuron_pops(graph) & np.array([not getattr(p.spec, "neuromodulatory", False)
+                                          for p in graph.pop_list] + [True], bool)
+
+
 # Rules that may connect to nodes without proxies (devices); the others refuse them
 # (BipartiteConnBuilder::requires_proxies).
 RULES_TO_DEVICES = ("one_to_one", "all_to_all", None)  # None: connect_arrays
@@ -206,6 +213,16 @@ def check_pair(sspec, tspec, r):
         raise NESTErrors.UnknownReceptorType(
             f"Receptor type {r} is not available in {tspec.name}.")
 
+
+
+def neuromodulated_syn_spec(given, threads):
+    """stdp_dopamine_synapse::check_synapse_params: c and n per connection are not
+    thread safe in NEST."""
+    for k in ("c", "n"):
+        if k in given and threads > 1:
+            raise NESTErrors.NotImplemented(
+                f"For multi-threading Connect doesn't support the setting of parameter {k} in "
+                "stdp_dopamine_synapse. Use SetDefaults() or CopyModel().")
 
 
 def neuromodulated(graph, defaults, sp, tp):
