@@ -277,3 +277,26 @@ def test_c_and_n_per_connection_refused_with_threads(ab):
 
     ref, got = ab(run)
     assert got == ref and len(ref) == 3
+
+
+def test_two_transmitters_two_models(ab):
+    """A copy of the model with a volume transmitter of its own (other trains, another
+    deliver_interval): each model's connections read their own transmitter."""
+
+    def run(nest):
+        vt, pre, post, sr, wr = network(nest, "stdp_dopamine_synapse", 1)
+        vt2 = nest.Create("volume_transmitter", params={"deliver_interval": 4})
+        dopa2 = nest.Create("parrot_neuron")
+        nest.Connect(nest.Create("spike_generator", params={"spike_times": [6.0, 26.0, 27.0]}),
+                     dopa2)
+        nest.Connect(dopa2, vt2, syn_spec={"delay": 1.5})
+        nest.CopyModel("stdp_dopamine_synapse", "dopa2",
+                       {"volume_transmitter": vt2, "b": 0.0, "tau_n": 30.0})
+        nest.Connect(pre, post, "one_to_one", {"synapse_model": "dopa2", "weight": 60.0})
+        nest.Simulate(70.0)
+        return [nest.GetConnections(synapse_model=m).get() for m in ("stdp_dopamine_synapse",
+                                                                    "dopa2")]
+
+    ref, got = ab(run)
+    for r, g in zip(ref, got):
+        _same_connections(r, g)
