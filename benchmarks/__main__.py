@@ -24,6 +24,9 @@ SCALES = (0.125, 0.25, 0.5, 1.0)
 IMPLS = ("nest", "pynest_jax")
 
 
+PLASTIC_SCALE = 0.2  # brunel_stdp: 2,500 neurons, 400,000 plastic of 625,000 synapses
+
+
 def cores():
     try:
         return len(os.sched_getaffinity(0))
@@ -67,6 +70,8 @@ def run_all(only, simtime, threads, float32=()):
             plan.append((net, 1.0, simtime))
     if "aeif" in only:
         plan.append(("aeif", 1.0, simtime))
+    if "brunel_stdp" in only:  # plastic: hpc_benchmark's STDP rule, 2,500 neurons
+        plan.append(("brunel_stdp", PLASTIC_SCALE, simtime))
     if "scaling" in only:
         plan += [("brunel_delta", s, simtime) for s in SCALES if s != 1.0 or "brunel_delta" not in only]
     warm = tempfile.mkdtemp(prefix="pynest_jax_bench_cache_")
@@ -221,7 +226,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", nargs="*",
-                    default=["small", "brunel_delta", "brunel_alpha", "aeif", "scaling"])
+                    default=["small", "brunel_delta", "brunel_alpha", "brunel_stdp", "aeif", "scaling"])
     ap.add_argument("--float32", nargs="*", default=["brunel_delta", "brunel_alpha"],
                     help="networks also run with pynest_jax in float32 (full size)")
     ap.add_argument("--simtime", type=float, default=1000.0, help="ms simulated by the brunel networks")

@@ -1,5 +1,5 @@
 """One measurement in its own process: `python -m benchmarks.child --impl nest|pynest_jax
---net brunel_delta|brunel_alpha|small|aeif [--scale S] [--simtime T] [--threads N]
+--net brunel_delta|brunel_alpha|brunel_stdp|small|aeif [--scale S] [--simtime T] [--threads N]
 [--precision float64|float32]` (precision: pynest_jax's kernel attribute).
 Prints one line `RESULT {json}`.
 
@@ -54,7 +54,10 @@ def main(argv=None):
     elif a.net == "aeif":
         info = networks.aeif(nest, mark)
     else:
-        info = networks.brunel(nest, "iaf_psc_" + a.net.split("_")[1], a.scale, mark)
+        if a.net == "brunel_stdp":  # brunel_alpha with plastic E -> E connections
+            info = networks.brunel(nest, "iaf_psc_alpha", a.scale, mark, plastic=True)
+        else:
+            info = networks.brunel(nest, "iaf_psc_" + a.net.split("_")[1], a.scale, mark)
     mark("built")
     n_syn = nest.num_connections
     nest.Simulate(10.0)

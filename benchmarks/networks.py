@@ -28,8 +28,10 @@ def _psp_norm(tau_m, c_m, tau_syn):
                - t_max * math.exp(-t_max / tau_syn)))
 
 
-def brunel(nest, model, scale, mark):
-    """Create and connect; `mark(name)` is called between phases (for timing and memory)."""
+def brunel(nest, model, scale, mark, plastic=False):
+    """Create and connect; `mark(name)` is called between phases (for timing and memory).
+    `plastic`: excitatory -> excitatory connections are hpc_benchmark's
+    stdp_pl_synapse_hom_hpc (its STDP parameters, tau_minus 30 ms on the neurons)."""
     order = int(round(2500 * scale))
     NE, NI = 4 * order, order
     CE, CI = int(0.1 * NE), int(0.1 * NI)
@@ -59,7 +61,15 @@ def brunel(nest, model, scale, mark):
     nest.Connect(ex[:50], espikes, syn_spec="excitatory")
     nest.Connect(inh[:50], ispikes, syn_spec="excitatory")
     mark("devices")
-    nest.Connect(ex, ex + inh, {"rule": "fixed_indegree", "indegree": CE}, "excitatory")
+    if plastic:
+        nest.SetStatus(ex + inh, {"tau_minus": 30.0})
+        nest.SetDefaults("stdp_pl_synapse_hom_hpc", {"alpha": 0.0513, "lambda": 0.1, "mu": 0.4,
+                                                     "tau_plus": 15.0, "delay": delay})
+        nest.Connect(ex, ex, {"rule": "fixed_indegree", "indegree": CE},
+                     {"synapse_model": "stdp_pl_synapse_hom_hpc", "weight": J_ex})
+        nest.Connect(ex, inh, {"rule": "fixed_indegree", "indegree": CE}, "excitatory")
+    else:
+        nest.Connect(ex, ex + inh, {"rule": "fixed_indegree", "indegree": CE}, "excitatory")
     nest.Connect(inh, ex + inh, {"rule": "fixed_indegree", "indegree": CI}, "inhibitory")
     mark("recurrent")
     return {"neurons": NE + NI, "recurrent_synapses": (NE + NI) * (CE + CI),

@@ -7,7 +7,8 @@ of compat_tests/test_ab_synapses.py.
 connections are made with (None: the model's common weight, static_synapse_hom_w);
 ``delay``: the syn_spec delay (default 1.5; None: the model's default); ``post``:
 the target model (it must archive spikes for STDP rules); ``stochastic``:
-compared statistically over seeds instead of exactly.
+compared statistically over seeds instead of exactly; ``dopamine``: the model reads a
+volume transmitter, fed by a parrot relaying a spike train (the scenario makes them).
 """
 
 ROWS = {
@@ -16,6 +17,10 @@ ROWS = {
                          between={"tau_plus": 15.0, "lambda": 0.02}),
     "stdp_synapse_hom": dict(defaults={"lambda": 0.05, "mu_plus": 0.0, "alpha": 1.2},
                              between={"Kplus": 0.5}),
+    "stdp_dopamine_synapse": dict(dopamine=True, syn={"c": 0.2, "n": 0.05},
+                                  defaults={"tau_c": 80.0, "tau_n": 60.0, "b": 0.02,
+                                            "A_plus": 0.8, "Wmax": 110.0},
+                                  between={"c": -0.3, "Kplus": 0.4, "n": 0.1}),
     "tsodyks2_synapse": dict(syn={"U": 0.3, "tau_fac": 20.0, "tau_rec": 100.0, "u": 0.3},
                              between={"tau_rec": 50.0, "x": 0.9}),
     "tsodyks_synapse": dict(syn={"U": 0.3, "tau_fac": 20.0, "tau_rec": 100.0, "tau_psc": 2.0},

@@ -19,12 +19,21 @@ PRE_TIMES = [[5.0, 12.3, 20.0, 20.1, 35.0, 50.5, 51.0, 70.0, 90.0],
              [3.0, 3.1, 19.0, 44.4, 45.0, 66.0, 67.5, 88.8],
              [10.0, 30.0, 30.2, 60.0, 61.1, 80.0]]
 
+DOPA_TIMES = [4.0, 15.5, 15.6, 28.0, 41.3, 55.0, 72.2, 72.3, 85.0]
+
 
 def scenario(model, row):
     def run(nest):
         nest.resolution = 0.1
         wr = nest.Create("weight_recorder")
-        nest.SetDefaults(model, {"weight_recorder": wr, **row.get("defaults", {})})
+        defaults = dict(row.get("defaults", {}))
+        if row.get("dopamine"):  # neuromodulated: a volume transmitter fed by a parrot
+            vt = nest.Create("volume_transmitter", params={"deliver_interval": 2})
+            dopa = nest.Create("parrot_neuron")
+            nest.Connect(nest.Create("spike_generator", params={"spike_times": DOPA_TIMES}), dopa)
+            nest.Connect(dopa, vt)
+            defaults["volume_transmitter"] = vt
+        nest.SetDefaults(model, {"weight_recorder": wr, **defaults})
         pre = nest.Create("parrot_neuron", len(PRE_TIMES))
         for i, times in enumerate(PRE_TIMES):
             sg = nest.Create("spike_generator", params={"spike_times": times})
@@ -64,30 +73,42 @@ def test_synapse_matches_nest(ab, model):
     row = DETERMINISTIC[model]
     (r1, r2, rsp, rwr), (g1, g2, gsp, gwr) = ab(scenario(model, row))
     for ref, got in ((r1, g1), (r2, g2)):
-        assert set(got) == set(ref)
-        for k in ref:
-            if isinstance(ref[k][0], str):
-                assert list(got[k]) == list(ref[k]), k
-            else:
-                _close(ref[k], got[k], k)
+        assert_connections_close(ref, got)
     assert len(rsp["times"]) > 3  # the targets spike: the rules see post-synaptic spikes
     assert_spikes_identical(rsp, gsp)
-    # the weight recorder: every event, in NEST's order, its weight within 1e-9
-    assert set(gwr) == set(rwr)
     assert len(rwr["times"]) > 20
-    for k in rwr:
-        if k == "weights":
-            _close(rwr[k], gwr[k], k)
+    assert_weight_events_equal(rwr, gwr)
+
+
+def assert_connections_close(ref, got):
+    """SynapseCollection.get(): the same keys, text equal, numbers within 1e-9."""
+    assert set(got) == set(ref)
+    for k in ref:
+        if isinstance(ref[k][0], str):
+            assert list(got[k]) == list(ref[k]), k
         else:
-            np.testing.assert_array_equal(gwr[k], rwr[k], err_msg=k)
+            _close(ref[k], got[k], k)
+
+
+def assert_weight_events_equal(ref, got):
+    """The weight recorder: every event, in NEST's order, its weight within 1e-9."""
+    assert set(got) == set(ref)
+    for k in ref:
+        if k == "weights":
+            _close(ref[k], got[k], k)
+        else:
+            np.testing.assert_array_equal(got[k], ref[k], err_msg=k)
 
 
 @pytest.mark.parametrize("model", sorted(DETERMINISTIC))
 def test_synapse_defaults_equal_nest(real_nest, jax_nest, model):
-    # the weight recorder is each simulator's own NodeCollection: compared as text
-    assert_defaults_equal(real_nest, jax_nest, model, ignore=("elementsize", "weight_recorder"))
-    assert str(jax_nest.GetDefaults(model)["weight_recorder"]) == \
-        str(real_nest.GetDefaults(model)["weight_recorder"])
+    # the weight recorder and volume transmitter are each simulator's own NodeCollection:
+    # compared as text
+    nodes = ("weight_recorder", "volume_transmitter")
+    assert_defaults_equal(real_nest, jax_nest, model, ignore=("elementsize",) + nodes)
+    ref, got = real_nest.GetDefaults(model), jax_nest.GetDefaults(model)
+    for k in nodes:
+        assert str(got.get(k)) == str(ref.get(k)), k
 
 
 def test_every_spiking_synapse_model_of_ours_is_in_the_table(jax_nest):

@@ -73,6 +73,10 @@ def _synapse_defaults(name):
         d["sizeof"] = spec.sizeof
     wr = d.get("weight_recorder")
     d["weight_recorder"] = NodeCollection._from_gids(np.asarray([wr] if wr else [], np.int64))
+    if spec.on_trigger is not None:
+        vt = d.get("volume_transmitter")
+        d["volume_transmitter"] = NodeCollection._from_gids(np.asarray([vt] if vt else [],
+                                                                       np.int64))
     return dict(sorted(d.items()))
 
 
@@ -121,6 +125,14 @@ def CopyModel(existing, new, params=None):
 def _node_ids(params):
     """NodeCollection values (a synapse model's weight_recorder or volume_transmitter)
     as node ids for the kernel."""
+    if "volume_transmitter" in params and not isinstance(params["volume_transmitter"],
+                                                         NodeCollection):
+        v = params["volume_transmitter"]
+        kind = ("std::vector<long, std::allocator<long> >" if isinstance(v, (list, tuple))
+                else "long" if isinstance(v, (int, np.integer)) else type(v).__name__)
+        raise NESTErrors.TypeMismatch(
+            f"Expected datatype: Failed to cast 'volume_transmitter' from {kind} to type "
+            "std::shared_ptr<nest::NodeCollection>")
     return {k: (v.tolist() if isinstance(v, NodeCollection) else v) for k, v in params.items()}
 
 

@@ -71,7 +71,8 @@ def _synapse(graph, syn_spec):
     if model not in graph.synapses:
         raise NESTErrors.UnknownSynapseType(f"Synapse with name {model} does not exist.")
     spec, defaults, _ = graph.synapses[model]
-    common = [p.name for p in spec.common] + (["weight"] if spec.weight_common else [])
+    common = [p.name for p in spec.common] + (["weight"] if spec.weight_common else []) \
+        + (["volume_transmitter"] if spec.on_trigger is not None else [])
     for k in syn_spec:
         if k in common:
             raise NESTErrors.NotImplemented(
@@ -96,10 +97,13 @@ def _connect(kernel, sources, targets, value_index, model, spec, defaults, own, 
     sp, tp = graph.node_pop[sources], graph.node_pop[targets]
     is_neuron = legality.neuron_pops(graph)
     tgt_px = is_neuron[tp]
-    if rule not in legality.RULES_TO_DEVICES and not tgt_px.all():
+    if rule not in legality.RULES_TO_DEVICES and not legality.proxy_pops(graph)[tp].all():
         raise NESTErrors.IllegalConnection(
-            "Cannot use this rule to connect to nodes without proxies (usually devices).")
+            "Creation of connection is not possible because:\nCannot use this rule to connect "
+            "to nodes without proxies (usually devices).")
     legality.single_synapse_type(graph, sources, graph.synapse_index(model), sp)
+    if spec.on_trigger is not None:
+        legality.neuromodulated_syn_spec(values, int(kernel.status["local_num_threads"]))
     # A value not given per connection is one value (0-d) for all of them: the connection
     # table's chunk broadcasts it, and no column of millions is built only to be copied.
     weight = values["weight"].draw(value_index, rng) if "weight" in values else \
@@ -117,6 +121,8 @@ def _connect(kernel, sources, targets, value_index, model, spec, defaults, own, 
              for k in own}
     extra.update({h.name: np.float64(h.initial) for h in spec.hidden})
     _check_values(spec, defaults, dict(extra, weight=weight))
+    if spec.on_trigger is not None:
+        legality.neuromodulated(graph, defaults, sp, tp)
     if spec.continuous_delay:
         # NEST copies the model's default connection, offset included, and then sets a
         # syn_spec delay in whole steps (cont_delay_synapse_impl.h: check_synapse_params)

@@ -143,7 +143,8 @@ class Kernel:
             old_prog, old_carry = self.program, self.carry
             # The graph holds the latest state (read back after each run, then
             # edited by SetStatus); only pending ring-buffer input must move over.
-            self.program = Program(g, self.grid, precision=precision)
+            self.program = Program(g, self.grid, precision=precision,
+                                   min_delay=self.min_delay_steps())
             self.carry = self.program.initial_carry(g)
             if old_prog is not None and old_carry is not None:
                 self.carry = recording.carry_buffers(old_prog, old_carry, self.program,
@@ -212,7 +213,9 @@ class Kernel:
             n0 = self.clock
             if k < nsteps - done and (n0 + k) % md and k > (n0 + k) % md:
                 k -= (n0 + k) % md  # end chunks on slice ends: recorders order events by slice
-            bounded = prog.archives or self.carry["wrec"]
+            if prog.dopamine.projections and n0 % md and k > md - n0 % md:
+                k = md - n0 % md  # after a run that ended inside a slice: NEST's slices again
+            bounded = prog.archives or self.carry["wrec"] or self.carry["dopa"]
             if bounded:
                 # kept until the chunk is known not to have outgrown the archives' rings
                 # and the weight recorders' buffers

@@ -20,6 +20,13 @@ def neuron_pops(graph):
     return np.array([isinstance(p.spec, NeuronModel) for p in graph.pop_list] + [False], bool)
 
 
+def proxy_pops(graph):
+    """Per population: has proxies (a volume transmitter has none, but NEST keeps the
+    connections to it with the neurons')."""
+    return neuron_pops(graph) & np.array([not getattr(p.spec, "neuromodulatory", False)
+                                          for p in graph.pop_list] + [True], bool)
+
+
 # Rules that may connect to nodes without proxies (devices); the others refuse them
 # (BipartiteConnBuilder::requires_proxies).
 RULES_TO_DEVICES = ("one_to_one", "all_to_all", None)  # None: connect_arrays
@@ -164,6 +171,10 @@ def mark_port_connections(graph, sources, targets):
 
 
 def check_pair(sspec, tspec, r):
+    if isinstance(sspec, NeuronModel) and not sspec.emits_spikes:  # volume_transmitter
+        raise NESTErrors.IllegalConnection(
+            "Creation of connection is not possible because:\nSource node does not send "
+            "output.\n  Note that recorders must be connected as Connect(neuron, recorder).")
     if isinstance(sspec, RecorderModel) and sspec.kind == "spike":
         raise NESTErrors.IllegalConnection(
             f"Creation of connection is not possible because: {sspec.name} cannot send events.")
@@ -193,8 +204,6 @@ def check_pair(sspec, tspec, r):
                 f"Creation of connection is not possible because: {tspec.name} has no "
                 "recordables.")
         return
-    if isinstance(sspec, NeuronModel) and not sspec.emits_spikes:
-        raise NESTErrors.IllegalConnection(f"{sspec.name} does not send spikes.")
     if getattr(sspec, "check_connection", None) is not None:  # the sender's send_test_event
         sspec.check_connection(sspec, tspec, r)
     current = isinstance(sspec, GeneratorModel) and sspec.event == "current"
@@ -215,3 +224,31 @@ def check_pair(sspec, tspec, r):
         raise NESTErrors.UnknownReceptorType(
             f"Receptor type {r} is not available in {tspec.name}.")
 
+
+
+def neuromodulated_syn_spec(given, threads):
+    """stdp_dopamine_synapse::check_synapse_params: c and n per connection are not
+    thread safe in NEST."""
+    for k in ("c", "n"):
+        if k in given and threads > 1:
+            raise NESTErrors.NotImplemented(
+                f"For multi-threading Connect doesn't support the setting of parameter {k} in "
+                "stdp_dopamine_synapse. Use SetDefaults() or CopyModel().")
+
+
+def neuromodulated(graph, defaults, sp, tp):
+    """stdp_dopamine_synapse::check_connection: a volume transmitter assigned; a
+    neuron as the source (its dummy target refuses devices' spikes); an archiving
+    node as the target (register_stdp_connection)."""
+    if not defaults.get("volume_transmitter"):
+        raise NESTErrors.BadProperty(
+            "No volume transmitter has been assigned to the dopamine synapse.")
+    pops = graph.pop_list
+    if not all(isinstance(pops[i].spec, NeuronModel) for i in np.unique(sp)):
+        raise NESTErrors.IllegalConnection(
+            "Creation of connection is not possible because:\nThe target node or synapse model "
+            "does not support spike input.")
+    if not all(getattr(pops[i].spec, "archiving", None) is not None for i in np.unique(tp)):
+        raise NESTErrors.IllegalConnection(
+            "Creation of connection is not possible because:\nThe target node does not support "
+            "STDP synapses.")

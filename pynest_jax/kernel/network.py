@@ -133,6 +133,8 @@ def set_defaults(kernel, model, params):
     if model in graph.synapses:
         spec, defaults, base = graph.synapses[model]
         allowed = {"weight", "delay", "receptor_type", "weight_recorder"} | set(spec.default_params())
+        if spec.on_trigger is not None:  # a neuromodulated model names its volume transmitter
+            allowed.add("volume_transmitter")
         bad = [k for k in params if k not in allowed]
         if bad:
             raise NESTErrors.UnaccessedDictionaryEntry(
@@ -142,6 +144,9 @@ def set_defaults(kernel, model, params):
         for k, v in params.items():
             if k == "weight_recorder":
                 new[k] = _recorder_id(graph, v)
+                continue
+            if k == "volume_transmitter":
+                new[k] = _transmitter_id(graph, v)
                 continue
             new[k] = _synapse_value(k, v, defaults[k])
         if "delay" in params and spec.continuous_delay:
@@ -157,7 +162,7 @@ def set_defaults(kernel, model, params):
             if msg:
                 raise NESTErrors.BadProperty(msg)
         graph.synapses[model] = (spec, new, base)
-        if new.get("weight_recorder") != defaults.get("weight_recorder"):
+        if any(new.get(k) != defaults.get(k) for k in ("weight_recorder", "volume_transmitter")):
             graph.structure_version += 1  # its connections' events are now recorded one by one
         if spec.weight_common and "weight" in params:
             # one weight for all of the model's connections: their column follows it
@@ -186,6 +191,21 @@ def _recorder_id(graph, v):
         raise NESTErrors.UnknownNode(f"Node with id {gid} does not exist.")
     if graph.pop_list[graph.node_pop[gid]].spec.name != "weight_recorder":
         raise NESTErrors.BadProperty("weight_recorder must be a weight recorder.")
+    return gid
+
+
+def _transmitter_id(graph, v):
+    """STDPDopaCommonProperties::set_status: one volume_transmitter node (its id)."""
+    ids = list(v) if isinstance(v, (list, tuple, np.ndarray)) else [v]
+    if len(ids) != 1:
+        raise NESTErrors.BadProperty(
+            "Property volume_transmitter must be a single element NodeCollection")
+    gid = int(ids[0])
+    if gid <= 0 or gid > graph.network_size:
+        raise NESTErrors.UnknownNode(f"Node with id {gid} does not exist.")
+    if not getattr(graph.pop_list[graph.node_pop[gid]].spec, "neuromodulatory", False):
+        raise NESTErrors.BadProperty(
+            "Property volume_transmitter must be set to a node of type volume_transmitter")
     return gid
 
 

@@ -218,7 +218,7 @@ class PostHistory:
 def horizon(arch, proj, rows, tgt):
     """The earliest time from which the projection's connections will read their
     targets' archives (t_lastspike - delay), merged into the archive's horizon."""
-    t1 = rows["t_lastspike"] - (rows["delay"] if "delay" in rows else proj.delay_ms)
+    t1 = rows[proj.spec.reads_from] - (rows["delay"] if "delay" in rows else proj.delay_ms)
     t1 = jnp.where(tgt < proj.n_tgt, t1, jnp.inf).reshape(-1)
     h = jax.ops.segment_min(t1, tgt.reshape(-1), num_segments=proj.n_tgt + 1)[:proj.n_tgt]
     return dict(arch, horizon=jnp.minimum(arch["horizon"], h))
@@ -231,10 +231,11 @@ def _ms(t):
 # --- delivery through plastic connections (device, end of a slice) -----------------
 
 def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, grid, key,
-                  rec=None):
+                  rec=None, dopa=None):
     """The slice's spikes through one plastic projection: per step, per batch of the
     sources that spiked, ``on_pre`` on their rows. ``rec``: the projection's weight
-    recorder buffer, or None. Returns (ring buffer, rows, archive overflow, rec)."""
+    recorder buffer, or None; ``dopa``: its volume transmitter's history
+    (kernel/dopamine.py), or None. Returns (ring buffer, rows, archive overflow, rec)."""
     D, n_s = spk.shape
     N, C, K = proj.n_tgt, proj.n_chan, proj.batch
     units = proj.units
@@ -273,7 +274,7 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
                 w = rows["weight"]
             else:
                 # one key per (absolute step, batch): the slice's key alone repeats across chunks
-                ctx = _Ctx(jax.random.fold_in(jax.random.fold_in(key, s + j), b), grid)
+                ctx = _Ctx(jax.random.fold_in(jax.random.fold_in(key, s + j), b), grid, dopa)
                 out = spec.on_pre(c, post, u.Quantity(t, unit=u.ms), ctx)
                 changes, w = out[0], out[1]
                 if len(out) > 2:  # the model may send nothing (bernoulli_synapse)
@@ -326,8 +327,10 @@ def empty_record(capacity):
 
 
 class _Ctx:
-    """What on_pre may know: a random key for the batch, the grid."""
+    """What on_pre may know: a random key for the batch, the grid, the volume
+    transmitter's history (neuromodulated models)."""
 
-    def __init__(self, key, grid):
+    def __init__(self, key, grid, dopa=None):
         self.key = key
         self.grid = grid
+        self.dopa = dopa

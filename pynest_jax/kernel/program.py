@@ -38,7 +38,7 @@ import numpy as np
 from ..errors import NESTErrors
 from ..models._spec import NeuronModel, RecorderModel, Vars
 from .. import units as U
-from . import archiving, delivery, plasticity, ports, projections, recording
+from . import archiving, delivery, dopamine, plasticity, ports, projections, recording
 
 
 @dataclasses.dataclass
@@ -85,7 +85,8 @@ class Ctx:
 
 
 class Program:
-    def __init__(self, graph, grid, chunk_steps: int = 1000, precision: str = "float64"):
+    def __init__(self, graph, grid, chunk_steps: int = 1000, precision: str = "float64",
+                 min_delay: int = 1):
         self.grid = grid
         # float64 by default (exact integration equals NEST's); "float32" (the kernel's
         # `precision`) stores float state, parameters, ring buffers and weights in single
@@ -115,6 +116,8 @@ class Program:
         self.D = projections.slice_steps(self.layout.projections)
         self.recording = recording.RecordingPlan(graph, self.plan_by_name)
         self.plastic = [p for p in self.layout.projections if p.kind == "plastic"]
+        self.dopamine = dopamine.Plan(graph, self.plastic, min_delay)  # volume transmitters
+        self.D = self.dopamine.slice_steps(self.D)
         # the targets of STDP-reading projections keep an archive; which of their
         # neurons have such an input (NEST's n_incoming_ > 0)
         self.archives = {}
@@ -161,6 +164,7 @@ class Program:
         carry["arch"] = {name: plasticity.empty_archive(self.plan_by_name[name].n, self.history,
                                                         flags, jnp.float64)
                          for name, flags in self.archives.items()}
+        carry["dopa"] = self.dopamine.empty_carry(self.plan_by_name)
         return carry
 
     def plastic_rows(self, graph):
@@ -191,13 +195,14 @@ class Program:
                 self.history = max(self.history, old_prog.history)
                 arch[name] = plasticity.resize_archive(a, self.plan_by_name[name].n, self.history,
                                                        self.archives[name])
-        return dict(carry, arch=arch)
+        return self.dopamine.carry_over(old_carry, dict(carry, arch=arch))
 
     def overflowed(self, carry):
         """Whether a plastic connection needed an archive entry the ring had dropped,
         or a weight recorder's events did not fit its buffer."""
         return (any(bool(a["overflow"]) for a in carry["arch"].values())
-                or any(int(r["n"]) > self.record_capacity for r in carry["wrec"].values()))
+                or any(int(r["n"]) > self.record_capacity for r in carry["wrec"].values())
+                or self.dopamine.overflowed(carry))
 
 
 
@@ -212,7 +217,7 @@ class Program:
                 self.record_capacity *= 2
             saved = dict(saved, wrec={k: plasticity.empty_record(self.record_capacity)
                                       for k in saved["wrec"]})
-        return saved
+        return self.dopamine.grow(saved, after)
 
     def take_weight_events(self, carry):
         """The weight recorder events of the chunk, per projection, and the carry with
@@ -380,6 +385,7 @@ class _Core:
         self.event_sources = sorted({p.src for p in prog.layout.projections
                                      if p.kind in ("event", "plastic")})
         self.archives = tuple(prog.archives)  # populations that keep a post-synaptic archive
+        self.dopamine = prog.dopamine  # volume transmitters and the synapses that read them
         self.compiles = 0
         self.run = jax.jit(self._run_chunk, donate_argnums=(0,))
 
@@ -425,6 +431,7 @@ class _Core:
             spk = {name: jnp.zeros((D, n), jnp.int32) for name, n in sources.items()}
             off = {name: jnp.zeros((D, sources[name])) for name in with_offsets}
             carry, out, spk, off, _ = jax.lax.fori_loop(0, r, step, (carry, out, spk, off, k))
+            carry = self.dopamine.trigger(self, conns, params, carry, n0 + k * D + r)
             if not sources:
                 return carry, out
             pending = {"spk": spk, "off": off, "s": (n0 + k * D).astype(jnp.int64),
@@ -525,7 +532,9 @@ class _Core:
 
     # The step: NEST's update order within one step of ``resolution`` (see the module's
     # docstring). Each phase reads and extends the _Step the phases before it left.
-    PHASES = (("update", _update), ("emit", _emit), ("deliver", _deliver), ("record", _record))
+    PHASES = (("update", _update),
+              ("volume", lambda core, st: core.dopamine.collect(core, st)),  # kernel/dopamine.py
+              ("emit", _emit), ("deliver", _deliver), ("record", _record))
 
     def _deliver_slice(self, conns, params, carry, spk, off, s, r, key):
         """deliver, at the end of a slice: the slice's neuron -> neuron events, in
@@ -544,7 +553,8 @@ class _Core:
             bufs[proj.tgt], syn[proj.key], overflow, r_ = plasticity.deliver_slice(
                 proj, proj.spec, conns[proj.key], syn[proj.key], params["syn:" + proj.key],
                 arch.get(proj.tgt), tau, spk[proj.src], bufs[proj.tgt], s, r, self.L, self.grid,
-                jax.random.fold_in(key, i), wrec.get(proj.key))
+                jax.random.fold_in(key, i), wrec.get(proj.key),
+                self.dopamine.history(proj, carry))
             if r_ is not None:
                 wrec[proj.key] = r_
             if proj.tgt in arch:

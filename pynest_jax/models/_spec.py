@@ -202,6 +202,9 @@ class NeuronModel(Model):
     # What NEST's ArchivingNode keeps (neurons/_common.Archiving), or None for a node
     # that is not one; the kernel updates it at the node's spikes.
     archiving: Any = None
+    # A volume transmitter: keeps the history of the spikes its inputs bring, which
+    # neuromodulated synapses read (kernel/dopamine.py).
+    neuromodulatory: bool = False
 
     def __post_init__(self):
         super().__post_init__()
@@ -355,11 +358,18 @@ class SynapseModel:
     default_weight: float = 1.0  # NEST's default is 1 but for a few (vogels_sprekeler: 0.5)
     on_pre: Optional[Callable] = None
     post: Optional[str] = None  # the post-synaptic archive read: "stdp"
+    # the per-connection time from which (minus the delay) its next archive read starts
+    reads_from: str = "t_lastspike"
     check: Optional[Callable] = None
     uses_rng: bool = False
     # the delay may lie between steps (cont_delay_synapse): a hidden per-connection
     # delay_offset (ms back from the delay's step) that only the reported delay shows
     continuous_delay: bool = False
+    # NEST's trigger_update_weight: a neuromodulated model names a volume transmitter
+    # (common property ``volume_transmitter``); at every deliver interval the kernel
+    # advances all its connections to that time (kernel/dopamine.py).
+    # ``on_trigger(c, post, dopa, t) -> changes``; ``on_pre`` then reads ``ctx.dopa``.
+    on_trigger: Optional[Callable] = None
     sizeof: int = 32
     variant: str = ""
     base: str = ""  # the model a variant was made from

@@ -11,6 +11,7 @@ from .devices.sinusoidal_gamma_generator import sinusoidal_gamma_generator
 from .devices.spike_generator import spike_generator
 from .devices.step_current_generator import step_current_generator
 from .devices.recorders import multimeter, spike_recorder, voltmeter, weight_recorder
+from .devices.volume_transmitter import volume_transmitter
 from .neurons.iaf.iaf_psc_alpha import iaf_psc_alpha
 from .neurons.iaf.iaf_psc_delta import iaf_psc_delta
 from .neurons.iaf.iaf_psc_exp import iaf_psc_exp
@@ -53,6 +54,7 @@ from .synapses.stdp_pl import stdp_pl_synapse_hom
 from .synapses.stdp_triplet import stdp_triplet_synapse
 from .synapses.vogels_sprekeler import vogels_sprekeler_synapse
 from .synapses.jonke import jonke_synapse
+from .synapses.stdp_dopamine import stdp_dopamine_synapse
 
 NODE_MODELS = {m.name: m for m in (
     iaf_psc_delta,
@@ -75,6 +77,7 @@ NODE_MODELS = {m.name: m for m in (
     poisson_generator, spike_generator, pulsepacket_generator,
     sinusoidal_poisson_generator, sinusoidal_gamma_generator, mip_generator,
     spike_recorder, multimeter, voltmeter, weight_recorder,
+    volume_transmitter,
 )}
 
 # Each spiking synapse model with its _hpc and _lbl variants, as NEST registers them.
@@ -87,4 +90,5 @@ SYNAPSE_MODELS = {m.name: m for base in (
     stdp_nn_restr_synapse, vogels_sprekeler_synapse, jonke_synapse,
     # NEST shows a sizeof only for these models' _lbl variants
     (stdp_triplet_synapse, 120), (tsodyks_synapse_hom, 64), (quantal_stp_synapse, 88),
+    (stdp_dopamine_synapse, 88),
 ) for m in variants(*(base if isinstance(base, tuple) else (base,)))}

@@ -1,0 +1,49 @@
+"""A network with a volume transmitter and dopamine synapses: values changed between
+runs (connection values, common properties, the transmitter's deliver_interval, the
+dopamine train) compile nothing; assigning another volume transmitter changes the
+structure and compiles (so the count can fail)."""
+
+import pytest
+
+import pynest_jax as nest
+from test_compile_once import _compiles
+
+
+@pytest.fixture
+def network():
+    nest.ResetKernel()
+    from pynest_jax.kernel import program
+    program._CORES.clear()
+    vt = nest.Create("volume_transmitter")
+    nest.SetDefaults("stdp_dopamine_synapse", {"volume_transmitter": vt})
+    dsg = nest.Create("spike_generator", params={"spike_times": [3.0, 9.0, 22.0, 41.0]})
+    dopa = nest.Create("parrot_neuron")
+    nest.Connect(dsg, dopa)
+    nest.Connect(dopa, vt)
+    n = nest.Create("iaf_psc_alpha", 4, params={"I_e": 380.0})
+    nest.Connect(n, n, syn_spec={"synapse_model": "stdp_dopamine_synapse", "weight": 20.0})
+    first = _compiles(lambda: nest.Simulate(50.0))
+    assert first[0] >= 1 and first[1] >= 1
+    return vt, dsg, n
+
+
+CHANGES = {
+    "connection values": lambda vt, dsg, n: nest.GetConnections(
+        synapse_model="stdp_dopamine_synapse").set(c=0.4, n=0.2, Kplus=0.5, weight=30.0),
+    "common properties": lambda vt, dsg, n: nest.SetDefaults(
+        "stdp_dopamine_synapse", {"A_plus": 0.3, "tau_c": 50.0, "b": 0.1, "Wmax": 90.0}),
+    "deliver_interval": lambda vt, dsg, n: vt.set(deliver_interval=3),
+    "dopamine train": lambda vt, dsg, n: dsg.set(spike_times=[55.0, 61.0, 80.0]),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_value_changes_compile_nothing(network, change):
+    CHANGES[change](*network)
+    assert _compiles(lambda: nest.Simulate(50.0)) == (0, 0)
+
+
+def test_another_transmitter_compiles(network):
+    nest.SetDefaults("stdp_dopamine_synapse",
+                     {"volume_transmitter": nest.Create("volume_transmitter")})
+    assert _compiles(lambda: nest.Simulate(50.0))[0] >= 1
