@@ -275,3 +275,18 @@ def test_last_slice_of_a_run_is_delivered_in_the_next(ab, model):
             else:
                 _close(ref[k], got[k], k)
     np.testing.assert_allclose(gv["V_m"], rv["V_m"], rtol=1e-9)
+
+
+@pytest.mark.parametrize("model", ["stdp_synapse", "tsodyks2_synapse", "quantal_stp_synapse"])
+@pytest.mark.parametrize("source", ["poisson_generator", "spike_generator", "dc_generator"])
+def test_plastic_synapse_from_a_generator_refused_as_nest(real_nest, jax_nest, model, source):
+    """A model with per-connection state refuses a device as its source (NEST's dummy
+    target): IllegalConnection with NEST's message, no connection made."""
+    out = []
+    for nest in (real_nest, jax_nest):
+        nest.ResetKernel()
+        g, n = nest.Create(source), nest.Create("iaf_psc_alpha")
+        with pytest.raises(nest.NESTErrors.IllegalConnection) as e:
+            nest.Connect(g, n, syn_spec={"synapse_model": model})
+        out.append((str(e.value), nest.num_connections))
+    assert out[1] == out[0]

@@ -149,6 +149,7 @@ def _connect(kernel, sources, targets, value_index, model, spec, defaults, own, 
         kind = NEURON  # the common case, for every connection
     else:
         kind = np.where(src_px, np.where(tgt_px, NEURON, TO_DEVICE), FROM_DEVICE).astype(np.int8)
+    legality.plastic_sources(graph, spec, sp)
     legality.endpoint_checks(graph, sources, targets, receptor, pops=(sp, tp))
     legality.archive_readers(spec, tgt_px)
     receptor = legality.logger_ports(graph, sources, targets, receptor)

@@ -98,6 +98,23 @@ def logger_ports(graph, sources, targets, receptor):
     return receptor
 
 
+def plastic_sources(graph, spec, sp):
+    """A synapse model that keeps per-connection state tests its source's event on a dummy
+    target that refuses devices' events (Connection::check_connection_): a plastic
+    connection needs a neuron as its source."""
+    if not spec.plastic:
+        return
+    for i in np.unique(sp):
+        src = graph.pop_list[i].spec
+        if isinstance(src, NeuronModel):
+            continue
+        kind = "current" if getattr(src, "event", "spike") == "current" else "spike"
+        raise NESTErrors.IllegalConnection(
+            "Creation of connection is not possible because:
+The target node or synapse model "
+            f"does not support {kind} input.")
+
+
 def archive_readers(spec, tgt_px):
     """Node::register_stdp_connection: a synapse that reads the target's spike archive
     needs a target that keeps one (ArchivingNode: every neuron, no device). Checked after
