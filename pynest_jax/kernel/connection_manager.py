@@ -13,7 +13,7 @@ import numpy as np
 from ..connect.parameters import Parameter
 from ..connect.rules import RULES, validate_conn_spec
 from ..errors import NESTErrors
-from . import legality
+from . import archives, legality
 from .connections import FROM_DEVICE, NEURON, TO_DEVICE
 
 # Keys a syn_spec may carry besides the synapse model's own parameters.
@@ -114,7 +114,10 @@ def _connect(kernel, sources, targets, value_index, model, spec, defaults, own, 
     extra = {k: (values[k].draw(value_index, rng) if k in values else np.float64(defaults[k]))
              for k in own}
     extra.update({h.name: np.float64(h.initial) for h in spec.hidden})
+    archives.check_targets(graph, spec, tp)
     _check_values(spec, defaults, dict(extra, weight=weight))
+    if spec.set_hidden is not None:
+        extra.update(spec.set_hidden(dict(extra, weight=weight)))
     if spec.has_delay:
         if len(delay) == 1 or (delay[0] == delay[-1] and np.all(delay == delay[0])):
             steps = np.broadcast_to(_delay_steps(kernel, delay[:1]), (n,))  # one delay for all
@@ -233,6 +236,12 @@ def set_synapses(kernel, rows, params, per_connection=(), groups=None, keys=None
         updates["delay"] = (updates["delay"][0], kernel.grid.delay_steps_to_ms(steps))
     for k, (r, v) in updates.items():
         store.set_values(r, k, v)
+    for s_ in np.unique(syn):
+        spec = graph.synapses[names[int(s_)]][0]
+        if spec.set_hidden is not None:  # every set_status of such a connection writes it
+            sel = rows[syn == s_]
+            for k, v in spec.set_hidden({"weight": store.col("weight")[sel]}).items():
+                store.set_values(sel, k, np.asarray(v, float))
     if new_extrema is not None:
         kernel.delays.commit(*new_extrema)
         graph.structure_version += 1  # delays decide the ring buffers' length

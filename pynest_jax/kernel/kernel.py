@@ -13,7 +13,7 @@ from ..errors import NESTErrors
 from ..models.ids import reset_copies
 from ..models._spec import HostCtx
 from ..models.registry import NODE_MODELS, SYNAPSE_MODELS
-from . import hooks, recording
+from . import archives, hooks, recording
 from .attributes import DEFAULTS, STORED
 from .backends import Writers
 from .graph import Graph
@@ -212,7 +212,7 @@ class Kernel:
             n0 = self.clock
             if k < nsteps - done and (n0 + k) % md and k > (n0 + k) % md:
                 k -= (n0 + k) % md  # end chunks on slice ends: recorders order events by slice
-            bounded = prog.archives or self.carry["wrec"]
+            bounded = prog.archives or self.carry["wrec"] or archives.read(prog)
             if bounded:
                 # kept until the chunk is known not to have outgrown the archives' rings
                 # and the weight recorders' buffers

@@ -351,7 +351,11 @@ class SynapseModel:
     hidden: tuple = ()
     weight_common: bool = False
     on_pre: Optional[Callable] = None
-    post: Optional[str] = None  # the post-synaptic archive read: "stdp"
+    post: Optional[str] = None  # the post-synaptic archive read: "stdp" | "clopath" | "urbanczik"
+    # set_hidden(values) -> {hidden key: values}: what NEST's set_status writes into
+    # hidden state from the values set, at Connect and at every set (urbanczik_synapse:
+    # init_weight = weight)
+    set_hidden: Optional[Callable] = None
     check: Optional[Callable] = None
     uses_rng: bool = False
     sizeof: int = 32

@@ -44,6 +44,8 @@ from ._spec import variants
 from .synapses.static import static_synapse, static_synapse_hom_w
 from .synapses.stdp import stdp_synapse, stdp_synapse_hom
 from .synapses.tsodyks import tsodyks2_synapse
+from .synapses.clopath import clopath_synapse
+from .synapses.urbanczik import urbanczik_synapse
 
 NODE_MODELS = {m.name: m for m in (
     iaf_psc_delta,
@@ -73,4 +75,5 @@ SYNAPSE_MODELS = {m.name: m for base in (
     static_synapse, static_synapse_hom_w,
     stdp_synapse, stdp_synapse_hom,
     tsodyks2_synapse,
+    clopath_synapse, urbanczik_synapse,
 ) for m in variants(base)}
