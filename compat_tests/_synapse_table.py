@@ -17,6 +17,13 @@ ROWS = {
                              between={"Kplus": 0.5}),
     "tsodyks2_synapse": dict(syn={"U": 0.3, "tau_fac": 20.0, "tau_rec": 100.0, "u": 0.3},
                              between={"tau_rec": 50.0, "x": 0.9}),
+    # the target keeps the Clopath archive; the delta input depolarises it strongly
+    "clopath_synapse": dict(post="aeif_psc_delta_clopath",
+                            syn={"tau_x": 12.0, "Wmin": 2.0, "Wmax": 90.0, "x_bar": 0.1},
+                            between={"x_bar": 0.3, "Wmax": 60.0}),
+    # pp_cond_exp_mc_urbanczik spikes only at random: its own scenario (``own``)
+    "urbanczik_synapse": dict(post="pp_cond_exp_mc_urbanczik",
+                              own="test_ab_clopath_urbanczik_synapses.py"),
 }
 
 
@@ -30,5 +37,7 @@ def variants(rows):
     return out
 
 
-DETERMINISTIC = {k: v for k, v in variants(ROWS).items() if not v.get("stochastic")}
+DETERMINISTIC = {k: v for k, v in variants(ROWS).items()
+                 if not v.get("stochastic") and not v.get("own")}
+OWN = {k: v for k, v in variants(ROWS).items() if v.get("own")}  # tested in their own file
 STOCHASTIC = {k: v for k, v in variants(ROWS).items() if v.get("stochastic")}

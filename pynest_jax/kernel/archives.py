@@ -75,7 +75,8 @@ def populations(prog):
 
 def empty(kind, n, capacity, incoming, pop, grid, max_delay_steps):
     f64 = np.float64
-    a = {"incoming": np.asarray(incoming, bool), "overflow": np.zeros((), bool)}
+    a = {"incoming": np.asarray(incoming, bool), "overflow": np.zeros((), bool),
+         "need": np.full(n, _NEG)}
     if kind == "clopath":
         # init_clopath_buffers: delay rings of delay_u_bars + 1 steps, 0.0-filled; the
         # LTD ring of max_delay + 1 entries (0.0, 0.0)
@@ -101,6 +102,7 @@ def resize(kind, old, n, capacity, incoming, fresh):
     new = {k: np.array(v) for k, v in fresh.items()}
     m = old["incoming"].shape[0]
     new["incoming"][:m] |= old["incoming"]
+    new["need"][:m] = old["need"]
     if kind == "clopath":
         for k in ("ub_p", "ub_m", "ltd_t", "ltd_w"):  # fixed at the first Prepare
             w = max(new[k].shape[1], old[k].shape[1])
@@ -120,11 +122,7 @@ def resize(kind, old, n, capacity, incoming, fresh):
             rows = np.nonzero(ok)[0]
             for k in ("ltp_t", "ltp_w"):
                 new[k][rows, idx[ok] % capacity] = old[k][rows, idx[ok] % h_old]
-        new["ltp_n"][:m] = cnt
-        lost = cnt > keep  # the newest entry the smaller ring cannot keep
-        if lost.any():
-            rows = np.nonzero(lost)[0]
-            new["ltp_drop"][rows] = old["ltp_t"][rows, (cnt[rows] - keep[rows] - 1) % h_old]
+        new["ltp_n"][:m] = cnt  # rings only grow: what the old one dropped stays dropped
     else:
         h_old = old["dpi"].shape[1]
         newest = int(old["newest"])
@@ -214,7 +212,12 @@ def write(kind, a, p, s, spikes, n, grid):
         phi = p["phi_max"] / (1.0 + p["rate_slope"] * jnp.exp(p["beta"] * (p["theta"] - v)))
         hv = 15.0 * p["beta"] / (1.0 + (1.0 / p["rate_slope"]) * jnp.exp(-p["beta"] * (p["theta"] - v)))
         dpi = (jnp.asarray(spikes).astype(v.dtype) - phi * h) * hv
-        slot = n % a["dpi"].shape[1]
+        H = a["dpi"].shape[1]
+        slot = n % H
+        # entry n - H goes: an overflow if a synapse may still read it (and it exists)
+        gone = ms_of_steps(grid, n - H + 1)
+        out["overflow"] = a["overflow"] | jnp.any(inc & (a["start"] <= n - H)
+                                                  & ~(gone - EPS < a["need"]))
         out["dpi"] = a["dpi"].at[:, slot].set(jnp.where(inc, dpi, a["dpi"][:, slot]))
         out["start"] = jnp.where(inc & (a["start"] == _NONE), n, a["start"])
         out["newest"] = jnp.where(jnp.any(inc), jnp.asarray(n, jnp.int64), a["newest"])
@@ -233,7 +236,10 @@ def write(kind, a, p, s, spikes, n, grid):
     H = a["ltp_t"].shape[1]
     pos = a["ltp_n"] % H
     full = a["ltp_n"] >= H
-    out["ltp_drop"] = jnp.where(ltp & full, a["ltp_t"][rows, pos], a["ltp_drop"])
+    dropped = a["ltp_t"][rows, pos]
+    out["ltp_drop"] = jnp.where(ltp & full, dropped, a["ltp_drop"])
+    # an entry a synapse may still read would go: the chunk again, with a larger ring
+    out["overflow"] = a["overflow"] | jnp.any(ltp & full & ~(dropped - EPS < a["need"]))
     out["ltp_t"] = a["ltp_t"].at[rows, pos].set(jnp.where(ltp, t, a["ltp_t"][rows, pos]))
     out["ltp_w"] = a["ltp_w"].at[rows, pos].set(jnp.where(ltp, dw, a["ltp_w"][rows, pos]))
     out["ltp_n"] = a["ltp_n"] + ltp
@@ -372,6 +378,36 @@ class UrbanczikHistory(_History):
 
 def _ms(t):
     return t.to_decimal(u.ms) if isinstance(t, u.Quantity) else t
+
+
+def refresh_need(prog_core, carry, conns):
+    """At a chunk's start: per neuron the oldest window start (t_lastspike - delay) of
+    its incoming clopath/urbanczik connections. It only grows during the chunk, so an
+    entry written after it is one that a synapse may read: the rings must keep it
+    (NEST keeps an entry until every incoming synapse has read it)."""
+    hist = dict(carry.get("hist", {}))
+    need = {name: jnp.full(a["incoming"].shape, jnp.inf) for name, a in hist.items()}
+    for proj in prog_core.projections:
+        if proj.kind != "plastic" or proj.spec.post not in KINDS or proj.tgt not in hist:
+            continue
+        rows = carry["syn"][proj.key]
+        d = rows["delay"] if "delay" in rows else proj.delay_ms
+        start = (rows["t_lastspike"] - d).reshape(-1)
+        tgt = conns[proj.key]["tgt"].reshape(-1)
+        need[proj.tgt] = need[proj.tgt].at[tgt].min(start, mode="drop")
+    for name in hist:
+        hist[name] = dict(hist[name], need=need[name])
+    return dict(carry, hist=hist)
+
+
+def slice_steps(prog, min_delay_steps):
+    """Steps per slice. clopath_synapse reads the LTD ring when NEST delivers (at the
+    end of NEST's min_delay slice), and what the ring still holds then depends on it:
+    with a clopath reader the slices are NEST's min_delay (generators included)."""
+    reads = any(p.spec.post == "clopath" for p in prog.plastic)
+    if not reads or not min_delay_steps:
+        return prog.D
+    return int(min_delay_steps)
 
 
 def read(prog):

@@ -13,7 +13,7 @@ import numpy as np
 from ..connect.parameters import Parameter
 from ..connect.rules import RULES, validate_conn_spec
 from ..errors import NESTErrors
-from . import archives, legality
+from . import archives, legality, ports
 from .connections import FROM_DEVICE, NEURON, TO_DEVICE
 
 # Keys a syn_spec may carry besides the synapse model's own parameters.
@@ -115,9 +115,14 @@ def _connect(kernel, sources, targets, value_index, model, spec, defaults, own, 
              for k in own}
     extra.update({h.name: np.float64(h.initial) for h in spec.hidden})
     archives.check_targets(graph, spec, tp)
-    _check_values(spec, defaults, dict(extra, weight=weight))
-    if spec.set_hidden is not None:
-        extra.update(spec.set_hidden(dict(extra, weight=weight)))
+    # ConnectorModel::add_connection calls the connection's set_status (its checks, and
+    # what it writes into hidden state) only with keys beyond weight and delay
+    if any(k not in ("weight", "delay") for k in values):
+        _check_values(spec, defaults, dict(extra, weight=weight))
+        if spec.set_hidden is not None:
+            extra.update(spec.set_hidden(dict(extra, weight=weight)))
+    elif spec.set_hidden is not None:  # as the model's default connection has it
+        extra.update(spec.set_hidden({"weight": np.float64(defaults["weight"])}))
     if spec.has_delay:
         if len(delay) == 1 or (delay[0] == delay[-1] and np.all(delay == delay[0])):
             steps = np.broadcast_to(_delay_steps(kernel, delay[:1]), (n,))  # one delay for all
@@ -134,6 +139,12 @@ def _connect(kernel, sources, targets, value_index, model, spec, defaults, own, 
     else:
         kind = np.where(src_px, np.where(tgt_px, NEURON, TO_DEVICE), FROM_DEVICE).astype(np.int8)
     legality.endpoint_checks(graph, sources, targets, receptor, pops=(sp, tp))
+    if spec.variant == "hpc" and np.any(ports.rport_of(graph, sp, tp, receptor) != 0):
+        # TargetIdentifierIndex::set_rport
+        raise NESTErrors.IllegalConnection(
+            "Creation of connection is not possible because:\nOnly rport==0 allowed for HPC "
+            "synapses. Use normal synapse models instead. See Kunkel et al, Front Neuroinform "
+            "8:78 (2014), Sec 3.3.2.")
     receptor = legality.logger_ports(graph, sources, targets, receptor)
     tdev = False if tgt_px.all() else ~tgt_px
     return dict(source=sources, target=targets, syn=graph.synapse_index(model), weight=weight,

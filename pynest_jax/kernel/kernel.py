@@ -143,7 +143,8 @@ class Kernel:
             old_prog, old_carry = self.program, self.carry
             # The graph holds the latest state (read back after each run, then
             # edited by SetStatus); only pending ring-buffer input must move over.
-            self.program = Program(g, self.grid, precision=precision)
+            self.program = Program(g, self.grid, precision=precision,
+                                   min_delay_steps=self.min_delay_steps())
             self.carry = self.program.initial_carry(g)
             if old_prog is not None and old_carry is not None:
                 self.carry = recording.carry_buffers(old_prog, old_carry, self.program,

@@ -84,7 +84,8 @@ class Ctx:
 
 
 class Program:
-    def __init__(self, graph, grid, chunk_steps: int = 1000, precision: str = "float64"):
+    def __init__(self, graph, grid, chunk_steps: int = 1000, precision: str = "float64",
+                 min_delay_steps: int = None):
         self.grid = grid
         # float64 by default (exact integration equals NEST's); "float32" (the kernel's
         # `precision`) stores float state, parameters, ring buffers and weights in single
@@ -125,6 +126,7 @@ class Program:
         self.history = plasticity.HISTORY
         # the Clopath/Urbanczik archives (kernel/archives.py): {population: (kind, flags)}
         self.histories = archives.populations(self)
+        self.D = archives.slice_steps(self, min_delay_steps)
         self.hist_capacity = dict(archives.CAPACITY)
         self.record_capacity = plasticity.RECORD  # weight recorder events per chunk
         self.syn_version = None  # the connection table's version the carry's rows came from
@@ -366,6 +368,7 @@ class _Core:
     # --- the compiled chunk ------------------------------------------------------
     def _run_chunk(self, carry, params, conns, n0, nsteps, base_key, last):
         self.compiles += 1  # counts traces: a trace is a compilation
+        carry = archives.refresh_need(self, carry, conns)
         out0 = self.recording.empty(self.chunk, self._off_grid_recorded())
         derived = {}
         for plan in self.plans:
