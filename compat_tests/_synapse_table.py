@@ -54,6 +54,13 @@ ROWS = {
     "jonke_synapse": dict(defaults={"lambda": 0.05, "mu_plus": 0.01, "mu_minus": 0.005,
                                     "beta": 0.1, "alpha": 1.5, "Wmax": 70.0},
                           between={"Kplus": 0.5, "weight": 40.0}),
+    # the target keeps the Clopath archive; the delta input depolarises it strongly
+    "clopath_synapse": dict(post="aeif_psc_delta_clopath",
+                            syn={"tau_x": 12.0, "Wmin": 2.0, "Wmax": 90.0, "x_bar": 0.1},
+                            between={"x_bar": 0.3, "Wmax": 60.0}),
+    # pp_cond_exp_mc_urbanczik spikes only at random: its own scenario (``own``)
+    "urbanczik_synapse": dict(post="pp_cond_exp_mc_urbanczik",
+                              own="test_ab_clopath_urbanczik_synapses.py"),
 }
 
 
@@ -67,7 +74,9 @@ def variants(rows):
     return out
 
 
-DETERMINISTIC = {k: v for k, v in variants(ROWS).items() if not v.get("stochastic")}
+DETERMINISTIC = {k: v for k, v in variants(ROWS).items()
+                 if not v.get("stochastic") and not v.get("own")}
+OWN = {k: v for k, v in variants(ROWS).items() if v.get("own")}  # tested in their own file
 STOCHASTIC = {k: v for k, v in variants(ROWS).items() if v.get("stochastic")}
 
 

@@ -114,8 +114,8 @@ def test_synapse_defaults_equal_nest(real_nest, jax_nest, model):
 def test_every_spiking_synapse_model_of_ours_is_in_the_table(jax_nest):
     ours = set(jax_nest.synapse_models) - {"static_synapse", "static_synapse_hpc",
                                            "static_synapse_lbl"}
-    from _synapse_table import STOCHASTIC
-    assert ours <= set(DETERMINISTIC) | set(STOCHASTIC)
+    from _synapse_table import OWN, STOCHASTIC
+    assert ours <= set(DETERMINISTIC) | set(STOCHASTIC) | set(OWN)
 
 
 def test_long_post_history_and_many_weight_events(ab):

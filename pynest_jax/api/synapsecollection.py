@@ -12,7 +12,7 @@ import numpy as np
 
 from ._kernel import kernel
 from .helpers import is_iterable
-from ..kernel import connection_manager
+from ..kernel import connection_manager, ports
 from .serialize import to_json
 from ..errors import NESTErrors
 from ..models.ids import synapse_id
@@ -74,9 +74,11 @@ class SynapseCollection:
             return keys is None or k in keys
 
         out = {}
-        for k, col in (("source", "source"), ("target", "target"), ("receptor", "receptor")):
+        for k, col in (("source", "source"), ("target", "target")):
             if want(k):
                 out[k] = (store.col(col)[rows].tolist(), everyone)
+        if want("receptor"):  # NEST's rport (kernel/ports.py)
+            out["receptor"] = (ports.rports(graph, rows).tolist(), everyone)
         model_of = {int(s_): names[int(s_)] for s_ in np.unique(syn)}
         specs = {s_: graph.synapses[name][0] for s_, name in model_of.items()}
         if want("delay"):

@@ -15,7 +15,7 @@ import numpy as np
 from ..connect.parameters import Parameter
 from ..connect.rules import RULES, validate_conn_spec
 from ..errors import NESTErrors
-from . import legality
+from . import archives, legality, ports
 from .connections import FROM_DEVICE, NEURON, TO_DEVICE
 
 # Keys a syn_spec may carry besides the synapse model's own parameters.
@@ -120,7 +120,15 @@ def _connect(kernel, sources, targets, value_index, model, spec, defaults, own, 
     extra = {k: (values[k].draw(value_index, rng) if k in values else np.float64(defaults[k]))
              for k in own}
     extra.update({h.name: np.float64(h.initial) for h in spec.hidden})
-    _check_values(spec, defaults, dict(extra, weight=weight))
+    archives.check_targets(graph, spec, tp)
+    # ConnectorModel::add_connection calls the connection's set_status (its checks, and
+    # what it writes into hidden state) only with keys beyond weight and delay
+    if any(k not in ("weight", "delay") for k in values):
+        _check_values(spec, defaults, dict(extra, weight=weight))
+        if spec.set_hidden is not None:
+            extra.update(spec.set_hidden(dict(extra, weight=weight)))
+    elif spec.set_hidden is not None:  # as the model's default connection has it
+        extra.update(spec.set_hidden({"weight": np.float64(defaults["weight"])}))
     if spec.on_trigger is not None:
         legality.neuromodulated(graph, defaults, sp, tp)
     if spec.continuous_delay:
@@ -152,6 +160,12 @@ def _connect(kernel, sources, targets, value_index, model, spec, defaults, own, 
     legality.plastic_sources(graph, spec, sp)
     legality.endpoint_checks(graph, sources, targets, receptor, pops=(sp, tp))
     legality.archive_readers(spec, tgt_px)
+    if spec.variant == "hpc" and np.any(ports.rport_of(graph, sp, tp, receptor) != 0):
+        # TargetIdentifierIndex::set_rport
+        raise NESTErrors.IllegalConnection(
+            "Creation of connection is not possible because:\nOnly rport==0 allowed for HPC "
+            "synapses. Use normal synapse models instead. See Kunkel et al, Front Neuroinform "
+            "8:78 (2014), Sec 3.3.2.")
     receptor = legality.logger_ports(graph, sources, targets, receptor)
     tdev = False if tgt_px.all() else ~tgt_px
     return dict(source=sources, target=targets, syn=graph.synapse_index(model), weight=weight,
@@ -296,6 +310,12 @@ def set_synapses(kernel, rows, params, per_connection=(), groups=None, keys=None
         updates["delay"] = (r, kernel.grid.delay_steps_to_ms(steps))
     for k, (r, v) in updates.items():
         store.set_values(r, k, v)
+    for s_ in np.unique(syn):
+        spec = graph.synapses[names[int(s_)]][0]
+        if spec.set_hidden is not None:  # every set_status of such a connection writes it
+            sel = rows[syn == s_]
+            for k, v in spec.set_hidden({"weight": store.col("weight")[sel]}).items():
+                store.set_values(sel, k, np.asarray(v, float))
     if new_extrema is not None:
         kernel.delays.commit(*new_extrema)
         graph.structure_version += 1  # delays decide the ring buffers' length

@@ -13,7 +13,7 @@ from ..errors import NESTErrors
 from ..models.ids import reset_copies
 from ..models._spec import HostCtx
 from ..models.registry import NODE_MODELS, SYNAPSE_MODELS
-from . import hooks, recording
+from . import archives, hooks, recording
 from .attributes import DEFAULTS, STORED
 from .backends import Writers
 from .graph import Graph
@@ -215,7 +215,8 @@ class Kernel:
                 k -= (n0 + k) % md  # end chunks on slice ends: recorders order events by slice
             if prog.dopamine.projections and n0 % md and k > md - n0 % md:
                 k = md - n0 % md  # after a run that ended inside a slice: NEST's slices again
-            bounded = prog.archives or self.carry["wrec"] or self.carry["dopa"]
+            bounded = (prog.archives or self.carry["wrec"] or self.carry["dopa"]
+                       or archives.read(prog))
             if bounded:
                 # kept until the chunk is known not to have outgrown the archives' rings
                 # and the weight recorders' buffers

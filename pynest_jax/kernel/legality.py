@@ -110,8 +110,7 @@ def plastic_sources(graph, spec, sp):
             continue
         kind = "current" if getattr(src, "event", "spike") == "current" else "spike"
         raise NESTErrors.IllegalConnection(
-            "Creation of connection is not possible because:
-The target node or synapse model "
+            "Creation of connection is not possible because:\nThe target node or synapse model "
             f"does not support {kind} input.")
 
 

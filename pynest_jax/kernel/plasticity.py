@@ -33,6 +33,7 @@ import numpy as np
 
 from .. import units as U
 from ..models._spec import Vars
+from . import archives
 from .archiving import ms_of_steps
 
 STDP_EPS = 1.0e-6  # ConnectionManager::stdp_eps_ (ms)
@@ -265,9 +266,10 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
             if "delay" not in c:
                 c["delay"] = u.Quantity(jnp.full(rows["weight"].shape, proj.delay_ms), unit=u.ms)
             post = None
-            if spec.post == "stdp":
+            if spec.post is not None:
                 tg = jnp.minimum(tgt, N - 1).reshape(-1)
-                post = PostHistory(arch, tg, tau[0], tau[1])
+                post = (PostHistory(arch, tg, tau[0], tau[1]) if spec.post == "stdp" else
+                        archives.reader(spec.post, arch, tg, tau, real.reshape(-1), grid))
             ok = real.reshape(-1)
             sent = ok
             if spec.on_pre is None:  # a static model with a weight recorder

@@ -103,3 +103,33 @@ def spike_weight_check(graph):
     for pop in pops:
         if np.any((tgt_p == pop.index) & spiking[src_p]):
             raise NESTErrors.BadProperty(pop.spec.positive_spike_weights)
+
+
+def rports(graph, rows):
+    """NEST's rport of each connection: what the target's handles_test_event returned
+    at Connect, which GetConnections ("receptor") and the weight recorder
+    ("receptors") show. A neuron counts it from its first receptor of the event's
+    kind (0 for single-port models; receptor_type - MIN_SPIKE_RECEPTOR or
+    - MIN_CURR_RECEPTOR for the multi-compartment ones); multisynapse models and
+    non-neuron targets keep the receptor as given."""
+    store = graph.connections
+    return rport_of(graph, graph.node_pop[store.col("source")[rows]],
+                    graph.node_pop[store.col("target")[rows]], store.col("receptor")[rows])
+
+
+def rport_of(graph, sp, tp, receptor):
+    """The rports of connections from populations ``sp`` to ``tp`` (see rports)."""
+    receptor = np.broadcast_to(np.asarray(receptor, np.int64), np.shape(sp))
+    out = receptor.copy()
+    for s_, t_ in set(zip(sp.tolist(), tp.tolist())):
+        sspec, tspec = graph.pop_list[s_].spec, graph.pop_list[t_].spec
+        if not isinstance(tspec, NeuronModel) or has_ports(tspec):
+            continue
+        if not isinstance(sspec, (NeuronModel, GeneratorModel)):
+            continue
+        current = isinstance(sspec, GeneratorModel) and sspec.event == "current"
+        table = tspec.current_receptors if current else tspec.spike_receptors
+        if table:
+            sel = (sp == s_) & (tp == t_)
+            out[sel] = receptor[sel] - min(table)
+    return out

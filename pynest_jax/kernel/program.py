@@ -38,7 +38,7 @@ import numpy as np
 from ..errors import NESTErrors
 from ..models._spec import NeuronModel, RecorderModel, Vars
 from .. import units as U
-from . import archiving, delivery, dopamine, plasticity, ports, projections, recording
+from . import archives, archiving, delivery, dopamine, plasticity, ports, projections, recording
 
 
 @dataclasses.dataclass
@@ -127,6 +127,10 @@ class Program:
                 tgt = self.layout.host_arrays[proj.key]["tgt"]
                 flags[tgt[tgt < proj.n_tgt]] = True
         self.history = plasticity.HISTORY
+        # the Clopath/Urbanczik archives (kernel/archives.py): {population: (kind, flags)}
+        self.histories = archives.populations(self)
+        self.D = archives.slice_steps(self, min_delay)
+        self.hist_capacity = dict(archives.CAPACITY)
         self.record_capacity = plasticity.RECORD  # weight recorder events per chunk
         self.syn_version = None  # the connection table's version the carry's rows came from
         self.chunk = int(max(1, min(chunk_steps, 2 ** 24 // max(1, self.recording.width))))
@@ -165,6 +169,7 @@ class Program:
                                                         flags, jnp.float64)
                          for name, flags in self.archives.items()}
         carry["dopa"] = self.dopamine.empty_carry(self.plan_by_name)
+        carry["hist"] = archives.initial(self, graph)
         return carry
 
     def plastic_rows(self, graph):
@@ -195,12 +200,13 @@ class Program:
                 self.history = max(self.history, old_prog.history)
                 arch[name] = plasticity.resize_archive(a, self.plan_by_name[name].n, self.history,
                                                        self.archives[name])
-        return self.dopamine.carry_over(old_carry, dict(carry, arch=arch))
+        return archives.carry_over(self, old_prog, old_carry,
+                                   self.dopamine.carry_over(old_carry, dict(carry, arch=arch)))
 
     def overflowed(self, carry):
         """Whether a plastic connection needed an archive entry the ring had dropped,
         or a weight recorder's events did not fit its buffer."""
-        return (any(bool(a["overflow"]) for a in carry["arch"].values())
+        return (any(bool(a["overflow"]) for a in carry["arch"].values()) or archives.overflowed(carry)
                 or any(int(r["n"]) > self.record_capacity for r in carry["wrec"].values())
                 or self.dopamine.overflowed(carry))
 
@@ -211,6 +217,7 @@ class Program:
         recorder buffers, whichever ``after`` (the carry the chunk left) outgrew."""
         if any(bool(a["overflow"]) for a in after["arch"].values()):
             saved = self.grow_history(saved)
+        saved = archives.grow(self, saved, after)
         if any(int(r["n"]) > self.record_capacity for r in after["wrec"].values()):
             need = max(int(r["n"]) for r in after["wrec"].values())
             while self.record_capacity < need:
@@ -386,12 +393,14 @@ class _Core:
                                      if p.kind in ("event", "plastic")})
         self.archives = tuple(prog.archives)  # populations that keep a post-synaptic archive
         self.dopamine = prog.dopamine  # volume transmitters and the synapses that read them
+        self.histories = {name: kind for name, (kind, _) in prog.histories.items()}
         self.compiles = 0
         self.run = jax.jit(self._run_chunk, donate_argnums=(0,))
 
     # --- the compiled chunk ------------------------------------------------------
     def _run_chunk(self, carry, params, conns, n0, nsteps, base_key, last):
         self.compiles += 1  # counts traces: a trace is a compilation
+        carry = archives.refresh_need(self, carry, conns)
         out0 = self.recording.empty(self.chunk, self._off_grid_recorded())
         derived = {}
         for plan in self.plans:
@@ -493,6 +502,12 @@ class _Core:
                     arch[plan.name], spikes, t, p.tau_minus.to_decimal(u.ms),
                     p.tau_minus_triplet.to_decimal(u.ms))
                 st.carry = dict(st.carry, arch=arch)
+            if plan.name in self.histories:  # what clopath/urbanczik synapses read
+                hist = dict(st.carry["hist"])
+                hist[plan.name] = archives.write(
+                    self.histories[plan.name], hist[plan.name], st.params_in[plan.name],
+                    U.strip(s, plan.units), spikes, st.n, self.grid)
+                st.carry = dict(st.carry, hist=hist)
             st.emitted[plan.name] = delivery.Emitted(jnp.asarray(spikes).astype(jnp.int32), offset)
 
     def _deliver(self, st):
@@ -543,23 +558,28 @@ class _Core:
         bufs = delivery.deliver_slice(self.projections, conns, spk, off, dict(carry["buf"]),
                                       s, self.L)
         syn, arch, wrec = dict(carry["syn"]), dict(carry["arch"]), dict(carry["wrec"])
+        hist = dict(carry["hist"])
         for i, proj in enumerate(self.projections):
             if proj.kind != "plastic":
                 continue
-            tau = None
+            tau, a_ = None, arch.get(proj.tgt)
             if proj.spec.post == "stdp":
                 pt = params[proj.tgt]
                 tau = (pt["tau_minus"], pt["tau_minus_triplet"])
+            elif proj.spec.post in archives.KINDS:  # the target's parameters come along
+                tau, a_ = params[proj.tgt], hist[proj.tgt]
             bufs[proj.tgt], syn[proj.key], overflow, r_ = plasticity.deliver_slice(
                 proj, proj.spec, conns[proj.key], syn[proj.key], params["syn:" + proj.key],
-                arch.get(proj.tgt), tau, spk[proj.src], bufs[proj.tgt], s, r, self.L, self.grid,
+                a_, tau, spk[proj.src], bufs[proj.tgt], s, r, self.L, self.grid,
                 jax.random.fold_in(key, i), wrec.get(proj.key),
                 self.dopamine.history(proj, carry))
             if r_ is not None:
                 wrec[proj.key] = r_
-            if proj.tgt in arch:
+            if proj.spec.post in archives.KINDS:
+                hist[proj.tgt] = dict(hist[proj.tgt], overflow=hist[proj.tgt]["overflow"] | overflow)
+            elif proj.tgt in arch:
                 arch[proj.tgt] = dict(arch[proj.tgt], overflow=arch[proj.tgt]["overflow"] | overflow)
-        carry = dict(carry, syn=syn, arch=arch, wrec=wrec)
+        carry = dict(carry, syn=syn, arch=arch, wrec=wrec, hist=hist)
         # The input of the next slice's first step was taken out of its slot before
         # the slice's events arrived: take it again.
         inp = dict(carry["inp"])

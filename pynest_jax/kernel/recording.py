@@ -17,6 +17,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..models._spec import RecorderModel
+from . import ports
 
 
 class RecordingPlan:
@@ -256,7 +257,7 @@ def weight_events(kernel, prog, weights):
         # in the order of NEST's ASCII columns: the double value, then the long ones
         events = {"senders": src[keep].astype(np.int64), **_times(pop, li, grid, stamps[keep]),
                   "weights": w[keep], "targets": tgt[keep].astype(np.int64),
-                  "receptors": store.col("receptor")[rows].astype(np.int64),
+                  "receptors": ports.rports(graph, rows),
                   "ports": store.ports(rows).astype(np.int64)}
         kernel.events.append(gid, events)
 

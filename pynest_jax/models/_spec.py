@@ -357,9 +357,13 @@ class SynapseModel:
     weight_common: bool = False
     default_weight: float = 1.0  # NEST's default is 1 but for a few (vogels_sprekeler: 0.5)
     on_pre: Optional[Callable] = None
-    post: Optional[str] = None  # the post-synaptic archive read: "stdp"
+    post: Optional[str] = None  # the post-synaptic archive read: "stdp" | "clopath" | "urbanczik"
     # the per-connection time from which (minus the delay) its next archive read starts
     reads_from: str = "t_lastspike"
+    # set_hidden(values) -> {hidden key: values}: what NEST's set_status writes into
+    # hidden state from the values set, at Connect and at every set (urbanczik_synapse:
+    # init_weight = weight)
+    set_hidden: Optional[Callable] = None
     check: Optional[Callable] = None
     uses_rng: bool = False
     # the delay may lie between steps (cont_delay_synapse): a hidden per-connection

@@ -55,6 +55,8 @@ from .synapses.stdp_triplet import stdp_triplet_synapse
 from .synapses.vogels_sprekeler import vogels_sprekeler_synapse
 from .synapses.jonke import jonke_synapse
 from .synapses.stdp_dopamine import stdp_dopamine_synapse
+from .synapses.clopath import clopath_synapse
+from .synapses.urbanczik import urbanczik_synapse
 
 NODE_MODELS = {m.name: m for m in (
     iaf_psc_delta,
@@ -91,4 +93,5 @@ SYNAPSE_MODELS = {m.name: m for base in (
     # NEST shows a sizeof only for these models' _lbl variants
     (stdp_triplet_synapse, 120), (tsodyks_synapse_hom, 64), (quantal_stp_synapse, 88),
     (stdp_dopamine_synapse, 88),
+    clopath_synapse, urbanczik_synapse,
 ) for m in variants(*(base if isinstance(base, tuple) else (base,)))}
