@@ -38,7 +38,8 @@ import numpy as np
 from ..errors import NESTErrors
 from ..models._spec import NeuronModel, RecorderModel, Vars
 from .. import units as U
-from . import archives, archiving, delivery, dopamine, plasticity, ports, projections, recording
+from . import (archives, archiving, cores, delivery, dopamine, plasticity, ports, projections,
+               recording)
 
 
 @dataclasses.dataclass
@@ -134,7 +135,7 @@ class Program:
         self.record_capacity = plasticity.RECORD  # weight recorder events per chunk
         self.syn_version = None  # the connection table's version the carry's rows came from
         self.chunk = int(max(1, min(chunk_steps, 2 ** 24 // max(1, self.recording.width))))
-        self.core = _core_for(self)
+        self.core = cores.core_for(self, _Core)
 
     @property
     def compiles(self):
@@ -310,53 +311,8 @@ class Program:
                              jnp.bool_(last))
 
 
-# --- the compiled core, shared by programs of the same structure ----------------------------
-#
-# Scripts that scan parameters rebuild the same network after ResetKernel again and again
-# (NEST's gallery: brunel_alpha_evolution_strategies, parameter sweeps); only values change,
-# so the compiled program must not. The core holds exactly what the trace reads from Python
-# (population plans, the projections' static shape, the recording plan, the grid), and
-# `signature` is that content: two programs with equal signatures share one jitted function
-# and its compilations. The core holds no connection arrays, so the cache pins no network.
-
-_CORES: "dict[tuple, _Core]" = {}
-_CORES_MAX = 16
-
-
-def _freeze(x):
-    """A hashable form of the static data (arrays by content)."""
-    if isinstance(x, dict):
-        return tuple((k, _freeze(v)) for k, v in sorted(x.items(), key=lambda kv: str(kv[0])))
-    if isinstance(x, (list, tuple)):
-        return tuple(_freeze(v) for v in x)
-    if isinstance(x, np.ndarray):
-        return (x.dtype.str, x.shape, x.tobytes())
-    if isinstance(x, (set, frozenset)):
-        return tuple(sorted(_freeze(v) for v in x))
-    return x
-
-
-def _signature(prog):
-    plans = tuple((p.name, id(p.spec), p.n, p.kind, _freeze({k: str(v) for k, v in p.units.items()}),
-                   p.device_keys, p.n_channels) for p in prog.plans)
-    shapes = tuple(_freeze({k: v for k, v in vars(pr).items()}) for pr in prog.layout.projections)
-    rec = prog.recording
-    recorded = (_freeze(rec.spiking), _freeze({k: (tuple(v["vars"]), v["local"])
-                                                 for k, v in rec.sampled.items()}))
-    g = prog.grid
-    return (plans, shapes, recorded, g.h, g.tics_per_ms, g.tics_per_step, prog.L, prog.chunk,
-            prog.D)
-
-
-def _core_for(prog):
-    sig = _signature(prog)
-    core = _CORES.pop(sig, None)
-    if core is None:
-        core = _Core(prog)
-        while len(_CORES) >= _CORES_MAX:
-            _CORES.pop(next(iter(_CORES)))
-    _CORES[sig] = core  # most recently used last
-    return core
+# The compiled core of a program: kernel/cores.py keeps one per structure.
+_CORES = cores.CORES  # (tests clear it)
 
 
 class _Step:
