@@ -139,20 +139,30 @@ class PostHistory:
     comparison), and only the entries inside a window are visited, one step per
     entry of the longest window in the batch."""
 
-    def __init__(self, arch, tgt, tau_minus, tau_minus_triplet):
+    def __init__(self, arch, tgt, tau_minus, tau_minus_triplet, arrival=None):
         self._arch, self._tgt = arch, tgt
+        # (the slice's table of reads at arrival times (arrival_table), each connection's
+        # place in it, each connection's arrival time) or None
+        self._arrival = arrival
         self._count = arch["count"][tgt]
         self._H = arch["t"].shape[1]
         self._kept = jnp.minimum(self._count, self._H)
         self._tau_m = tau_minus[tgt]
         self._tau_t = tau_minus_triplet[tgt]
-        self._times = None
         self.overflow = jnp.zeros(tgt.shape, jnp.bool_)
 
-    def _row(self):
-        if self._times is None:  # the targets' rows of spike times, gathered once
-            self._times = self._arch["t"][self._tgt]
-        return self._times
+    def _n_below(self, below):
+        """How many kept entries have ``below(t)`` (true for the oldest entries up to a
+        bound): a binary search over each row's kept entries, which are in time order,
+        so a connection reads log2(H) of its target's entries, not all H."""
+        lo = jnp.zeros_like(self._kept)
+        hi = self._kept
+        for _ in range(int(self._H).bit_length()):
+            mid = (lo + hi) // 2
+            go = (mid < hi) & below(self._at("t", jnp.minimum(mid, self._H - 1)))
+            lo = jnp.where(go, mid + 1, lo)
+            hi = jnp.where(go, hi, mid)
+        return lo
 
     def _pos(self, c):
         """Ring position of the c-th kept entry (oldest first)."""
@@ -167,9 +177,8 @@ class PostHistory:
         ``entry.Kminus_triplet``."""
         t1_lim = _ms(t1) + STDP_EPS
         t2_lim = _ms(t2) + STDP_EPS
-        row = self._row()
-        lo = jnp.sum(row < t1_lim[:, None], axis=1)
-        hi = jnp.sum(row < t2_lim[:, None], axis=1)
+        lo = self._n_below(lambda t: t < t1_lim)
+        hi = self._at_arrival(t2, "hi", lambda: self._n_below(lambda t: t < t2_lim))
         # a dropped entry inside the window: the ring was too small (run again larger)
         self.overflow = self.overflow | (self._arch["drop_t"][self._tgt] >= t1_lim)
 
@@ -185,8 +194,7 @@ class PostHistory:
 
     def _latest_before(self, t):
         """The newest entry strictly before t (by more than eps): (found, t, Km, Kt)."""
-        row = self._row()
-        c = jnp.sum((t[:, None] - row) > STDP_EPS, axis=1) - 1
+        c = self._n_below(lambda t_e: (t - t_e) > STDP_EPS) - 1
         kept = c >= 0
         drop_t = self._arch["drop_t"][self._tgt]
         dropped = ~kept & (t - drop_t > STDP_EPS)  # the newest dropped entry is still known
@@ -196,16 +204,31 @@ class PostHistory:
         kt = jnp.where(kept, self._at("Kt", cc), self._arch["drop_Kt"][self._tgt])
         return kept | dropped, et, km, kt
 
+    def _at_arrival(self, t, key, search):
+        """A read at t: from the slice's table when every connection asks at its
+        spike's arrival (the stamp less the delay, the same floating-point value the
+        table was made for), else ``search()``."""
+        if self._arrival is None:
+            return search()
+        table, place, q = self._arrival
+        return jax.lax.cond(jnp.all(_ms(t) == q),
+                            lambda: jax.tree_util.tree_map(lambda v: v[place], table[key]),
+                            search)
+
     def K_value(self, t):
         """ArchivingNode::get_K_value: K_minus at t from the newest earlier entry; 0 if none."""
-        t = _ms(t)
+        return self._at_arrival(t, "K_value", lambda: self._K_value(_ms(t)))
+
+    def _K_value(self, t):
         found, et, km, _ = self._latest_before(t)
         return jnp.where(found, km * jnp.exp((et - t) / self._tau_m), 0.0)
 
     def K_values(self, t):
         """ArchivingNode::get_K_values: (K_minus, nearest-neighbour K, K_minus_triplet)
         at t; with an empty history the neuron's present traces."""
-        t = _ms(t)
+        return self._at_arrival(t, "K_values", lambda: self._K_values(_ms(t)))
+
+    def _K_values(self, t):
         found, et, km, kt = self._latest_before(t)
         empty = self._count == 0
         k = jnp.where(found, km * jnp.exp((et - t) / self._tau_m), 0.0)
@@ -214,6 +237,21 @@ class PostHistory:
         kminus = self._arch["Kminus"][self._tgt]
         return (jnp.where(empty, kminus, k), jnp.where(empty, kminus, nn),
                 jnp.where(empty, self._arch["Kminus_triplet"][self._tgt], trip))
+
+
+def arrival_table(arch, tau_minus, tau_minus_triplet, q):
+    """The reads a pair rule makes at its spikes' arrival, for every neuron of the
+    target population and every arrival time ``q`` of a slice (a projection with one
+    delay): how many entries lie before each (the end of a facilitation window), and
+    the traces there. A neuron-by-step table costs far less than a search per
+    connection; XLA drops the parts no model reads."""
+    n, D = arch["count"].shape[0], q.shape[0]
+    tq = jnp.tile(q, n)
+    h = PostHistory(arch, jnp.repeat(jnp.arange(n, dtype=jnp.int32), D), tau_minus,
+                    tau_minus_triplet)
+    lim = tq + STDP_EPS
+    return {"hi": h._n_below(lambda t: t < lim), "K_value": h._K_value(tq),
+            "K_values": h._K_values(tq)}
 
 
 def horizon(arch, proj, rows, tgt):
@@ -233,32 +271,54 @@ def _ms(t):
 
 def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, grid, key,
                   rec=None, dopa=None):
-    """The slice's spikes through one plastic projection: per step, per batch of the
-    sources that spiked, ``on_pre`` on their rows. ``rec``: the projection's weight
-    recorder buffer, or None; ``dopa``: its volume transmitter's history
-    (kernel/dopamine.py), or None. Returns (ring buffer, rows, archive overflow, rec)."""
+    """The slice's spikes through one plastic projection, in batches of events (a
+    source's spike at a step). ``rec``: the projection's weight recorder buffer, or
+    None; ``dopa``: its volume transmitter's history (kernel/dopamine.py), or None.
+    Returns (ring buffer, rows, archive overflow, rec).
+
+    Every event of a slice reads the same archives (NEST delivers them after the
+    slice), so the events need no step-by-step loop: they go in rounds, the q-th
+    spike of each source within the slice in round q, a round in (step, source)
+    order. A source appears once per round, so its rows are updated by its spikes
+    one after the other; a round is cut into batches of K events. Round 0 is most
+    often the only one (a source spikes at most once per slice unless its
+    refractory time is shorter than the slice)."""
     D, n_s = spk.shape
     N, C, K = proj.n_tgt, proj.n_chan, proj.batch
+    E = D * n_s
     units = proj.units
     d_const = proj.const.get("d")
     s_slot = (s % L).astype(jnp.int32)
     common = U.attach(common, units)
+    fired = spk > 0
+    occurrence = (jnp.cumsum(fired, axis=0, dtype=jnp.int32) - 1).reshape(-1)
+    fired = fired.reshape(-1)
+    mult = spk.reshape(-1)
+    rounds = jnp.max(jnp.sum(spk > 0, axis=0, dtype=jnp.int32), initial=0)
+    table = None
+    if spec.post == "stdp" and proj.delay_ms is not None:
+        # each step's spikes arrive at the stamp less the delay, computed as on_pre does
+        q = ms_of_steps(grid, s + 1 + jnp.arange(D, dtype=jnp.int64)) - proj.delay_ms
+        table = (arrival_table(arch, tau[0], tau[1], q), q)
 
-    def one_step(j, carry):
-        row = spk[j]
-        fired = row > 0
-        count = jnp.sum(fired)
-        # the sources that spiked, ascending; n_s (the all-padding row) after them
-        order = jnp.nonzero(fired, size=n_s + K, fill_value=n_s)[0].astype(jnp.int32)
-        t = ms_of_steps(grid, s + j + 1)  # the spikes' stamp
-        slot0 = s_slot + j
+    def one_round(q, carry):
+        chosen = fired & (occurrence == q)
+        count = jnp.sum(chosen)
+        # the round's events in (step, source) order; E (no event) after them
+        order = jnp.nonzero(chosen, size=E + K, fill_value=E)[0].astype(jnp.int32)
+        qkey = jax.random.fold_in(jax.random.fold_in(key, s), q)
 
         def one_batch(b, carry):
             flat, syn, overflow, rec = carry
-            src = jax.lax.dynamic_slice_in_dim(order, b * K, K)
-            m = jnp.where(src < n_s, row[jnp.minimum(src, n_s - 1)], 0).astype(flat.dtype)
+            ev = jax.lax.dynamic_slice_in_dim(order, b * K, K)
+            real_ev = ev < E
+            src = jnp.where(real_ev, ev % n_s, n_s)  # n_s: the all-padding row
+            j = jnp.where(real_ev, ev // n_s, 0)
+            m = jnp.where(real_ev, mult[jnp.minimum(ev, E - 1)], 0).astype(flat.dtype)
             tgt = a["tgt"][src]  # (K, width); padding: N
             real = tgt < N
+            stamp = jnp.broadcast_to((s + j + 1)[:, None], tgt.shape).reshape(-1)
+            t = ms_of_steps(grid, stamp)  # each event's stamp, per connection
             rows = {k: v[src].reshape(-1) for k, v in syn.items()}
             c = U.attach(rows, units)
             ones = jnp.ones(rows["weight"].shape, rows["weight"].dtype)
@@ -268,15 +328,16 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
             post = None
             if spec.post is not None:
                 tg = jnp.minimum(tgt, N - 1).reshape(-1)
-                post = (PostHistory(arch, tg, tau[0], tau[1]) if spec.post == "stdp" else
+                jc = jnp.broadcast_to(j[:, None], tgt.shape).reshape(-1)
+                arrival = None if table is None else (table[0], tg * D + jc, table[1][jc])
+                post = (PostHistory(arch, tg, tau[0], tau[1], arrival) if spec.post == "stdp" else
                         archives.reader(spec.post, arch, tg, tau, real.reshape(-1), grid))
             ok = real.reshape(-1)
             sent = ok
             if spec.on_pre is None:  # a static model with a weight recorder
                 w = rows["weight"]
             else:
-                # one key per (absolute step, batch): the slice's key alone repeats across chunks
-                ctx = _Ctx(jax.random.fold_in(jax.random.fold_in(key, s + j), b), grid, dopa)
+                ctx = _Ctx(jax.random.fold_in(qkey, b), grid, dopa)
                 out = spec.on_pre(c, post, u.Quantity(t, unit=u.ms), ctx)
                 changes, w = out[0], out[1]
                 if len(out) > 2:  # the model may send nothing (bernoulli_synapse)
@@ -290,22 +351,21 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
             if post is not None:
                 overflow = overflow | jnp.any(post.overflow & ok)
             if rec is not None:
-                rec = _record(rec, src, tgt.shape, sent, w, s + j + 1)
+                rec = _record(rec, src, tgt.shape, sent, w, stamp)
             if "counts" in a:  # channels that count spikes instead of adding weights
                 w = jnp.where(a["counts"][src].reshape(-1), 1.0, w)
             w = jnp.where(sent, w, 0.0)  # a failed transmission sends no event at all
-            slot = slot0 + (d_const if d_const is not None else a["d"][src])
+            slot = (s_slot + j)[:, None] + (d_const if d_const is not None else a["d"][src])
             slot = slot % L
             idx = (slot * (C * N) + a["fi"][src]).reshape(-1)
             amount = (w.reshape(tgt.shape) * m[:, None]).reshape(-1)
             flat = flat.at[idx].add(amount.astype(flat.dtype), mode="drop")
             return flat, syn, overflow, rec
 
-        nb = (count + K - 1) // K
-        return jax.lax.fori_loop(0, nb, one_batch, carry)
+        return jax.lax.fori_loop(0, (count + K - 1) // K, one_batch, carry)
 
     overflow = jnp.zeros((), jnp.bool_)
-    return jax.lax.fori_loop(0, r, one_step, (flat, syn, overflow, rec))
+    return jax.lax.fori_loop(0, rounds, one_round, (flat, syn, overflow, rec))
 
 
 def _record(rec, src, shape, sent, w, stamp):

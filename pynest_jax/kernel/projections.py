@@ -213,6 +213,7 @@ def _event_device_arrays(proj, a, w, L, dtype):
 
 
 BATCH_SYNAPSES = 16384  # synapses scattered per loop iteration of the event delivery
+PLASTIC_BATCH = 16384  # connections per batch of the plastic delivery (kernel/plasticity.py)
 
 
 def _bucket(width):
@@ -332,8 +333,9 @@ def _make_plastic(proj, arrays, graph, model, tpop):
     else:
         proj.delay_ms = None
         proj.keys = proj.keys + ("delay",)
-    # sources per batch: each connection of a batch reads its target's whole archive
-    proj.batch = int(max(1, min(proj.n_src, 64, 4096 // proj.width)))
+    # events (a source's spike) per batch: a slice's events go in batches of about
+    # PLASTIC_BATCH connections
+    proj.batch = int(max(1, min(proj.n_src, 256, PLASTIC_BATCH // proj.width)))
 
 
 def _plastic_device_arrays(proj, a, w, L):
