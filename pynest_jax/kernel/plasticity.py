@@ -41,6 +41,7 @@ HISTORY = 32  # spikes kept per neuron at first; doubled after an overflow
 RECORD = 4096  # weight recorder events per chunk at first; grown to what a chunk needed
 _NEG = -1.0e300  # "no entry": before every time
 _POS = 1.0e300  # an unwritten place of a ring: after every time
+DENSE_TABLE = 4096  # arrival tables count a whole ring per step up to this many places
 
 
 # --- the archive (host) ----------------------------------------------------------
@@ -145,8 +146,10 @@ class PostHistory:
         # place in it, each connection's arrival time) or None
         self._arrival = arrival
         self._count = arch["count"][tgt]
+        self._base = tgt * arch["t"].shape[1]  # a row's start in the flat ring
         self._H = arch["t"].shape[1]
         self._kept = jnp.minimum(self._count, self._H)
+        self._first = self._count - self._kept  # the oldest kept entry's number
         self._tau_m = tau_minus[tgt]
         self._tau_t = tau_minus_triplet[tgt]
         self.overflow = jnp.zeros(tgt.shape, jnp.bool_)
@@ -166,10 +169,10 @@ class PostHistory:
 
     def _pos(self, c):
         """Ring position of the c-th kept entry (oldest first)."""
-        return (self._count - self._kept + c) % self._H
+        return (self._first + c) % self._H
 
     def _at(self, key, c):
-        return self._arch[key][self._tgt, self._pos(c)]
+        return self._arch[key].reshape(-1)[self._base + self._pos(c)]
 
     def fold(self, t1, t2, fn, init):
         """``fn(value, entry)`` over the entries with t1 < t <= t2 (ArchivingNode::
@@ -192,9 +195,12 @@ class PostHistory:
 
         return jax.lax.fori_loop(0, jnp.max(hi - lo, initial=0), body, init)
 
-    def _latest_before(self, t):
-        """The newest entry strictly before t (by more than eps): (found, t, Km, Kt)."""
-        c = self._n_below(lambda t_e: (t - t_e) > STDP_EPS) - 1
+    def _latest_before(self, t, before=None):
+        """The newest entry strictly before t (by more than eps): (found, t, Km, Kt).
+        ``before``: how many kept entries are, if known."""
+        if before is None:
+            before = self._n_below(lambda t_e: (t - t_e) > STDP_EPS)
+        c = before - 1
         kept = c >= 0
         drop_t = self._arch["drop_t"][self._tgt]
         dropped = ~kept & (t - drop_t > STDP_EPS)  # the newest dropped entry is still known
@@ -219,8 +225,8 @@ class PostHistory:
         """ArchivingNode::get_K_value: K_minus at t from the newest earlier entry; 0 if none."""
         return self._at_arrival(t, "K_value", lambda: self._K_value(_ms(t)))
 
-    def _K_value(self, t):
-        found, et, km, _ = self._latest_before(t)
+    def _K_value(self, t, before=None):
+        found, et, km, _ = self._latest_before(t, before)
         return jnp.where(found, km * jnp.exp((et - t) / self._tau_m), 0.0)
 
     def K_values(self, t):
@@ -228,8 +234,8 @@ class PostHistory:
         at t; with an empty history the neuron's present traces."""
         return self._at_arrival(t, "K_values", lambda: self._K_values(_ms(t)))
 
-    def _K_values(self, t):
-        found, et, km, kt = self._latest_before(t)
+    def _K_values(self, t, before=None):
+        found, et, km, kt = self._latest_before(t, before)
         empty = self._count == 0
         k = jnp.where(found, km * jnp.exp((et - t) / self._tau_m), 0.0)
         nn = jnp.where(found, jnp.exp((et - t) / self._tau_m), 0.0)
@@ -245,13 +251,22 @@ def arrival_table(arch, tau_minus, tau_minus_triplet, q):
     delay): how many entries lie before each (the end of a facilitation window), and
     the traces there. A neuron-by-step table costs far less than a search per
     connection; XLA drops the parts no model reads."""
-    n, D = arch["count"].shape[0], q.shape[0]
+    (n, H), D = arch["t"].shape, q.shape[0]
     tq = jnp.tile(q, n)
     h = PostHistory(arch, jnp.repeat(jnp.arange(n, dtype=jnp.int32), D), tau_minus,
                     tau_minus_triplet)
     lim = tq + STDP_EPS
-    return {"hi": h._n_below(lambda t: t < lim), "K_value": h._K_value(tq),
-            "K_values": h._K_values(tq)}
+    if D * H <= DENSE_TABLE:
+        # count over the whole ring: an unwritten place holds +inf, and once the ring
+        # is full every place holds a kept entry
+        ring = arch["t"][:, None, :]
+        hi = jnp.sum(ring < (q + STDP_EPS)[None, :, None], axis=2, dtype=jnp.int32).reshape(-1)
+        before = jnp.sum((q[None, :, None] - ring) > STDP_EPS, axis=2,
+                         dtype=jnp.int32).reshape(-1)
+    else:
+        hi = h._n_below(lambda t: t < lim)
+        before = None
+    return {"hi": hi, "K_value": h._K_value(tq, before), "K_values": h._K_values(tq, before)}
 
 
 def horizon(arch, proj, rows, tgt):
