@@ -232,11 +232,13 @@ def _ms(t):
 # --- delivery through plastic connections (device, end of a slice) -----------------
 
 def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, grid, key,
-                  rec=None, dopa=None):
+                  rec=None, dopa=None, cstate=None):
     """The slice's spikes through one plastic projection: per step, per batch of the
     sources that spiked, ``on_pre`` on their rows. ``rec``: the projection's weight
     recorder buffer, or None; ``dopa``: its volume transmitter's history
-    (kernel/dopamine.py), or None. Returns (ring buffer, rows, archive overflow, rec)."""
+    (kernel/dopamine.py), or None; ``cstate``: the model's common keys that ``on_pre``
+    changes (SynapseModel.common_state), or None. Returns (ring buffer, rows, archive
+    overflow, rec, cstate)."""
     D, n_s = spk.shape
     N, C, K = proj.n_tgt, proj.n_chan, proj.batch
     units = proj.units
@@ -254,7 +256,7 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
         slot0 = s_slot + j
 
         def one_batch(b, carry):
-            flat, syn, overflow, rec = carry
+            flat, syn, overflow, rec, cstate = carry
             src = jax.lax.dynamic_slice_in_dim(order, b * K, K)
             m = jnp.where(src < n_s, row[jnp.minimum(src, n_s - 1)], 0).astype(flat.dtype)
             tgt = a["tgt"][src]  # (K, width); padding: N
@@ -262,7 +264,9 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
             rows = {k: v[src].reshape(-1) for k, v in syn.items()}
             c = U.attach(rows, units)
             ones = jnp.ones(rows["weight"].shape, rows["weight"].dtype)
-            c.update({k: v * ones for k, v in common.items()})
+            # scalars one per row; a vector (a look-up table) as it is
+            c.update({k: v * ones if v.ndim == 0 else v for k, v in common.items()})
+            c.update({k: v * ones for k, v in U.attach(cstate or {}, units).items()})
             if "delay" not in c:
                 c["delay"] = u.Quantity(jnp.full(rows["weight"].shape, proj.delay_ms), unit=u.ms)
             post = None
@@ -276,13 +280,17 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
                 w = rows["weight"]
             else:
                 # one key per (absolute step, batch): the slice's key alone repeats across chunks
-                ctx = _Ctx(jax.random.fold_in(jax.random.fold_in(key, s + j), b), grid, dopa)
+                ctx = _Ctx(jax.random.fold_in(jax.random.fold_in(key, s + j), b), grid, dopa,
+                           real.reshape(-1))
                 out = spec.on_pre(c, post, u.Quantity(t, unit=u.ms), ctx)
                 changes, w = out[0], out[1]
                 if len(out) > 2:  # the model may send nothing (bernoulli_synapse)
                     sent = ok & jnp.broadcast_to(out[2], ok.shape)
+                changes = U.strip(changes, units)
+                if cstate:  # the model's common state after the batch
+                    cstate = {k: changes.pop(k).astype(v.dtype) for k, v in cstate.items()}
                 new = dict(syn)
-                for k, v in U.strip(changes, units).items():
+                for k, v in changes.items():
                     v = jnp.where(ok, jnp.broadcast_to(v, ok.shape), rows[k]).astype(syn[k].dtype)
                     new[k] = syn[k].at[src].set(v.reshape(tgt.shape))
                 syn = new
@@ -299,13 +307,13 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
             idx = (slot * (C * N) + a["fi"][src]).reshape(-1)
             amount = (w.reshape(tgt.shape) * m[:, None]).reshape(-1)
             flat = flat.at[idx].add(amount.astype(flat.dtype), mode="drop")
-            return flat, syn, overflow, rec
+            return flat, syn, overflow, rec, cstate
 
         nb = (count + K - 1) // K
         return jax.lax.fori_loop(0, nb, one_batch, carry)
 
     overflow = jnp.zeros((), jnp.bool_)
-    return jax.lax.fori_loop(0, r, one_step, (flat, syn, overflow, rec))
+    return jax.lax.fori_loop(0, r, one_step, (flat, syn, overflow, rec, cstate))
 
 
 def _record(rec, src, shape, sent, w, stamp):
@@ -330,9 +338,11 @@ def empty_record(capacity):
 
 class _Ctx:
     """What on_pre may know: a random key for the batch, the grid, the volume
-    transmitter's history (neuromodulated models)."""
+    transmitter's history (neuromodulated models), which rows are connections (the
+    others pad the batch; NEST's order is the rows' order)."""
 
-    def __init__(self, key, grid, dopa=None):
+    def __init__(self, key, grid, dopa=None, real=None):
         self.key = key
         self.grid = grid
         self.dopa = dopa
+        self.real = real
