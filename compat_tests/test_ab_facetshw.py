@@ -7,6 +7,8 @@ the model counts its own. Connection values and weight recorder events within 1e
 same arithmetic in double; exponentials of another libm), counts and ids exactly.
 """
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -101,3 +103,24 @@ def test_set_defaults_derives_as_nest(real_nest, jax_nest, given):
         if k not in ("weight_recorder", "synapse_modelid"):
             np.testing.assert_array_equal(got[k], ref[k], err_msg=k)
             assert type(got[k]) is type(ref[k]), k
+
+
+def test_init_lines_on_stdout(real_nest, jax_nest, capfd):
+    """NEST writes a line on stdout for each synapse id it gives, with the connection's
+    first readout time; the same lines, in the same order."""
+    lines = []
+    for nest in (real_nest, jax_nest):
+        nest.ResetKernel()
+        nest.SetDefaults(MODEL, {"synapses_per_driver": 2, "driver_readout_time": 7.5})
+        pre = nest.Create("parrot_neuron", 3)
+        for i, t in enumerate(([5.0, 20.0], [3.0], [9.0, 30.0])):
+            nest.Connect(nest.Create("spike_generator", params={"spike_times": t}), pre[i])
+        post = nest.Create("iaf_psc_alpha", 2)
+        nest.Connect(pre, post, syn_spec={"synapse_model": MODEL})
+        capfd.readouterr()
+        nest.Simulate(15.0)
+        nest.Simulate(30.0)
+        sys.stdout.flush()
+        out = capfd.readouterr().out
+        lines.append([x for x in out.splitlines() if x.startswith("init synapse")])
+    assert len(lines[0]) == 6 and lines[1] == lines[0]

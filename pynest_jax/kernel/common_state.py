@@ -28,6 +28,9 @@ def read_back(graph, carry):
     """The run's common state into the models' defaults, in their declared types."""
     for model, values in carry["cstate"].items():
         spec, defaults, _ = graph.synapses[model]
+        before = dict(defaults)
         kind = {p.name: p.dtype for p in spec.common}
         for k, v in values.items():
             defaults[k] = int(v) if kind[k] == "int" else float(v)
+        if spec.report_common is not None:
+            spec.report_common(before, defaults)

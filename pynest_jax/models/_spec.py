@@ -382,6 +382,9 @@ class SynapseModel:
     # scalar), counting in NEST's order the rows of the batch that are connections
     # (``ctx.real``).
     common_state: tuple = ()
+    # report_common(before, after): what NEST's send writes on stdout as it changes the
+    # common state (the model's defaults before the run and its common state after it)
+    report_common: Optional[Callable] = None
     # set_common(values, given) -> values: NEST's CommonProperties::set_status beyond
     # checks, on SetDefaults/CopyModel (``values``: the model's defaults with ``given``
     # taken; values derived from others, checks in NEST's order); raises NEST's error.

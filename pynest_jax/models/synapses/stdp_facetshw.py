@@ -108,6 +108,16 @@ def on_pre(c, post, t, ctx):
     return changes, weight
 
 
+def report(before, after):
+    """NEST's send prints each synapse id it gives (at the connection's first spike;
+    here at the end of the run, in the same order) with its first readout time, as a
+    C++ stream writes a double (six significant digits)."""
+    spd, drt = after["synapses_per_driver"], after["driver_readout_time"]
+    for sid in range(before["no_synapses"], after["no_synapses"]):
+        first = int(np.trunc(sid / spd)) * drt if spd else 0.0
+        print(f"init synapse {sid} - first readout time: {first:g}")
+
+
 def set_common(v, given):
     """STDPFACETSHWHomCommonProperties::set_status, in its order: the weight of one
     table entry follows Wmax, the readout cycle follows the synapse count and the
@@ -170,4 +180,4 @@ stdp_facetshw_synapse_hom = SynapseModel(
                   dtype="ints")),
     hidden=(State("t_lastspike", 0.0, u.ms, "time of the last presynaptic spike"),),
     on_pre=on_pre, post="stdp", common_state=("no_synapses", "readout_cycle_duration"),
-    set_common=set_common, sizeof=None)
+    set_common=set_common, report_common=report, sizeof=None)
