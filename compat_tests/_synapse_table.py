@@ -54,6 +54,14 @@ ROWS = {
     "jonke_synapse": dict(defaults={"lambda": 0.05, "mu_plus": 0.01, "mu_minus": 0.005,
                                     "beta": 0.1, "alpha": 1.5, "Wmax": 70.0},
                           between={"Kplus": 0.5, "weight": 40.0}),
+    # thresholds the spike pairs reach; 2 synapses per driver read every 3 ms, so the
+    # readout cycle grows as connections get their ids; between the runs some are given
+    # a new id at their next spike (init_flag), others a later readout
+    "stdp_facetshw_synapse_hom": dict(syn={"a_thresh_th": 0.5, "a_thresh_tl": 0.4},
+                                      defaults={"synapses_per_driver": 2,
+                                                "driver_readout_time": 3.0},
+                                      between={"init_flag": False, "a_causal": 0.9,
+                                               "next_readout_time": 62.0}),
     # the target keeps the Clopath archive; the delta input depolarises it strongly
     "clopath_synapse": dict(post="aeif_psc_delta_clopath",
                             syn={"tau_x": 12.0, "Wmin": 2.0, "Wmax": 90.0, "x_bar": 0.1},
@@ -101,4 +109,13 @@ BAD = {
                            ("defaults", {"delay": 0.05}), ("connect", {"delay": 0.04})],
     "bernoulli_synapse": [("set", {"p_transmit": 1.5}), ("connect", {"p_transmit": -0.1}),
                           ("defaults", {"p_transmit": 2.0})],
+    "stdp_facetshw_synapse_hom": [
+        ("defaults", {"lookuptable_0": [1] * 15}), ("defaults", {"lookuptable_1": [16] * 16}),
+        ("defaults", {"lookuptable_2": [3] * 15 + [-1]}),
+        ("defaults", {"lookuptable_0": [1.0] * 16}), ("defaults", {"configbit_0": [1, 1, 1]}),
+        ("defaults", {"configbit_1": 1}), ("defaults", {"reset_pattern": [1] * 5}),
+        ("defaults", {"no_synapses": 2.5}), ("defaults", {"init_flag": 1}),
+        ("set", {"synapse_id": 2.5}), ("set", {"init_flag": 1}), ("set", {"tau_plus": 3.0}),
+        ("connect", {"init_flag": True}), ("connect", {"Wmax": 3.0}),
+        ("connect", {"synapse_id": 1.5})],
 }

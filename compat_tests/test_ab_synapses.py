@@ -118,6 +118,22 @@ def test_every_spiking_synapse_model_of_ours_is_in_the_table(jax_nest):
     assert ours <= set(DETERMINISTIC) | set(STOCHASTIC) | set(OWN)
 
 
+# NEST's synapse models that pynest_jax leaves out: secondary events (gap junctions, rate
+# and diffusion connections, slow inward currents) and e-prop learning
+OUT_OF_SCOPE = {"gap_junction", "rate_connection_delayed", "rate_connection_instantaneous",
+                "diffusion_connection", "sic_connection", "eprop_synapse", "eprop_synapse_hpc",
+                "eprop_synapse_bsshslm_2020", "eprop_synapse_bsshslm_2020_hpc",
+                "eprop_learning_signal_connection",
+                "eprop_learning_signal_connection_bsshslm_2020"}
+
+
+def test_synapse_models_are_nest_s_but_the_out_of_scope_ones(real_nest, jax_nest):
+    """nest.synapse_models: NEST's list, in its order, less the 11 models out of scope."""
+    assert len(OUT_OF_SCOPE) == 11 and OUT_OF_SCOPE <= set(real_nest.synapse_models)
+    ref = [m for m in real_nest.synapse_models if m not in OUT_OF_SCOPE]
+    assert list(jax_nest.synapse_models) == ref
+
+
 def test_long_post_history_and_many_weight_events(ab):
     """A target firing at about 200 Hz between two presynaptic spikes 600 ms apart: the
     STDP window holds over 100 post-synaptic spikes, beyond the archive's first ring

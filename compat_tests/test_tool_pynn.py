@@ -2,8 +2,10 @@
 
 tool_scripts/pynn_network.py builds populations of IF_cond_exp and IF_curr_alpha
 cells fed by SpikeSourceArrays, with static projections (all-to-all, from a list,
-inhibitory), an STDP projection (SpikePairRule, AdditiveWeightDependence) and a
-Tsodyks-Markram one (NEST's tsodyks2_synapse as a PyNN native synapse type), runs it
+inhibitory), an STDP projection (SpikePairRule, AdditiveWeightDependence) and two
+Tsodyks-Markram ones (PyNN's standard TsodyksMarkramSynapse, which pyNN.nest makes
+NEST's tsodyks_synapse with tau_psc copied from the targets, and NEST's tsodyks2_synapse
+as a PyNN native synapse type), runs it
 in two parts and writes what PyNN recorded (spikes, v, gsyn_exc, gsyn_inh) and the
 weights PyNN reads back. Nothing is random, so spike times must be identical and the
 traces and weights equal within 1e-9 relative. tool_scripts/pynn_poisson.py draws
@@ -12,9 +14,6 @@ random numbers (Poisson sources, a random connector): compared statistically.
 PyNN's default spike_precision, "off_grid", asks for NEST's precise-timing models
 (parrot_neuron_ps, poisson_generator_ps, iaf_psc_exp_ps), which pynest_jax does not have
 yet: the scripts set spike_precision="on_grid".
-
-TODO(issue 11): a sim.TsodyksMarkramSynapse projection too, once pynest_jax has
-tsodyks_synapse (PyNN's NEST model for it); pynest_jax has tsodyks2_synapse only.
 """
 
 import numpy as np
@@ -31,6 +30,8 @@ def test_pynn_network_matches_nest(tmp_path):
     start, mid = 1.2, [w for _, _, w in ref["stdp_weights_mid"]]
     end = [w for _, _, w, _ in ref["sources_inh_stdp.weights"]]
     assert start not in mid and mid != end  # the STDP weights moved in both parts of the run
+    u, x, _, tau_psc = ref["sources_inh_tm.state"]
+    assert min(u) > 0 and max(x) < 1 and set(tau_psc) == {1.5}  # the TM synapses were used
     assert_same_results(ref, got, exact=lambda key: key.endswith(".spikes"))
 
 

@@ -134,3 +134,22 @@ def test_model_state_and_values_compile_nothing_after_first_run(model, values):
     assert _compiles(lambda: nest.Simulate(30.0)) == (0, 0)
     n.set(values)
     assert _compiles(lambda: nest.Simulate(30.0)) == (0, 0)
+
+
+def test_synapse_common_state_and_tables_compile_nothing():
+    """stdp_facetshw_synapse_hom: its common state (synapse count, readout cycle) travels
+    in the carry, its look-up tables as values; setting them between runs compiles
+    nothing (the run after the first changes the count, so the values do differ)."""
+    nest.ResetKernel()
+    m = "stdp_facetshw_synapse_hom"
+    sg = nest.Create("spike_generator", params={"spike_times": [1.0, 5.0, 12.0, 30.0]})
+    pre = nest.Create("parrot_neuron", 2)
+    post = nest.Create("iaf_psc_alpha", 2, params={"I_e": 400.0})
+    nest.Connect(sg, pre)
+    nest.Connect(pre, post, syn_spec={"synapse_model": m, "weight": 40.0})
+    nest.Simulate(20.0)
+    assert nest.GetDefaults(m, "no_synapses") == 4
+    nest.SetDefaults(m, {"no_synapses": 9, "Wmax": 50.0, "lookuptable_0": list(range(16))})
+    nest.GetConnections(synapse_model=m).set({"init_flag": False})
+    assert _compiles(lambda: nest.Simulate(20.0)) == (0, 0)
+    assert nest.GetDefaults(m, "no_synapses") == 13

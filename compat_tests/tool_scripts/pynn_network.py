@@ -50,8 +50,12 @@ projections = {
         sim.native_synapse_type("tsodyks2_synapse")(weight=6.0, delay=0.6, U=0.4, u=0.4,
                                                      tau_rec=150.0, tau_fac=20.0),
         receptor_type="excitatory"),
-    # TODO(issue 11): sim.TsodyksMarkramSynapse too, once pynest_jax has tsodyks_synapse,
-    # the model PyNN maps it to.
+    # PyNN's standard Tsodyks-Markram type: pyNN.nest makes it NEST's tsodyks_synapse and
+    # copies tau_psc from the targets' tau_syn_E (1.5 ms); depression and facilitation
+    "sources_inh_tm": sim.Projection(
+        sources, inh, sim.AllToAllConnector(),
+        sim.TsodyksMarkramSynapse(weight=0.15, delay=0.9, U=0.3, tau_rec=120.0, tau_facil=30.0),
+        receptor_type="excitatory"),
 }
 
 exc.record(["spikes", "v", "gsyn_exc", "gsyn_inh"])
@@ -70,6 +74,11 @@ for name, prj in projections.items():
     out[f"{name}.weights"] = [list(map(float, c)) for c in prj.get(["weight", "delay"], format="list")]
 out["sources_exc_tm.u_x"] = [list(map(float, c)) for c in
                              projections["sources_exc_tm"].get(["u", "x"], format="list")]
+out["sources_inh_tm.params"] = [list(map(float, c)) for c in projections["sources_inh_tm"].get(
+    ["U", "tau_rec", "tau_facil"], format="list")]
+# the synapses' state and the tau_psc pyNN.nest gave them, read from NEST's connections
+tm = projections["sources_inh_tm"].nest_connections.get(["u", "x", "y", "tau_psc"])
+out["sources_inh_tm.state"] = [list(map(float, tm[k])) for k in ("u", "x", "y", "tau_psc")]
 sim.end()
 out["_nest_module"] = sys.modules["nest"].__name__  # which simulator PyNN ran on
 

@@ -56,7 +56,7 @@ def _synapse_defaults(name):
     graph = kernel.graph
     spec, defaults, base = graph.synapses[name]
     store = graph.connections
-    d = dict(defaults)
+    d = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in defaults.items()}
     # The default connection holds its delay in steps: it reads back on the grid.
     grid = kernel.grid
     if spec.continuous_delay:  # the step it is delivered at, less the offset

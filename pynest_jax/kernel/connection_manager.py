@@ -81,6 +81,9 @@ def _synapse(graph, syn_spec):
     unknown = [k for k in syn_spec if k not in _SYN_GENERIC and k not in own
                and k != "synapse_model"]
     values = {k: _Values(k, syn_spec[k]) for k in syn_spec if k in _SYN_GENERIC or k in own}
+    for p in spec.params:  # a long or bool key takes no other scalar (NEST's cast)
+        if p.name in values and values[p.name].kind == "scalar":
+            _typed(p.name, [values[p.name].value], p.dtype)
     return model, spec, defaults, own, values, unknown
 
 
@@ -252,8 +255,10 @@ def set_synapses(kernel, rows, params, per_connection=(), groups=None, keys=None
     syn = store.col("syn")[rows]
     names = graph.synapse_names
     accepts = {}  # key -> bool per position: does this connection's model have the key
+    dtypes = {}  # key -> its declared type (long and bool keys take no other values)
     for s_ in np.unique(syn):
         spec = graph.synapses[names[int(s_)]][0]
+        dtypes.update({q.name: q.dtype for q in spec.params})
         own = {q.name for q in spec.params} | {"delay"} | (set() if spec.weight_common
                                                            else {"weight"})
         for k in {k for _, vals in groups for k in vals}:
@@ -261,7 +266,7 @@ def set_synapses(kernel, rows, params, per_connection=(), groups=None, keys=None
     updates: dict[str, tuple[list, list]] = {}
     for pos, vals in groups:
         for k, col in vals.items():
-            values = _numbers(k, col)
+            values = _numbers(k, _typed(k, col, dtypes.get(k)))
             ok = accepts[k][pos]
             r, v = updates.setdefault(k, ([], []))
             r.append(rows[pos][ok])
@@ -323,7 +328,7 @@ def set_synapses(kernel, rows, params, per_connection=(), groups=None, keys=None
 
 def _repeat(v, n):
     if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
-        return np.full(n, v, dtype=float)
+        return np.full(n, v)  # in its own type: a long key refuses a double
     return [v] * n
 
 
@@ -342,6 +347,26 @@ def _numbers(key, values):
             return arr.astype(float)
     raise NESTErrors.TypeMismatch(
         f"Expected datatype: Failed to cast '{key}' from {_typename(bad)} to type double.")
+
+
+def _typed(key, values, dtype):
+    """Values of a long or bool key as NEST's dictionary casts them: a long takes
+    integers only, a bool only bools; else NEST's TypeMismatch."""
+    if dtype not in ("int", "bool"):
+        return values
+    for v in np.asarray(values, dtype=object).reshape(-1):
+        is_bool = isinstance(v, (bool, np.bool_))
+        if dtype == "int" and (is_bool or not isinstance(v, (int, np.integer))):
+            given = "bool" if is_bool else "double" if isinstance(v, (float, np.floating)) \
+                else _typename(v)
+            raise NESTErrors.TypeMismatch(
+                f"Expected datatype: Failed to cast '{key}' from {given} to type long")
+        if dtype == "bool" and not is_bool:
+            given = "long" if isinstance(v, (int, np.integer)) else \
+                "double" if isinstance(v, (float, np.floating)) else _typename(v)
+            raise NESTErrors.TypeMismatch(
+                f"Expected datatype: Failed to cast '{key}' from {given} to type bool")
+    return values
 
 
 def connect(kernel, pre, post, conn_spec, syn_spec, valid=True):

@@ -193,6 +193,7 @@ class Kernel:
         self._ensure_program()
         prog = self.program
         params = prog.params(self.graph)
+        self.carry = prog.common_state(self.graph, self.carry)  # perhaps set since
         for name, arrays in extras.items():
             if name in params:
                 params[name].update({k: prog.device(v) for k, v in arrays.items()})

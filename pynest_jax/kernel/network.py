@@ -141,6 +141,7 @@ def set_defaults(kernel, model, params):
                 "Unaccessed elements in params, in function ModelManager::set_synapse_defaults_:  "
                 + " ".join(bad))
         new = dict(defaults)
+        decl = {p.name: p for p in spec.params + spec.common}
         for k, v in params.items():
             if k == "weight_recorder":
                 new[k] = _recorder_id(graph, v)
@@ -148,7 +149,9 @@ def set_defaults(kernel, model, params):
             if k == "volume_transmitter":
                 new[k] = _transmitter_id(graph, v)
                 continue
-            new[k] = _synapse_value(k, v, defaults[k])
+            new[k] = _synapse_value(k, v, defaults[k], decl.get(k))
+        if spec.set_common is not None:
+            new = spec.set_common(new, {k: new[k] for k in params})
         if "delay" in params and spec.continuous_delay:
             connection_manager.continuous_steps(kernel, np.atleast_1d(float(new["delay"])),
                                                 np.ones(1, bool), freeze=True)
@@ -209,7 +212,9 @@ def _transmitter_id(graph, v):
     return gid
 
 
-def _synapse_value(key, v, current):
+def _synapse_value(key, v, current, decl=None):
+    if decl is not None and decl.dtype in ("bool", "ints"):
+        return _typed_value(key, v, decl.dtype)
     kind = "long" if isinstance(current, (int, np.integer)) and not isinstance(current, bool) \
         else "double"
     if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)):
@@ -269,3 +274,29 @@ def print_nodes(kernel) -> str:
         ids = f"{a + 1:>{w}} .. {b + 1:>{w}}" if b > a else f"{a + 1:>{w}}{' ' * (w + 4)}"
         lines.append(f"{ids} {names[a]}")
     return "\n".join(lines)
+
+
+_LONGS = "std::vector<long, std::allocator<long> >"
+
+
+def _typed_value(key, v, dtype):
+    """A bool, or a vector of longs (bools count as 0 and 1 there), else NEST's
+    TypeMismatch naming what was given."""
+    if dtype == "bool":
+        if isinstance(v, (bool, np.bool_)):
+            return bool(v)
+        given = "long" if isinstance(v, (int, np.integer)) else \
+            "double" if isinstance(v, (float, np.floating)) else type(v).__name__
+        raise NESTErrors.TypeMismatch(
+            f"Expected datatype: Failed to cast '{key}' from {given} to type bool")
+    if isinstance(v, (list, tuple, np.ndarray)):
+        arr = np.asarray(v)
+        if arr.ndim == 1 and (arr.dtype.kind in "biu" or arr.size == 0):
+            return arr.astype(np.int64)
+        given = "std::vector<double, std::allocator<double> >" if arr.dtype.kind == "f" \
+            else type(v).__name__
+    else:
+        given = "long" if isinstance(v, (int, np.integer)) and not isinstance(v, bool) else \
+            "double" if isinstance(v, (float, np.floating)) else type(v).__name__
+    raise NESTErrors.TypeMismatch(
+        f"Expected datatype: Failed to cast '{key}' from {given} to type {_LONGS}")

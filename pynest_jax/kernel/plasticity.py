@@ -285,11 +285,13 @@ def _ms(t):
 # --- delivery through plastic connections (device, end of a slice) -----------------
 
 def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, grid, key,
-                  rec=None, dopa=None):
+                  rec=None, dopa=None, cstate=None):
     """The slice's spikes through one plastic projection, in batches of events (a
     source's spike at a step). ``rec``: the projection's weight recorder buffer, or
-    None; ``dopa``: its volume transmitter's history (kernel/dopamine.py), or None.
-    Returns (ring buffer, rows, archive overflow, rec).
+    None; ``dopa``: its volume transmitter's history (kernel/dopamine.py), or None;
+    ``cstate``: the model's common keys that ``on_pre`` changes
+    (SynapseModel.common_state), or None. Returns (ring buffer, rows, archive
+    overflow, rec, cstate).
 
     Every event of a slice reads the same archives (NEST delivers them after the
     slice), so the events need no step-by-step loop: they go in rounds, the q-th
@@ -324,7 +326,7 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
         qkey = jax.random.fold_in(jax.random.fold_in(key, s), q)
 
         def one_batch(b, carry):
-            flat, syn, overflow, rec = carry
+            flat, syn, overflow, rec, cstate = carry
             ev = jax.lax.dynamic_slice_in_dim(order, b * K, K)
             real_ev = ev < E
             src = jnp.where(real_ev, ev % n_s, n_s)  # n_s: the all-padding row
@@ -337,7 +339,9 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
             rows = {k: v[src].reshape(-1) for k, v in syn.items()}
             c = U.attach(rows, units)
             ones = jnp.ones(rows["weight"].shape, rows["weight"].dtype)
-            c.update({k: v * ones for k, v in common.items()})
+            # scalars one per row; a vector (a look-up table) as it is
+            c.update({k: v * ones if v.ndim == 0 else v for k, v in common.items()})
+            c.update({k: v * ones for k, v in U.attach(cstate or {}, units).items()})
             if "delay" not in c:
                 c["delay"] = u.Quantity(jnp.full(rows["weight"].shape, proj.delay_ms), unit=u.ms)
             post = None
@@ -352,13 +356,16 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
             if spec.on_pre is None:  # a static model with a weight recorder
                 w = rows["weight"]
             else:
-                ctx = _Ctx(jax.random.fold_in(qkey, b), grid, dopa)
+                ctx = _Ctx(jax.random.fold_in(qkey, b), grid, dopa, real.reshape(-1))
                 out = spec.on_pre(c, post, u.Quantity(t, unit=u.ms), ctx)
                 changes, w = out[0], out[1]
                 if len(out) > 2:  # the model may send nothing (bernoulli_synapse)
                     sent = ok & jnp.broadcast_to(out[2], ok.shape)
+                changes = U.strip(changes, units)
+                if cstate:  # the model's common state after the batch
+                    cstate = {k: changes.pop(k).astype(v.dtype) for k, v in cstate.items()}
                 new = dict(syn)
-                for k, v in U.strip(changes, units).items():
+                for k, v in changes.items():
                     v = jnp.where(ok, jnp.broadcast_to(v, ok.shape), rows[k]).astype(syn[k].dtype)
                     new[k] = syn[k].at[src].set(v.reshape(tgt.shape))
                 syn = new
@@ -375,12 +382,12 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
             idx = (slot * (C * N) + a["fi"][src]).reshape(-1)
             amount = (w.reshape(tgt.shape) * m[:, None]).reshape(-1)
             flat = flat.at[idx].add(amount.astype(flat.dtype), mode="drop")
-            return flat, syn, overflow, rec
+            return flat, syn, overflow, rec, cstate
 
         return jax.lax.fori_loop(0, (count + K - 1) // K, one_batch, carry)
 
     overflow = jnp.zeros((), jnp.bool_)
-    return jax.lax.fori_loop(0, rounds, one_round, (flat, syn, overflow, rec))
+    return jax.lax.fori_loop(0, rounds, one_round, (flat, syn, overflow, rec, cstate))
 
 
 def _record(rec, src, shape, sent, w, stamp):
@@ -405,9 +412,11 @@ def empty_record(capacity):
 
 class _Ctx:
     """What on_pre may know: a random key for the batch, the grid, the volume
-    transmitter's history (neuromodulated models)."""
+    transmitter's history (neuromodulated models), which rows are connections (the
+    others pad the batch; NEST's order is the rows' order)."""
 
-    def __init__(self, key, grid, dopa=None):
+    def __init__(self, key, grid, dopa=None, real=None):
         self.key = key
         self.grid = grid
         self.dopa = dopa
+        self.real = real

@@ -38,8 +38,8 @@ import numpy as np
 from ..errors import NESTErrors
 from ..models._spec import NeuronModel, RecorderModel, Vars
 from .. import units as U
-from . import (archives, archiving, cores, delivery, dopamine, plasticity, ports, projections,
-               recording)
+from . import (archives, archiving, common_state, cores, delivery, dopamine, plasticity, ports,
+               projections, recording)
 
 
 @dataclasses.dataclass
@@ -171,7 +171,7 @@ class Program:
                          for name, flags in self.archives.items()}
         carry["dopa"] = self.dopamine.empty_carry(self.plan_by_name)
         carry["hist"] = archives.initial(self, graph)
-        return carry
+        return self.common_state(graph, carry)
 
     def plastic_rows(self, graph):
         """Plastic projections' per-connection values from the graph (the carry's "syn")."""
@@ -258,9 +258,13 @@ class Program:
         out = {}
         for proj in self.plastic:
             defaults = graph.synapses[proj.model][1]
-            out["syn:" + proj.key] = {c.name: jnp.asarray(float(defaults[c.name]), self.fdtype)
+            out["syn:" + proj.key] = {c.name: jnp.asarray(np.asarray(defaults[c.name], float),
+                                                          self.fdtype)
                                       for c in proj.spec.common}
         return out
+
+    def common_state(self, graph, carry):
+        return common_state.initial(self, graph, carry)
 
     def _state_keys(self, plan):
         return tuple(s.name for s in plan.spec.state if s.dtype in ("float", "int", "bool"))
@@ -279,6 +283,7 @@ class Program:
 
     def read_state(self, graph, carry):
         """Copy device state back into the graph's arrays (after a run)."""
+        common_state.read_back(graph, carry)
         for proj in self.plastic:
             projections.read_plastic_rows(graph, proj, self.layout.host_arrays[proj.key],
                                           carry["syn"][proj.key])
@@ -514,7 +519,7 @@ class _Core:
         bufs = delivery.deliver_slice(self.projections, conns, spk, off, dict(carry["buf"]),
                                       s, self.L)
         syn, arch, wrec = dict(carry["syn"]), dict(carry["arch"]), dict(carry["wrec"])
-        hist = dict(carry["hist"])
+        hist, cstate = dict(carry["hist"]), dict(carry["cstate"])
         for i, proj in enumerate(self.projections):
             if proj.kind != "plastic":
                 continue
@@ -524,18 +529,20 @@ class _Core:
                 tau = (pt["tau_minus"], pt["tau_minus_triplet"])
             elif proj.spec.post in archives.KINDS:  # the target's parameters come along
                 tau, a_ = params[proj.tgt], hist[proj.tgt]
-            bufs[proj.tgt], syn[proj.key], overflow, r_ = plasticity.deliver_slice(
+            bufs[proj.tgt], syn[proj.key], overflow, r_, cs = plasticity.deliver_slice(
                 proj, proj.spec, conns[proj.key], syn[proj.key], params["syn:" + proj.key],
                 a_, tau, spk[proj.src], bufs[proj.tgt], s, r, self.L, self.grid,
                 jax.random.fold_in(key, i), wrec.get(proj.key),
-                self.dopamine.history(proj, carry))
+                self.dopamine.history(proj, carry), cstate.get(proj.model))
+            if cs is not None:  # shared by the model's projections, one after the other
+                cstate[proj.model] = cs
             if r_ is not None:
                 wrec[proj.key] = r_
             if proj.spec.post in archives.KINDS:
                 hist[proj.tgt] = dict(hist[proj.tgt], overflow=hist[proj.tgt]["overflow"] | overflow)
             elif proj.tgt in arch:
                 arch[proj.tgt] = dict(arch[proj.tgt], overflow=arch[proj.tgt]["overflow"] | overflow)
-        carry = dict(carry, syn=syn, arch=arch, wrec=wrec, hist=hist)
+        carry = dict(carry, syn=syn, arch=arch, wrec=wrec, hist=hist, cstate=cstate)
         # The input of the next slice's first step was taken out of its slot before
         # the slice's events arrived: take it again.
         inp = dict(carry["inp"])

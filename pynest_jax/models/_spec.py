@@ -41,6 +41,7 @@ class Param:
     unit: Any = None  # brainunit unit of NEST's unit for this key; None: dimensionless
     doc: str = ""
     dtype: str = "float"  # float | int | bool | str | vector (host only) | dict (host only)
+    # | ints (a vector of longs: a synapse model's common look-up tables, on device)
     offset: Optional[str] = None  # stored relative to this key (NEST's E_L convention)
     readonly: bool = False
     # one value per receptor port (a multisynapse model's tau_syn, E_rev): a host
@@ -374,13 +375,30 @@ class SynapseModel:
     # advances all its connections to that time (kernel/dopamine.py).
     # ``on_trigger(c, post, dopa, t) -> changes``; ``on_pre`` then reads ``ctx.dopa``.
     on_trigger: Optional[Callable] = None
+    # Common keys that ``on_pre`` changes (NEST's send writes into the model's
+    # CommonSynapseProperties: stdp_facetshw_synapse_hom counts its synapses). The kernel
+    # carries them through the run and writes them back into the model's defaults;
+    # ``on_pre`` returns each one's value after its batch among its ``changes`` (a
+    # scalar), counting in NEST's order the rows of the batch that are connections
+    # (``ctx.real``).
+    common_state: tuple = ()
+    # report_common(before, after): what NEST's send writes on stdout as it changes the
+    # common state (the model's defaults before the run and its common state after it)
+    report_common: Optional[Callable] = None
+    # set_common(values, given) -> values: NEST's CommonProperties::set_status beyond
+    # checks, on SetDefaults/CopyModel (``values``: the model's defaults with ``given``
+    # taken; values derived from others, checks in NEST's order); raises NEST's error.
+    set_common: Optional[Callable] = None
     sizeof: int = 32
     variant: str = ""
     base: str = ""  # the model a variant was made from
 
     def default_params(self) -> dict:
-        """Defaults of the per-connection and common keys (what GetDefaults adds)."""
-        return {p.name: p.default for p in self.params + self.common}
+        """Defaults of the per-connection and common keys (what GetDefaults adds); a
+        vector of longs (declared as a tuple, so that the declaration hashes) as NEST
+        shows it, an array."""
+        return {p.name: np.array(p.default, np.int64) if p.dtype == "ints" else p.default
+                for p in self.params + self.common}
 
     @property
     def plastic(self) -> bool:

@@ -55,6 +55,7 @@ from .synapses.stdp_triplet import stdp_triplet_synapse
 from .synapses.vogels_sprekeler import vogels_sprekeler_synapse
 from .synapses.jonke import jonke_synapse
 from .synapses.stdp_dopamine import stdp_dopamine_synapse
+from .synapses.stdp_facetshw import stdp_facetshw_synapse_hom
 from .synapses.clopath import clopath_synapse
 from .synapses.urbanczik import urbanczik_synapse
 
@@ -92,6 +93,6 @@ SYNAPSE_MODELS = {m.name: m for base in (
     stdp_nn_restr_synapse, vogels_sprekeler_synapse, jonke_synapse,
     # NEST shows a sizeof only for these models' _lbl variants
     (stdp_triplet_synapse, 120), (tsodyks_synapse_hom, 64), (quantal_stp_synapse, 88),
-    (stdp_dopamine_synapse, 88),
+    (stdp_dopamine_synapse, 88), (stdp_facetshw_synapse_hom, 112),
     clopath_synapse, urbanczik_synapse,
 ) for m in variants(*(base if isinstance(base, tuple) else (base,)))}
