@@ -71,7 +71,8 @@ def run_all(only, simtime, threads, float32=()):
     if "aeif" in only:
         plan.append(("aeif", 1.0, simtime))
     if "brunel_stdp" in only:  # plastic: hpc_benchmark's STDP rule, 2,500 neurons
-        plan.append(("brunel_stdp", PLASTIC_SCALE, simtime))
+        # half the size too: the memory each further synapse costs, without the fixed part
+        plan += [("brunel_stdp", PLASTIC_SCALE / 2, simtime), ("brunel_stdp", PLASTIC_SCALE, simtime)]
     if "scaling" in only:
         plan += [("brunel_delta", s, simtime) for s in SCALES if s != 1.0 or "brunel_delta" not in only]
     warm = tempfile.mkdtemp(prefix="pynest_jax_bench_cache_")
@@ -107,9 +108,9 @@ def _ratio(a, b):
     return a / b if b else float("nan")
 
 
-def slope_bytes(results, impl):
+def slope_bytes(results, impl, net="brunel_delta"):
     """Marginal memory per recurrent synapse from the scaling runs (largest two scales)."""
-    rs = sorted((r for r in results if r["impl"] == impl and r["net"] == "brunel_delta"
+    rs = sorted((r for r in results if r["impl"] == impl and r["net"] == net
                  and r.get("precision", "float64") == "float64"),
                 key=lambda r: r["scale"])
     if len(rs) < 2:
@@ -178,7 +179,7 @@ def render(results, simtime, threads, wall):
             L.append(f"| {net} x{scale:g} | {c['compile_s']:.2f} | {a['simulate_s']:.2f} | "
                      f"{c['simulate_s']:.2f} | **{_ratio(c['simulate_s'], a['simulate_s']):.2f}** | "
                      f"{c['peak_mb']:.0f} | {c['rate_hz']:.1f} |")
-    L += ["", "## Targets (issue 4)", "", "| target | measured | met |", "|---|---|---|"]
+    L += ["", "## Targets (issues 4 and 11)", "", "| target | measured | met |", "|---|---|---|"]
 
     def row(name, value, ok):
         L.append(f"| {name} | {value} | {'yes' if ok else '**no**'} |")
@@ -206,6 +207,15 @@ def render(results, simtime, threads, wall):
     if sa and sb:
         row("scaling: marginal bytes per synapse <= 0.5x NEST", f"{sb:.0f} vs {sa:.0f} B: "
             f"{sb / sa:.2f}x", sb / sa <= 0.5)
+    for (net, scale), a, b in pairs(results):
+        if net == "brunel_stdp" and scale == PLASTIC_SCALE:
+            r = _ratio(b["simulate_s"], a["simulate_s"])
+            row(f"brunel_stdp x{scale:g}: simulate time <= 0.5x NEST (issue 11)", f"{r:.2f}x",
+                r <= 0.5)
+    pa, pb = slope_bytes(results, "nest", "brunel_stdp"), slope_bytes(results, "pynest_jax", "brunel_stdp")
+    if pa and pb:
+        row("brunel_stdp: marginal bytes per synapse (64 % plastic) <= NEST (issue 11)",
+            f"{pb:.0f} vs {pa:.0f} B: {pb / pa:.2f}x", pb <= pa)
     for (net, scale), a, b in pairs(results):
         if net == "aeif":
             steps = a["simtime_ms"] / 0.1 * a["neurons"]
