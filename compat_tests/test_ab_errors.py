@@ -203,6 +203,19 @@ CASES = {
     "nc slice of sliced": (lambda nest, net: (net["n"] + net["dc"])[::2][0:3], False),
     "nc join overlapping": (lambda nest, net: net["n"][:3] + net["n"][2:], False),
     "nc index out of range": (lambda nest, net: net["n"][100], False),
+    # first contact (issue 15): wrong types and directions a new user tries
+    "create negative": (lambda nest, net: nest.Create("iaf_psc_delta", -1), False),
+    "create record_from string": (lambda nest, net: nest.Create(
+        "multimeter", params={"record_from": "V_m"}), False),
+    "set record_from string": (lambda nest, net: net["mm_foo"].set(record_from="V_m"), False),
+    "set record_from number": (lambda nest, net: net["mm_foo"].set(record_from=3), False),
+    "create spike_times string": (lambda nest, net: nest.Create(
+        "spike_generator", params={"spike_times": "1,2,3"}), False),
+    "connect recorder to neuron": (lambda nest, net: nest.Connect(net["sr"], net["n"]), False),
+    "connect neuron to generator": (lambda nest, net: nest.Connect(net["n"], net["dc"]), True),
+    "connect neuron to multimeter": (lambda nest, net: nest.Connect(net["n"], net["mm"]), False),
+    "connect generator to multimeter": (lambda nest, net: nest.Connect(net["dc"], net["mm"]),
+                                        False),
 }
 
 # Cases whose bad call needs a legitimate step first (a Create), so the script with the

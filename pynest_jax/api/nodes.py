@@ -28,8 +28,8 @@ def Create(model, n=1, params=None, positions=None):
         raise TypeError("params must be either a dict of parameters or a list or tuple of dicts")
     if positions is not None:
         raise NESTErrors.NotImplemented("Spatially distributed nodes are not supported yet.")
-    if n < 0:
-        raise OverflowError("can't convert negative value to size_t")
+    if n < 0:  # NEST: BadProperty, with an empty message
+        raise NESTErrors.BadProperty(f"Create: n must not be negative (got {n}).")
     graph = kernel.graph
     size_before = graph.network_size
     gids = network.create(kernel, model, n)

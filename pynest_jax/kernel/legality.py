@@ -186,39 +186,65 @@ def mark_port_connections(graph, sources, targets):
         pop.arrays["has_connections"][graph.node_local[targets[sel]]] = True
 
 
+_CANNOT = "Creation of connection is not possible because:\n"
+
+
+def _unsupported(what, note=""):
+    return NESTErrors.IllegalConnection(
+        f"{_CANNOT}The target node or synapse model does not support {what}.{note}")
+
+
+def _sends(spec):
+    """The event a node sends (send_test_event), or None for nodes that send nothing
+    (recorders, the volume transmitter)."""
+    if isinstance(spec, NeuronModel):
+        return "spike" if spec.emits_spikes else None
+    if isinstance(spec, GeneratorModel):
+        return spec.event
+    return "data" if isinstance(spec, RecorderModel) and spec.kind == "sampler" else None
+
+
+def _local_receiver(spec):
+    """Devices that collect from nodes of their own thread (NEST's local_receiver):
+    spike and weight recorders, and generators a multimeter may sample."""
+    if isinstance(spec, RecorderModel):
+        return spec.kind != "sampler"
+    return isinstance(spec, GeneratorModel) and bool(getattr(spec, "recordables", ()))
+
+
 def check_pair(sspec, tspec, r):
-    if isinstance(sspec, NeuronModel) and not sspec.emits_spikes:  # volume_transmitter
+    """Connect's checks for one (source model, target model, receptor), in NEST's
+    order: which connections a device may have (connection_required), what the source
+    sends (send_test_event), whether the target takes it (handles_test_event)."""
+    s_device = not (isinstance(sspec, NeuronModel) and sspec.emits_spikes)
+    t_device = not (isinstance(tspec, NeuronModel) and tspec.emits_spikes)
+    if t_device and s_device and not _local_receiver(tspec) and isinstance(sspec, (
+            GeneratorModel, RecorderModel)):
         raise NESTErrors.IllegalConnection(
-            "Creation of connection is not possible because:\nSource node does not send "
-            "output.\n  Note that recorders must be connected as Connect(neuron, recorder).")
-    if isinstance(sspec, RecorderModel) and sspec.kind == "spike":
+            f"{_CANNOT}We do not allow connection of a device to a global receiver at the "
+            "moment.")
+    event = _sends(sspec)
+    if event is None:
         raise NESTErrors.IllegalConnection(
-            f"Creation of connection is not possible because: {sspec.name} cannot send events.")
-    sampler = isinstance(sspec, RecorderModel) and sspec.kind == "sampler"
-    if isinstance(tspec, GeneratorModel) and not sampler:  # multimeter -> generator is fine
-        raise NESTErrors.IllegalConnection(
-            f"Creation of connection is not possible because: {tspec.name} does not accept "
-            "incoming connections.")
+            f"{_CANNOT}Source node does not send output.\n  Note that recorders must be "
+            "connected as Connect(neuron, recorder).")
+    if event == "spike" and (isinstance(tspec, GeneratorModel) or (
+            isinstance(tspec, RecorderModel) and tspec.kind != "spike")):
+        raise _unsupported("spike input", "\n  Note that volt/multimeters must be connected "
+                           "as Connect(meter, neuron).")
+    if event == "current" and isinstance(tspec, (RecorderModel, GeneratorModel)):
+        raise _unsupported("current input")
+    if event == "data" and (isinstance(tspec, RecorderModel) or not getattr(
+            tspec, "recordables", ())):
+        raise _unsupported("data logging requests")
     if isinstance(tspec, RecorderModel):
-        if tspec.kind == "sampler" or isinstance(sspec, RecorderModel):
-            raise NESTErrors.IllegalConnection(
-                f"Creation of connection is not possible because: {tspec.name} cannot receive "
-                "spikes.")
-        if isinstance(sspec, GeneratorModel) and sspec.event != "spike":
-            raise NESTErrors.IllegalConnection(
-                "Creation of connection is not possible because: the recorder does not handle "
-                "current events.")
         if r != 0:
             raise NESTErrors.UnknownReceptorType(
                 f"Receptor type {r} is not available in {tspec.name}.")
         return
     if getattr(tspec, "check_connection", None) is not None:  # the target's handles_test_event
         tspec.check_connection(sspec, tspec, r)
-    if isinstance(sspec, RecorderModel):  # multimeter -> node
-        if not getattr(tspec, "recordables", ()):  # neurons, current generators
-            raise NESTErrors.IllegalConnection(
-                f"Creation of connection is not possible because: {tspec.name} has no "
-                "recordables.")
+    if event == "data":  # multimeter -> node with recordables
         return
     if getattr(sspec, "check_connection", None) is not None:  # the sender's send_test_event
         sspec.check_connection(sspec, tspec, r)
@@ -232,9 +258,9 @@ def check_pair(sspec, tspec, r):
     table = tspec.current_receptors if current else tspec.spike_receptors
     if r not in table:
         if not table:
-            raise NESTErrors.IllegalConnection(
-                f"Creation of connection is not possible because: {tspec.name} does not handle "
-                f"{'current' if current else 'spike'} events.")
+            raise (_unsupported("current input") if current else _unsupported(
+                "spike input", "\n  Note that volt/multimeters must be connected as "
+                "Connect(meter, neuron)."))
         # handles_test_event of NEST's single-port models: any other port is unknown,
         # even one that exists for the other kind of event (iaf_psc_exp, receptor 1).
         raise NESTErrors.UnknownReceptorType(

@@ -69,6 +69,7 @@ _ACCEPTS = {"float": ("long", "double", "bool"), "int": ("long",), "bool": ("boo
             "str": ("std::string",)}
 _TARGET = {"float": "double.", "int": "long", "bool": "bool", "str": "std::string"}
 _KINDS = {"float": "biuf", "int": "iu", "bool": "b"}
+_VECTOR = {"vector": "std::vector<double>", "strings": "std::vector<string>"}
 
 
 def _type_error(decl, v):
@@ -103,6 +104,13 @@ def _cast(decl, value, n):
         for v in (value.values if each else [value]):
             if not isinstance(v, str):
                 raise _type_error(decl, v)
+    if decl.dtype in _VECTOR:  # a string or a number is not a vector (NEST's cast)
+        for v in (value.values if each else [value]):
+            if not isinstance(v, (list, tuple, np.ndarray)) or (
+                    decl.dtype == "strings" and not all(isinstance(e, str) for e in v)):
+                raise NESTErrors.TypeMismatch(
+                    f"Expected datatype: Failed to cast '{decl.name}' from {nest_type(v)} to "
+                    f"type {_VECTOR[decl.dtype]}")
     if each:
         return list(value.values)
     # One copy shared by the n nodes: a node's value is replaced by SetStatus, never edited

@@ -40,7 +40,8 @@ class Param:
     default: Any
     unit: Any = None  # brainunit unit of NEST's unit for this key; None: dimensionless
     doc: str = ""
-    dtype: str = "float"  # float | int | bool | str | vector (host only) | dict (host only)
+    dtype: str = "float"  # float | int | bool | str | vector (of doubles, host only) | strings
+    # (a vector of strings, host only) | dict (host only)
     # | ints (a vector of longs: a synapse model's common look-up tables, on device)
     offset: Optional[str] = None  # stored relative to this key (NEST's E_L convention)
     readonly: bool = False

@@ -57,13 +57,13 @@ _SAMPLER = C.RECORDING_PARAMS + (
 
 multimeter = RecorderModel(
     name="multimeter", kind="sampler", doc="Samples recordables of the nodes it is connected to.",
-    params=_SAMPLER + (Param("record_from", [], None, "recordables to sample", dtype="vector"),),
+    params=_SAMPLER + (Param("record_from", [], None, "recordables to sample", dtype="strings"),),
     check=C.device_check, on_set=_sampler_on_set)
 
 voltmeter = RecorderModel(
     name="voltmeter", kind="sampler", doc="A multimeter recording V_m.",
     params=_SAMPLER + (Param("record_from", ["V_m"], None, "recordables to sample",
-                             dtype="vector"),),
+                             dtype="strings"),),
     check=C.device_check, on_set=_sampler_on_set)
 
 
