@@ -42,6 +42,7 @@ from .neurons.cond.iaf_chxk_2008 import iaf_chxk_2008
 from .neurons.mat.mat2_psc_exp import mat2_psc_exp
 from .neurons.mat.amat2_psc_exp import amat2_psc_exp
 from .neurons.glif.glif_psc import glif_psc
+from .neurons.pp.pp_psc_delta import pp_psc_delta
 from .neurons.glif.glif_cond import glif_cond
 from .neurons.glif.glif_psc_double_alpha import glif_psc_double_alpha
 from ._spec import variants
@@ -78,6 +79,7 @@ NODE_MODELS = {m.name: m for m in (
     aeif_cond_alpha_multisynapse, aeif_cond_beta_multisynapse,
     mat2_psc_exp, amat2_psc_exp,
     glif_psc, glif_psc_double_alpha, glif_cond,
+    pp_psc_delta,
     dc_generator,
     ac_generator, step_current_generator, noise_generator,
     poisson_generator, spike_generator, pulsepacket_generator,
