@@ -76,12 +76,17 @@ def update(p, d, s, x, ctx):
     dead = _m(p.dead_time, ms)
     mean = jnp.where(rate > 0, rate, 0.0) * h * 1e-3
     bernoulli = jax.random.uniform(k_u, V.shape) <= -jnp.expm1(-mean)
-    counts = jnp.where(dead > 0, bernoulli.astype(jnp.int32),
-                       poisson_counts(k_p, mean).astype(jnp.int32))
+    # the Poisson and gamma samplers loop; they run only in a step where a node needs them
+    zeros = jnp.zeros(V.shape, jnp.int32)
+    poisson = jax.lax.cond(jnp.any(dead == 0), lambda: poisson_counts(k_p, mean).astype(jnp.int32),
+                           lambda: zeros)
+    counts = jnp.where(dead > 0, bernoulli.astype(jnp.int32), poisson)
     n_spikes = jnp.where(free & (rate > 0.0), counts, 0)
     spiked = n_spikes > 0
     shape = jnp.asarray(p.dead_time_shape, V.dtype)
-    drawn = jax.random.gamma(k_g, shape, V.shape) / d.dt_rate
+    drawn = jax.lax.cond(jnp.any(p.dead_time_random & free),
+                         lambda: jax.random.gamma(k_g, shape, V.shape) / d.dt_rate,
+                         lambda: jnp.zeros_like(V))
     r_dead = jnp.where(p.dead_time_random, ctx.steps(drawn), d.dead_steps)
     r = jnp.where(spiked, r_dead, jnp.where(free, s.r, s.r - 1))
     elems = elems + jnp.where(spiked[:, None], _m(s.q_add, mV) * n_spikes[:, None], 0.0)
