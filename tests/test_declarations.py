@@ -24,7 +24,8 @@ GSL = {"aeif_cond_alpha", "aeif_cond_exp", "aeif_psc_alpha", "aeif_psc_delta", "
        "aeif_cond_alpha_multisynapse", "aeif_cond_beta_multisynapse",
        "iaf_cond_alpha", "iaf_cond_beta", "iaf_cond_exp", "iaf_cond_exp_sfa_rr",
        "iaf_cond_alpha_mc", "iaf_chxk_2008", "hh_psc_alpha", "hh_cond_exp_traub",
-       "aeif_psc_delta_clopath", "hh_psc_alpha_clopath", "pp_cond_exp_mc_urbanczik"}
+       "aeif_psc_delta_clopath", "hh_psc_alpha_clopath", "pp_cond_exp_mc_urbanczik",
+       "glif_cond"}
 EULER = {"izhikevich"}
 # Models whose update asks IgnoreAndSpikeMechanism (NEST: spike_event_is_due callers).
 IGNORE_AND_SPIKE = {"iaf_psc_delta"}

@@ -53,6 +53,15 @@ def pre_run(kernel) -> bool:
     return wrote
 
 
+def after_run(kernel):
+    """Call every population's after_run (host values mirroring device state)."""
+    for pop in kernel.graph.pop_list:
+        hook = getattr(pop.spec, "after_run", None)
+        if hook is not None and len(pop):
+            extra = _write(pop, hook(_values(pop), _ctx(kernel, pop)))
+            assert not extra, f"{pop.spec.name}.after_run returned undeclared keys {sorted(extra)}"
+
+
 def host_prepare(kernel, until: int):
     """Call every population's host_prepare: (extra device arrays by population, wrote state)."""
     extras, wrote = {}, False

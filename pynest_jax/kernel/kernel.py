@@ -244,6 +244,7 @@ class Kernel:
                             recording.finish_samples(self))
         recording.update_counts(self)
         prog.read_state(self.graph, self.carry)
+        hooks.after_run(self)
         self.last_compiles = prog.compiles - compiles0
         self.time_simulate = _time.perf_counter() - t0
 

@@ -35,7 +35,7 @@ def initial_defaults(spec, ctx) -> dict:
             continue
         out[s.name] = s.initial(out, ctx) if callable(s.initial) else s.initial
         if s.per_port:  # a vector, one value per port of the prototype
-            out[s.name] = np.full(int(out[spec.ports]), out[s.name], float)
+            out[s.name] = np.full(spec.port_count(out), out[s.name], float)
     return out
 
 

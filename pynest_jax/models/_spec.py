@@ -190,12 +190,19 @@ class NeuronModel(Model):
     # count (fixed at Prepare). ``port_recordables`` are name patterns, one recordable
     # per port and node ("I_syn_{}" -> I_syn_1, I_syn_2, ...).
     ports: Optional[str] = None
+    # the per-node vector whose length is the number of ports, for a model whose count
+    # is hidden (the glif models show only tau_syn); ``ports`` then names hidden state
+    port_list: Optional[str] = None
     port_unit: Any = None
     port_recordables: tuple = ()
     # port_host_derive(per-port params as (n, ports) numpy arrays) -> {name: (n, ports)}:
     # per-port constants NEST computes with libm (log, exp) in pre_run_hook, computed on
     # the host so that they are NEST's to the last bit; handed to derive/update as params
     port_host_derive: Optional[Callable] = None
+    # after_run(v, ctx) -> updates, after every Run, once the device state is read back:
+    # host values that mirror device state (a vector state of its own width, such as
+    # the glif models' ASCurrents, kept on the device as a padded hidden array)
+    after_run: Optional[Callable] = None
     # NEST's message when a spike of negative weight reaches the node (BadProperty)
     positive_spike_weights: Optional[str] = None
     # How update advances the dynamics (models/integrators.py: Exact(), RKF45(control),
@@ -241,6 +248,12 @@ class NeuronModel(Model):
             return c, c
         pos, neg = self.spike_receptors[receptor]
         return self.channel_index(pos), self.channel_index(neg)
+
+    def port_count(self, values) -> int:
+        """The number of ports of NEST-form ``values`` (one node's, or the defaults)."""
+        if self.ports in values:
+            return int(np.asarray(values[self.ports]).reshape(-1)[0])
+        return len(np.asarray(values[self.port_list]).reshape(-1))
 
     def recordables_for(self, n_ports: int) -> list:
         """A node's recordables, NEST's order (its recordables map is sorted by name)."""

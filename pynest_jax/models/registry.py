@@ -41,6 +41,12 @@ from .neurons.cond.iaf_cond_exp_sfa_rr import iaf_cond_exp_sfa_rr
 from .neurons.cond.iaf_chxk_2008 import iaf_chxk_2008
 from .neurons.mat.mat2_psc_exp import mat2_psc_exp
 from .neurons.mat.amat2_psc_exp import amat2_psc_exp
+from .neurons.glif.glif_psc import glif_psc
+from .neurons.pp.pp_psc_delta import pp_psc_delta
+from .neurons.misc.iaf_chs_2007 import iaf_chs_2007
+from .neurons.misc.ignore_and_fire import ignore_and_fire
+from .neurons.glif.glif_cond import glif_cond
+from .neurons.glif.glif_psc_double_alpha import glif_psc_double_alpha
 from ._spec import variants
 from .synapses.static import static_synapse, static_synapse_hom_w
 from .synapses.stdp import stdp_synapse, stdp_synapse_hom
@@ -75,6 +81,8 @@ NODE_MODELS = {m.name: m for m in (
     iaf_psc_alpha_multisynapse, iaf_psc_exp_multisynapse,
     aeif_cond_alpha_multisynapse, aeif_cond_beta_multisynapse,
     mat2_psc_exp, amat2_psc_exp,
+    glif_psc, glif_psc_double_alpha, glif_cond,
+    pp_psc_delta, iaf_chs_2007, ignore_and_fire,
     dc_generator,
     ac_generator, step_current_generator, noise_generator,
     poisson_generator, spike_generator, pulsepacket_generator,
