@@ -98,8 +98,12 @@ def deliver(projections, conns, emitted, bufs, n, L):
             seg = jax.lax.dynamic_slice_in_dim(flat, start, N)
             flat = jax.lax.dynamic_update_slice_in_dim(flat, seg + amount, start, 0)
         else:
-            ch = jnp.where(a["w"] >= 0, a["cp"], a["cn"])
-            amount = jnp.where(weighted[ch], a["w"] * amt.astype(flat.dtype), v)
+            delivered = a["w"] * amt.astype(flat.dtype)
+            # NEST's channel: the sign of the weight the event arrives with (the
+            # connection's times the spike's own weight, spike_generator's spike_weights)
+            sign = a["w"] if emitted[proj.src].amount is None else delivered
+            ch = jnp.where(sign >= 0, a["cp"], a["cn"])
+            amount = jnp.where(weighted[ch], delivered, v)
             if "uo" in a:
                 amount = jnp.where(a["uo"] != 0, 0.0, amount)
             idx = ((n + a["d"]) % L) * (C * N) + ch * N + a["tgt"]
