@@ -207,6 +207,9 @@ class Kernel:
         key = jax.random.key(self.status["rng_seed"] & 0xFFFFFFFF, impl="rbg")
         t0 = _time.perf_counter()
         compiles0 = prog.compiles
+        if self.status["print_time"] and nsteps:
+            print()
+            self._print_progress(0, nsteps, t0)
         done = 0
         md = self.min_delay_steps()
         while done < nsteps:
@@ -237,7 +240,9 @@ class Kernel:
             self.clock += k
             done += k
             if self.status["print_time"]:
-                print(f"[ {100.0 * done / nsteps:5.1f}% ] Model time: {self.biological_time:.1f} ms")
+                self._print_progress(done, nsteps, t0)
+        if self.status["print_time"] and nsteps:
+            print(flush=True)
         # Samples of the slice that holds the last step reach their recorders
         # only when the next slice runs.
         self.events.release((self.clock - 1) // self.min_delay_steps() if self.clock else 0,
@@ -247,6 +252,16 @@ class Kernel:
         hooks.after_run(self)
         self.last_compiles = prog.compiles - compiles0
         self.time_simulate = _time.perf_counter() - t0
+
+    def _print_progress(self, done, nsteps, t0):
+        """NEST's progress line (print_time), rewritten in place after each chunk (NEST:
+        after each slice): the share done, the model time, and the real-time factor,
+        wall-clock time over model time of this run."""
+        pct = 100 - int((nsteps - done) / nsteps * 100)
+        model_ms = done * self.grid.h
+        rt = (_time.perf_counter() - t0) * 1000.0 / model_ms if done else 0.0
+        print(f"\r[ {pct:>3d}% ] Model time: {self.biological_time:.1f} ms, Real-time factor: "
+              f"{rt:.4f}", end="", flush=True)
 
     def cleanup(self):
         if not self.prepared:
