@@ -13,7 +13,8 @@ from ..errors import NESTErrors
 from ..models.ids import reset_copies
 from ..models._spec import HostCtx
 from ..models.registry import NODE_MODELS, SYNAPSE_MODELS
-from . import archives, hooks, recording
+from . import archives, hooks, recording, verbosity
+from .verbosity import VerbosityLevel
 from .attributes import DEFAULTS, STORED
 from .backends import Writers
 from .graph import Graph
@@ -162,6 +163,9 @@ class Kernel:
         self.graph.prepared_upto = self.graph.network_size
         if hooks.pre_run(self):
             self.state_dirty = True
+        n = self.graph.network_size
+        _log(VerbosityLevel.INFO, "NodeManager::prepare_nodes",
+             f"Preparing {n} {'node' if n == 1 else 'nodes'} for simulation.")
         self._ensure_program()
         self.writers.open_all(self)
         self.prepared = True
@@ -184,6 +188,17 @@ class Kernel:
             raise NESTErrors.KernelException("Run called without calling Prepare.")
         if nsteps == 0:
             return
+        if nsteps % self.min_delay_steps():
+            _log(VerbosityLevel.WARNING, "SimulationManager::run",
+                 "The requested simulation time is not an integer multiple of the minimal delay "
+                 "in the network. This may result in inconsistent results under the following "
+                 "conditions: (i) A network contains more than one source of randomness, e.g., "
+                 "two different poisson_generators, and (ii) Simulate is called repeatedly with "
+                 "simulation times that are not multiples of the minimal delay.")
+        _log(VerbosityLevel.INFO, "SimulationManager::start_updating_",
+             f"Number of local nodes: {self.graph.network_size}\nSimulation time (ms): "
+             f"{nsteps * self.grid.h:g}\nNumber of OpenMP threads: "
+             f"{self.status['local_num_threads']}\nNot using MPI")
         if not self.simulated:
             # SimulationManager: min/max_delay are fixed once a simulation has run.
             self._frozen_delays = self.delays.extrema(self.grid)
@@ -243,6 +258,7 @@ class Kernel:
                 self._print_progress(done, nsteps, t0)
         if self.status["print_time"] and nsteps:
             print(flush=True)
+        _log(VerbosityLevel.INFO, "SimulationManager::run", "Simulation finished.")
         # Samples of the slice that holds the last step reach their recorders
         # only when the next slice runs.
         self.events.release((self.clock - 1) // self.min_delay_steps() if self.clock else 0,
@@ -364,3 +380,8 @@ class DelayChecker:
 def _fmt(ms) -> str:
     ms = float(ms)
     return f"{ms:g}"
+
+
+def _log(level, where, message):
+    """A message of the kernel at NEST's level, as NEST's logger shows it."""
+    verbosity.publish(level, where, message, __file__, 0)
