@@ -14,6 +14,8 @@ from ..errors import NESTErrors
 from .nodecollection import NodeCollection
 from .synapsecollection import SynapseCollection
 from ..kernel import connection_manager
+from ..kernel.values import nest_type
+from .helpers import check_pydict
 
 
 class CollocatedSynapses:
@@ -147,7 +149,11 @@ def _process_syn_spec(syn_spec, conn_spec, n_pre, n_post, use_arrays):
 def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=False):
     use_arrays, pre, post = _process_input_nodes(pre, post, conn_spec)
     cspec = _process_conn_spec(conn_spec)
+    if "rule" not in cspec:  # PyNEST reads the rule of a conn_spec dict
+        raise KeyError("rule")
     sspec = _process_syn_spec(syn_spec, cspec, len(pre), len(post), use_arrays)
+    if isinstance(sspec, dict):
+        check_pydict(sspec)
     if use_arrays:
         if return_synapsecollection:
             raise ValueError("SynapseCollection cannot be returned when connecting two arrays of "
@@ -182,6 +188,10 @@ def GetConnections(source=None, target=None, synapse_model=None, synapse_label=N
             raise NESTErrors.KernelException(f"GetConnection requires valid {what} NodeCollection.")
     mask = store.col("alive").copy()
     if synapse_model is not None:
+        if not isinstance(synapse_model, str):
+            raise NESTErrors.TypeMismatch(
+                f"Expected datatype: Failed to cast 'synapse_model' from {nest_type(synapse_model)} "
+                "to type std::string")
         if synapse_model not in graph.synapses:
             raise NESTErrors.UnknownSynapseType(
                 f"Synapse with name {synapse_model} does not exist.")

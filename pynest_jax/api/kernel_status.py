@@ -10,6 +10,7 @@ from __future__ import annotations
 import warnings
 
 from ._kernel import kernel
+from .helpers import check_pydict
 from ..kernel.attributes import (ATTRS, KERNEL_ATTRIBUTES, READ_ONLY,  # noqa: F401
                                  documented_default, get_status, set_status)
 
@@ -63,7 +64,9 @@ def GetKernelStatus(keys=None):
 
 def SetKernelStatus(params):
     """hl_api_simulation.SetKernelStatus: unknown and read-only keys refused in Python."""
-    params = dict(params)
+    if not isinstance(params, dict):
+        raise AttributeError(f"'{type(params).__name__}' object has no attribute 'get'")
+    params = dict(check_pydict(params))
     raise_errors = params.get("dict_miss_is_error", kernel.status["dict_miss_is_error"])
     for key in list(params):
         msg = None

@@ -15,7 +15,7 @@ from ..errors import NESTErrors
 from ..connect.parameters import Parameter
 from ..connect.rules import RULES
 from ..kernel import network, values as V
-from .helpers import deprecated_once, is_iterable
+from .helpers import check_pydict, deprecated_once, is_iterable, model_name
 from .nodecollection import NodeCollection
 from .serialize import to_json
 from ..models._spec import NeuronModel, RecorderModel
@@ -90,7 +90,7 @@ def _defaults(model):
 
 
 def GetDefaults(model, keys=None, output=""):
-    result = _defaults(model)
+    result = _defaults(model_name(model))
     if keys is not None:
         if is_iterable(keys) and not isinstance(keys, str):
             result = [result[k] for k in keys]
@@ -111,7 +111,8 @@ def SetDefaults(model, params, val=None):
         params = {params: val}
     else:
         raise TypeError("If val is given, params must be string giving the parameter name.")
-    defaults = _defaults(model)
+    defaults = _defaults(model_name(model))
+    check_pydict(params)
     if any((is_iterable(v) and not isinstance(v, str) and not is_iterable(defaults[k]))
            or isinstance(v, Parameter) for k, v in params.items()):
         raise ValueError("SetDefaults() accepts only explicit, single parameter values.")
@@ -119,6 +120,9 @@ def SetDefaults(model, params, val=None):
 
 
 def CopyModel(existing, new, params=None):
+    model_name(existing, looked_up=True), model_name(new)
+    if params is not None:
+        check_pydict(params)
     network.copy_model(kernel, existing, new, {} if params is None else _node_ids(params))
 
 

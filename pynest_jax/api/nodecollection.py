@@ -15,6 +15,7 @@ import numpy as np
 
 from ._kernel import kernel
 from ..errors import NESTErrors
+from .helpers import check_pydict
 from .nc_layout import Layout
 from . import status
 from .serialize import to_json
@@ -27,11 +28,13 @@ class NodeCollection:
     def __init__(self, data=None):
         if data is None:
             data = []
-        if isinstance(data, (str, bytes, dict, NodeCollection)):
+        if isinstance(data, (str, bytes, NodeCollection)):
             raise TypeError(f"Cannot create a NodeCollection from {type(data).__name__}")
         gids = np.asarray(list(data) if not isinstance(data, np.ndarray) else data).reshape(-1)
         if gids.size and gids.dtype.kind not in "iu":
             raise TypeError("Node ids must be integers")
+        if gids.size and gids.min() < 0:  # the kernel's ids are unsigned
+            raise OverflowError("can't convert negative value to size_t")
         gids = gids.astype(np.int64)
         if gids.size and (np.any(np.diff(gids) < 0)):
             raise NESTErrors.BadProperty("Indices must be sorted in ascending order")
@@ -108,6 +111,8 @@ class NodeCollection:
             if all(isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
                    for x in key):
                 idx = np.asarray(key, np.int64)
+                if idx.min() < 0:  # PyNEST's indices are unsigned
+                    raise OverflowError(f"Python integer {idx.min()} out of bounds for uint64")
                 if len(np.unique(idx)) != len(idx):
                     raise ValueError("All node IDs in a NodeCollection have to be unique")
                 return self._take(idx)
@@ -229,6 +234,12 @@ class NodeCollection:
             params = kwargs
         elif kwargs and params:
             raise TypeError("must either provide params or kwargs, but not both.")
+        # PyNEST hands anything but a dict or dicts to the kernel's conversion
+        for d in (params if isinstance(params, (list, tuple)) else [params]):
+            if isinstance(d, dict):
+                check_pydict(d)
+            elif isinstance(d, str) or isinstance(params, (list, tuple)):
+                raise AttributeError(f"'{type(d).__name__}' object has no attribute 'items'")
         if isinstance(params, dict):
             # node-valued keys (a weight_recorder's senders) as node ids for the kernel
             params = {k: (v.tolist() if isinstance(v, NodeCollection) else v)

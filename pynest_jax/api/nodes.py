@@ -6,6 +6,7 @@ import numpy as np
 
 from ._kernel import kernel
 from ..errors import NESTErrors
+from .helpers import check_pydict, model_name
 from .nc_layout import Layout
 from .nodecollection import NodeCollection
 from . import status
@@ -13,6 +14,7 @@ from ..kernel import network
 
 
 def Create(model, n=1, params=None, positions=None):
+    model_name(model, looked_up=True)
     if isinstance(n, dict):
         if not (params is None and positions is None):
             raise ValueError("A parameter dictionary can be passed as second argument only of "
@@ -26,6 +28,8 @@ def Create(model, n=1, params=None, positions=None):
     if params is not None and not (isinstance(params, dict) or (
             isinstance(params, (list, tuple)) and all(isinstance(e, dict) for e in params))):
         raise TypeError("params must be either a dict of parameters or a list or tuple of dicts")
+    for d in (params if isinstance(params, (list, tuple)) else [params] if params else []):
+        check_pydict(d)
     if positions is not None:
         raise NESTErrors.NotImplemented("Spatially distributed nodes are not supported yet.")
     if n < 0:  # NEST: BadProperty, with an empty message

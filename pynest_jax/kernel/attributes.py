@@ -340,6 +340,9 @@ def set_status(kernel, params):
     value changes nothing."""
     for k, v in params.items():
         a = ATTRS[k]
+        if v is None:  # PyNEST's conversion of the dictionary fails first
+            raise AttributeError(f"when converting Python Dictionary: value of key ({k}) is not "
+                                 f"a known type, got {type(v)}")
         if a.type and _value_type(v) not in _TYPES[a.type]:
             raise NESTErrors.TypeMismatch(
                 f"Expected datatype: Failed to cast '{k}' from {_value_type(v)} to type "

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..errors import NESTErrors
 
-BACKENDS = ("memory", "ascii", "screen")
+from ..models.devices._common import RECORDING_BACKENDS as BACKENDS  # noqa: E402
 
 
 def _threads(kernel) -> int:

@@ -118,9 +118,15 @@ def window(grid, origin, start, stop):
 
 # --- set_status rules -----------------------------------------------------------
 
+RECORDING_BACKENDS = ("memory", "ascii", "screen")  # those NEST 3.10 has without MPI/SIONlib
+
+
 def device_check(p):
     if np.any(np.asarray(p["stop"]) < np.asarray(p["start"])):
         return "stop >= start required."
+    for to in np.asarray(p.get("record_to", ()), dtype=object).reshape(-1):
+        if to not in RECORDING_BACKENDS:
+            return f"Unknown recording backend '{to}'"
     return None
 
 
