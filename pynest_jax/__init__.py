@@ -99,6 +99,7 @@ def help(obj=None, return_text=False):
 
 
 def version():
+    """The NEST version whose API this package follows, marked as pynest_jax's."""
     return f"NEST {__version__} (pynest_jax)"
 
 
