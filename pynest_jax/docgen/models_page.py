@@ -140,8 +140,8 @@ def render(root: pathlib.Path) -> str:
         "(`python -m pytest compat_tests/<file>`). *Worst deviation*: the largest relative "
         "deviation of any recordable over every scenario in the `docs/*_ab.md` table that "
         "reports the model (relative to max(|value|, 0.001 x the trace's largest |value|)); "
-        "empty where no table reports it: those tests assert identical spike times and "
-        "traces within 1e-9 relative, or statistical equality for stochastic models. "
+        "empty where no table reports the model: the test file says what it compares "
+        "and within which tolerance. "
         "Known divergences and their causes: `docs/divergences.md`. "
         "`nest.help(\"<model>\")` shows a model's parameters, state and recordables.", "",
         "## Node models (neurons and devices)", ""]
