@@ -29,14 +29,18 @@ def nest_names(module_name):
     visualization needs pydot). (names, note) or (None, why) when NEST has no such module."""
     try:
         mod = importlib.import_module(module_name)
-    except ImportError as err:
+    except ImportError as err:  # the page must not depend on which extras are installed
         spec = importlib.util.find_spec(module_name)
         if spec is None or not spec.origin:
             return None, str(err)
         with open(spec.origin, encoding="utf-8") as f:
             tree = ast.parse(f.read())
+        for node in tree.body:  # its __all__, as importing it would give
+            if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "__all__"
+                                                    for t in node.targets):
+                return _public(ast.literal_eval(node.value)), ""
         names = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
-        return _public(names), f"names read from its source: importing it here fails ({err})"
+        return _public(names), ""
     names = getattr(mod, "__all__", None) or dir(mod)
     if module_name == "nest":  # its submodules are names users call; reading one imports it
         return _public(names), ""
