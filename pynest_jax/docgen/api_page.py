@@ -14,7 +14,7 @@ import inspect
 import textwrap
 import types
 
-from . import header
+from ._page import header
 
 SUBMODULES = ("random", "math", "spatial", "spatial_distributions", "logic", "raster_plot",
               "voltage_trace", "visualization")

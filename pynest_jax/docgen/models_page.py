@@ -10,7 +10,7 @@ from __future__ import annotations
 import pathlib
 import re
 
-from . import header
+from ._page import header
 
 # The groups that issue 13 (catalogue II) adds; the rest wait for a later issue.
 ISSUE_13 = frozenset("""
