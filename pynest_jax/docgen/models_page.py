@@ -55,16 +55,19 @@ class TestIndex:
                       for h in self.texts if h.startswith("_")}
 
     def files_for(self, name: str) -> list:
-        """compat_tests files naming the model: its own file first, then by mentions."""
-        counts = {}
+        """compat_tests files that run the model: its own file first, then the files that
+        name it themselves, then those whose helper module names it, each by mentions."""
+        direct, via = {}, {}
         pat = _word(name)
         for f, text in self.texts.items():
             n = len(pat.findall(text))
-            if not n:
-                continue
-            for t in ([f] if f.startswith("test_") else self.users.get(f, [])):
-                counts[t] = counts.get(t, 0) + n
-        return sorted(counts, key=lambda f: (name not in f, -counts[f], f))
+            if n and f.startswith("test_"):
+                direct[f] = direct.get(f, 0) + n
+            elif n:
+                for t in self.users.get(f, []):
+                    via[t] = via.get(t, 0) + n
+        return sorted(set(direct) | set(via),
+                      key=lambda f: (name not in f, -direct.get(f, 0), -via.get(f, 0), f))
 
 
 def worst_deviations(docs: pathlib.Path, known: set) -> dict:
@@ -136,8 +139,10 @@ def render(root: pathlib.Path) -> str:
         f"**{n_impl} of {len(nodes)} node models and {s_impl} of {len(synapses)} synapse "
         "models are implemented.**", "",
         "*A/B test*: the files of `compat_tests/` that name the model (its own file first, "
-        "then by the number of mentions), which run it against real NEST "
-        "(`python -m pytest compat_tests/<file>`). *Worst deviation*: the largest relative "
+        "then by the number of mentions, counting those of the helper modules a file "
+        "imports), which run it against real NEST (`python -m pytest compat_tests/<file>`); "
+        "a `_hpc` or `_lbl` variant that no file names runs in its base model's files "
+        "(`compat_tests/_synapse_table.py` repeats each model's scenarios for its variants). *Worst deviation*: the largest relative "
         "deviation of any recordable over every scenario in the `docs/*_ab.md` table that "
         "reports the model (relative to max(|value|, 0.001 x the trace's largest |value|)); "
         "empty where no table reports the model: the test file says what it compares "
