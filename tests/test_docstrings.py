@@ -31,6 +31,15 @@ def test_has_docstring(name, obj):
     assert doc and doc.strip(), f"{name} has no docstring"
 
 
+@pytest.mark.parametrize("sub", ["random", "math", "logic", "raster_plot", "voltage_trace",
+                                 "visualization", "ll_api"])
+def test_submodule_functions_have_docstrings(sub):
+    mod = getattr(nest, sub)
+    bare = [n for n in dir(mod) if not n.startswith("_") and callable(getattr(mod, n))
+            and not inspect.isclass(getattr(mod, n)) and not inspect.getdoc(getattr(mod, n))]
+    assert not bare, f"nest.{sub}: no docstring on {bare}"
+
+
 def test_help_shows_create_docstring():
     text = pydoc.render_doc(nest.Create, renderer=pydoc.plaintext)
     assert "NodeCollection" in text and "params" in text and "Atomic Create" in text
