@@ -87,5 +87,7 @@ def test_copied_model_names_its_origin():
     nest.ResetKernel()
 
 
-def test_api_function_shows_docstring():
+def test_api_function_shows_docstring(capsys):
     assert "Create" in nest.help(nest.Create, return_text=True)
+    assert nest.help(5, return_text=True) is None
+    assert "Sorry, there is no help for model '5'." in capsys.readouterr().out

@@ -8,6 +8,7 @@ the integration method and the declaration's own text.
 
 from __future__ import annotations
 
+import inspect
 import pydoc
 
 from ..models._spec import GeneratorModel, NeuronModel, RecorderModel, SynapseModel
@@ -162,7 +163,12 @@ def no_help(obj):
 def show(obj, return_text=False):
     """NEST's ``help(obj, return_text)`` for a model name; a Python object (a function
     of the API) gets its docstring page from pydoc."""
-    text = model_text(obj) if isinstance(obj, str) else pydoc.render_doc(obj, renderer=pydoc.plaintext)
+    if isinstance(obj, str):
+        text = model_text(obj)
+    elif callable(obj) or inspect.ismodule(obj):
+        text = pydoc.render_doc(obj, renderer=pydoc.plaintext)
+    else:  # a number, a dict: no page, as in NEST
+        text = None
     if text is None:
         no_help(obj)
         return None
