@@ -2,6 +2,13 @@
 
 ``import pynest_jax as nest`` and a PyNEST script runs unmodified. Kernel
 attributes are module attributes (``nest.resolution = 0.1``), as in PyNEST.
+
+* ``nest.__version__``: the NEST version whose API this package follows.
+* ``nest.node_models`` and ``nest.synapse_models``: the models available here
+  (docs/models.md lists NEST's whole catalogue with each model's status).
+* ``nest.help("<model>")``: a model's parameters, state, recordables and receptor ports.
+* ``help(nest.Create)`` (or ``nest.Create?`` in IPython): the documentation of a
+  function of the API; docs/api.md lists which of NEST's names exist here.
 """
 
 import builtins as _builtins
@@ -75,13 +82,24 @@ __all__ = [
 
 
 def help(obj=None, return_text=False):
-    text = f"pynest_jax {__version__}: PyNEST API on JAX."
-    if return_text:
-        return text
-    print(text)
+    """Show the documentation of a model, or say where to find help.
+
+    ``nest.help()`` prints an overview (this package's docstring). ``nest.help("iaf_psc_alpha")``
+    shows the model's page in the pager: its parameters with units and defaults, state,
+    recordables, receptor ports and integration method, written from the model's declaration
+    (``pynest_jax/models``). With ``return_text=True`` the page is returned as a
+    reStructuredText string instead. A name pynest_jax has no model for prints a note, as
+    NEST does. Unlike NEST, a Python object (``nest.help(nest.Create)``) shows its docstring.
+    """
+    if obj is None:
+        print(__doc__)
+        return None
+    from .api import model_help
+    return model_help.show(obj, return_text)
 
 
 def version():
+    """The NEST version whose API this package follows, marked as pynest_jax's."""
     return f"NEST {__version__} (pynest_jax)"
 
 

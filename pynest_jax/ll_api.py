@@ -22,6 +22,7 @@ def set_communicator(comm):
 
 
 def init(argv):
+    """NEST starts its kernel at import; starting it again is refused, as in PyNEST."""
     raise RuntimeError("NEST is already initialized.")
 
 

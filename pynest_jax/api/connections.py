@@ -27,9 +27,11 @@ class CollocatedSynapses:
     """
 
     def __init__(self, *args):
+        """Each argument is one synapse specification (a dict, as Connect's ``syn_spec``)."""
         self.syn_specs = args
 
     def __len__(self):
+        """The number of synapse specifications."""
         return len(self.syn_specs)
 
 
@@ -147,6 +149,37 @@ def _process_syn_spec(syn_spec, conn_spec, n_pre, n_post, use_arrays):
 
 
 def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=False):
+    """Connect nodes ``pre`` to nodes ``post`` by a connection rule.
+
+    Parameters
+    ----------
+    pre, post : NodeCollection
+        Sources and targets. Two arrays of node ids (equal length) connect one to one
+        through NEST's connect_arrays, with per-connection values in ``syn_spec`` arrays.
+    conn_spec : str or dict, optional
+        The rule and its options. ``"all_to_all"`` (default), ``"one_to_one"``,
+        ``{"rule": "fixed_indegree", "indegree": k}``, ``"fixed_outdegree"`` (``outdegree``),
+        ``"fixed_total_number"`` (``N``), ``"pairwise_bernoulli"`` (``p``),
+        ``"symmetric_pairwise_bernoulli"``, ``"pairwise_poisson"`` (``pairwise_avg_num_conns``);
+        ``allow_autapses`` and ``allow_multapses`` (default True) as in NEST.
+    syn_spec : str, dict or CollocatedSynapses, optional
+        The synapse model (default ``"static_synapse"``) and its values: ``weight``,
+        ``delay`` (ms, rounded to the grid), ``receptor_type`` and the model's own keys. A
+        value is a number, an array with one entry per connection (shape as NEST requires
+        for the rule), or a ``nest.random``/``nest.math`` Parameter drawn per connection.
+    return_synapsecollection : bool, optional
+        Return the connections between ``pre`` and ``post`` as a SynapseCollection.
+
+    Raises
+    ------
+    NEST's errors: ``IllegalConnection`` (a pair of models or a receptor that cannot be
+    connected), ``UnknownSynapseType``, ``BadDelay``, ``BadProperty``, ...
+
+    Differs from NEST: random rules draw from numpy's generator seeded by ``rng_seed``, so
+    the connections are NEST's in distribution, not draw for draw; a Connect that fails makes
+    no connection at all, where NEST keeps those made before the failure; spatial connection
+    (masks, spatial parameters) is not implemented yet. See docs/divergences.md.
+    """
     use_arrays, pre, post = _process_input_nodes(pre, post, conn_spec)
     cspec = _process_conn_spec(conn_spec)
     if "rule" not in cspec:  # PyNEST reads the rule of a conn_spec dict
@@ -177,6 +210,21 @@ def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=F
 
 
 def GetConnections(source=None, target=None, synapse_model=None, synapse_label=None):
+    """Return the connections that match all the given filters, as a SynapseCollection.
+
+    Parameters
+    ----------
+    source, target : NodeCollection, optional
+        Only connections from these sources / to these targets.
+    synapse_model : str, optional
+        Only connections of this synapse model.
+    synapse_label : int, optional
+        Only connections of a ``_lbl`` model with this label.
+
+    The connections come in NEST's order (by source when ``source`` is given, ...).
+    Differs from NEST only in the order of connections of one source beyond 23 of them, which
+    NEST's unstable sort leaves arbitrary (docs/divergences.md, "Listing order").
+    """
     if source is not None and not isinstance(source, NodeCollection):
         raise TypeError("source must be NodeCollection.")
     if target is not None and not isinstance(target, NodeCollection):
@@ -209,6 +257,13 @@ def GetConnections(source=None, target=None, synapse_model=None, synapse_label=N
 
 
 def Disconnect(*args, conn_spec=None, syn_spec=None):
+    """Remove connections.
+
+    ``Disconnect(synapse_collection)`` removes those connections.
+    ``Disconnect(pre, post, conn_spec="one_to_one", syn_spec="static_synapse")`` removes,
+    for each pair the rule names (``one_to_one`` or ``all_to_all``), one connection of the
+    synapse model. Raises NEST's error when a named connection does not exist.
+    """
     if len(args) == 1:
         sc = args[0]
         if not isinstance(sc, SynapseCollection):

@@ -17,6 +17,24 @@ def _deprecated(name, alt):
 
 
 def GetStatus(nodes_or_conns, keys=None, output=""):
+    """Return the values of nodes or connections (deprecated in NEST 3.10: use ``.get()``).
+
+    Parameters
+    ----------
+    nodes_or_conns : NodeCollection or SynapseCollection
+    keys : str or list of str, optional
+        One key, several keys, or (default) every key.
+    output : str, optional
+        ``"json"`` returns a JSON string.
+
+    Returns
+    -------
+    tuple
+        One entry per node or connection: a dict of all values, a value for one key, or a
+        tuple of values for a list of keys.
+
+    Prints NEST's deprecation note once per session.
+    """
     _deprecated("GetStatus", "get")
     if len(nodes_or_conns) == 0:
         return "[]" if output == "json" else tuple()
@@ -41,11 +59,22 @@ def GetStatus(nodes_or_conns, keys=None, output=""):
 
 
 def SetStatus(nodes_or_conns, params, val=None):
+    """Set values of nodes or connections (deprecated in NEST 3.10: use ``.set()``).
+
+    ``params`` is a dict for all, or a list of dicts, one per element; ``SetStatus(nodes,
+    "key", value)`` sets one key.
+
+    Differs from NEST: a value refused for one element changes no element at all, where NEST
+    has already changed the elements before it (docs/divergences.md, "Atomic SetStatus").
+    """
     _deprecated("SetStatus", "set")
     nodes_or_conns.set(params if val is None else {params: val})
 
 
 def get(*args):
+    """Return kernel attributes: ``nest.get()`` all of them as a dict, ``nest.get("key")``
+    one value, ``nest.get("a", "b")`` a tuple. The same values as ``nest.<key>``.
+    """
     if not args:
         return kernel_status.GetKernelStatus()
     if len(args) == 1:
@@ -54,4 +83,9 @@ def get(*args):
 
 
 def set(**params):
+    """Set kernel attributes by keyword: ``nest.set(resolution=0.1, rng_seed=12)``.
+
+    Unknown or read-only keys are refused (a warning instead, when ``dict_miss_is_error``
+    is false). The same as assigning ``nest.<key> = value``.
+    """
     return kernel_status.SetKernelStatus(params)

@@ -49,6 +49,10 @@ def set_attribute(name, value):
 
 
 def GetKernelStatus(keys=None):
+    """Return kernel attributes (NEST's older form of ``nest.get``): all as a dict, one
+    key's value, or a tuple for several keys. A key that is not a kernel attribute raises
+    KeyError.
+    """
     if keys is None:
         return get_status(kernel)
     if isinstance(keys, str):
@@ -63,7 +67,11 @@ def GetKernelStatus(keys=None):
 
 
 def SetKernelStatus(params):
-    """hl_api_simulation.SetKernelStatus: unknown and read-only keys refused in Python."""
+    """Set kernel attributes from a dict (NEST's older form of ``nest.set``).
+
+    Unknown and read-only keys are refused with ValueError before anything is set, as
+    PyNEST does; with ``dict_miss_is_error`` false they are dropped with a warning.
+    """
     if not isinstance(params, dict):
         raise AttributeError(f"'{type(params).__name__}' object has no attribute 'get'")
     params = dict(check_pydict(params))

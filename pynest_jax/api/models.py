@@ -90,6 +90,31 @@ def _defaults(model):
 
 
 def GetDefaults(model, keys=None, output=""):
+    """Return the default values of a node or synapse model.
+
+    Parameters
+    ----------
+    model : str
+        A model name (built in or made by CopyModel).
+    keys : str or list of str, optional
+        One key (its value is returned) or several (a list of values).
+    output : str, optional
+        ``"json"`` returns a JSON string.
+
+    Returns
+    -------
+    dict, value or list
+        For a node model: parameters, state and information such as ``element_type`` and
+        ``recordables``; for a synapse model: ``weight``, ``delay``, its own parameters and
+        its common properties.
+
+    Raises
+    ------
+    NESTErrors.UnknownComponent
+        For a name that is neither a node nor a synapse model.
+
+    ``elementsize`` is 0 here (the size of NEST's C++ object has no meaning in pynest_jax).
+    """
     result = _defaults(model_name(model))
     if keys is not None:
         if is_iterable(keys) and not isinstance(keys, str):
@@ -102,6 +127,16 @@ def GetDefaults(model, keys=None, output=""):
 
 
 def SetDefaults(model, params, val=None):
+    """Change the defaults of a model: later Create and Connect calls use them.
+
+    ``SetDefaults(model, {"key": value, ...})`` or ``SetDefaults(model, "key", value)``.
+    Only single explicit values are taken (no per-node lists, no random Parameters). For a
+    synapse model this also sets its common properties (e.g. ``tau_plus`` of
+    ``stdp_synapse_hom``).
+
+    Differs from NEST: a refused value leaves every default unchanged, where NEST may keep
+    the values it stored before checking (docs/divergences.md, "Atomic SetStatus").
+    """
     if val is None:
         if not isinstance(params, dict):
             raise TypeError("params must be dictionary unless val is given.")
@@ -120,6 +155,16 @@ def SetDefaults(model, params, val=None):
 
 
 def CopyModel(existing, new, params=None):
+    """Make model ``new`` as a copy of model ``existing``, optionally with other defaults.
+
+    The copy is a model of its own: its defaults can be changed with SetDefaults, and
+    nodes or connections made with it report ``model``/``synapse_model`` ``new``. Copying
+    a synapse model with its common properties changed makes a model whose connections
+    share the new values.
+
+    Raises NEST's errors for an unknown ``existing``, a ``new`` name already taken, or
+    refused values; differs from NEST in that a refused value leaves no copy behind.
+    """
     model_name(existing, looked_up=True), model_name(new)
     if params is not None:
         check_pydict(params)
@@ -141,6 +186,12 @@ def _node_ids(params):
 
 
 def Models(mtype="all", sel=None):
+    """Return the names of the available models (deprecated in NEST 3.10: use
+    ``nest.node_models`` or ``nest.synapse_models``).
+
+    ``mtype`` is ``"all"``, ``"nodes"`` or ``"synapses"``; ``sel`` keeps the names that
+    contain this string. Returns a sorted tuple.
+    """
     _deprecated("Models", "nest.node_models or nest.synapse_models")
     if mtype not in ("all", "nodes", "synapses"):
         raise ValueError("mtype has to be one of 'all', 'nodes', or 'synapses'")
@@ -155,5 +206,8 @@ def Models(mtype="all", sel=None):
 
 
 def ConnectionRules():
+    """Return the names of the connection rules (deprecated in NEST 3.10: use
+    ``nest.connection_rules``).
+    """
     _deprecated("ConnectionRules", "nest.connection_rules")
     return tuple(sorted(RULES))

@@ -25,7 +25,20 @@ _INVALID = ("InvalidNodeCollection: note that ResetKernel invalidates all previo
 
 
 class NodeCollection:
+    """An ordered set of node ids, as returned by Create, GetNodes and slicing.
+
+    Indexing and slicing (``nodes[0]``, ``nodes[2:5]``, ``nodes[[0, 3]]``, a boolean mask)
+    give NodeCollections; ``+`` joins two collections of distinct nodes; ``len``, iteration
+    (one NodeCollection per node), ``in`` and ``index`` work on node ids. Node values are
+    read with ``get`` or as attributes (``nodes.V_m``) and written with ``set`` or by
+    assignment (``nodes.V_m = -60.0``). ``tolist()`` gives the ids as ints. Printing shows
+    NEST's compact form (model, first and last id, step). After ResetKernel a collection is
+    invalid and raises on use. ``nodes.spatial`` is None: spatial layers are not implemented.
+    """
     def __init__(self, data=None):
+        """A collection of existing nodes from ascending, unique node ids (an empty one
+        without argument).
+        """
         if data is None:
             data = []
         if isinstance(data, (str, bytes, NodeCollection)):
@@ -65,16 +78,21 @@ class NodeCollection:
 
     # --- container protocol ------------------------------------------------------
     def __len__(self):
+        """The number of nodes."""
         return len(self._gids)
 
     def __bool__(self):
         return len(self) > 0
 
     def __iter__(self):
+        """One single-node NodeCollection per node, in order."""
         for i in range(len(self)):
             yield self[i]
 
     def __getitem__(self, key):
+        """Nodes by position: an int, a slice (positive step), a list or array of
+        ascending positions, or a boolean mask of the collection's length.
+        """
         n = len(self)
         if isinstance(key, slice):
             # PyNEST's 1-based translation, then the kernel's (nest.cpp: slice_nc).
@@ -146,6 +164,9 @@ class NodeCollection:
         return NodeCollection._from_gids(gids)
 
     def __add__(self, other):
+        """Join two collections: the result is ordered by id; the same node in
+        both is an error, as in NEST.
+        """
         if not isinstance(other, NodeCollection):
             if isinstance(other, numbers.Number) and other == 0:
                 other = NodeCollection()
@@ -161,6 +182,9 @@ class NodeCollection:
         return self + other
 
     def __eq__(self, other):
+        """Equal when both hold the same nodes in the same composition (NEST's
+        comparison); comparing with anything but a NodeCollection raises.
+        """
         if not isinstance(other, NodeCollection):
             raise NotImplementedError(f"Cannot compare NodeCollection to {type(other).__name__}")
         return self._layout.equals(other._layout)
@@ -173,9 +197,11 @@ class NodeCollection:
         return pos if pos < len(self._gids) and self._gids[pos] == gid else -1
 
     def __contains__(self, gid):
+        """Whether a node id is in the collection."""
         return self._position(operator.index(gid)) != -1
 
     def index(self, gid):
+        """The position of node id ``gid`` in the collection; ValueError if absent."""
         pos = self._position(int(gid))
         if pos == -1:
             raise ValueError(f"{gid} is not in NodeCollection")
@@ -185,6 +211,7 @@ class NodeCollection:
         return self.tolist()  # serialize_data: a collection as its node ids
 
     def tolist(self):
+        """The node ids as a list of ints."""
         return self._gids.tolist()
 
     def __array__(self, dtype=None, copy=None):
@@ -198,6 +225,14 @@ class NodeCollection:
 
     # --- values ----------------------------------------------------------------------
     def get(self, *params, **kwargs):
+        """Return node values.
+
+        ``get()`` every key; ``get("V_m")`` one key; ``get("V_m", "C_m")`` or
+        ``get(["V_m", "C_m"])`` several, as a dict; ``get("events", "times")`` a key inside a
+        dictionary-valued key. For one node each value is a scalar, for several a tuple with one
+        entry per node. ``output="pandas"`` returns a DataFrame indexed by node id,
+        ``output="json"`` a JSON string.
+        """
         if not self:
             raise ValueError("Cannot get parameter of empty NodeCollection")
         if not kwargs:
@@ -228,6 +263,13 @@ class NodeCollection:
         return result
 
     def set(self, params=None, **kwargs):
+        """Set node values: ``set(V_m=-60.0)``, ``set({"V_m": -60.0})``, a list or array
+        with one value per node, a ``nest.random`` Parameter drawn per node, or a list of dicts
+        with one dict per node.
+
+        Differs from NEST: a value refused for one node changes no node, where NEST has already
+        changed the nodes before it (docs/divergences.md, "Atomic SetStatus").
+        """
         if not self:
             return
         if kwargs and params is None:
@@ -248,6 +290,7 @@ class NodeCollection:
         status.set_nodes(self._gids, params)
 
     def __getattr__(self, name):
+        """``nodes.key`` is ``nodes.get("key")``."""
         if name.startswith("__") or name.startswith("_"):
             raise AttributeError(name)
         if not self:
@@ -257,6 +300,7 @@ class NodeCollection:
         return self.get(name)
 
     def __setattr__(self, name, value):
+        """``nodes.key = value`` is ``nodes.set(key=value)``."""
         if name.startswith("_"):
             return object.__setattr__(self, name, value)
         self.set({name: value})

@@ -14,6 +14,36 @@ from ..kernel import network
 
 
 def Create(model, n=1, params=None, positions=None):
+    """Create ``n`` nodes of a model and return them as a NodeCollection.
+
+    Parameters
+    ----------
+    model : str
+        A node model's name: one of ``nest.node_models`` or a copy made with CopyModel.
+    n : int, optional
+        How many nodes (default 1). A dict in this place is taken as ``params`` for one node.
+    params : dict or list of dict, optional
+        Values to set on the new nodes: one dict for all of them (a list or array value
+        with one entry per node sets each node its own), a ``nest.random``/``nest.math``
+        Parameter drawn per node, or a list with one dict per node.
+    positions : optional
+        NEST's spatial layers (``nest.spatial.grid``/``free``): not implemented here,
+        raises ``NESTErrors.NotImplemented``.
+
+    Returns
+    -------
+    NodeCollection
+        The new nodes, whose ids follow the last existing node, as in NEST.
+
+    Raises
+    ------
+    NESTErrors.UnknownModelName
+        For a model that does not exist; NEST's error classes for refused values.
+
+    Differs from NEST: when a value in ``params`` is refused, NEST has already created the
+    nodes and keeps them; pynest_jax raises the same error and creates nothing
+    (docs/divergences.md, "Atomic Create").
+    """
     model_name(model, looked_up=True)
     if isinstance(n, dict):
         if not (params is None and positions is None):
@@ -49,6 +79,21 @@ def Create(model, n=1, params=None, positions=None):
 
 
 def GetNodes(properties=None, local_only=False):
+    """Return the nodes of the network whose status matches ``properties``.
+
+    Parameters
+    ----------
+    properties : dict, optional
+        Keys and values every returned node must have (for example
+        ``{"model": "iaf_psc_alpha"}``); values compare equal only with the same type, as
+        in NEST. Without it, all nodes.
+    local_only : bool, optional
+        Only nodes on this MPI process: here every node is local, so it changes nothing.
+
+    Returns
+    -------
+    NodeCollection
+    """
     properties = properties or {}
     graph = kernel.graph
     gids = np.arange(1, graph.network_size + 1, dtype=np.int64)

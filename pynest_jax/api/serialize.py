@@ -9,6 +9,9 @@ import numpy as np
 
 
 def serialize(data):
+    """``data`` with numpy values, arrays, NodeCollections (their ids) and
+    SynapseCollections (their values) made into plain Python values that JSON can hold.
+    """
     if isinstance(data, np.ndarray):
         return serialize(data.tolist())
     if hasattr(data, "_serialized"):  # NodeCollection (its ids), SynapseCollection (get())
@@ -27,4 +30,5 @@ def serialize(data):
 
 
 def to_json(data, **kwargs):
+    """``data`` as a JSON string (``serialize`` first); keyword arguments go to ``json.dumps``."""
     return json.dumps(serialize(data), **kwargs)

@@ -21,24 +21,43 @@ _MAX_FULL_PRINT = 35  # PyNEST prints the first and last 15 of longer collection
 
 
 class SynapseCollection:
+    """A list of connections, as returned by GetConnections (and by Connect with
+    ``return_synapsecollection=True``).
+
+    ``len``, indexing, slicing and iteration (one SynapseCollection per connection) work as on
+    a list. Values are read with ``get`` or as attributes (``conns.weight``) and written with
+    ``set`` or by assignment (``conns.weight = 2.0``). ``sources()``/``targets()`` iterate over
+    the node ids; ``disconnect()`` removes the connections. Printing shows a table of source,
+    target, synapse model, weight and delay (set ``print_full = True`` to show all rows).
+
+    Differs from NEST: a SynapseCollection keeps addressing the connections it was made
+    from, even after later Connect calls re-sort them in NEST (docs/divergences.md).
+    """
     def __init__(self, rows=None):
+        """Made by GetConnections; ``rows`` are positions in the kernel's connection table."""
         object.__setattr__(self, "_rows", np.asarray([] if rows is None else rows, np.int64))
         object.__setattr__(self, "_generation", kernel.generation)
         object.__setattr__(self, "print_full", False)
 
     def __len__(self):
+        """The number of connections."""
         return len(self._rows)
 
     def __iter__(self):
+        """One single-connection SynapseCollection per connection, in order."""
         for r in self._rows:
             yield SynapseCollection([r])
 
     def __getitem__(self, key):
+        """Connections by position: an int or a slice."""
         if isinstance(key, slice):
             return SynapseCollection(self._rows[key])
         return SynapseCollection([self._rows.tolist()[key]])  # list indexing: IndexError as PyNEST
 
     def __eq__(self, other):
+        """Equal when both list the same connections (source, target, synapse model and
+        port) in the same order.
+        """
         if not isinstance(other, SynapseCollection):
             raise NotImplementedError()
         if len(self) != len(other):
@@ -128,6 +147,13 @@ class SynapseCollection:
         return self.get()  # serialize_data: a collection as its values
 
     def get(self, keys=None, output=""):
+        """Return connection values.
+
+        ``get()`` every key; ``get("weight")`` one key; ``get(["weight", "delay"])`` several, as
+        a dict. For one connection each value is a scalar, for several a list with one entry per
+        connection. ``output="pandas"`` returns a DataFrame indexed by source,
+        ``output="json"`` a JSON string.
+        """
         if self._stale():
             if output == "pandas":
                 import pandas as pd
@@ -171,6 +197,13 @@ class SynapseCollection:
         return result
 
     def set(self, params=None, **kwargs):
+        """Set connection values: ``set(weight=2.0)``, ``set({"weight": 2.0})``, a list
+        or array with one value per connection, or a list of dicts, one per connection. Common
+        properties of a synapse model (e.g. ``tau_plus`` of a ``_hom`` model) are refused here, as
+        in NEST: set them with SetDefaults.
+
+        Differs from NEST: a value refused for one connection changes none (docs/divergences.md).
+        """
         if self._stale():
             return
         if isinstance(params, (list, tuple)) and len(self) != len(params):
@@ -207,23 +240,28 @@ class SynapseCollection:
         raise TypeError("params must be a dict or a list of dicts")
 
     def disconnect(self):
+        """Remove these connections from the network."""
         connection_manager.disconnect_rows(kernel, self._rows)
 
     def __getattr__(self, name):
+        """``conns.key`` is ``conns.get("key")``."""
         if name.startswith("_"):
             raise AttributeError(name)
         return self.get(name)
 
     def __setattr__(self, name, value):
+        """``conns.key = value`` is ``conns.set(key=value)``."""
         if name.startswith("_") or name == "print_full":
             return object.__setattr__(self, name, value)
         self.set({name: value})
 
     def sources(self):
+        """An iterator over the source node id of each connection."""
         s = self.get("source")
         return iter(s if isinstance(s, (list, tuple)) else (s,))
 
     def targets(self):
+        """An iterator over the target node id of each connection."""
         t = self.get("target")
         return iter(t if isinstance(t, (list, tuple)) else (t,))
 

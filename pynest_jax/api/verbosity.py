@@ -12,11 +12,13 @@ def _deprecated(name):
 
 
 def set_verbosity(level):
-    """PyNEST's form: a string 'M_XYZ'."""
+    """Set the kernel's verbosity from a string such as ``"M_WARNING"`` or ``"M_ERROR"``
+    (deprecated: assign ``nest.verbosity = nest.VerbosityLevel.WARNING``)."""
     _deprecated("set")
     set_level(getattr(VerbosityLevel, level.split("_")[1]))
 
 
 def get_verbosity():
+    """The kernel's verbosity level as an int (deprecated: read ``nest.verbosity``)."""
     _deprecated("get")
     return int(get_level())

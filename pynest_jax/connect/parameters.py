@@ -75,9 +75,11 @@ class Parameter:
         raise NotImplementedError
 
     def is_spatial(self):
+        """Whether the expression depends on node positions (then it has values only in Connect)."""
         return any(c.is_spatial() for c in self._children())
 
     def GetValue(self):
+        """One value drawn from the expression (NEST's Parameter.GetValue); a spatial one raises."""
         if self.is_spatial():
             # NEST: spatial parameters only have values when connecting.
             raise NESTErrors.BadParameterValue("Spatial parameters can only be used when connecting.")
@@ -364,6 +366,7 @@ def uniform_int(max):
 
 
 def normal(mean=0.0, std=1.0):
+    """Values drawn from a normal distribution of mean ``mean`` and standard deviation ``std``."""
     return create_parameter("normal", {"mean": float(mean), "std": float(std)})
 
 
@@ -385,14 +388,17 @@ def _need_parameter(p):
 
 
 def exp(parameter):
+    """The exponential of each value of ``parameter`` (a Parameter), evaluated when it is drawn."""
     return _Unary("exp", _need_parameter(parameter))
 
 
 def sin(parameter):
+    """The sine of each value of ``parameter`` (a Parameter, in radians)."""
     return _Unary("sin", _need_parameter(parameter))
 
 
 def cos(parameter):
+    """The cosine of each value of ``parameter`` (a Parameter, in radians)."""
     return _Unary("cos", _need_parameter(parameter))
 
 

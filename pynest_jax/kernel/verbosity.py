@@ -9,6 +9,9 @@ import time
 
 
 class VerbosityLevel(enum.IntEnum):
+    """NEST's message levels, lowest first: messages below ``nest.verbosity`` are not
+    printed (``nest.verbosity = nest.VerbosityLevel.ERROR`` keeps only errors).
+    """
     ALL = 0
     DEBUG = 5
     STATUS = 7
