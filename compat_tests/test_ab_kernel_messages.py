@@ -46,3 +46,28 @@ def test_simulate_messages_as_nest(name):
     ref = _run("nest", SETUPS[name])
     got = _run("pynest_jax", SETUPS[name])
     assert got == ref
+
+
+UNREAD = """
+import warnings
+warnings.simplefilter("ignore")
+import {impl} as nest
+nest.verbosity = nest.VerbosityLevel.ALL
+nest.set(dict_miss_is_error=False)
+print("BEGIN", flush=True)
+n = nest.Create("iaf_psc_alpha", 2, params={{"I_e": 10.0, "E_K": -40.0}})
+n[1].set({{"V_m": -60.0, "foo": 1}})
+nest.SetDefaults("iaf_psc_delta", {{"tau_m": 12.0, "bar": 2.0}})
+print("END", flush=True)
+"""
+
+
+def test_unread_entries_print_as_nest():
+    """With dict_miss_is_error false, keys a model lacks are dropped silently."""
+    outs = []
+    for impl in ("nest", "pynest_jax"):
+        p = subprocess.run([sys.executable, "-c", UNREAD.format(impl=impl)], capture_output=True,
+                           text=True, timeout=600)
+        err = "\n".join(x for x in p.stderr.splitlines() if "Warning" in x or x.startswith("["))
+        outs.append((p.stdout[p.stdout.index("BEGIN"):], err))
+    assert outs[1] == outs[0]

@@ -14,7 +14,6 @@ import numpy as np
 from ..errors import NESTErrors, unaccessed
 from ..models._spec import State
 from .ports import counts
-from .verbosity import warn
 
 _CAST = {"float": np.float64, "int": np.int64, "bool": np.bool_}
 # Keys that the kernel, not the user, writes (NEST: unaccessed if set).
@@ -203,11 +202,11 @@ def flatten_groups(spec, updates: dict, current=None) -> dict:
 
 def refuse_unknown(keys, ctx, where="NodeManager::set_status"):
     """Keys a model does not have: NEST's error, or with the kernel's dict_miss_is_error
-    False a warning (NEST's ALL_ENTRIES_ACCESSED), the caller then ignoring them."""
+    False nothing (NEST 3.10 prints nothing either, at any verbosity), the caller then
+    ignoring them."""
     keys = sorted(keys)
     if ctx.dict_miss_is_error:
         raise unaccessed(keys, where)
-    warn(where, f"Unread dictionary entries: {' '.join(keys)}")
 
 
 def new_columns(spec, defaults: dict, n: int, params: dict, ctx) -> dict:

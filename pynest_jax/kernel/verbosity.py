@@ -35,12 +35,6 @@ def get_level():
     return _level[0]
 
 
-def warn(where, msg):
-    """LoggingManager::publish_log at M_WARNING, in NEST's layout, on stderr."""
-    if get_level() <= VerbosityLevel.WARNING:
-        print(f"Jul 01 00:00:00 {where} [Warning]: \n    {msg}", file=sys.stderr)
-
-
 def publish(severity, function, message, filename, lineno):
     """LoggingManager::publish_log as NEST 3.10 writes it: shown from the current level
     up, warnings and worse on stderr; where it came from only at DEBUG level or below."""
