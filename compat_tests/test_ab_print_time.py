@@ -13,7 +13,7 @@ SCRIPT = """
 import sys, warnings
 warnings.simplefilter("ignore")
 import {impl} as nest
-nest.set_verbosity("M_ERROR")
+{setup}
 n = nest.Create("iaf_psc_alpha", 10, params={{"I_e": 400.0}})
 nest.Connect(n, n, syn_spec={{"delay": 1.0}})
 print("BEGIN", flush=True)
@@ -25,8 +25,9 @@ print("END", flush=True)
 LINE = re.compile(r"\[ +(\d+)% \] Model time: (\d+\.\d) ms, Real-time factor: (\d+\.\d{4})")
 
 
-def _run(impl):
-    out = subprocess.run([sys.executable, "-c", SCRIPT.format(impl=impl)], capture_output=True,
+def _run(impl, setup='nest.set_verbosity("M_ERROR")'):
+    out = subprocess.run([sys.executable, "-c", SCRIPT.format(impl=impl, setup=setup)],
+                         capture_output=True,
                          timeout=600).stdout.decode()  # bytes: "\r" kept
     return out[out.index("BEGIN\n") + 6:out.index("END\n")]
 
@@ -59,3 +60,16 @@ def test_progress_line_as_nest(outputs):
         shares = [int(x[0]) for x in g]
         assert shares == sorted(shares)
         assert float(g[-1][2]) > 0.0
+
+
+def test_progress_after_info_messages_as_nest():
+    """At the default verbosity NEST's INFO lines come first, and the fill character
+    NEST's logger left on std::cout pads the share with zeros ([ 000% ])."""
+    found = []
+    for impl in ("nest", "pynest_jax"):
+        text = _run(impl, setup="")
+        found.append(re.findall(r"\r\[ (.{3})% \] Model time: (\d+\.\d) ms", text))
+    ref, got = found
+    assert ref[0] == got[0] and ref[0][0] == "000"
+    assert ref[-1] == got[-1]
+    assert {p[0][0] for p in got} <= {"0", "1"}  # zero-filled throughout, as NEST's

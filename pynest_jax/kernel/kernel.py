@@ -108,9 +108,18 @@ class Kernel:
             raise NESTErrors.KernelException(
                 "Resolution must be a multiple of the tic length. Value unchanged.")
         grid = TimeGrid(h, tpm)
+        old_h, old_tpm = float(self.grid.steps_to_ms(1)), self.grid.tics_per_ms
         self.grid = grid
         self.delays.calibrate(grid)
         hooks.calibrate(self.graph, grid)
+        new_h = float(grid.steps_to_ms(1))
+        if tics_per_ms is None:
+            _log(VerbosityLevel.INFO, "SimulationManager::set_status",
+                 f"Temporal resolution changed from {old_h:g} to {h:g} ms.")
+        else:
+            _log(VerbosityLevel.INFO, "SimulationManager::set_status",
+                 f"Tics per ms and resolution changed from {old_tpm:g} tics and {old_h:g} ms to "
+                 f"{tpm:g} tics and {new_h:g} ms.")
 
     @property
     def biological_time(self):
@@ -276,7 +285,7 @@ class Kernel:
         pct = 100 - int((nsteps - done) / nsteps * 100)
         model_ms = done * self.grid.h
         rt = (_time.perf_counter() - t0) * 1000.0 / model_ms if done else 0.0
-        print(f"\r[ {pct:>3d}% ] Model time: {self.biological_time:.1f} ms, Real-time factor: "
+        print(f"\r[ {pct:{verbosity.stdout_fill()}>3d}% ] Model time: {self.biological_time:.1f} ms, Real-time factor: "
               f"{rt:.4f}", end="", flush=True)
 
     def cleanup(self):

@@ -50,3 +50,15 @@ def publish(severity, function, message, filename, lineno):
         when = f"{when} {filename}:{lineno} @ {function}"
     stream = sys.stderr if severity >= VerbosityLevel.WARNING else sys.stdout
     print(f"[{name}] [{when}] {message}", file=stream)
+    if stream is sys.stdout:
+        # NEST's logger pads the date with a fill of '0' on std::cout and leaves it
+        # there: its progress line (print_time) shows the share as 007% from then on
+        _stdout_fill[0] = "0"
+
+
+_stdout_fill = [" "]
+
+
+def stdout_fill():
+    """The fill character NEST's std::cout has at this point of the process."""
+    return _stdout_fill[0]
