@@ -31,7 +31,12 @@ from .archiving import ms_of_steps
 
 KINDS = ("clopath", "urbanczik")
 EPS = 1.0e-6  # the 1.0e-6 of get_LTP_history / get_urbanczik_history (and stdp_eps)
-CAPACITY = {"clopath": 64, "urbanczik": 4096}  # ring entries at first; doubled on overflow
+CAPACITY = {"clopath": 64, "urbanczik": 4096}  # ring entries at first
+# ring growth on overflow. The Urbanczik ring gains an entry every step, and a synapse
+# whose source has not spiked yet keeps every entry since the start (as NEST's access
+# counters do): its ring grows with the simulated time, and each growth recompiles
+# (urbanczik_synapse_example: 4,096 -> 262,144 entries, 6 doublings, 3 fourfold steps)
+GROWTH = {"clopath": 2, "urbanczik": 4}
 BLOCK = 16  # entries per iteration of a reader's fold (unrolled)
 SUM_BLOCK = 128  # entries per iteration of a reader's sum (terms vectorized)
 _NEG = -1.0e300
@@ -180,14 +185,14 @@ def overflowed(carry):
 
 
 def grow(prog, saved, after):
-    """The carry to run a chunk again from, with twice the ring of each kind that
-    overflowed in ``after``."""
+    """The carry to run a chunk again from, with a larger ring (GROWTH) of each kind
+    that overflowed in ``after``."""
     kinds = {prog.histories[name][0] for name, a in after.get("hist", {}).items()
              if bool(a["overflow"])}
     if not kinds:
         return saved
     for kind in kinds:
-        prog.hist_capacity[kind] *= 2
+        prog.hist_capacity[kind] *= GROWTH[kind]
     hist = dict(saved["hist"])
     for name, a in hist.items():
         kind, flags = prog.histories[name]
