@@ -35,22 +35,31 @@ def _close(ref, got, key):
                                atol=1e-12, err_msg=key)
 
 
-def _compare(ref, got):
-    (r1, r2, rsp, rwr), (g1, g2, gsp, gwr) = ref, got
-    for a, b in ((r1, g1), (r2, g2)):
-        assert set(b) == set(a)
-        for k in a:
-            if isinstance(a[k][0], str):
-                assert list(b[k]) == list(a[k]), k
-            else:
-                _close(a[k], b[k], k)
-    assert_spikes_identical(rsp, gsp)
-    assert set(gwr) == set(rwr) and len(rwr["times"]) > 20
+def _compare_connections(a, b):
+    assert set(b) == set(a)
+    for k in a:
+        if isinstance(a[k][0], str):
+            assert list(b[k]) == list(a[k]), k
+        else:
+            _close(a[k], b[k], k)
+
+
+def _compare_weight_events(rwr, gwr):
+    assert set(gwr) == set(rwr)
     for k in rwr:
         if k == "weights":
             _close(rwr[k], gwr[k], k)
         else:
             np.testing.assert_array_equal(gwr[k], rwr[k], err_msg=k)
+
+
+def _compare(ref, got):
+    (r1, r2, rsp, rwr), (g1, g2, gsp, gwr) = ref, got
+    for a, b in ((r1, g1), (r2, g2)):
+        _compare_connections(a, b)
+    assert_spikes_identical(rsp, gsp)
+    assert len(rwr["times"]) > 20
+    _compare_weight_events(rwr, gwr)
 
 
 def clopath_pairing(model, neuron):
@@ -210,3 +219,35 @@ def test_archive_ring_grows_and_equals_nest(ab):
     assert abs(ref["weight"] - 5.0) > 1e-3
     for k in ref:
         _close(ref[k], got[k], k)
+
+
+def test_urbanczik_ring_grows_and_equals_nest(ab):
+    """The Urbanczik history gains an entry every step; a source silent for 90 ms and
+    one silent until late keep every entry since their last spike (since the start),
+    more than the ring's first capacity: the chunk runs again with a larger ring,
+    twice (1,200 ms, 12,000 entries). Windows of thousands of entries are summed."""
+    def run(nest):
+        nest.resolution = 0.1
+        nest.rng_seed = 3
+        wr = nest.Create("weight_recorder")
+        nest.SetDefaults("urbanczik_synapse", {"weight_recorder": wr})
+        times = [[5.0, 95.0, 500.0, 1150.0], [1190.0], [30.0, 31.0, 700.0, 701.5]]
+        pre = nest.Create("parrot_neuron", len(times))
+        for i, t in enumerate(times):
+            nest.Connect(nest.Create("spike_generator", params={"spike_times": t}), pre[i])
+        nrn = nest.Create("pp_cond_exp_mc_urbanczik", params={"phi_max": 1e-7})
+        ports = nest.GetDefaults("pp_cond_exp_mc_urbanczik")["receptor_types"]
+        dc = nest.Create("dc_generator", params={"amplitude": 300.0})
+        nest.Connect(dc, nrn, syn_spec={"receptor_type": ports["dendritic_curr"]})
+        nest.Connect(pre, nrn, "all_to_all",
+                     {"synapse_model": "urbanczik_synapse", "weight": 5.0, "delay": 1.0,
+                      "eta": 5.0e4, "receptor_type": ports["dendritic_exc"]})
+        nest.Simulate(600.0)
+        nest.Simulate(600.0)
+        return nest.GetConnections(synapse_model="urbanczik_synapse").get(), wr.get("events")
+    (ref, rwr), (got, gwr) = ab(run)
+    w = np.asarray(ref["weight"])  # the late source's one read finds its traces at 0
+    assert np.all(np.abs(w[[0, 2]] - 5.0) > 1e-3) and w[1] == 5.0
+    assert len(rwr["times"]) == 9
+    _compare_connections(ref, got)
+    _compare_weight_events(rwr, gwr)

@@ -171,6 +171,8 @@ CASES = {
     "connect delay beyond frozen max": (lambda nest, net: nest.Connect(
         net["n"], net["n"], syn_spec={"delay": 20.0}), True),
     "connect non-unique arrays": (lambda nest, net: nest.Connect([1, 1], [2, 3]), False),
+    "connect arrays unknown node": (lambda nest, net: nest.Connect(
+        np.array([1, 2, 3]), np.array([2, 3, 100_000]), "one_to_one"), False),
     "synapses set bad delay": (lambda nest, net: nest.GetConnections().set(delay=0.01), False),
     "synapses set list one bad": (lambda nest, net: nest.GetConnections(source=net["n"][:2]).set(
         delay=[1.0] + [0.01] * 50), False),

@@ -209,3 +209,17 @@ def test_refused_set_keeps_backend_options():
     assert sr.get("precision") == 3
     sr.set({"precision": 7})
     assert sr.get("precision") == 7
+
+
+def test_ragged_layout_pads_each_list_once_not_to_the_longest():
+    """Device vectors in one flat array: each list from its base, one fill slot after
+    it (a pointer past the end reads the fill), the length a power of two of the total,
+    never below the high-water mark; a long list no longer pads the others."""
+    from pynest_jax.models.devices._pointer import at, ragged
+    rows = [np.arange(1, 1001), np.array([]), np.array([5, 9])]
+    flat, base = ragged(rows, -1, np.int64, min_len=16)
+    assert list(base) == [0, 1001, 1002] and len(flat) == 1024  # 1001 + 1 + 3 slots
+    assert list(flat[998:1006]) == [999, 1000, -1, -1, 5, 9, -1, -1]
+    idx = np.array([999, 0, 2])
+    assert list(np.asarray(at(flat, base, idx))) == [1000, -1, -1]
+    assert len(ragged(rows[1:], 0.0, float, min_len=64)[0]) == 64  # high-water mark kept

@@ -31,8 +31,14 @@ from .archiving import ms_of_steps
 
 KINDS = ("clopath", "urbanczik")
 EPS = 1.0e-6  # the 1.0e-6 of get_LTP_history / get_urbanczik_history (and stdp_eps)
-CAPACITY = {"clopath": 64, "urbanczik": 4096}  # ring entries at first; doubled on overflow
+CAPACITY = {"clopath": 64, "urbanczik": 4096}  # ring entries at first
+# ring growth on overflow. The Urbanczik ring gains an entry every step, and a synapse
+# whose source has not spiked yet keeps every entry since the start (as NEST's access
+# counters do): its ring grows with the simulated time, and each growth recompiles
+# (urbanczik_synapse_example: 4,096 -> 262,144 entries, 6 doublings, 3 fourfold steps)
+GROWTH = {"clopath": 2, "urbanczik": 4}
 BLOCK = 16  # entries per iteration of a reader's fold (unrolled)
+SUM_BLOCK = 128  # entries per iteration of a reader's sum (terms vectorized)
 _NEG = -1.0e300
 _NONE = np.iinfo(np.int64).max // 4  # "no entry yet" (a step)
 
@@ -179,14 +185,14 @@ def overflowed(carry):
 
 
 def grow(prog, saved, after):
-    """The carry to run a chunk again from, with twice the ring of each kind that
-    overflowed in ``after``."""
+    """The carry to run a chunk again from, with a larger ring (GROWTH) of each kind
+    that overflowed in ``after``."""
     kinds = {prog.histories[name][0] for name, a in after.get("hist", {}).items()
              if bool(a["overflow"])}
     if not kinds:
         return saved
     for kind in kinds:
-        prog.hist_capacity[kind] *= 2
+        prog.hist_capacity[kind] *= GROWTH[kind]
     hist = dict(saved["hist"])
     for name, a in hist.items():
         kind, flags = prog.histories[name]
@@ -290,6 +296,32 @@ class _History:
         self.overflow = overflow & self._real
         return value
 
+    def _sum(self, lo, hi, at, terms, init):
+        """``init`` plus ``terms(entries)`` of the entries lo <= i < hi of each row, added
+        one after the other oldest first (NEST's order, so the same rounding). ``terms``
+        sees SUM_BLOCK entries at once, as (SUM_BLOCK, rows) arrays: an entry's terms
+        must not depend on the others'. Only the additions stay sequential, so a window
+        of thousands of entries costs a few iterations, not one per entry."""
+        span = jnp.where(self._real, hi - lo, 0)
+        nblocks = (jnp.max(span, initial=0) + SUM_BLOCK - 1) // SUM_BLOCK
+
+        def body(b, carry):
+            value, overflow = carry
+            idx = lo[:, None] + b * SUM_BLOCK + jnp.arange(SUM_BLOCK)[None, :]
+            exists, kept, entry = at(idx)
+            inside = (idx < hi[:, None]) & exists
+            overflow = overflow | jnp.any(inside & ~kept, axis=1)
+            use = (inside & kept).T
+            block = terms(Vars({k: v.T for k, v in entry.items()}))
+            block = jax.tree_util.tree_map(lambda x: jnp.where(use, x, 0.0), block)
+            for j in range(SUM_BLOCK):  # adding 0.0 for an entry outside leaves the sum
+                value = jax.tree_util.tree_map(lambda v, x: v + x[j], value, block)
+            return value, overflow
+
+        value, overflow = jax.lax.fori_loop(0, nblocks, body, (init, self.overflow))
+        self.overflow = overflow & self._real
+        return value
+
 
 class ClopathHistory(_History):
     def __init__(self, a, tgt, params, real, grid):
@@ -357,6 +389,14 @@ class UrbanczikHistory(_History):
         """get_urbanczik_history(t1, t2): ``fn(value, entry)`` over the entries with
         t1 < t <= t2 (in NEST's comparison), oldest first; ``entry.t`` (ms), ``entry.dw``
         (the step's dPI). One entry per step: entry k is at Time::step(k + 1)."""
+        return self._fold(*self._window(t1, t2), fn, init)
+
+    def sum(self, t1, t2, terms, init):
+        """The same window, summed: ``init`` plus ``terms(entries)`` of each entry
+        (``_History._sum``: arrays of shape (entries, rows))."""
+        return self._sum(*self._window(t1, t2), terms, init)
+
+    def _window(self, t1, t2):
         t1, t2 = _ms(t1), _ms(t2)
         h = self._grid.h
         H = self._dpi.shape[1]
@@ -373,7 +413,7 @@ class UrbanczikHistory(_History):
             entry = {"t": u.Quantity(t, unit=u.ms), "dw": self._dpi[tgt[:, None], k % H]}
             return inside, kept, entry
 
-        return self._fold(lo, hi, at, fn, init)
+        return lo, hi, at
 
 
 def _ms(t):

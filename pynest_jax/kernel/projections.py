@@ -214,6 +214,7 @@ def _event_device_arrays(proj, a, w, L, dtype):
 
 BATCH_SYNAPSES = 16384  # synapses scattered per loop iteration of the event delivery
 PLASTIC_BATCH = 16384  # connections per batch of the plastic delivery (kernel/plasticity.py)
+HISTORY_BATCH = 64  # the same for readers of a per-step history (kernel/archives.py)
 
 
 def _bucket(width):
@@ -334,8 +335,12 @@ def _make_plastic(proj, arrays, graph, model, tpop):
         proj.delay_ms = None
         proj.keys = proj.keys + ("delay",)
     # events (a source's spike) per batch: a slice's events go in batches of about
-    # PLASTIC_BATCH connections
-    proj.batch = int(max(1, min(proj.n_src, 256, PLASTIC_BATCH // proj.width)))
+    # PLASTIC_BATCH connections. A reader of a per-step history (Clopath, Urbanczik)
+    # walks every entry since its last spike for every row of its batch, real or
+    # padding: its batches are small (urbanczik_synapse_example: 1,600 rows per batch
+    # for 0.2 events per step made the walk most of the run)
+    size = HISTORY_BATCH if spec.post in ("clopath", "urbanczik") else PLASTIC_BATCH
+    proj.batch = int(max(1, min(proj.n_src, 256, size // proj.width)))
 
 
 def _plastic_device_arrays(proj, a, w, L):

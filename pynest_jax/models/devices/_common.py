@@ -27,7 +27,7 @@ STIMULATION_PARAMS = DEVICE_PARAMS + (
     Param("stimulus_source", "", None, "stimulation backend", dtype="str"),
 )
 
-# The high-water mark of a model's padded host vectors (see padded).
+# The high-water mark of a model's flat host vectors (see _pointer.ragged).
 PAD_STATE = State("pad", 16, None, "padded length of the device arrays", dtype="int", hidden=True)
 
 # A current generator's one recordable (a multimeter may sample it).
@@ -160,20 +160,3 @@ def step_multiple(model, key, value_ms, grid):
             f"The time property {key} = {value_ms} ms (= {x} tics = "
             f"{int(steps_of_tics(grid, x))} steps) of model {model} must be a multiple of "
             f"the resolution {grid.h} ms (= {grid.tics_per_step} tics = 1 step).")
-
-
-def padded(rows, fill, dtype, min_len=16):
-    """Per-node vectors -> one (n, L) array, L a power of two > the longest.
-
-    Power-of-two lengths: a changed vector changes the array's shape (and so
-    compiles) only when it outgrows its bucket; callers pass their last length
-    as ``min_len`` (a high-water mark kept in a hidden state ``pad``) so that a
-    shorter vector does not shrink it either. One slot is always padding, so a
-    pointer that ran past the last entry still reads the fill value.
-    """
-    longest = max([len(r) for r in rows] + [0])
-    L = max(min_len, 1 << int(longest).bit_length())
-    out = np.full((len(rows), L), fill, dtype)
-    for i, r in enumerate(rows):
-        out[i, :len(r)] = r
-    return out

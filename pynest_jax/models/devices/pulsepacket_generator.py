@@ -20,7 +20,7 @@ import numpy as np
 
 from .._spec import GeneratorModel, Param, State
 from . import _common as C
-from ._pointer import NEVER
+from ._pointer import NEVER, ragged
 from .spike_generator import emit
 
 _SDEV_TOLERANCE = 10.0
@@ -118,11 +118,11 @@ def host_prepare(v, ctx):
     # The number of steps with spikes varies from run to run: keep the padded
     # length at its high-water mark so that it rarely changes (and compiles).
     pad = int(np.max(v["pad"]))
-    steps = C.padded([s + 1 for s, _ in uniq], NEVER, np.int64, min_len=pad)  # stamps
-    L = steps.shape[1]
-    return {"spk_steps": steps,
-            "spk_count": C.padded([c for _, c in uniq], 0, np.int32, min_len=L),
-            "spk_amount": C.padded([c for _, c in uniq], 0.0, float, min_len=L),
+    steps, base = ragged([s + 1 for s, _ in uniq], NEVER, np.int64, min_len=pad)  # stamps
+    L = len(steps)
+    return {"spk_steps": steps, "spk_base": base,
+            "spk_count": ragged([c for _, c in uniq], 0, np.int32, min_len=L)[0],
+            "spk_amount": ragged([c for _, c in uniq], 0.0, float, min_len=L)[0],
             "pos": np.zeros(n, np.int64), "start_idx": starts, "stop_idx": stops,
             "pending": pend, "pad": np.full(n, L)}
 

@@ -16,7 +16,7 @@ import numpy as np
 from ...errors import NESTErrors
 from .._spec import GeneratorModel, Param, State
 from . import _common as C
-from ._pointer import NEVER, at, pointer_start
+from ._pointer import NEVER, at, pointer_start, ragged
 
 _NAME = "spike_generator"
 _FLAGS = ("precise_times", "shift_now_spikes", "allow_offgrid_times")
@@ -124,18 +124,18 @@ def _events(v, i, ctx):
 def host_prepare(v, ctx):
     ev = [_events(v, i, ctx) for i in range(len(v["origin"]))]
     steps = [e[0] for e in ev]
-    table = C.padded(steps, NEVER, np.int64, min_len=int(np.max(v["pad"])))
-    L = table.shape[1]
-    return {"spk_steps": table,
-            "spk_count": C.padded([e[1] for e in ev], 0, np.int32, min_len=L),
-            "spk_amount": C.padded([e[2] for e in ev], 0.0, float, min_len=L),
+    table, base = ragged(steps, NEVER, np.int64, min_len=int(np.max(v["pad"])))
+    L = len(table)
+    return {"spk_steps": table, "spk_base": base,
+            "spk_count": ragged([e[1] for e in ev], 0, np.int32, min_len=L)[0],
+            "spk_amount": ragged([e[2] for e in ev], 0.0, float, min_len=L)[0],
             "pos": pointer_start(steps, ctx.now), "pad": np.full(len(steps), L)}
 
 
 def emit(p, d, s, ctx):
-    hit = at(p.spk_steps, s.pos) == ctx.n + 1
-    count = jnp.where(hit, at(p.spk_count, s.pos), 0)
-    amount = jnp.where(hit, at(p.spk_amount, s.pos), 0.0)
+    hit = at(p.spk_steps, p.spk_base, s.pos) == ctx.n + 1
+    count = jnp.where(hit, at(p.spk_count, p.spk_base, s.pos), 0)
+    amount = jnp.where(hit, at(p.spk_amount, p.spk_base, s.pos), 0.0)
     return s.replace(pos=s.pos + hit), (count, amount)
 
 

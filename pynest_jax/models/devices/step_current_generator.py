@@ -11,7 +11,7 @@ import numpy as np
 from ...errors import NESTErrors
 from .._spec import GeneratorModel, Param, State
 from . import _common as C
-from ._pointer import NEVER, at, pointer_start
+from ._pointer import NEVER, at, pointer_start, ragged
 from ._windows import current_active
 
 _NAME = "step_current_generator"
@@ -64,16 +64,17 @@ def on_set(old, new, ctx):
 
 def host_prepare(v, ctx):
     steps = [C.steps_of(ctx.grid, t) for t in v["amplitude_times"]]
-    table = C.padded(steps, NEVER, np.int64, min_len=int(np.max(v["pad"])))
-    L = table.shape[1]
-    return {"amp_steps": table, "amp_values": C.padded(v["amplitude_values"], 0.0, float, L),
+    table, base = ragged(steps, NEVER, np.int64, min_len=int(np.max(v["pad"])))
+    L = len(table)
+    return {"amp_steps": table, "amp_base": base,
+            "amp_values": ragged(v["amplitude_values"], 0.0, float, L)[0],
             "idx": pointer_start(steps, ctx.now), "pad": np.full(len(steps), L)}
 
 
 def emit(p, d, s, ctx):
     # A new amplitude takes effect in the step that ends at its time.
-    hit = at(p.amp_steps, s.idx) == ctx.n + 1
-    amp = u.math.where(hit, at(p.amp_values, s.idx) * u.pA, s.amp)
+    hit = at(p.amp_steps, p.amp_base, s.idx) == ctx.n + 1
+    amp = u.math.where(hit, at(p.amp_values, p.amp_base, s.idx) * u.pA, s.amp)
     I = u.math.where(current_active(p, ctx), amp, 0.0 * u.pA)
     return s.replace(I=I, amp=amp, idx=s.idx + hit), I.to_decimal(u.pA)
 

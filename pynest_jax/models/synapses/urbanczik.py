@@ -25,15 +25,14 @@ def on_pre(c, post, t, ctx):
     tau_s = jnp.where(c.weight > 0.0, post.tau_syn_ex, post.tau_syn_in)
     tl, ts = c.tau_L_trace, c.tau_s_trace
 
-    def each(acc, entry):
-        pi_int, dpi_exp = acc
+    def terms(entry):  # each entry's share of the two sums, independent of the others
         t_up = ms(entry.t) + d
         minus_delta_t_up = last - t_up
         pi = (tl * jnp.exp(minus_delta_t_up / tau_L) - ts * jnp.exp(minus_delta_t_up / tau_s)) * entry.dw
-        return pi_int + pi, dpi_exp + jnp.exp((t_up - t_spike) / tau_D) * pi
+        return pi, jnp.exp((t_up - t_spike) / tau_D) * pi
 
-    pi_int, dpi_exp = post.fold(last - d, t_spike - d, each,
-                                (c.PI_integral, jnp.zeros_like(c.PI_integral)))
+    pi_int, dpi_exp = post.sum(last - d, t_spike - d, terms,
+                               (c.PI_integral, jnp.zeros_like(c.PI_integral)))
     pi_exp = jnp.exp((last - t_spike) / tau_D) * c.PI_exp_integral + dpi_exp
     w = pi_int - pi_exp
     w = c.init_weight + w * 15.0 * C_m * tau_s * c.eta / (g_L * (tau_L - tau_s))
