@@ -12,6 +12,7 @@ from .devices.spike_generator import spike_generator
 from .devices.gamma_sup_generator import gamma_sup_generator
 from .devices.ppd_sup_generator import ppd_sup_generator
 from .devices.inhomogeneous_poisson_generator import inhomogeneous_poisson_generator
+from .devices.spike_train_injector import spike_train_injector
 from .devices.step_current_generator import step_current_generator
 from .devices.recorders import multimeter, spike_recorder, voltmeter, weight_recorder
 from .devices.volume_transmitter import volume_transmitter
@@ -91,6 +92,7 @@ NODE_MODELS = {m.name: m for m in (
     poisson_generator, spike_generator, pulsepacket_generator,
     sinusoidal_poisson_generator, sinusoidal_gamma_generator, mip_generator,
     gamma_sup_generator, ppd_sup_generator, inhomogeneous_poisson_generator,
+    spike_train_injector,
     spike_recorder, multimeter, voltmeter, weight_recorder,
     volume_transmitter,
 )}
