@@ -15,7 +15,7 @@ import numpy as np
 from ...errors import NESTErrors
 from .._spec import GeneratorModel, Param, State
 from . import _common as C
-from ._pointer import NEVER, at, pointer_start
+from ._pointer import at, table
 from ._poisson import counts_shared
 from ._windows import step_active
 
@@ -70,10 +70,8 @@ def on_set(old, new, ctx):
 
 def host_prepare(v, ctx):
     steps = [C.steps_of(ctx.grid, t) for t in v["rate_times"]]
-    table = C.padded(steps, NEVER, np.int64, min_len=int(np.max(v["pad"])))
-    L = table.shape[1]
-    return {"rate_steps": table, "rate_table": C.padded(v["rate_values"], 0.0, float, L),
-            "idx": pointer_start(steps, ctx.now), "pad": np.full(len(steps), L)}
+    steps, out = table(steps, {"rate_table": (v["rate_values"], 0.0, float)}, v["pad"], ctx.now)
+    return dict(out, rate_steps=steps)
 
 
 def emit(p, d, s, ctx, src):

@@ -16,7 +16,7 @@ import numpy as np
 from ...errors import NESTErrors
 from .._spec import GeneratorModel, Param, State
 from . import _common as C
-from ._pointer import NEVER, at, pointer_start
+from ._pointer import at, table
 
 _NAME = "spike_generator"
 _FLAGS = ("precise_times", "shift_now_spikes", "allow_offgrid_times")
@@ -125,13 +125,10 @@ def _events(v, i, ctx):
 
 def host_prepare(v, ctx):
     ev = [_events(v, i, ctx) for i in range(len(v["origin"]))]
-    steps = [e[0] for e in ev]
-    table = C.padded(steps, NEVER, np.int64, min_len=int(np.max(v["pad"])))
-    L = table.shape[1]
-    return {"spk_steps": table,
-            "spk_count": C.padded([e[1] for e in ev], 0, np.int32, min_len=L),
-            "spk_amount": C.padded([e[2] for e in ev], 0.0, float, min_len=L),
-            "pos": pointer_start(steps, ctx.now), "pad": np.full(len(steps), L)}
+    steps, out = table([e[0] for e in ev], {
+        "spk_count": ([e[1] for e in ev], 0, np.int32),
+        "spk_amount": ([e[2] for e in ev], 0.0, float)}, v["pad"], ctx.now, pointer="pos")
+    return dict(out, spk_steps=steps)
 
 
 def emit(p, d, s, ctx):
@@ -158,18 +155,22 @@ def spike_offsets(v, i, ctx, stamps):
     return np.concatenate(out) if out else np.zeros(0)
 
 
+# what spike_train_injector shares (after spike_times)
+TRAIN_PARAMS = (
+    Param("spike_multiplicities", np.zeros(0), None, "multiplicity of each spike",
+          dtype="vector"),
+    Param("precise_times", False, None, "keep off-grid times as offsets", dtype="bool"),
+    Param("allow_offgrid_times", False, None, "round times up to the grid", dtype="bool"),
+    Param("shift_now_spikes", False, None, "move spikes at the current time one step on",
+          dtype="bool"),
+)
+
 spike_generator = GeneratorModel(
     name=_NAME, event="spike", doc="Spikes at given times.",
     params=C.STIMULATION_PARAMS + (
         Param("spike_times", np.zeros(0), u.ms, "spike times", dtype="vector"),
         Param("spike_weights", np.zeros(0), None, "weight factor of each spike", dtype="vector"),
-        Param("spike_multiplicities", np.zeros(0), None, "multiplicity of each spike",
-              dtype="vector"),
-        Param("precise_times", False, None, "keep off-grid times as offsets", dtype="bool"),
-        Param("allow_offgrid_times", False, None, "round times up to the grid", dtype="bool"),
-        Param("shift_now_spikes", False, None, "move spikes at the current time one step on",
-              dtype="bool"),
-    ),
+    ) + TRAIN_PARAMS,
     state=(State("pos", 0, None, "next spike", dtype="int", hidden=True),
            C.PAD_STATE),
     check=C.device_check, on_set=on_set, host_prepare=host_prepare, emit=emit,

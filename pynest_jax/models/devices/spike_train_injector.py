@@ -20,7 +20,7 @@ from .._spec import NeuronModel, Param, State
 from ..integrators import Exact
 from . import _common as C
 from . import spike_generator as G
-from ._pointer import NEVER, at, pointer_start
+from ._pointer import NEVER, at, table
 
 _NAME = "spike_train_injector"
 
@@ -32,11 +32,9 @@ def on_set(old, new, ctx):
 def pre_run(v, ctx):
     """The spike table of each node and its pointer past the current time."""
     ev = [G._events(v, i, ctx) for i in range(len(v["origin"]))]
-    steps = [e[0] for e in ev]
-    table = C.padded(steps, NEVER, np.int64, min_len=int(np.max(v["pad"])))
-    L = table.shape[1]
-    return {"spk_steps": table, "spk_count": C.padded([e[1] for e in ev], 0, np.int64, L),
-            "pos": pointer_start(steps, ctx.now), "pad": np.full(len(steps), L)}
+    steps, out = table([e[0] for e in ev], {"spk_count": ([e[1] for e in ev], 0, np.int64)},
+                       v["pad"], ctx.now, pointer="pos")
+    return dict(out, spk_steps=steps)
 
 
 def update(p, d, s, x, ctx):
@@ -49,13 +47,7 @@ spike_train_injector = NeuronModel(
     name=_NAME, doc="Neuron that emits prescribed spike trains.",
     params=C.DEVICE_PARAMS[:3] + (
         Param("spike_times", np.zeros(0), u.ms, "spike times", dtype="vector"),
-        Param("spike_multiplicities", np.zeros(0), None, "multiplicity of each spike",
-              dtype="vector"),
-        Param("precise_times", False, None, "keep off-grid times as offsets", dtype="bool"),
-        Param("allow_offgrid_times", False, None, "round times up to the grid", dtype="bool"),
-        Param("shift_now_spikes", False, None, "move spikes at the current time one step on",
-              dtype="bool"),
-    ),
+    ) + G.TRAIN_PARAMS,
     state=(State("pos", 0, None, "next spike", dtype="int", hidden=True), C.PAD_STATE,
            State("spk_steps", NEVER, None, "steps of sending", dtype="int", hidden=True),
            State("spk_count", 0, None, "spikes sent in those steps", dtype="int",

@@ -11,7 +11,7 @@ import numpy as np
 from ...errors import NESTErrors
 from .._spec import GeneratorModel, Param, State
 from . import _common as C
-from ._pointer import NEVER, at, pointer_start
+from ._pointer import at, table
 from ._windows import current_active
 
 _NAME = "step_current_generator"
@@ -64,10 +64,9 @@ def on_set(old, new, ctx):
 
 def host_prepare(v, ctx):
     steps = [C.steps_of(ctx.grid, t) for t in v["amplitude_times"]]
-    table = C.padded(steps, NEVER, np.int64, min_len=int(np.max(v["pad"])))
-    L = table.shape[1]
-    return {"amp_steps": table, "amp_values": C.padded(v["amplitude_values"], 0.0, float, L),
-            "idx": pointer_start(steps, ctx.now), "pad": np.full(len(steps), L)}
+    steps, out = table(steps, {"amp_values": (v["amplitude_values"], 0.0, float)}, v["pad"],
+                       ctx.now)
+    return dict(out, amp_steps=steps)
 
 
 def emit(p, d, s, ctx):
