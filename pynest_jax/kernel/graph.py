@@ -47,8 +47,9 @@ class Population:
         self.frozen = np.concatenate([self.frozen, np.zeros(n, bool)])
         for k, arr in self.arrays.items():
             col = np.asarray(columns[k], dtype=arr.dtype)
-            if arr.ndim == 2 and col.ndim == 1:  # per-port state: the new nodes' on every port
-                col = np.repeat(col[:, None], arr.shape[1], axis=1)
+            if arr.ndim > col.ndim == 1:  # per-port (per-train) state: the new nodes' value
+                col = np.broadcast_to(col.reshape((n,) + (1,) * (arr.ndim - 1)),
+                                      (n,) + arr.shape[1:]).copy()
             self.arrays[k] = np.concatenate([arr, col])
         for k, lst in self.host.items():
             lst.extend(columns[k])

@@ -9,6 +9,10 @@ from .devices.sinusoidal_poisson_generator import sinusoidal_poisson_generator
 from .devices.mip_generator import mip_generator
 from .devices.sinusoidal_gamma_generator import sinusoidal_gamma_generator
 from .devices.spike_generator import spike_generator
+from .devices.gamma_sup_generator import gamma_sup_generator
+from .devices.ppd_sup_generator import ppd_sup_generator
+from .devices.inhomogeneous_poisson_generator import inhomogeneous_poisson_generator
+from .devices.spike_train_injector import spike_train_injector
 from .devices.step_current_generator import step_current_generator
 from .devices.recorders import multimeter, spike_recorder, voltmeter, weight_recorder
 from .devices.volume_transmitter import volume_transmitter
@@ -87,6 +91,8 @@ NODE_MODELS = {m.name: m for m in (
     ac_generator, step_current_generator, noise_generator,
     poisson_generator, spike_generator, pulsepacket_generator,
     sinusoidal_poisson_generator, sinusoidal_gamma_generator, mip_generator,
+    gamma_sup_generator, ppd_sup_generator, inhomogeneous_poisson_generator,
+    spike_train_injector,
     spike_recorder, multimeter, voltmeter, weight_recorder,
     volume_transmitter,
 )}

@@ -11,6 +11,7 @@ spike times made a (201, 32,768) table, rebuilt and sent at every Simulate).
 import jax.numpy as jnp
 import numpy as np
 
+
 NEVER = np.iinfo(np.int64).max // 4  # padding: a step that never comes
 
 
@@ -39,3 +40,30 @@ def ragged(rows, fill, dtype, min_len=16):
 def at(flat, base, idx):
     """flat[base[i] + idx[i]] for each device i."""
     return flat[(base + idx).astype(jnp.int32)]
+
+
+def padded(rows, fill, dtype, min_len=16):
+    """Per-node vectors -> one (n, L) array, L a power of two above the longest (one
+    slot always padding: a pointer past the last entry reads the fill value); the
+    length only grows, as ``ragged``'s (callers pass their high-water mark)."""
+    longest = max([len(r) for r in rows] + [0])
+    L = max(min_len, 1 << int(longest).bit_length())
+    out = np.full((len(rows), L), fill, dtype)
+    for i, r in enumerate(rows):
+        out[i, :len(r)] = r
+    return out
+
+
+def table(steps_rows, columns, pad, now, pointer="idx"):
+    """The padded step table, its columns (name -> (rows, fill, dtype)) at the same
+    width, each node's pointer past ``now`` and the new high-water mark ``pad``."""
+    steps = padded(steps_rows, NEVER, np.int64, min_len=int(np.max(pad)))
+    L = steps.shape[1]
+    out = {name: padded(rows, fill, dtype, L) for name, (rows, fill, dtype) in columns.items()}
+    out.update({pointer: pointer_start(steps_rows, now), "pad": np.full(len(steps_rows), L)})
+    return steps, out
+
+
+def at_row(table, idx):
+    """table[i, idx[i]] for each device i (a padded table, one row per device)."""
+    return jnp.take_along_axis(table, idx[:, None].astype(jnp.int32), axis=1)[:, 0]

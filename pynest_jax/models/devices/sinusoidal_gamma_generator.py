@@ -24,6 +24,7 @@ from jax.scipy.special import gammaincc, gammaln
 from .._spec import GeneratorModel, Param, State
 from . import _common as C
 from . import _sinusoidal as S
+from . import _trains as T
 from ._windows import active_at
 
 _NAME = "sinusoidal_gamma_generator"
@@ -60,13 +61,7 @@ def _internal(v):
 
 def _trains(v, ctx):
     """num_trains_ per device: its outgoing connections, or 1 for a shared train."""
-    gids = np.asarray(ctx.gids)
-    n = np.zeros(len(gids), np.int64)
-    if ctx.graph is not None and len(ctx.graph.connections):
-        conns = ctx.graph.connections
-        src = conns.col("source")[conns.col("alive")].astype(np.int64)
-        n = np.bincount(src, minlength=int(gids.max()) + 1)[gids]
-    return np.where(np.asarray(v["individual_spike_trains"], bool), n, 1)
+    return np.where(np.asarray(v["individual_spike_trains"], bool), T.outgoing(ctx), 1)
 
 
 def pre_run(v, ctx):
@@ -83,7 +78,7 @@ def pre_run(v, ctx):
     else:
         prev = tuple(np.asarray(v[k], float) for k in _PREV)
         old_n = np.asarray(v["n_trains"], np.int64)
-    width = max(old_t0.shape[1], 1 << int(max(1, int(trains.max(initial=1))) - 1).bit_length())
+    width = T.width(old_t0.shape[1], trains)
     t0 = np.full((n_dev, width), t)
     lam = np.zeros((n_dev, width))
     w = old_t0.shape[1]
@@ -114,16 +109,6 @@ def _hazard_ratio(order, lam):
     return jnp.where(order == 1.0, 1.0, r)
 
 
-def _ranks(src, n_dev):
-    """Each connection's rank among the connections of its device, in src order."""
-    m = src.shape[0]
-    order = jnp.argsort(src, stable=True)
-    sorted_src = src[order]
-    first = jnp.searchsorted(sorted_src, jnp.arange(n_dev), side="left")
-    rank_sorted = jnp.arange(m) - first[sorted_src]
-    return jnp.zeros(m, jnp.int32).at[order].set(rank_sorted.astype(jnp.int32))
-
-
 def emit(p, d, s, ctx, src):
     n_dev = p.rate_ms.shape[0]
     t = ((ctx.n + 1) * ctx._grid.tics_per_step) * (1.0 / ctx._grid.tics_per_ms)
@@ -141,7 +126,7 @@ def emit(p, d, s, ctx, src):
     k_each, k_one = jax.random.split(ctx.key)
     individual = p.individual_spike_trains
     # one train per connection
-    col = jnp.minimum(_ranks(src, n_dev), width - 1)
+    col = jnp.minimum(T.ranks(src, n_dev), width - 1)
     fire_each = jax.random.uniform(k_each, src.shape, jnp.float64) < hazard(src, col)
     fire_each = fire_each & on[src] & individual[src] & (col < s.n_trains[src])
     # one train per device (column 0)

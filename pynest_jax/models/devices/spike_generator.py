@@ -22,16 +22,18 @@ _NAME = "spike_generator"
 _FLAGS = ("precise_times", "shift_now_spikes", "allow_offgrid_times")
 
 
-def _stamp(t, flags, origin_tics, ctx):
+def _stamp(t, flags, origin_tics, ctx, name=_NAME):
     """assert_valid_spike_time_and_insert_: (stamp in tics, offset in ms)."""
     grid = ctx.grid
     precise, shift, allow = flags
     if t == 0.0 and not shift:
-        raise NESTErrors.BadProperty("spike time cannot be set to 0.")
+        # spike_train_injector's message is capitalised
+        raise NESTErrors.BadProperty(
+            f"{'s' if name == _NAME else 'S'}pike time cannot be set to 0.")
     if precise:
         x = int(C.stamp_tics(grid, t))
     else:
-        x = C.grid_tics(_NAME, grid, t, allow)
+        x = C.grid_tics(name, grid, t, allow)
         if shift and origin_tics + x == ctx.now * grid.tics_per_step:
             x += grid.tics_per_step
     if not precise:
@@ -43,7 +45,7 @@ def _stamp(t, flags, origin_tics, ctx):
     return x, offset
 
 
-def _node(i, old, new, ctx):
+def _node(i, old, new, ctx, name=_NAME):
     """Parameters_::set for one node: the keys to write."""
     get = lambda k: new[k][i] if k in new else old[k][i]
     flags = tuple(bool(get(k)) for k in _FLAGS)
@@ -65,14 +67,14 @@ def _node(i, old, new, ctx):
         for j, t in enumerate(times):
             if j and times[j - 1] > t:
                 raise NESTErrors.BadProperty("Spike times must be sorted in non-descending order.")
-            x, off = _stamp(float(t), flags, origin, ctx)
+            x, off = _stamp(float(t), flags, origin, ctx, name)
             stamps.append(x)
             offsets.append(off)
         stamps, offsets = np.array(stamps, np.int64), np.array(offsets, float)
         out["spike_times"] = C.ms_of_tics(ctx.grid, stamps) - offsets
         n_spikes = len(stamps)
     for key, what in (("spike_weights", "spike_times,"), ("spike_multiplicities", "spike_times")):
-        if key in new:
+        if key in new and key in old:
             v = np.asarray(new[key][i]).reshape(-1)
             if len(v) and len(v) != n_spikes:
                 raise NESTErrors.BadProperty(
@@ -82,13 +84,13 @@ def _node(i, old, new, ctx):
     return out
 
 
-def on_set(old, new, ctx):
+def on_set(old, new, ctx, name=_NAME):
     new = C.device_on_set(old, new, ctx)
     if not any(k in new for k in ("spike_times", "spike_weights", "spike_multiplicities")
                + _FLAGS):
         return new
     n = len(next(iter(old.values())))
-    rows = [_node(i, old, new, ctx) for i in range(n)]
+    rows = [_node(i, old, new, ctx, name) for i in range(n)]
     for k in rows[0]:
         new[k] = [r[k] for r in rows]
     return new
@@ -112,7 +114,7 @@ def _events(v, i, ctx):
     keep = (t_min < stamps) & (stamps <= t_max)
     mult = v["spike_multiplicities"][i]
     mult = np.asarray(mult if len(mult) else np.ones(len(stamps)), float)
-    w = v["spike_weights"][i]
+    w = v["spike_weights"][i] if "spike_weights" in v else ()
     w = np.asarray(w if len(w) else np.ones(len(stamps)), float)
     steps, inv = np.unique(stamps[keep], return_inverse=True)
     count = np.bincount(inv, mult[keep], len(steps))
@@ -156,18 +158,22 @@ def spike_offsets(v, i, ctx, stamps):
     return np.concatenate(out) if out else np.zeros(0)
 
 
+# what spike_train_injector shares (after spike_times)
+TRAIN_PARAMS = (
+    Param("spike_multiplicities", np.zeros(0), None, "multiplicity of each spike",
+          dtype="vector"),
+    Param("precise_times", False, None, "keep off-grid times as offsets", dtype="bool"),
+    Param("allow_offgrid_times", False, None, "round times up to the grid", dtype="bool"),
+    Param("shift_now_spikes", False, None, "move spikes at the current time one step on",
+          dtype="bool"),
+)
+
 spike_generator = GeneratorModel(
     name=_NAME, event="spike", doc="Spikes at given times.",
     params=C.STIMULATION_PARAMS + (
         Param("spike_times", np.zeros(0), u.ms, "spike times", dtype="vector"),
         Param("spike_weights", np.zeros(0), None, "weight factor of each spike", dtype="vector"),
-        Param("spike_multiplicities", np.zeros(0), None, "multiplicity of each spike",
-              dtype="vector"),
-        Param("precise_times", False, None, "keep off-grid times as offsets", dtype="bool"),
-        Param("allow_offgrid_times", False, None, "round times up to the grid", dtype="bool"),
-        Param("shift_now_spikes", False, None, "move spikes at the current time one step on",
-              dtype="bool"),
-    ),
+    ) + TRAIN_PARAMS,
     state=(State("pos", 0, None, "next spike", dtype="int", hidden=True),
            C.PAD_STATE),
     check=C.device_check, on_set=on_set, host_prepare=host_prepare, emit=emit,
