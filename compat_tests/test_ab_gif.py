@@ -19,7 +19,7 @@ import pytest
 from conftest import (assert_defaults_equal, assert_samples_aligned, assert_spikes_identical,
                       refuse_on_both)
 
-MODELS = ("gif_psc_exp",)
+MODELS = ("gif_psc_exp", "gif_cond_exp")
 SEEDS = (31, 32, 33, 34)
 Z = 4.0
 RTOL = 1e-9
