@@ -35,14 +35,22 @@ def _within(ref, got):
     return abs(got.mean() - ref.mean()) <= Z * se, (ref.mean(), got.mean(), se)
 
 
-def _statistics(nest, model, params, rate):
+def _poisson(model, rate):
+    def drive(nest, n):
+        pg = nest.Create("poisson_generator", params={"rate": rate})
+        nest.Connect(pg, n, syn_spec={"weight": WEIGHT[model]})
+    return drive
+
+
+def _statistics(nest, model, params, drive):
+    """Per-neuron spike counts, all intervals, per-neuron mean V_m over SEEDS;
+    ``drive(nest, neurons)`` connects the input."""
     counts, isis, vmean = [], [], []
     for seed in SEEDS:
         nest.ResetKernel()
         nest.rng_seed = seed
         n = nest.Create(model, N, params=params)
-        pg = nest.Create("poisson_generator", params={"rate": rate})
-        nest.Connect(pg, n, syn_spec={"weight": WEIGHT[model]})
+        drive(nest, n)
         sr = nest.Create("spike_recorder")
         nest.Connect(n, sr)
         mm = nest.Create("multimeter", params={"interval": 1.0, "record_from": ["V_m"]})
@@ -74,13 +82,13 @@ def test_statistics_equal_nest(real_nest, jax_nest, model, case):
     """Spike counts per neuron, intervals and per-neuron mean V_m equal within Z standard
     errors; the shifted drive is told apart."""
     params, rate, (shifted, shifted_rate) = CASES[case]
-    ref = _statistics(real_nest, model, params, rate)
-    got = _statistics(jax_nest, model, params, rate)
+    ref = _statistics(real_nest, model, params, _poisson(model, rate))
+    got = _statistics(jax_nest, model, params, _poisson(model, rate))
     assert ref[0].sum() > 1000, ref[0].sum()
     for name, r, g in zip(("counts", "isis", "V_m"), ref, got):
         ok, detail = _within(r, g)
         assert ok, (case, name, detail)
-    shift = _statistics(jax_nest, model, shifted, shifted_rate)
+    shift = _statistics(jax_nest, model, shifted, _poisson(model, shifted_rate))
     assert not all(_within(r, g)[0] for r, g in zip(ref, shift)), case
 
 
@@ -109,16 +117,16 @@ ADAPT = {"tau_stc": [5.0, 30.0], "q_stc": [20.0, 5.0], "tau_sfa": [10.0, 50.0],
          "q_sfa": [3.0, 1.0]}
 
 
-@pytest.mark.parametrize("model", MODELS)
-@pytest.mark.parametrize("params,changes", [
+# (parameters, changes between the two runs): no spikes; a spike at every free step
+REGIMES = [
     (dict(ADAPT, lambda_0=0.0), {"g_L": 8.0, "C_m": 100.0, "I_e": 30.0, "E_L": -65.0}),
     (dict(ADAPT, lambda_0=1e9, Delta_V=1e4),
      {"t_ref": 3.0, "I_e": 50.0, "q_stc": [5.0, 1.0], "V_T_star": -50.0}),
-])
-def test_deterministic_regimes_equal_nest(ab, model, params, changes):
-    """lambda_0 = 0: no spikes, V_m and the synapses from DC and spike input; lambda_0 far
-    above 1/h: a spike at every free step, refractoriness, I_stc and E_sfa exactly NEST's."""
-    ref, got = ab(lambda nest: _deterministic(nest, model, params, changes))
+]
+
+
+def assert_deterministic_equal(ref, got):
+    """Spike times identical; recorded traces and the final status within RTOL."""
     assert_spikes_identical(ref[0], got[0])
     r, g = assert_samples_aligned(ref[1], got[1])
     for k in ref[3]:
@@ -127,6 +135,15 @@ def test_deterministic_regimes_equal_nest(ab, model, params, changes):
         assert np.max(np.abs(b - a) / scale) <= RTOL, k
     for k in ref[2]:
         np.testing.assert_allclose(got[2][k], ref[2][k], rtol=RTOL, err_msg=k)
+
+
+@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize("params,changes", REGIMES)
+def test_deterministic_regimes_equal_nest(ab, model, params, changes):
+    """lambda_0 = 0: no spikes, V_m and the synapses from DC and spike input; lambda_0 far
+    above 1/h: a spike at every free step, refractoriness, I_stc and E_sfa exactly NEST's."""
+    ref, got = ab(lambda nest: _deterministic(nest, model, params, changes))
+    assert_deterministic_equal(ref, got)
 
 
 @pytest.mark.parametrize("model", MODELS)

@@ -8,12 +8,11 @@ port added (gif_psc_exp_multisynapse) or the ports' values changed
 within Z standard errors over seeds, and a shifted drive told apart.
 """
 
-import numpy as np
 import pytest
 
-from conftest import (assert_defaults_equal, assert_samples_aligned, assert_spikes_identical,
-                      refuse_on_both)
-from test_ab_gif import ADAPT, ADAPTING, RTOL, SEEDS, _within
+from conftest import assert_defaults_equal, refuse_on_both
+from test_ab_gif import ADAPTING, REGIMES, _within, assert_deterministic_equal
+from test_ab_gif import _statistics as gif_statistics
 
 MODELS = ("gif_psc_exp_multisynapse", "gif_cond_exp_multisynapse")
 PORTS = {"gif_psc_exp_multisynapse": {"tau_syn": [2.0, 5.0, 10.0]},
@@ -29,8 +28,6 @@ BETWEEN_RUNS = {"gif_psc_exp_multisynapse": MORE_PORTS["gif_psc_exp_multisynapse
                                               "E_rev": [0.0, -80.0, -20.0]}}
 WEIGHTS = {"gif_psc_exp_multisynapse": (40.0, -25.0, 10.0),
            "gif_cond_exp_multisynapse": (3.0, 2.0, 1.0)}
-N = 100
-T = 1000.0
 
 
 def _deterministic(nest, model, params, changes):
@@ -58,46 +55,23 @@ def _deterministic(nest, model, params, changes):
 
 
 @pytest.mark.parametrize("model", MODELS)
-@pytest.mark.parametrize("params,changes", [
-    (dict(ADAPT, lambda_0=0.0), {"g_L": 8.0, "C_m": 100.0, "I_e": 30.0, "E_L": -65.0}),
-    (dict(ADAPT, lambda_0=1e9, Delta_V=1e4),
-     {"t_ref": 3.0, "I_e": 50.0, "q_stc": [5.0, 1.0], "V_T_star": -50.0}),
-])
+@pytest.mark.parametrize("params,changes", REGIMES)
 def test_deterministic_regimes_equal_nest(ab, model, params, changes):
     ref, got = ab(lambda nest: _deterministic(nest, model, params, changes))
-    assert_spikes_identical(ref[0], got[0])
-    r, g = assert_samples_aligned(ref[1], got[1])
-    for k in ref[3]:
-        a, b = np.asarray(ref[1][k], float)[r], np.asarray(got[1][k], float)[g]
-        scale = np.maximum(np.abs(a), 1e-3 * max(np.max(np.abs(a)), 1e-300))
-        assert np.max(np.abs(b - a) / scale) <= RTOL, k
-    for k in ref[2]:
-        np.testing.assert_allclose(got[2][k], ref[2][k], rtol=RTOL, err_msg=k)
+    assert_deterministic_equal(ref, got)
 
 
-def _statistics(nest, model, rate):
-    counts, isis, vmean = [], [], []
-    for seed in SEEDS:
-        nest.ResetKernel()
-        nest.rng_seed = seed
-        n = nest.Create(model, N, params=dict(ADAPTING, I_e=60.0, **PORTS[model]))
+def _ports(model, rate):
+    def drive(nest, n):
         for port, w in enumerate(WEIGHTS[model], start=1):
             pg = nest.Create("poisson_generator", params={"rate": rate})
             nest.Connect(pg, n, syn_spec={"weight": w, "receptor_type": port})
-        sr = nest.Create("spike_recorder")
-        nest.Connect(n, sr)
-        mm = nest.Create("multimeter", params={"interval": 1.0, "record_from": ["V_m"]})
-        nest.Connect(mm, n)
-        nest.Simulate(T)
-        ev = sr.get("events")
-        s, t = np.asarray(ev["senders"]), np.asarray(ev["times"])
-        counts.append(np.bincount(s - n[0].global_id, minlength=N))
-        for g in np.unique(s):
-            isis.append(np.diff(np.sort(t[s == g])))
-        me = mm.get("events")
-        vs, vv = np.asarray(me["senders"]) - n[0].global_id, np.asarray(me["V_m"])
-        vmean.append(np.bincount(vs, vv, minlength=N) / np.bincount(vs, minlength=N))
-    return np.concatenate(counts), np.concatenate(isis), np.concatenate(vmean)
+    return drive
+
+
+def _statistics(nest, model, rate):
+    return gif_statistics(nest, model, dict(ADAPTING, I_e=60.0, **PORTS[model]),
+                          _ports(model, rate))
 
 
 @pytest.mark.parametrize("model", MODELS)

@@ -13,8 +13,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ..._spec import Param, State
-from .._common import neuron_params
+from ..._spec import Channel, Param, State
+from .._common import Archiving, neuron_params
 
 ms, mV, pA, pF, nS, Hz = u.ms, u.mV, u.pA, u.pF, u.nS, u.Hz
 VECTORS = ("tau_sfa", "q_sfa", "tau_stc", "q_stc")
@@ -118,6 +118,17 @@ def fire(p, s, V, stc, sfa, stc_e, sfa_e, refr_steps, ctx):
     return dict(r=r, E_sfa=u.Quantity(sfa, unit=mV), I_stc=u.Quantity(stc, unit=pA),
                 stc_elems=u.Quantity(stc_e, unit=pA), sfa_elems=u.Quantity(sfa_e, unit=mV)), \
         V, spike
+
+
+def tables(synapse_unit, recordables, *tau_syn):
+    """The declaration entries gif_psc_exp and gif_cond_exp share: one spike receptor
+    whose weight's sign picks the excitatory or inhibitory synapse, one current
+    receptor, the random stream, the adaptation's host vectors."""
+    return dict(channels=(Channel("ex", synapse_unit), Channel("in", synapse_unit),
+                          Channel("currents", pA)),
+                spike_receptors={0: ("ex", "in")}, current_receptors={0: "currents"},
+                recordables=recordables, check=check(*tau_syn), on_set=on_set,
+                pre_run=pre_run, uses_rng=True, archiving=Archiving())
 
 
 def on_set(old, new, ctx):

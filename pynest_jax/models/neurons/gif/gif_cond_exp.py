@@ -3,12 +3,11 @@ current and a moving threshold, exponential synaptic conductances (NEST
 models/gif_cond_exp.{h,cpp}); GSL rkf45 with gsl_error_tol."""
 
 import brainunit as u
-import jax.numpy as jnp
 
-from ..._spec import Channel, NeuronModel, Param, State
+from ..._spec import NeuronModel, Param, State
 from ...integrators import RKF45
 from .. import _gsl
-from .._common import Archiving, neuron_state
+from .._common import neuron_state
 from . import _common as c
 from ._common import m, mV, nS, pA
 
@@ -73,16 +72,8 @@ gif_cond_exp = NeuronModel(
         State("V_m", -70.0, mV, "membrane potential"),
         State("g_ex", 0.0, nS, "excitatory conductance"),
         State("g_in", 0.0, nS, "inhibitory conductance")), _gsl.INTEGRATION_STEP),
-    channels=(Channel("ex", nS), Channel("in", nS), Channel("currents", pA)),
-    spike_receptors={0: ("ex", "in")},
-    current_receptors={0: "currents"},
-    recordables=("E_sfa", "I_stc", "V_m", "g_ex", "g_in"),
-    check=c.check("tau_syn_ex", "tau_syn_in"),
-    on_set=c.on_set,
+    **c.tables(nS, ("E_sfa", "I_stc", "V_m", "g_ex", "g_in"), "tau_syn_ex", "tau_syn_in"),
     derive=derive,
     update=update,
-    pre_run=c.pre_run,
-    uses_rng=True,
     integrator=RKF45(control),
-    archiving=Archiving(),
 )

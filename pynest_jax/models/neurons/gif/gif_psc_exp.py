@@ -5,10 +5,10 @@ models/gif_psc_exp.{h,cpp}); exact integration on the grid."""
 import brainunit as u
 import jax.numpy as jnp
 
-from ..._spec import Channel, NeuronModel, Param, State
+from ..._spec import NeuronModel, Param, State
 from ...integrators import Exact
 from ....numerics.propagators import iaf_propagator_exp
-from .._common import Archiving, neuron_state
+from .._common import neuron_state
 from . import _common as c
 from ._common import m, mV, pA
 
@@ -50,16 +50,9 @@ gif_psc_exp = NeuronModel(
         State("V_m", -70.0, mV, "membrane potential"),
         State("I_syn_ex", 0.0, pA, "excitatory synaptic current", hidden=True),
         State("I_syn_in", 0.0, pA, "inhibitory synaptic current", hidden=True))),
-    channels=(Channel("ex", pA), Channel("in", pA), Channel("currents", pA)),
-    spike_receptors={0: ("ex", "in")},
-    current_receptors={0: "currents"},
-    recordables=("E_sfa", "I_stc", "I_syn_ex", "I_syn_in", "V_m"),
-    check=c.check("tau_syn_ex", "tau_syn_in"),
-    on_set=c.on_set,
+    **c.tables(pA, ("E_sfa", "I_stc", "I_syn_ex", "I_syn_in", "V_m"),
+               "tau_syn_ex", "tau_syn_in"),
     derive=derive,
     update=update,
-    pre_run=c.pre_run,
-    uses_rng=True,
     integrator=Exact(),
-    archiving=Archiving(),
 )
