@@ -88,10 +88,7 @@ def test_statistics_equal_nest(real_nest, jax_nest, model):
 
 @pytest.mark.parametrize("model", MODELS)
 def test_defaults_equal_nest(real_nest, jax_nest, model):
-    # gif_cond_exp_multisynapse: NEST shows g = [0, 0] for one port until the first
-    # set_status (its state vector is allocated one port too long): not reproduced
-    ignore = ("elementsize", "g") if "cond" in model else ("elementsize",)
-    assert_defaults_equal(real_nest, jax_nest, model, ignore=ignore)
+    assert_defaults_equal(real_nest, jax_nest, model)
 
 
 BAD = [{"g_L": 0.0}, {"Delta_V": 0.0}, {"C_m": -1.0}, {"t_ref": -1.0}, {"lambda_0": -1.0},
