@@ -237,9 +237,10 @@ def copy_model(kernel, existing, new, params):
             f"Model {new} is the name of an existing model and cannot be re-used.")
     if existing in graph.models:
         entry = graph.models[existing]
-        defaults = V.updated_defaults(entry.spec, entry.defaults, params, new,
-                                      kernel.host_ctx()) if params \
-            else copy.deepcopy(entry.defaults)
+        # NEST sets the copy's prototype's status with params, even none: a model's
+        # State_::set may change what it shows (gif_cond_exp_multisynapse's g)
+        defaults = V.updated_defaults(entry.spec, copy.deepcopy(entry.defaults), params or {},
+                                      new, kernel.host_ctx(), always=True)
         graph.models[new] = ModelEntry(entry.spec, defaults, entry.base)
         model_id(new)
     elif existing in graph.synapses:

@@ -18,8 +18,9 @@ from .ports import counts
 _CAST = {"float": np.float64, "int": np.int64, "bool": np.bool_}
 # Keys that the kernel, not the user, writes (NEST: unaccessed if set).
 # y_0, y_1: the oscillator state of ac_generator, noise_generator and
-# sinusoidal_poisson_generator, shown by NEST but never read by its set_status
-READONLY_STATE = {"t_spike", "archiver_length", "y_0", "y_1"}
+# sinusoidal_poisson_generator, shown by NEST but never read by its set_status; g:
+# gif_cond_exp_multisynapse's host mirror of its per-port conductances
+READONLY_STATE = {"t_spike", "archiver_length", "y_0", "y_1", "g"}
 
 
 def declared(spec):
@@ -353,11 +354,12 @@ def set_columns(pop, local, updates: dict, ctx):
         pop.arrays[k][local] = cast[k]
 
 
-def updated_defaults(spec, current: dict, updates: dict, name: str, ctx) -> dict:
+def updated_defaults(spec, current: dict, updates: dict, name: str, ctx, always=False) -> dict:
     """New NEST-form defaults after SetDefaults, validated; current is not modified.
 
     Defaults are kept in NEST form (absolute): setting only ``E_L`` leaves the
     keys stored relative to it where they are, as NEST's prototype node does.
+    ``always``: the model's on_set runs even with no updates (CopyModel).
     """
     bad = set(updates) - settable_keys(spec)
     if bad:
@@ -369,7 +371,7 @@ def updated_defaults(spec, current: dict, updates: dict, name: str, ctx) -> dict
     for k, v in updates.items():
         _cast(table[k], v, 1)  # type check
         new[k] = v
-    if spec.on_set is not None and updates:
+    if spec.on_set is not None and (updates or always):
         old = {k: _cast(table[k], current[k], 1) for k in current
                if k in table and not _port_state(table[k])}
         got = _on_set(spec, old, {k: _cast(table[k], v, 1) for k, v in updates.items()},

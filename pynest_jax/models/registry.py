@@ -51,6 +51,10 @@ from .neurons.misc.iaf_chs_2007 import iaf_chs_2007
 from .neurons.misc.ignore_and_fire import ignore_and_fire
 from .neurons.glif.glif_cond import glif_cond
 from .neurons.glif.glif_psc_double_alpha import glif_psc_double_alpha
+from .neurons.gif.gif_psc_exp import gif_psc_exp
+from .neurons.gif.gif_cond_exp import gif_cond_exp
+from .neurons.gif.gif_psc_exp_multisynapse import gif_psc_exp_multisynapse
+from .neurons.gif.gif_cond_exp_multisynapse import gif_cond_exp_multisynapse
 from ._spec import variants
 from .synapses.static import static_synapse, static_synapse_hom_w
 from .synapses.stdp import stdp_synapse, stdp_synapse_hom
@@ -87,6 +91,7 @@ NODE_MODELS = {m.name: m for m in (
     mat2_psc_exp, amat2_psc_exp,
     glif_psc, glif_psc_double_alpha, glif_cond,
     pp_psc_delta, iaf_chs_2007, ignore_and_fire,
+    gif_psc_exp, gif_cond_exp, gif_psc_exp_multisynapse, gif_cond_exp_multisynapse,
     dc_generator,
     ac_generator, step_current_generator, noise_generator,
     poisson_generator, spike_generator, pulsepacket_generator,
