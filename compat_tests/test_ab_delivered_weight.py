@@ -37,3 +37,24 @@ def test_channel_by_delivered_weight(ab, model):
     assert np.array_equal(s, s_ref)
     assert np.ptp(v_ref) > 0.1  # the spikes moved V_m
     np.testing.assert_allclose(v, v_ref, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("syn", ["static_synapse", "tsodyks2_synapse"])
+def test_channel_follows_weight_set_between_runs(ab, syn):
+    """A connection whose weight changes sign between runs delivers into the other channel
+    from then on (NEST reads the sign at each delivery)."""
+    def scenario(nest):
+        sg = nest.Create("spike_generator", params={"spike_times": [2.0, 12.0, 22.0, 32.0]})
+        p = nest.Create("parrot_neuron")
+        n = nest.Create("iaf_psc_exp", params={"tau_syn_ex": 1.0, "tau_syn_in": 8.0})
+        nest.Connect(sg, p)
+        nest.Connect(p, n, syn_spec={"synapse_model": syn, "weight": 50.0})
+        vm = nest.Create("voltmeter", params={"interval": 0.1})
+        nest.Connect(vm, n)
+        nest.Simulate(10.0)
+        nest.GetConnections(p, n).set(weight=-50.0)
+        nest.Simulate(30.0)
+        return np.asarray(vm.get("events")["V_m"])
+
+    ref, got = ab(scenario)
+    np.testing.assert_allclose(got, ref, rtol=1e-9, atol=1e-12)
