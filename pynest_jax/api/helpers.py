@@ -2,6 +2,8 @@
 
 import warnings
 
+from ..kernel.values import check_pydict  # noqa: F401  (the facade's callers import it here)
+
 _warned = set()
 
 
@@ -18,16 +20,6 @@ def deprecated_once(name, message):
     if name not in _warned:
         _warned.add(name)
         warnings.warn(message)
-
-
-def check_pydict(d):
-    """PyNEST's conversion of a dictionary for the kernel (pydict_to_Dictionary): a value
-    of a type it does not know fails there with an AttributeError."""
-    for k, v in d.items():
-        if v is None or isinstance(v, (set, frozenset, complex)):
-            raise AttributeError(f"when converting Python Dictionary: value of key ({k}) is not "
-                                 f"a known type, got {type(v)}")
-    return d
 
 
 def model_name(x, looked_up=False):

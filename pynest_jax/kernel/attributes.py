@@ -18,7 +18,7 @@ from .._version import __version__
 from ..connect.rules import RULES
 from ..errors import NESTErrors
 from .network import MAX_NUM_SYN_MODELS
-from .values import nest_type
+from .values import check_pydict, nest_type
 from .verbosity import VerbosityLevel, get_level, set_level
 
 # The kernel's defaults, as ResetKernel leaves them: the values the kernel keeps in
@@ -338,11 +338,9 @@ def _value_type(v):
 def set_status(kernel, params):
     """set_kernel_status: type checks, then the grouped setters, then the rest; a refused
     value changes nothing."""
+    check_pydict(params)  # PyNEST's conversion of the dictionary fails first
     for k, v in params.items():
         a = ATTRS[k]
-        if v is None:  # PyNEST's conversion of the dictionary fails first
-            raise AttributeError(f"when converting Python Dictionary: value of key ({k}) is not "
-                                 f"a known type, got {type(v)}")
         if a.type and _value_type(v) not in _TYPES[a.type]:
             raise NESTErrors.TypeMismatch(
                 f"Expected datatype: Failed to cast '{k}' from {_value_type(v)} to type "

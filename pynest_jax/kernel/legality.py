@@ -194,6 +194,11 @@ def _unsupported(what, note=""):
         f"{_CANNOT}The target node or synapse model does not support {what}.{note}")
 
 
+def _no_spike_input():  # NEST's default handles_test_event(SpikeEvent&)
+    return _unsupported("spike input", "\n  Note that volt/multimeters must be connected as "
+                        "Connect(meter, neuron).")
+
+
 def _sends(spec):
     """The event a node sends (send_test_event), or None for nodes that send nothing
     (recorders, the volume transmitter)."""
@@ -230,8 +235,7 @@ def check_pair(sspec, tspec, r):
             "connected as Connect(neuron, recorder).")
     if event == "spike" and (isinstance(tspec, GeneratorModel) or (
             isinstance(tspec, RecorderModel) and tspec.kind != "spike")):
-        raise _unsupported("spike input", "\n  Note that volt/multimeters must be connected "
-                           "as Connect(meter, neuron).")
+        raise _no_spike_input()
     if event == "current" and isinstance(tspec, (RecorderModel, GeneratorModel)):
         raise _unsupported("current input")
     if event == "data" and (isinstance(tspec, RecorderModel) or not getattr(
@@ -258,9 +262,7 @@ def check_pair(sspec, tspec, r):
     table = tspec.current_receptors if current else tspec.spike_receptors
     if r not in table:
         if not table:
-            raise (_unsupported("current input") if current else _unsupported(
-                "spike input", "\n  Note that volt/multimeters must be connected as "
-                "Connect(meter, neuron)."))
+            raise _unsupported("current input") if current else _no_spike_input()
         # handles_test_event of NEST's single-port models: any other port is unknown,
         # even one that exists for the other kind of event (iaf_psc_exp, receptor 1).
         raise NESTErrors.UnknownReceptorType(

@@ -385,3 +385,13 @@ def updated_defaults(spec, current: dict, updates: dict, name: str, ctx, always=
         if msg:
             raise NESTErrors.BadProperty(f"Setting status of model '{name}': {msg}")
     return new
+
+
+def check_pydict(d):
+    """PyNEST's conversion of a dictionary for the kernel (pydict_to_Dictionary): a value
+    of a type it does not know fails there with an AttributeError."""
+    for k, v in d.items():
+        if v is None or isinstance(v, (set, frozenset, complex)):
+            raise AttributeError(f"when converting Python Dictionary: value of key ({k}) is not "
+                                 f"a known type, got {type(v)}")
+    return d
