@@ -64,7 +64,12 @@ from .api.info import message, PrintNodes, Install  # noqa: E402
 from .ll_api import set_communicator  # noqa: E402
 from ._bind import bind  # noqa: E402
 from .connect.parameters import Parameter, create_parameter as CreateParameter  # noqa: E402
-from . import random, math, logic  # noqa: E402
+from . import random, math, logic, spatial, spatial_distributions  # noqa: E402
+from .spatial.masks import Mask  # noqa: E402
+from .api.spatial import (CreateMask, GetPosition, Displacement, Distance,  # noqa: E402
+                          FindNearestElement, FindCenterElement, GetTargetNodes, GetSourceNodes,
+                          GetTargetPositions, GetSourcePositions, SelectNodesByMask,
+                          DumpLayerNodes, DumpLayerConnections)
 from . import raster_plot, voltage_trace, visualization, ll_api  # noqa: E402
 
 __all__ = [
@@ -77,7 +82,11 @@ __all__ = [
     "node_models", "synapse_models", "help", "version", "to_json", "serialize_data",
     "CreateParameter", "NumProcesses", "Rank", "SyncProcesses", "GetLocalVPs",
     "SetAcceptableLatency", "GetLocalNodeCollection", "CollocatedSynapses", "message",
-    "PrintNodes", "Install", "ll_api", "set_communicator", "bind",
+    "PrintNodes", "Install", "ll_api", "set_communicator", "bind", "spatial",
+    "spatial_distributions", "Mask", "CreateMask", "GetPosition", "Displacement", "Distance",
+    "FindNearestElement", "FindCenterElement", "GetTargetNodes", "GetSourceNodes",
+    "GetTargetPositions", "GetSourcePositions", "SelectNodesByMask", "DumpLayerNodes",
+    "DumpLayerConnections",
 ]
 
 

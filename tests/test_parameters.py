@@ -221,8 +221,9 @@ def test_create_parameter():
         create_parameter("constant", {"value": "a"})
     with pytest.raises(IndexError):
         create_parameter("constant", {})
+    assert create_parameter("distance", {}).is_spatial() is True  # pynest_jax.spatial registers it
     with pytest.raises(NESTErrors.NotImplemented):
-        create_parameter("distance", {})
+        create_parameter("gabor", {})
 
 
 def test_seeded_evaluation_is_reproducible():

@@ -16,6 +16,8 @@ from .synapsecollection import SynapseCollection
 from ..kernel import connection_manager
 from ..kernel.values import nest_type
 from .helpers import check_pydict
+from ..connect.parameters import Parameter
+from ..spatial.connect import SPATIAL_CONN_KEYS
 
 
 class CollocatedSynapses:
@@ -148,6 +150,51 @@ def _process_syn_spec(syn_spec, conn_spec, n_pre, n_post, use_arrays):
     return syn_spec
 
 
+def _spatial_needed(conn_spec, syn_spec):
+    """PyNEST's _connect_layers_needed: a mask, a spatial Parameter, or rule keys that
+    only the spatial connection creator reads."""
+    if any(isinstance(v, Parameter) and v.is_spatial() for v in conn_spec.values()):
+        return True
+    rule = str(conn_spec["rule"])
+    if "mask" in conn_spec or "use_on_source" in conn_spec:
+        return True
+    if ("p" in conn_spec and "pairwise_bernoulli" not in rule) or \
+            ("pairwise_avg_num_conns" in conn_spec and "pairwise_poisson" not in rule):
+        return True
+    if isinstance(syn_spec, CollocatedSynapses):
+        return any(_spatial_needed(conn_spec, s) for s in syn_spec.syn_specs)
+    return isinstance(syn_spec, dict) and any(
+        isinstance(v, Parameter) and v.is_spatial() for v in syn_spec.values())
+
+
+_SPATIAL_SYN_KEYS = ("weight", "delay", "synapse_model", "synapse_label", "receptor_type")
+
+
+def _connect_spatial(pre, post, cspec, sspec):
+    """PyNEST's checks of a spatial Connect (_process_spatial_projections), then the kernel."""
+    if pre.spatial is None:
+        raise TypeError("Presynaptic NodeCollection must have spatial information")
+    if post.spatial is None:
+        raise TypeError("Presynaptic NodeCollection must have spatial information")
+    for key in cspec:
+        if key not in SPATIAL_CONN_KEYS:
+            raise ValueError(f"'{key}' is not allowed in conn_spec when connecting with mask or kernel")
+    specs = sspec.syn_specs if isinstance(sspec, CollocatedSynapses) else ([sspec] if sspec else [{}])
+    for spec in specs:
+        for key in spec:
+            if key not in _SPATIAL_SYN_KEYS:
+                raise ValueError(f"'{key}' is not allowed in syn_spec when connecting with mask or kernel")
+    rule = cspec["rule"]
+    if rule in ("fixed_indegree", "fixed_outdegree", "pairwise_poisson") and "use_on_source" in cspec:
+        raise ValueError("'use_on_source' can only be set when using pairwise_bernoulli")
+    if rule not in ("fixed_indegree", "fixed_outdegree", "pairwise_bernoulli", "pairwise_poisson"):
+        raise ValueError("When using kernel or mask, the only possible connection rules are "
+                         "'pairwise_bernoulli', 'fixed_indegree', or 'fixed_outdegree'")
+    syn = [dict(s) for s in specs]
+    connection_manager.connect_spatial(kernel, pre._gids, post._gids, pre._layout.metadata,
+                                       post._layout.metadata, cspec, syn if len(syn) > 1 else syn[0])
+
+
 def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=False):
     """Connect nodes ``pre`` to nodes ``post`` by a connection rule.
 
@@ -177,8 +224,14 @@ def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=F
 
     Differs from NEST: random rules draw from numpy's generator seeded by ``rng_seed``, so
     the connections are NEST's in distribution, not draw for draw; a Connect that fails makes
-    no connection at all, where NEST keeps those made before the failure; spatial connection
-    (masks, spatial parameters) is not implemented yet. See docs/divergences.md.
+    no connection at all, where NEST keeps those made before the failure. See
+    docs/divergences.md.
+
+    Between layers (nodes created with ``positions``), ``conn_spec`` may hold a ``mask``
+    (a dict or ``nest.CreateMask``), a distance-dependent ``p`` (``nest.spatial.distance``,
+    ``nest.spatial_distributions``), ``use_on_source`` and ``allow_oversized_mask``, with
+    the rules pairwise_bernoulli, fixed_indegree, fixed_outdegree and pairwise_poisson;
+    ``syn_spec`` values may be spatial Parameters.
     """
     use_arrays, pre, post = _process_input_nodes(pre, post, conn_spec)
     cspec = _process_conn_spec(conn_spec)
@@ -200,6 +253,9 @@ def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=F
     cspec = dict(cspec)
     cspec.setdefault("rule", "all_to_all")  # PyNEST fills in the rule the dict lacks
     valid = pre._generation == kernel.generation and post._generation == kernel.generation
+    if _spatial_needed(cspec, sspec):
+        _connect_spatial(pre, post, cspec, sspec)
+        return GetConnections(pre, post) if return_synapsecollection else None
     if isinstance(sspec, CollocatedSynapses):
         sspec = _collocated_specs(sspec)
     connection_manager.connect(kernel, pre._gids, post._gids, cspec,

@@ -26,6 +26,9 @@ class Layout:
     start: int = 0  # absolute position (over all parts) of the first element
     end: int = 0  # one past the absolute position of the last element taken
     stride: int = 1
+    # a spatial layer (pynest_jax.spatial.layers.Layer) that the nodes carry, as NEST's
+    # NodeCollection metadata: kept by slicing and by joins of one layer's collections
+    metadata: object = dataclasses.field(default=None, compare=False)
 
     # --- construction ---------------------------------------------------------
     @staticmethod
@@ -114,8 +117,30 @@ class Layout:
                 return Layout.primitive(f + out.start - offset, f + out.end - 1 - offset, model)
         return out
 
+    def with_metadata(self, metadata) -> "Layout":
+        return dataclasses.replace(self, metadata=metadata)
+
+    def slice_keeping_metadata(self, start: int, end: int, stride: int) -> "Layout":
+        """slice(); a collection with metadata is always sliced as a composite (NEST makes a
+        primitive only without metadata)."""
+        out = self.slice(start, end, stride)
+        if self.metadata is None:
+            return out
+        if not out.composite:
+            f, l, _ = out.parts[0]
+            first = int(np.searchsorted(self.flat(), f))
+            out = Layout(self.parts, True, True, first, first + (l - f) + 1, 1)
+        return out.with_metadata(self.metadata)
+
     def join(self, other: "Layout") -> "Layout":
-        """operator+ of NEST's NodeCollections."""
+        """operator+ of NEST's NodeCollections, which must carry the same metadata."""
+        if (self.metadata is not None or other.metadata is not None) and \
+                self.metadata is not other.metadata:
+            raise NESTErrors.BadProperty("Can only join NodeCollections with same metadata.")
+        out = self._join(other)
+        return out if self.metadata is None else out.with_metadata(self.metadata)
+
+    def _join(self, other: "Layout") -> "Layout":
         if not self.composite:
             if other.empty:
                 return self
@@ -163,11 +188,12 @@ class Layout:
     def describe(self) -> str:
         if self.empty:
             return "NodeCollection(<empty>)"
+        meta = "None" if self.metadata is None else "spatial"
         if not self.composite:
-            return "NodeCollection(metadata=None, " + _primitive_text(self.parts[0]) + ")"
+            return f"NodeCollection(metadata={meta}, " + _primitive_text(self.parts[0]) + ")"
         if not self.sliced:
             body = ";".join("\n" + _INDENT + _primitive_text(p) for p in self.parts)
-            return "NodeCollection(metadata=None," + body + ")"
+            return f"NodeCollection(metadata={meta}," + body + ")"
         pos = self.positions()
         ids = self.ids()
         owner = self.part_of(pos)
@@ -177,7 +203,7 @@ class Layout:
                 groups.append([k, k])
             else:
                 groups[-1][1] = k
-        out = "NodeCollection(metadata=None,"
+        out = f"NodeCollection(metadata={meta},"
         for gi, (a, b) in enumerate(groups):
             last_group = gi == len(groups) - 1
             model = self.parts[owner[a]][2]

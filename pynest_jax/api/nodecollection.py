@@ -33,7 +33,9 @@ class NodeCollection:
     read with ``get`` or as attributes (``nodes.V_m``) and written with ``set`` or by
     assignment (``nodes.V_m = -60.0``). ``tolist()`` gives the ids as ints. Printing shows
     NEST's compact form (model, first and last id, step). After ResetKernel a collection is
-    invalid and raises on use. ``nodes.spatial`` is None: spatial layers are not implemented.
+    invalid and raises on use. ``nodes.spatial`` is the layer's description (center, extent,
+    edge_wrap, network_size, and shape or positions) for nodes created with ``positions``,
+    else None.
     """
     def __init__(self, data=None):
         """A collection of existing nodes from ascending, unique node ids (an empty one
@@ -114,7 +116,7 @@ class NodeCollection:
             start = start - 1 if start >= 0 else start + n
             stop = stop if stop >= 0 else stop + n + 1
             self._check_valid()
-            return NodeCollection._from_layout(self._layout.slice(start, stop, step))
+            return NodeCollection._from_layout(self._layout.slice_keeping_metadata(start, stop, step))
         if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
             if abs(key + (key >= 0)) > n:
                 raise IndexError("index value outside of the NodeCollection")
@@ -296,7 +298,8 @@ class NodeCollection:
         if not self:
             raise AttributeError("Cannot get attribute of empty NodeCollection")
         if name == "spatial":
-            return None
+            layer = self._layout.metadata
+            return None if layer is None else layer.status(self._gids)
         return self.get(name)
 
     def __setattr__(self, name, value):

@@ -26,9 +26,10 @@ def Create(model, n=1, params=None, positions=None):
         Values to set on the new nodes: one dict for all of them (a list or array value
         with one entry per node sets each node its own), a ``nest.random``/``nest.math``
         Parameter drawn per node, or a list with one dict per node.
-    positions : optional
-        NEST's spatial layers (``nest.spatial.grid``/``free``): not implemented here,
-        raises ``NESTErrors.NotImplemented``.
+    positions : nest.spatial.grid or nest.spatial.free, optional
+        Nodes with positions (a spatial layer): a grid (``n`` must be 1) or free positions
+        (a list, or Parameters drawn for ``n`` nodes). The collection's ``spatial`` then
+        describes the layer.
 
     Returns
     -------
@@ -61,7 +62,7 @@ def Create(model, n=1, params=None, positions=None):
     for d in (params if isinstance(params, (list, tuple)) else [params] if params else []):
         check_pydict(d)
     if positions is not None:
-        raise NESTErrors.NotImplemented("Spatially distributed nodes are not supported yet.")
+        return _create_spatial(model, n, params, positions)
     if n < 0:  # NEST: BadProperty, with an empty message
         raise NESTErrors.BadProperty(f"Create: n must not be negative (got {n}).")
     graph = kernel.graph
@@ -75,6 +76,34 @@ def Create(model, n=1, params=None, positions=None):
         except BaseException:
             graph.truncate_nodes(size_before)
             raise
+    return nodes
+
+
+def _create_spatial(model, n, params, positions):
+    from .. import spatial
+    if not isinstance(positions, (spatial.free, spatial.grid)):
+        raise TypeError("`positions` must be either a nest.spatial.free or a nest.spatial.grid object")
+    spec = {"edge_wrap": positions.edge_wrap}
+    if positions.extent is not None:
+        spec["extent"] = [float(v) for v in positions.extent]
+    if isinstance(positions, spatial.free):
+        kind, spec["positions"] = "free", positions.pos
+    else:
+        if n > 1:
+            raise ValueError("Cannot specify number of nodes with grid positions")
+        kind, spec["shape"] = "grid", positions.shape
+        if positions.center is not None:
+            spec["center"] = [float(v) for v in positions.center]
+    graph = kernel.graph
+    size_before = graph.network_size
+    gids, layer = network.create_layer(kernel, model, kind, spec, n)
+    nodes = NodeCollection._from_layout(
+        Layout.primitive(gids[0], gids[-1], model).with_metadata(layer))
+    try:
+        nodes.set(params if params else {})
+    except BaseException:
+        graph.truncate_nodes(size_before)
+        raise
     return nodes
 
 

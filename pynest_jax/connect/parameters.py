@@ -9,10 +9,9 @@ independent values.  Here ``evaluate(n, rng)`` asks for ``n`` such values at
 once: each leaf draws ``n`` independent numbers, which is the same joint
 distribution NEST produces, vectorised.
 
-``ctx`` is reserved for spatial parameters (``nest.spatial.distance`` …): it
-will carry the positions of the source/target of each of the ``n`` values and
-must offer ``ctx.subset(index_array)`` (used by ``redraw``).  Non-spatial trees
-ignore it.
+``ctx`` carries, for spatial parameters (``pynest_jax/spatial/parameters.py``), the
+positions of the source/target (or node) of each of the ``n`` values and offers
+``ctx.subset(index_array)`` (used by ``redraw``).  Non-spatial trees ignore it.
 """
 
 import numpy as np
@@ -300,6 +299,8 @@ _TYPES = {
     "lognormal": {"mean": (0.0, "double"), "std": (1.0, "double")},
     "exponential": {"beta": (1.0, "double")},
 }
+# pynest_jax.spatial.parameters registers its factory of the spatial types here.
+SPATIAL_FACTORY = None
 _SPATIAL_TYPES = {"position", "distance", "gaussian", "gaussian2d", "gamma", "exp_distribution", "gabor"}
 
 
@@ -322,7 +323,9 @@ def _read(specs, key, default, kind):
 def create_parameter(parametertype, specs):
     """``nest.CreateParameter(parametertype, specs)`` for the non-spatial types."""
     if parametertype in _SPATIAL_TYPES:
-        raise NESTErrors.NotImplemented(f"spatial parameter '{parametertype}' is not implemented yet")
+        if SPATIAL_FACTORY is None:
+            raise NESTErrors.NotImplemented(f"spatial parameter '{parametertype}' needs pynest_jax.spatial")
+        return SPATIAL_FACTORY(parametertype, specs)
     if parametertype not in _TYPES:
         raise NESTErrors.UndefinedName(f"The name {parametertype} is not defined.")
     specs = dict(specs or {})

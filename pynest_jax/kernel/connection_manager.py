@@ -15,6 +15,7 @@ import numpy as np
 from ..connect.parameters import Parameter
 from ..connect.rules import RULES, validate_conn_spec
 from ..errors import NESTErrors
+from ..spatial.connect import connect_layers
 from . import archives, legality, ports
 from .connections import FROM_DEVICE, NEURON, TO_DEVICE
 
@@ -43,13 +44,17 @@ class _Values:
             raise NESTErrors.BadProperty(
                 f"Cannot handle parameter type. Received {_typename(value)}")
 
-    def draw(self, index, rng):
-        """Values for connections that consume array entries ``index``."""
+    def draw(self, index, rng, ctx=None):
+        """Values for connections that consume array entries ``index``; ``ctx``: the
+        connections' positions for spatial Parameters."""
         n = len(index)
         if self.kind == "scalar":
             return np.full(n, self.value, dtype=float)
         if self.kind == "parameter":
-            return np.asarray(self.value.evaluate(n, rng), float)
+            if self.value.is_spatial() and ctx is None:
+                raise NESTErrors.BadParameterValue("Spatial parameters can only be used when connecting "
+                                                   "spatially distributed nodes.")
+            return np.asarray(self.value.evaluate(n, rng, ctx), float)
         if n and index.max() >= len(self.value):
             raise NESTErrors.KernelException("Parameter values exhausted.")
         return np.asarray(self.value, float)[index]
@@ -90,7 +95,7 @@ def _synapse(graph, syn_spec):
 
 
 def _connect(kernel, sources, targets, value_index, model, spec, defaults, own, values, rng,
-             rule=None):
+             rule=None, ctx=None):
     """Create connections (source, target) with syn_spec values; all checks before any change."""
     n = len(sources)
     if n == 0:
@@ -109,18 +114,18 @@ def _connect(kernel, sources, targets, value_index, model, spec, defaults, own, 
         legality.neuromodulated_syn_spec(values, int(kernel.status["local_num_threads"]))
     # A value not given per connection is one value (0-d) for all of them: the connection
     # table's chunk broadcasts it, and no column of millions is built only to be copied.
-    weight = values["weight"].draw(value_index, rng) if "weight" in values else \
+    weight = values["weight"].draw(value_index, rng, ctx) if "weight" in values else \
         np.float64(defaults["weight"])
     if "delay" in values:
-        delay = values["delay"].draw(value_index, rng)
+        delay = values["delay"].draw(value_index, rng, ctx)
     else:
         delay = np.full(1, float(defaults["delay"]))
-    receptor = values["receptor_type"].draw(value_index, rng) if "receptor_type" in values else \
+    receptor = values["receptor_type"].draw(value_index, rng, ctx) if "receptor_type" in values else \
         np.asarray(defaults["receptor_type"])
     if np.any(receptor != np.round(receptor)):
         raise NESTErrors.TypeMismatch("Expected datatype: receptor_type must be an integer")
     receptor = receptor.astype(np.int64)
-    extra = {k: (values[k].draw(value_index, rng) if k in values else np.float64(defaults[k]))
+    extra = {k: (values[k].draw(value_index, rng, ctx) if k in values else np.float64(defaults[k]))
              for k in own}
     extra.update({h.name: np.float64(h.initial) for h in spec.hidden})
     archives.check_targets(graph, spec, tp)
@@ -413,6 +418,37 @@ def connect(kernel, pre, post, conn_spec, syn_spec, valid=True):
             graph.connections.interleave(first_row, len(synapses))
     except BaseException:
         rng.bit_generator.state = state  # a failed Connect draws nothing
+        if undo is not None:
+            undo()
+        raise
+
+
+def connect_spatial(kernel, pre, post, pre_layer, post_layer, conn_spec, syn_spec):
+    """ConnectionCreator (connect_layers): a spatial rule between two layers' nodes; values
+    of the syn_spec drawn with each connection's positions. All or nothing, as connect."""
+    graph = kernel.graph
+    graph.mark_thread_local()
+    synapses = [_synapse(graph, s) for s in (syn_spec if isinstance(syn_spec, list) else [syn_spec])]
+    for *_, unknown in synapses:
+        if unknown:
+            raise NESTErrors.UnaccessedDictionaryEntry(
+                f"Unaccessed elements in synapse_specs, in function ConnectionCreator:  {' '.join(unknown)}")
+    rng = kernel.host_rng()
+    state = rng.bit_generator.state
+    undo = _undo_point(kernel) if len(synapses) > 1 else None
+    try:
+        src, tgt, ctx = connect_layers(np.asarray(pre, np.int64), np.asarray(post, np.int64),
+                                       pre_layer, post_layer, conn_spec, rng)
+        sources, targets = np.asarray(pre)[src], np.asarray(post)[tgt]
+        index = np.arange(len(sources))
+        first_row = len(graph.connections)
+        for model, spec, defaults, own, values, _ in synapses:
+            _commit(kernel, _connect(kernel, sources, targets, index, model, spec, defaults, own,
+                                     values, rng, rule=conn_spec["rule"], ctx=ctx))
+        if len(synapses) > 1:
+            graph.connections.interleave(first_row, len(synapses))
+    except BaseException:
+        rng.bit_generator.state = state
         if undo is not None:
             undo()
         raise

@@ -88,6 +88,15 @@ class Graph:
         # Recorders present at a Prepare have their backend's value names set up
         # (RecordingBackendMemory): their empty events then show every recorded key.
         self.prepared_upto = 0
+        # spatial layers (pynest_jax.spatial.layers.Layer), one per spatial Create, by first id
+        self.layers: list = []
+
+    def layer_of(self, gid: int):
+        """The layer of a node created with positions (NEST: its creation's metadata), or None."""
+        for layer in self.layers:
+            if layer.first_gid <= gid < layer.first_gid + layer.n:
+                return layer
+        return None
 
     def synapse_index(self, name: str) -> int:
         """The synapse column value of a model: NEST's synapse id, which orders listings."""
@@ -139,6 +148,7 @@ class Graph:
 
     def truncate_nodes(self, size: int):
         """Forget every node with a global id above ``size`` (undo of a failed Create)."""
+        self.layers = [layer for layer in self.layers if layer.first_gid <= size]
         for pop in self.pop_list:
             keep = pop.gids <= size
             if keep.all():

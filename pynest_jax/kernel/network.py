@@ -20,6 +20,8 @@ from ..connect.parameters import Parameter
 from ..errors import NESTErrors
 from ..models._spec import RecorderModel
 from ..models.ids import model_id, synapse_id
+from ..spatial import layers as spatial_layers
+from ..spatial.parameters import DimensionParameter, NodeContext
 from . import connection_manager, hooks, values as V
 from .graph import ModelEntry
 
@@ -35,6 +37,50 @@ def create(kernel, model, n) -> np.ndarray:
     entry = kernel.graph.model(model)
     columns = V.new_columns(entry.spec, entry.defaults, n, {}, kernel.host_ctx())
     return kernel.graph.create(model, n, columns)
+
+
+def create_layer(kernel, model, kind, spec, n=None):
+    """AbstractLayer::create_layer: nodes with positions. ``kind`` "grid" (``spec``: shape,
+    center, extent, edge_wrap) or "free" (``spec``: positions, an array or a
+    DimensionParameter drawn for ``n`` nodes, extent, edge_wrap). The layer is checked
+    before any node exists."""
+    kernel.graph.model(model)
+    if kind == "grid":
+        layer = spatial_layers.grid_layer(spec["shape"], spec.get("center"), spec.get("extent"),
+                                          spec.get("edge_wrap", False))
+    else:
+        pos = spec["positions"]
+        if isinstance(pos, DimensionParameter):
+            if n is None or n <= 0:
+                raise NESTErrors.BadProperty("Empty positions array.")
+            rng = kernel.host_rng()
+            pos = pos.draw(n, rng)
+        else:
+            pos = np.asarray(pos, np.float64)
+            if pos.ndim == 1 and pos.size == 0:
+                raise NESTErrors.BadProperty("Empty positions array.")
+        layer = spatial_layers.free_layer(pos, spec.get("extent"), spec.get("edge_wrap", False))
+    gids = create(kernel, model, layer.n)
+    layer.first_gid = int(gids[0])
+    kernel.graph.layers.append(layer)
+    return gids, layer
+
+
+def _node_context(graph, gids):
+    """Positions of nodes for spatial Parameters of node values (NodePosParameter)."""
+    gids = np.asarray(gids, np.int64)
+    pos = None
+    for layer in graph.layers:
+        inside = layer.contains(gids)
+        if inside.any():
+            if pos is None:
+                pos = np.full((len(gids), layer.dim), np.nan)
+            if pos.shape[1] != layer.dim:
+                raise NESTErrors.KernelException("NodePosParameter: nodes of layers of different dimensions")
+            pos[inside] = layer.positions_of(gids[inside])
+    if pos is None or np.isnan(pos).any():
+        raise NESTErrors.KernelException("NodePosParameter: not meta")
+    return NodeContext(pos)
 
 
 @contextlib.contextmanager
@@ -69,7 +115,8 @@ def set_nodes(kernel, gids, groups):
             sub_gids = gids[positions]
             for k, v in list(values.items()):
                 if isinstance(v, Parameter):  # one draw per node, in node order
-                    values[k] = v.evaluate(len(sub_gids), rng)
+                    ctx = _node_context(graph, sub_gids) if v.is_spatial() else None
+                    values[k] = v.evaluate(len(sub_gids), rng, ctx)
                     per_node.add(k)
             for pop, pos, loc in graph.group_by_population(sub_gids):
                 sub = {k: (_take(v, pos) if k in per_node else v) for k, v in values.items()}

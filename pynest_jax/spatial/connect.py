@@ -1,0 +1,250 @@
+"""Spatial Connect: NEST's ConnectionCreator (nestkernel/connection_creator*.h), vectorized.
+
+For each *driver* node (a target, or a source for fixed_outdegree) the *pool* is the
+nodes of the other collection whose displacement from the driver's anchor lies inside
+the mask; on periodic layers the anchor is moved into the layer and repeated one extent
+down where the mask crosses the upper edge, as NEST's masked ntree iterator does, so a
+node can be found once per anchor image.  Pools are built for blocks of drivers at a
+time with numpy (no loop per node or per pair); the kernel ``p`` (a Parameter) is then
+evaluated once per (driver, pool member) pair with the pairs' positions.
+
+The result is (source index, target index) into the two collections, in NEST's order
+per driver, and the PairContext the syn_spec Parameters are evaluated in.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..connect.parameters import Parameter
+from ..errors import NESTErrors
+from .masks import Mask, _Converse, _Grid, mask_from_dict
+from .parameters import PairContext
+
+__all__ = ["connect_layers", "SPATIAL_CONN_KEYS"]
+
+_BLOCK = 1 << 21  # (driver, candidate) pairs tested per block
+
+SPATIAL_CONN_KEYS = ("mask", "allow_multapses", "allow_autapses", "rule", "indegree", "outdegree", "p",
+                     "pairwise_avg_num_conns", "use_on_source", "allow_oversized_mask")
+
+
+class _Pool:
+    """Candidates (positions, layer whose periodicity and extent wrap them) under a mask."""
+
+    def __init__(self, positions, layer, mask_shape, allow_oversized, converse):
+        self.pos, self.layer = positions, layer
+        m = mask_shape
+        if m is not None:
+            if isinstance(m, _Grid):
+                if layer.shape is None:
+                    raise NESTErrors.BadProperty("Grid masks can only be used with grid layers.")
+                if len(m.shape) != layer.dim:
+                    raise NESTErrors.BadProperty("Mask is incompatible with layer.")
+                if not allow_oversized and layer.periodic and np.any(m.shape > layer.shape):
+                    raise _oversized()
+                m = m.as_box(layer)
+            else:
+                if m.dim != layer.dim:
+                    raise NESTErrors.BadProperty("Mask is incompatible with layer.")
+                lo, hi = m.bbox()
+                if not allow_oversized and layer.periodic and np.any(hi - lo > layer.extent):
+                    raise _oversized()
+            if converse:
+                m = _Converse(m)
+        self.mask = m
+
+    def members(self, anchors):
+        """(driver index, candidate index) of every pool member, driver by driver."""
+        n_c = len(self.pos)
+        if self.mask is None:
+            d = np.repeat(np.arange(len(anchors)), n_c)
+            return d, np.tile(np.arange(n_c), len(anchors))
+        images = self._images(anchors)
+        drivers, cands = [], []
+        step = max(1, _BLOCK // max(n_c, 1))
+        for a0 in range(0, len(anchors), step):
+            sl = slice(a0, a0 + step)
+            hits = []
+            for img, valid in images:
+                disp = self.pos[None, :, :] - img[sl, None, :]
+                inside = self.mask.inside(disp.reshape(-1, disp.shape[-1])).reshape(disp.shape[:2])
+                inside &= valid[sl, None]
+                hits.append(inside)
+            # per driver: the images one after the other, candidates in layer order
+            stacked = np.stack(hits, axis=1)  # (drivers, images, candidates)
+            di, _, ci = np.nonzero(stacked)
+            drivers.append(di + a0)
+            cands.append(ci)
+        if not drivers:
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        return np.concatenate(drivers), np.concatenate(cands)
+
+    def _images(self, anchors):
+        layer = self.layer
+        if not layer.periodic:
+            return [(anchors, np.ones(len(anchors), bool))]
+        lo, hi = self.mask.bbox()
+        ll, ext = layer.lower_left, layer.extent
+        base = np.mod(anchors + lo - ll, ext) - lo + ll
+        crosses = (base + hi - ll) > ext
+        out = []
+        for k in range(2 ** layer.dim):
+            bits = np.array([(k >> i) & 1 for i in range(layer.dim)], bool)
+            valid = np.all(crosses[:, bits], axis=1)
+            if k and not valid.any():
+                continue
+            out.append((base - ext * bits, valid))
+        return out
+
+
+def _oversized():
+    return NESTErrors.BadProperty("Mask size must not exceed layer size; set allow_oversized_mask to override.")
+
+
+def _mask_shape(spec):
+    if "mask" not in spec:
+        return None
+    m = spec["mask"]
+    return (m if isinstance(m, Mask) else mask_from_dict(m))._m
+
+
+def connect_layers(pre, post, pre_layer, post_layer, spec, rng):
+    """Spatial Connect of node ids ``pre`` and ``post`` (their layers given).
+
+    ``spec`` is the conn_spec (PyNEST's keys).  Returns ``(pre_idx, post_idx, ctx)``.
+    """
+    rule = spec["rule"]
+    if pre_layer.dim != post_layer.dim:
+        raise NESTErrors.BadProperty("Source and target layers must have the same number of dimensions.")
+    autapses = bool(spec.get("allow_autapses", True))
+    multapses = bool(spec.get("allow_multapses", True))
+    oversized = bool(spec.get("allow_oversized_mask", False))
+    kernel = spec.get("p", spec.get("pairwise_avg_num_conns"))
+    if kernel is not None and not isinstance(kernel, Parameter):
+        kernel = float(kernel)
+    mask = _mask_shape(spec)
+    pre_pos, post_pos = pre_layer.positions_of(pre), post_layer.positions_of(post)
+    if rule == "pairwise_bernoulli" and spec.get("use_on_source", False):
+        pool = _Pool(pre_pos, pre_layer, mask, oversized, converse=False)
+        value_layer = pre_layer
+    elif rule == "pairwise_bernoulli":
+        # the mask is applied to source -> target displacements: the target layer's
+        # periodicity, and the mask's converse around each target
+        pool = _Pool(pre_pos, post_layer, mask, oversized, converse=True)
+        value_layer = post_layer
+    elif rule in ("fixed_indegree", "pairwise_poisson"):
+        pool = _Pool(pre_pos, pre_layer, mask, oversized, converse=False)
+        value_layer = pre_layer
+    elif rule == "fixed_outdegree":
+        pool = _Pool(post_pos, post_layer, mask, oversized, converse=False)
+        value_layer = post_layer
+    else:
+        raise ValueError("When using kernel or mask, the only possible connection rules are "
+                         "'pairwise_bernoulli', 'fixed_indegree', or 'fixed_outdegree'")
+    if rule == "fixed_outdegree":
+        d, c = pool.members(pre_pos)
+        src, tgt = d, c
+    else:
+        d, c = pool.members(post_pos)
+        src, tgt = c, d
+    if rule in ("pairwise_bernoulli", "pairwise_poisson"):
+        if not autapses:
+            keep = pre[src] != post[tgt]
+            src, tgt = src[keep], tgt[keep]
+        if kernel is not None:
+            v = _kernel_values(kernel, src, tgt, pre_pos, post_pos, value_layer, rng)
+            if rule == "pairwise_bernoulli":
+                take = rng.random(len(v)) < v
+                src, tgt = src[take], tgt[take]
+            else:
+                n = rng.poisson(np.where(v > 0, v, 0.0))
+                src, tgt = np.repeat(src, n), np.repeat(tgt, n)
+        return src, tgt, PairContext(pre_pos[src], post_pos[tgt], value_layer)
+    # fixed degrees: the driver draws its partners from its pool
+    indegree = rule == "fixed_indegree"
+    number = spec["indegree" if indegree else "outdegree"]
+    n_drivers = len(post) if indegree else len(pre)
+    degrees = _degrees(number, n_drivers, rng)
+    w = np.ones(len(d)) if kernel is None else _kernel_values(kernel, src, tgt, pre_pos, post_pos,
+                                                                 value_layer, rng)
+    self_pair = pre[src] == post[tgt]
+    # NEST rejects autapse draws except for fixed_indegree with a mask and no kernel
+    reject_self = not autapses and not (indegree and mask is not None and kernel is None)
+    _check_pools(d, c, self_pair, degrees, n_drivers, autapses, multapses, indegree, mask,
+                 pre if not indegree else post)
+    if reject_self:
+        w = np.where(self_pair, 0.0, w)
+    chosen, order_driver = _draw(d, w, degrees, n_drivers, multapses, rng)
+    src, tgt = src[chosen], tgt[chosen]
+    return src, tgt, PairContext(pre_pos[src], post_pos[tgt], value_layer)
+
+
+def _kernel_values(kernel, src, tgt, pre_pos, post_pos, layer, rng):
+    if not isinstance(kernel, Parameter):
+        return np.full(len(src), kernel)
+    return np.asarray(kernel.evaluate(len(src), rng, PairContext(pre_pos[src], post_pos[tgt], layer)), float)
+
+
+def _degrees(value, n, rng):
+    if isinstance(value, Parameter):
+        v = np.asarray(value.evaluate(n, rng), float)
+    else:
+        if isinstance(value, (bool, np.bool_)) or int(value) != value:
+            raise NESTErrors.TypeMismatch("Expected datatype: number_of_connections must be an integer")
+        if value < 0:
+            raise NESTErrors.BadProperty("Number of connections cannot be less than zero.")
+        v = np.full(n, float(value))
+    r = np.trunc(v) + np.sign(v) * (np.abs(v - np.trunc(v)) >= 0.5)  # std::round
+    return np.maximum(r, 0).astype(np.int64)
+
+
+def _check_pools(d, c, self_pair, degrees, n_drivers, autapses, multapses, indegree, mask, drivers):
+    size = np.bincount(d, minlength=n_drivers)
+    only_self = (size == 1) & (np.bincount(d, weights=self_pair, minlength=n_drivers) == 1)
+    bad = (size == 0) | (~autapses & only_self) | (~multapses & (size < degrees))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        who = "target" if indegree else "source"
+        what = "sources" if indegree else "targets"
+        inside = " inside mask" if (indegree and mask is not None) else ""
+        raise NESTErrors.KernelException(
+            f"Global {who} ID {int(drivers[i])}: Not enough {what} found{inside}")
+
+
+def _draw(d, w, degrees, n_drivers, multapses, rng):
+    """For each driver, ``degrees`` pool members with probability proportional to ``w``:
+    with replacement, or (no multapses) one after the other among those not yet drawn,
+    which is ordering by exponential keys E/w (Efraimidis-Spirakis)."""
+    if np.any(w < 0) or not np.all(np.isfinite(w)):
+        raise NESTErrors.BadProperty("Connection probabilities must be finite and non-negative.")
+    total = np.bincount(d, weights=w, minlength=n_drivers)
+    need = degrees > 0
+    if np.any(need & (total <= 0)):
+        raise NESTErrors.BadProperty("No pool member has a positive connection probability.")
+    if multapses:
+        drivers = np.repeat(np.arange(n_drivers), degrees)
+        cum = np.cumsum(w)
+        start = np.concatenate([[0.0], cum])[np.searchsorted(d, np.arange(n_drivers))]
+        u = start[drivers] + rng.random(len(drivers)) * total[drivers]
+        pick = np.searchsorted(cum, u, side="right")
+        # guard rounding at a segment's end: stay within the driver's members
+        first = np.searchsorted(d, drivers)
+        last = np.searchsorted(d, drivers, side="right") - 1
+        pick = np.clip(pick, first, last)
+        while True:  # a zero-weight member is never drawn
+            zero = w[pick] <= 0
+            if not zero.any():
+                break
+            pick[zero] = np.minimum(pick[zero] + 1, last[zero])
+        return pick, drivers
+    with np.errstate(divide="ignore"):
+        key = rng.standard_exponential(len(d)) / w
+    order = np.lexsort((key, d))
+    rank = np.arange(len(d)) - np.searchsorted(d[order], d[order])
+    keep = (rank < degrees[d[order]]) & np.isfinite(key[order])
+    pick = order[keep]
+    short = np.bincount(d[pick], minlength=n_drivers) < degrees
+    if short.any():
+        raise NESTErrors.BadProperty("Not enough pool members with a positive connection probability.")
+    return pick, d[pick]

@@ -1,0 +1,246 @@
+"""Spatial Parameters: leaves that read node positions (nestkernel/parameter.h).
+
+They are leaves and inner nodes of the same expression trees as ``nest.random`` and
+``nest.math`` (``connect/parameters.py``), so one expression mixes them freely.  A tree
+is evaluated for ``n`` values at once with a context that carries, per value, the
+positions it needs:
+
+- ``PairContext``: source and target positions of ``n`` (source, target) pairs and the
+  layer whose extent and periodicity give displacements (Connect);
+- ``NodeContext``: positions of ``n`` nodes (setting node values).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..connect import parameters as P
+from ..errors import NESTErrors
+
+__all__ = ["PairContext", "NodeContext", "SpatialDistance", "NodePosition", "DimensionParameter",
+           "exponential", "gaussian", "gaussian2D", "gamma"]
+
+
+class PairContext:
+    def __init__(self, source_pos, target_pos, layer):
+        self.source_pos, self.target_pos, self.layer = source_pos, target_pos, layer
+
+    def subset(self, index):
+        return PairContext(self.source_pos[index], self.target_pos[index], self.layer)
+
+
+class NodeContext:
+    def __init__(self, positions):
+        self.positions = positions
+
+    def subset(self, index):
+        return NodeContext(self.positions[index])
+
+
+class _SpatialLeaf(P.Parameter):
+    def is_spatial(self):
+        return True
+
+
+class SpatialDistance(_SpatialLeaf):
+    """SpatialDistanceParameter: the distance (dimension 0) or the absolute displacement
+    along one axis (1, 2, 3), periodic boundaries of the displacement's layer included."""
+
+    def __init__(self, dimension=0):
+        if dimension < 0:
+            raise NESTErrors.BadParameterValue("Spatial distance parameter dimension cannot be negative.")
+        self.dimension = int(dimension)
+
+    def evaluate(self, n, rng, ctx=None):
+        if not isinstance(ctx, PairContext):
+            raise NESTErrors.BadParameterValue("Spatial distance parameter can only be used when connecting.")
+        layer = ctx.layer
+        if self.dimension == 0:
+            return layer.distance_rounded(ctx.source_pos, ctx.target_pos)
+        if self.dimension > 3:
+            raise NESTErrors.KernelException(
+                "SpatialDistanceParameter dimension must be either 0 for unspecified, or 1-3 for x-z. "
+                f"Got {self.dimension}")
+        if self.dimension > layer.dim:
+            raise NESTErrors.KernelException("Spatial distance dimension must be within the defined "
+                                             "number of dimensions for the nodes.")
+        d = self.dimension - 1
+        return np.abs(layer.displacement_rounded(ctx.source_pos[:, d:d + 1], ctx.target_pos[:, d:d + 1],
+                                                 axes=[d])[:, 0])
+
+    def __str__(self):
+        return "distance" if self.dimension == 0 else f"distance.{'xyz'[self.dimension - 1]}"
+
+
+class NodePosition(_SpatialLeaf):
+    """NodePosParameter: a node's coordinate (endpoint 0) or a connection's source (1) or
+    target (2) coordinate."""
+
+    def __init__(self, dimension, endpoint=0):
+        if dimension < 0:
+            raise NESTErrors.BadParameterValue("Node position parameter dimension cannot be negative.")
+        if endpoint not in (0, 1, 2):
+            raise NESTErrors.BadParameterValue(
+                "Synaptic endpoint must either be unspecified (0), source (1) or target (2).")
+        self.dimension, self.endpoint = int(dimension), int(endpoint)
+
+    def evaluate(self, n, rng, ctx=None):
+        if isinstance(ctx, PairContext):
+            if self.endpoint == 0:
+                raise NESTErrors.BadParameterValue("Node position parameter cannot be used when connecting.")
+            pos = ctx.source_pos if self.endpoint == 1 else ctx.target_pos
+        elif self.endpoint != 0:
+            raise NESTErrors.BadParameterValue(
+                "Source or target position parameter can only be used when connecting.")
+        elif not isinstance(ctx, NodeContext):
+            raise NESTErrors.KernelException(
+                "Node position parameter can only be used when connecting spatially distributed nodes.")
+        else:
+            pos = ctx.positions
+        if self.dimension >= pos.shape[1]:
+            raise NESTErrors.KernelException("Node position dimension must be within the defined number "
+                                             "of dimensions for the node.")
+        return pos[:, self.dimension].copy()
+
+    def __str__(self):
+        who = ("pos", "source_pos", "target_pos")[self.endpoint]
+        return f"{who}.{'xyz'[self.dimension] if self.dimension < 3 else self.dimension}"
+
+
+class _Distribution(P.Parameter):
+    """A function of one or two spatial expressions (spatial_distributions)."""
+
+    def __init__(self, name, args, fn, *children):
+        self.name, self.args, self.fn, self.children = name, args, fn, children
+
+    def _children(self):
+        return self.children
+
+    def is_spatial(self):
+        return True
+
+    def evaluate(self, n, rng, ctx=None):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return self.fn(*(c.evaluate(n, rng, ctx) for c in self.children))
+
+    def __str__(self):
+        inner = ", ".join([str(c) for c in self.children] + [f"{k}={v!r}" for k, v in self.args.items()])
+        return f"{self.name}({inner})"
+
+
+def _param(x):
+    return P.as_parameter(x)
+
+
+def exponential(x, beta=1.0):
+    """ExpDistParameter: exp(-x / beta)."""
+    beta = float(beta)
+    if not beta > 0:
+        raise NESTErrors.BadProperty(f"beta > 0 required for exponential distribution parameter, got beta={beta}")
+    inv = 1.0 / beta
+    return _Distribution("exponential", {"beta": beta}, lambda v: np.exp(-v * inv), _param(x))
+
+
+def gaussian(x, mean=0.0, std=1.0):
+    """GaussianParameter: exp(-(x - mean)^2 / (2 std^2))."""
+    mean, std = float(mean), float(std)
+    if not std > 0:
+        raise NESTErrors.BadProperty(f"std > 0 required for gaussian distribution parameter, got std={std}")
+    c = 1.0 / (2 * std * std)
+
+    def fn(v):
+        dx = v - mean
+        return np.exp(-dx * dx * c)
+    return _Distribution("gaussian", {"mean": mean, "std": std}, fn, _param(x))
+
+
+def gaussian2D(x, y, mean_x=0.0, mean_y=0.0, std_x=1.0, std_y=1.0, rho=0.0):
+    """Gaussian2DParameter: a bivariate normal shape with correlation rho."""
+    mean_x, mean_y, std_x, std_y, rho = map(float, (mean_x, mean_y, std_x, std_y, rho))
+    if rho >= 1 or rho <= -1:
+        raise NESTErrors.BadProperty(
+            f"-1 < rho < 1 required for gaussian2d distribution parameter, got rho={rho:f}")
+    if std_x <= 0:
+        raise NESTErrors.BadProperty(
+            f"std_x > 0 required for gaussian2d distribution parameter, got std_x={std_x:f}")
+    if std_y <= 0:
+        raise NESTErrors.BadProperty(
+            f"std_y > 0 required for gaussian2d distribution parameter, got std_y={std_y:f}")
+    cx = 1.0 / (2.0 * (1.0 - rho * rho) * std_x * std_x)
+    cy = 1.0 / (2.0 * (1.0 - rho * rho) * std_y * std_y)
+    cxy = rho / ((1.0 - rho * rho) * std_x * std_y)
+
+    def fn(vx, vy):
+        dx, dy = vx - mean_x, vy - mean_y
+        return np.exp(-dx * dx * cx - dy * dy * cy + dx * dy * cxy)
+    args = {"mean_x": mean_x, "mean_y": mean_y, "std_x": std_x, "std_y": std_y, "rho": rho}
+    return _Distribution("gaussian2D", args, fn, _param(x), _param(y))
+
+
+def gamma(x, kappa=1.0, theta=1.0):
+    """GammaParameter: the gamma density of shape kappa and scale theta at x."""
+    kappa, theta = float(kappa), float(theta)
+    if kappa <= 0:
+        raise NESTErrors.BadProperty(f"kappa > 0 required for gamma distribution parameter, got kappa={kappa:f}")
+    if theta <= 0:
+        raise NESTErrors.BadProperty(f"theta > 0 required for gamma distribution parameter, got theta={theta:f}")
+    inv_theta = 1.0 / theta
+    delta = inv_theta ** kappa / math.gamma(kappa)
+    return _Distribution("gamma", {"kappa": kappa, "theta": theta},
+                         lambda v: np.power(v, kappa - 1.0) * np.exp(-1.0 * inv_theta * v) * delta,
+                         _param(x))
+
+
+class DimensionParameter:
+    """Positions drawn per node from one Parameter per dimension (free layers)."""
+
+    def __init__(self, params):
+        if len(params) not in (2, 3):
+            raise ValueError("Number of dimensions must be 2 or 3")
+        self.params = list(params)
+
+    @property
+    def num_dimensions(self):
+        return len(self.params)
+
+    def draw(self, n, rng):
+        # NEST draws x, y(, z) for one node, then the next node: the same joint law per node
+        return np.stack([p.evaluate(n, rng) for p in self.params], axis=1)
+
+
+def _spatial_factory(parametertype, specs):
+    specs = dict(specs or {})
+
+    def take(key, default=None, required=False):
+        if key in specs:
+            return specs.pop(key)
+        if required:
+            raise IndexError(f"parameter specification lacks required key '{key}'")
+        return default
+    if parametertype == "distance":
+        p = SpatialDistance(int(take("dimension", 0)))
+    elif parametertype == "position":
+        if "dimension" not in specs:
+            raise NESTErrors.BadParameterValue(
+                "Dimension must be specified when creating a node position parameter.")
+        p = NodePosition(int(take("dimension")), int(take("synaptic_endpoint", 0)))
+    elif parametertype == "exp_distribution":
+        p = exponential(take("x", required=True), take("beta", 1.0))
+    elif parametertype == "gaussian":
+        p = gaussian(take("x", required=True), take("mean", 0.0), take("std", 1.0))
+    elif parametertype == "gaussian2d":
+        p = gaussian2D(take("x", required=True), take("y", required=True), take("mean_x", 0.0),
+                       take("mean_y", 0.0), take("std_x", 1.0), take("std_y", 1.0), take("rho", 0.0))
+    elif parametertype == "gamma":
+        p = gamma(take("x", required=True), take("kappa", 1.0), take("theta", 1.0))
+    else:
+        raise NESTErrors.NotImplemented(f"spatial parameter '{parametertype}' is not implemented yet")
+    if specs:
+        raise NESTErrors.UnaccessedDictionaryEntry(
+            "Unaccessed elements in param, in function create_parameter:  " + " ".join(specs))
+    return p
+
+
+P.SPATIAL_FACTORY = _spatial_factory
