@@ -1,5 +1,5 @@
 """``nest.spatial_distributions``: distance-dependent profiles (PyNEST's nest/spatial_distributions)."""
 
-from pynest_jax.spatial.parameters import exponential, gamma, gaussian, gaussian2D
+from pynest_jax.spatial.parameters import exponential, gabor, gamma, gaussian, gaussian2D
 
-__all__ = ["exponential", "gaussian", "gaussian2D", "gamma"]
+__all__ = ["exponential", "gaussian", "gaussian2D", "gamma", "gabor"]

@@ -222,7 +222,7 @@ def test_create_parameter():
     with pytest.raises(IndexError):
         create_parameter("constant", {})
     assert create_parameter("distance", {}).is_spatial() is True  # pynest_jax.spatial registers it
-    with pytest.raises(NESTErrors.NotImplemented):
+    with pytest.raises(IndexError):  # NEST: map::at, the required 'x' is missing
         create_parameter("gabor", {})
 
 

@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from ._kernel import kernel
+from ..spatial.layers import connection_distances
 from .helpers import is_iterable
 from ..kernel import connection_manager, ports
 from .serialize import to_json
@@ -247,6 +248,10 @@ class SynapseCollection:
         """``conns.key`` is ``conns.get("key")``."""
         if name.startswith("_"):
             raise AttributeError(name)
+        if name == "distance":  # spatial.cpp: distance of each connection, NaN off layers
+            store = kernel.graph.connections
+            return connection_distances(kernel.graph.layers, store.col("source")[self._rows],
+                                        store.col("target")[self._rows]).tolist()
         return self.get(name)
 
     def __setattr__(self, name, value):

@@ -155,3 +155,22 @@ def free_layer(positions, extent=None, edge_wrap=False):
         ext = np.ceil(hi - lo)
         lower_left = center - ext / 2
     return Layer(pos, lower_left, ext, edge_wrap)
+
+
+def connection_distances(layers, sources, targets):
+    """SynapseCollection.distance: per connection the distance from the source's position
+    to the target in the target's layer; NaN where either has no position."""
+    sources, targets = np.asarray(sources, np.int64), np.asarray(targets, np.int64)
+    out = np.full(len(sources), np.nan)
+    for layer in layers:
+        here = np.flatnonzero(layer.contains(targets))
+        if not here.size:
+            continue
+        src_pos = np.full((here.size, layer.dim), np.nan)
+        for other in layers:
+            inside = other.contains(sources[here])
+            if inside.any() and other.dim == layer.dim:
+                src_pos[inside] = other.positions_of(sources[here][inside])
+        d = layer.displacement(src_pos, layer.positions_of(targets[here]))
+        out[here] = np.sqrt(np.sum(d * d, axis=1))
+    return out

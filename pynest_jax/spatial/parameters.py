@@ -20,7 +20,7 @@ from ..connect import parameters as P
 from ..errors import NESTErrors
 
 __all__ = ["PairContext", "NodeContext", "SpatialDistance", "NodePosition", "DimensionParameter",
-           "exponential", "gaussian", "gaussian2D", "gamma"]
+           "exponential", "gaussian", "gaussian2D", "gamma", "gabor", "apply"]
 
 
 class PairContext:
@@ -193,6 +193,51 @@ def gamma(x, kappa=1.0, theta=1.0):
                          _param(x))
 
 
+def gabor(x, y, theta=0.0, gamma=1.0, std=1.0, lam=1.0, psi=0.0):
+    """GaborParameter: a Gabor profile rotated by theta (degrees), its cosine clipped at 0."""
+    theta, gamma, std, lam, psi = map(float, (theta, gamma, std, lam, psi))
+    if std <= 0:
+        raise NESTErrors.BadProperty(f"std > 0 required for gabor function parameter, got std={std:g}")
+    if gamma <= 0:
+        raise NESTErrors.BadProperty(f"gamma > 0 required for gabor function parameter, got gamma={gamma:g}")
+    c, s = math.cos(theta * math.pi / 180.), math.sin(theta * math.pi / 180.)
+    inv = 1.0 / (2 * std * std)
+
+    def fn(dx, dy):
+        xp, yp = dx * c + dy * s, -dx * s + dy * c
+        env = np.exp(-gamma * gamma * xp * xp * inv - yp * yp * inv)
+        return env * np.maximum(np.cos(2 * math.pi * yp / lam + psi * math.pi / 180.), 0.)
+    args = {"theta": theta, "gamma": gamma, "std": std, "lam": lam, "psi": psi}
+    return _Distribution("gabor", args, fn, _param(x), _param(y))
+
+
+def apply(parameter, spatial_nc, positions=None):
+    """``Parameter.apply``: values at the nodes of a spatial NodeCollection, or, with
+    ``positions``, from its one node to each of those positions (in its layer)."""
+    if positions is not None:
+        if len(spatial_nc) != 1:
+            raise ValueError("The NodeCollection must contain a single node ID only")
+        if not isinstance(positions, (list, tuple)):
+            raise TypeError("Positions must be a list or tuple of positions")
+        for p in positions:
+            if not isinstance(p, (list, tuple, np.ndarray)):
+                raise TypeError("Each position must be a list or tuple")
+            if len(p) != len(positions[0]):
+                raise ValueError("All positions must have the same number of dimensions")
+    layer = spatial_nc._layout.metadata
+    if layer is None:
+        raise NESTErrors.LayerExpected("LayerExpected")
+    pos = layer.positions_of(spatial_nc._gids)
+    rng = P._default_rng
+    if positions is None:
+        return tuple(float(v) for v in parameter.evaluate(len(pos), rng, NodeContext(pos)))
+    targets = np.asarray(positions, np.float64)
+    if targets.shape[1] != layer.dim:
+        raise NESTErrors.BadProperty("Target position dimensions must match the layer's.")
+    ctx = PairContext(np.repeat(pos, len(targets), axis=0), targets, layer)
+    return tuple(float(v) for v in parameter.evaluate(len(targets), rng, ctx))
+
+
 class DimensionParameter:
     """Positions drawn per node from one Parameter per dimension (free layers)."""
 
@@ -233,6 +278,9 @@ def _spatial_factory(parametertype, specs):
     elif parametertype == "gaussian2d":
         p = gaussian2D(take("x", required=True), take("y", required=True), take("mean_x", 0.0),
                        take("mean_y", 0.0), take("std_x", 1.0), take("std_y", 1.0), take("rho", 0.0))
+    elif parametertype == "gabor":
+        p = gabor(take("x", required=True), take("y", required=True), take("theta", 0.0),
+                  take("gamma", 1.0), take("std", 1.0), take("lam", 1.0), take("psi", 0.0))
     elif parametertype == "gamma":
         p = gamma(take("x", required=True), take("kappa", 1.0), take("theta", 1.0))
     else:
@@ -244,3 +292,5 @@ def _spatial_factory(parametertype, specs):
 
 
 P.SPATIAL_FACTORY = _spatial_factory
+# PyNEST's Parameter.apply reads a NodeCollection's layer, which only this package knows
+P.Parameter.apply = apply
