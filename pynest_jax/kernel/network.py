@@ -55,10 +55,8 @@ def create_layer(kernel, model, kind, spec, n=None):
                 raise NESTErrors.BadProperty("Empty positions array.")
             rng = kernel.host_rng()
             pos = pos.draw(n, rng)
-        else:
-            pos = np.asarray(pos, np.float64)
-            if pos.ndim == 1 and pos.size == 0:
-                raise NESTErrors.BadProperty("Empty positions array.")
+        elif len(pos) == 0:
+            raise NESTErrors.BadProperty("Empty positions array.")
         layer = spatial_layers.free_layer(pos, spec.get("extent"), spec.get("edge_wrap", False))
     gids = create(kernel, model, layer.n)
     layer.first_gid = int(gids[0])

@@ -91,6 +91,13 @@ def _round_half_away(x):
     return r + np.sign(x) * (np.abs(x - r) >= 0.5)
 
 
+def _edge_wrap(value):
+    if not isinstance(value, (bool, np.bool_)):
+        raise NESTErrors.TypeMismatch(
+            f"Expected datatype: Failed to cast 'edge_wrap' from {type(value).__name__} to type bool")
+    return bool(value)
+
+
 def _vector(values, what):
     try:
         return np.asarray([float(v) for v in values], np.float64)
@@ -105,20 +112,21 @@ def grid_layer(shape, center=None, extent=None, edge_wrap=False):
         raise NESTErrors.BadProperty("All shape entries must be positive.")
     if len(shape) not in (2, 3):
         raise NESTErrors.BadProperty("Shape must be of length 2 or 3.")
+    edge_wrap = _edge_wrap(edge_wrap)
     dim = len(shape)
     ext = np.ones(dim)
     lower_left = np.full(dim, -0.5)
     if extent is not None:
         ext_new = _vector(extent, "extent")
         if len(ext_new) != dim:
-            raise NESTErrors.BadProperty("Extent must have the same dimension as the layer.")
+            raise NESTErrors.BadProperty(f"Expected a {dim}-dimensional position.")
         c = lower_left + ext / 2
         ext = ext_new
         lower_left = c - ext / 2
     if center is not None:
         c = _vector(center, "center")
         if len(c) != dim:
-            raise NESTErrors.BadProperty("Center must have the same dimension as the layer.")
+            raise NESTErrors.BadProperty(f"Expected a {dim}-dimensional position.")
         lower_left = c - ext / 2
     dims = np.asarray(shape, np.float64)
     # lid -> grid position: the last dimension varies fastest (GridLayer::lid_to_position)
@@ -135,6 +143,9 @@ def grid_layer(shape, center=None, extent=None, edge_wrap=False):
 def free_layer(positions, extent=None, edge_wrap=False):
     """FreeLayer from an (n, D) array of positions; without an extent, the bounding box
     of the positions rounded up per dimension, centred on the positions."""
+    if not isinstance(positions, np.ndarray) and len(positions) and \
+            len({len(p) for p in positions}) > 1:
+        raise NESTErrors.BadProperty(f"Expected a {len(positions[0])}-dimensional position.")
     pos = np.asarray(positions, np.float64)
     if pos.ndim != 2 or pos.shape[0] == 0:
         raise NESTErrors.BadProperty("Empty positions array.")
@@ -145,7 +156,7 @@ def free_layer(positions, extent=None, edge_wrap=False):
     if extent is not None:
         ext = _vector(extent, "extent")
         if len(ext) != pos.shape[1]:
-            raise NESTErrors.BadProperty("Extent must have the same dimension as the positions.")
+            raise NESTErrors.BadProperty(f"Expected a {pos.shape[1]}-dimensional position.")
         lower_left = center - ext / 2
         if np.any(lo < lower_left) or np.any(hi > center + ext / 2):
             raise NESTErrors.BadProperty("Node position outside of layer")
@@ -154,7 +165,7 @@ def free_layer(positions, extent=None, edge_wrap=False):
             raise NESTErrors.KernelException("If only one node is created, 'extent' must be specified.")
         ext = np.ceil(hi - lo)
         lower_left = center - ext / 2
-    return Layer(pos, lower_left, ext, edge_wrap)
+    return Layer(pos, lower_left, ext, _edge_wrap(edge_wrap))
 
 
 def connection_distances(layers, sources, targets):

@@ -225,11 +225,16 @@ _DIM = {"circular": 2, "spherical": 3, "rectangular": 2, "box": 3, "elliptical":
         "doughnut": 2, "grid": None}
 
 
+class _Spec(dict):
+    def __missing__(self, key):
+        raise IndexError("map::at")  # NEST reads a required key that is not there
+
+
 def create_mask(masktype, specs):
     """One of NEST's registered mask types from its parameter dictionary."""
     if masktype not in _KEYS:
         raise NESTErrors.UndefinedName(f"The name {masktype} is not defined.")
-    d = dict(specs)
+    d = _Spec(specs)
     dim = _DIM[masktype]
     if masktype in ("rectangular", "box"):
         if dim == 2 and "polar_angle" in d:
