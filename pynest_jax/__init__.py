@@ -70,6 +70,7 @@ from .api.spatial import (CreateMask, GetPosition, Displacement, Distance,  # no
                           FindNearestElement, FindCenterElement, GetTargetNodes, GetSourceNodes,
                           GetTargetPositions, GetSourcePositions, SelectNodesByMask,
                           DumpLayerNodes, DumpLayerConnections)
+from .api.spatial_plot import PlotLayer, PlotTargets, PlotSources, PlotProbabilityParameter  # noqa: E402
 from . import raster_plot, voltage_trace, visualization, ll_api  # noqa: E402
 
 __all__ = [
@@ -86,7 +87,7 @@ __all__ = [
     "spatial_distributions", "Mask", "CreateMask", "GetPosition", "Displacement", "Distance",
     "FindNearestElement", "FindCenterElement", "GetTargetNodes", "GetSourceNodes",
     "GetTargetPositions", "GetSourcePositions", "SelectNodesByMask", "DumpLayerNodes",
-    "DumpLayerConnections",
+    "DumpLayerConnections", "PlotLayer", "PlotTargets", "PlotSources", "PlotProbabilityParameter",
 ]
 
 
