@@ -187,11 +187,12 @@ def GetSourcePositions(src_layer, targets, syn_model=None):
 
 
 def _grouped_positions(nodes, layer_nc, own, partner):
+    """Per node of ``nodes``, its partners' positions in connection order."""
     pos = _layer(layer_nc).positions_of(partner)
-    out = []
-    for gid in nodes._gids:
-        out.append(_listed(pos[own == gid]))
-    return out
+    order = np.argsort(own, kind="stable")
+    bounds = np.searchsorted(own[order], nodes._gids), np.searchsorted(own[order], nodes._gids, "right")
+    sorted_pos = pos[order].tolist()
+    return [sorted_pos[a:b] for a, b in zip(*bounds)]
 
 
 def SelectNodesByMask(layer, anchor, mask_obj):

@@ -50,14 +50,19 @@ def create_layer(kernel, model, kind, spec, n=None):
                                           spec.get("edge_wrap", False))
     else:
         pos = spec["positions"]
-        if isinstance(pos, DimensionParameter):
-            if n is None or n <= 0:
+        rng = kernel.host_rng()
+        state = rng.bit_generator.state
+        try:
+            if isinstance(pos, DimensionParameter):
+                if n is None or n <= 0:
+                    raise NESTErrors.BadProperty("Empty positions array.")
+                pos = pos.draw(n, rng)
+            elif len(pos) == 0:
                 raise NESTErrors.BadProperty("Empty positions array.")
-            rng = kernel.host_rng()
-            pos = pos.draw(n, rng)
-        elif len(pos) == 0:
-            raise NESTErrors.BadProperty("Empty positions array.")
-        layer = spatial_layers.free_layer(pos, spec.get("extent"), spec.get("edge_wrap", False))
+            layer = spatial_layers.free_layer(pos, spec.get("extent"), spec.get("edge_wrap", False))
+        except BaseException:
+            rng.bit_generator.state = state  # a refused Create draws nothing
+            raise
     gids = create(kernel, model, layer.n)
     layer.first_gid = int(gids[0])
     kernel.graph.layers.append(layer)
