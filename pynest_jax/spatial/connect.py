@@ -14,6 +14,8 @@ per driver, and the PairContext the syn_spec Parameters are evaluated in.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from ..connect.parameters import Parameter
@@ -23,7 +25,8 @@ from .parameters import PairContext
 
 __all__ = ["connect_layers", "SPATIAL_CONN_KEYS"]
 
-_BLOCK = 1 << 21  # (driver, candidate) pairs tested per block
+_BLOCK = 1 << 21  # (driver, candidate) pairs per block of drivers without a mask
+_MASKED_DRIVERS = 4096  # drivers per block with a mask
 
 SPATIAL_CONN_KEYS = ("mask", "allow_multapses", "allow_autapses", "rule", "indegree", "outdegree", "p",
                      "pairwise_avg_num_conns", "use_on_source", "allow_oversized_mask")
@@ -53,32 +56,37 @@ class _Pool:
             if converse:
                 m = _Converse(m)
         self.mask = m
+        self.tree = None
 
     def members(self, anchors):
-        """(driver index, candidate index) of every pool member, driver by driver."""
+        """(driver index, candidate index) of every pool member, driver by driver: each
+        driver's anchor images one after the other, candidates in layer order."""
         n_c = len(self.pos)
         if self.mask is None:
             d = np.repeat(np.arange(len(anchors)), n_c)
             return d, np.tile(np.arange(n_c), len(anchors))
-        images = self._images(anchors)
-        drivers, cands = [], []
-        step = max(1, _BLOCK // max(n_c, 1))
-        for a0 in range(0, len(anchors), step):
-            sl = slice(a0, a0 + step)
-            hits = []
-            for img, valid in images:
-                disp = self.pos[None, :, :] - img[sl, None, :]
-                inside = self.mask.inside(disp.reshape(-1, disp.shape[-1])).reshape(disp.shape[:2])
-                inside &= valid[sl, None]
-                hits.append(inside)
-            # per driver: the images one after the other, candidates in layer order
-            stacked = np.stack(hits, axis=1)  # (drivers, images, candidates)
-            di, _, ci = np.nonzero(stacked)
-            drivers.append(di + a0)
-            cands.append(ci)
-        if not drivers:
-            return np.empty(0, np.int64), np.empty(0, np.int64)
-        return np.concatenate(drivers), np.concatenate(cands)
+        if self.tree is None:
+            from scipy.spatial import cKDTree
+            self.tree = cKDTree(self.pos)
+        lo, hi = self.mask.bbox()
+        mid, half = (lo + hi) / 2, float(np.max(hi - lo)) / 2 * (1 + 1e-12) + 1e-12
+        parts = []
+        for img, valid in self._images(anchors):
+            rows = np.flatnonzero(valid)
+            # candidates in the mask's bounding cube (a k-d tree), then the mask itself
+            found = self.tree.query_ball_point(img[rows] + mid, half, p=np.inf, return_sorted=True)
+            lens = np.fromiter(map(len, found), np.int64, count=len(found))
+            ci = np.fromiter(itertools.chain.from_iterable(found), np.int64, count=int(lens.sum()))
+            di = np.repeat(rows, lens)
+            keep = self.mask.inside(self.pos[ci] - img[di])
+            parts.append((di[keep], ci[keep]))
+        if len(parts) == 1:
+            return parts[0]
+        di, ci = (np.concatenate(x) for x in zip(*parts))
+        # each part is ordered by (driver, candidate), the parts by image: a stable sort by
+        # driver gives NEST's order (driver, image, candidate)
+        order = np.argsort(di, kind="stable")
+        return di[order], ci[order]
 
     def _images(self, anchors):
         layer = self.layer
@@ -142,13 +150,22 @@ def connect_layers(pre, post, pre_layer, post_layer, spec, rng):
     else:
         raise ValueError("When using kernel or mask, the only possible connection rules are "
                          "'pairwise_bernoulli', 'fixed_indegree', or 'fixed_outdegree'")
-    if rule == "fixed_outdegree":
-        d, c = pool.members(pre_pos)
-        src, tgt = d, c
-    else:
-        d, c = pool.members(post_pos)
-        src, tgt = c, d
-    if rule in ("pairwise_bernoulli", "pairwise_poisson"):
+    outdegree = rule == "fixed_outdegree"
+    fixed = outdegree or rule == "fixed_indegree"
+    drivers, driver_pos = (pre, pre_pos) if outdegree else (post, post_pos)
+    if fixed:
+        degrees = _degrees(spec["outdegree" if outdegree else "indegree"], len(drivers), rng)
+    step = _MASKED_DRIVERS if pool.mask is not None else max(1, _BLOCK // max(len(pool.pos), 1))
+    found = []
+    for d0 in range(0, len(drivers), step):  # drivers are independent: blocks bound the memory
+        d, c = pool.members(driver_pos[d0:d0 + step])
+        src, tgt = (d + d0, c) if outdegree else (c, d + d0)
+        if fixed:
+            take = _fixed_degree(d, src, tgt, pre, post, pre_pos, post_pos, value_layer, kernel, mask,
+                                 degrees[d0:d0 + step], drivers[d0:d0 + step], autapses, multapses,
+                                 not outdegree, rng)
+            found.append((src[take], tgt[take]))
+            continue
         if not autapses:
             keep = pre[src] != post[tgt]
             src, tgt = src[keep], tgt[keep]
@@ -160,24 +177,24 @@ def connect_layers(pre, post, pre_layer, post_layer, spec, rng):
             else:
                 n = rng.poisson(np.where(v > 0, v, 0.0))
                 src, tgt = np.repeat(src, n), np.repeat(tgt, n)
-        return src, tgt, PairContext(pre_pos[src], post_pos[tgt], value_layer)
-    # fixed degrees: the driver draws its partners from its pool
-    indegree = rule == "fixed_indegree"
-    number = spec["indegree" if indegree else "outdegree"]
-    n_drivers = len(post) if indegree else len(pre)
-    degrees = _degrees(number, n_drivers, rng)
-    w = np.ones(len(d)) if kernel is None else _kernel_values(kernel, src, tgt, pre_pos, post_pos,
-                                                                 value_layer, rng)
-    self_pair = pre[src] == post[tgt]
-    # NEST rejects autapse draws except for fixed_indegree with a mask and no kernel
-    reject_self = not autapses and not (indegree and mask is not None and kernel is None)
-    _check_pools(d, c, self_pair, degrees, n_drivers, autapses, multapses, indegree, mask,
-                 pre if not indegree else post)
-    if reject_self:
-        w = np.where(self_pair, 0.0, w)
-    chosen, order_driver = _draw(d, w, degrees, n_drivers, multapses, rng)
-    src, tgt = src[chosen], tgt[chosen]
+        found.append((src, tgt))
+    src = np.concatenate([f[0] for f in found]) if found else np.empty(0, np.int64)
+    tgt = np.concatenate([f[1] for f in found]) if found else np.empty(0, np.int64)
     return src, tgt, PairContext(pre_pos[src], post_pos[tgt], value_layer)
+
+
+def _fixed_degree(d, src, tgt, pre, post, pre_pos, post_pos, layer, kernel, mask, degrees, drivers,
+                  autapses, multapses, indegree, rng):
+    """Rows of (src, tgt) each driver of a block draws from its pool."""
+    n = len(drivers)
+    w = np.ones(len(d)) if kernel is None else _kernel_values(kernel, src, tgt, pre_pos, post_pos,
+                                                                 layer, rng)
+    self_pair = pre[src] == post[tgt]
+    _check_pools(d, self_pair, degrees, n, autapses, multapses, indegree, mask, drivers)
+    # NEST rejects autapse draws except for fixed_indegree with a mask and no kernel
+    if not autapses and not (indegree and mask is not None and kernel is None):
+        w = np.where(self_pair, 0.0, w)
+    return _draw(d, w, degrees, n, multapses, rng)[0]
 
 
 def _kernel_values(kernel, src, tgt, pre_pos, post_pos, layer, rng):
@@ -199,7 +216,7 @@ def _degrees(value, n, rng):
     return np.maximum(r, 0).astype(np.int64)
 
 
-def _check_pools(d, c, self_pair, degrees, n_drivers, autapses, multapses, indegree, mask, drivers):
+def _check_pools(d, self_pair, degrees, n_drivers, autapses, multapses, indegree, mask, drivers):
     size = np.bincount(d, minlength=n_drivers)
     only_self = (size == 1) & (np.bincount(d, weights=self_pair, minlength=n_drivers) == 1)
     bad = (size == 0) | (~autapses & only_self) | (~multapses & (size < degrees))

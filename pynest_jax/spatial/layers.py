@@ -87,8 +87,12 @@ class Layer:
 
 
 def _round_half_away(x):
-    r = np.trunc(x)
-    return r + np.sign(x) * (np.abs(x - r) >= 0.5)
+    """std::round: numpy's rint, then halves moved away from zero (rint takes them to even)."""
+    r = np.rint(x)
+    tie = np.abs(x - r) == 0.5
+    if tie.any():
+        r[tie] = np.trunc(x[tie]) + np.sign(x[tie])
+    return r
 
 
 def _edge_wrap(value):
