@@ -153,3 +153,43 @@ def test_target_and_source_queries(ab):
     ref, jax = ab(run)
     assert jax[:4] == ref[:4]
     assert sorted(jax[4]) == pytest.approx(sorted(ref[4]), abs=1e-12)
+
+
+def test_device_layers_and_value_errors(ab):
+    """Which spatial rules may end at devices, and refused spatial values: as NEST, error
+    class and the connections made."""
+    def run(nest):
+        nrn = nest.Create("iaf_psc_alpha", positions=nest.spatial.grid([3, 3]))
+        gen = nest.Create("poisson_generator", positions=nest.spatial.grid([2, 2]))
+        rec = nest.Create("spike_recorder", positions=nest.spatial.grid([2, 2]))
+        circ = {"circular": {"radius": 0.3}}
+        calls = [
+            lambda: nest.Connect(gen, nrn, {"rule": "pairwise_bernoulli", "p": 1.0, "mask": circ}),
+            lambda: nest.Connect(nrn, rec, {"rule": "pairwise_bernoulli", "p": 1.0, "mask": circ}),
+            lambda: nest.Connect(nrn, rec, {"rule": "pairwise_bernoulli", "p": 1.0, "use_on_source": True,
+                                            "mask": circ}),
+            lambda: nest.Connect(nrn, rec, {"rule": "fixed_indegree", "indegree": 1, "mask": circ}),
+            lambda: nest.Connect(gen, nrn, {"rule": "fixed_outdegree", "outdegree": 1, "mask": circ}),
+            lambda: nest.Connect(nrn, nrn, {"rule": "pairwise_bernoulli", "p": 1.0,
+                                            "mask": {"grid": {"shape": [5, 5]}}}),
+            lambda: nest.Connect(nrn, nrn, {"rule": "pairwise_bernoulli", "p": 1.0, "mask": circ},
+                                 {"weight": nest.spatial.pos.x}),
+            lambda: nest.Connect(nrn, nrn, {"rule": "pairwise_bernoulli", "p": 1.0, "mask": circ},
+                                 {"weight": nest.spatial.distance.z}),
+            lambda: nest.Connect(nrn, nrn, {"rule": "pairwise_bernoulli", "p": 1.0, "mask": circ},
+                                 nest.CollocatedSynapses({"weight": -2.0},
+                                                         {"weight": nest.spatial.distance,
+                                                          "synapse_model": "stdp_synapse"})),
+        ]
+        out = []
+        for call in calls:
+            try:
+                call()
+                out.append(("ok", nest.num_connections))
+            except Exception as e:
+                out.append((type(e).__name__,))
+        return out
+    ref, jax = ab(run)
+    assert [r[0] for r in jax] == [r[0] for r in ref]
+    # counts after each successful call; NEST keeps what a failed call made before failing
+    assert [r for r in jax if r[0] == "ok"][:3] == [r for r in ref if r[0] == "ok"][:3]

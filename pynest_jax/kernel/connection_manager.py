@@ -442,9 +442,12 @@ def connect_spatial(kernel, pre, post, pre_layer, post_layer, conn_spec, syn_spe
         sources, targets = np.asarray(pre)[src], np.asarray(post)[tgt]
         index = np.arange(len(sources))
         first_row = len(graph.connections)
+        rule = conn_spec["rule"]
+        if rule == "pairwise_poisson" or (rule == "pairwise_bernoulli" and conn_spec.get("use_on_source")):
+            rule = "spatial_on_source"
         for model, spec, defaults, own, values, _ in synapses:
             _commit(kernel, _connect(kernel, sources, targets, index, model, spec, defaults, own,
-                                     values, rng, rule=conn_spec["rule"], ctx=ctx))
+                                     values, rng, rule=rule, ctx=ctx))
         if len(synapses) > 1:
             graph.connections.interleave(first_row, len(synapses))
     except BaseException:

@@ -29,7 +29,9 @@ def proxy_pops(graph):
 
 # Rules that may connect to nodes without proxies (devices); the others refuse them
 # (BipartiteConnBuilder::requires_proxies).
-RULES_TO_DEVICES = ("one_to_one", "all_to_all", None)  # None: connect_arrays
+# None: connect_arrays; "spatial_on_source": a spatial Connect that loops over all targets
+# (pairwise_bernoulli with use_on_source, pairwise_poisson: connection_creator_impl.h)
+RULES_TO_DEVICES = ("one_to_one", "all_to_all", None, "spatial_on_source")
 
 
 def single_synapse_type(graph, sources, syn, sp):
