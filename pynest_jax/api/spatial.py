@@ -13,8 +13,8 @@ import numpy as np
 
 from ._kernel import kernel
 from ..errors import NESTErrors
-from ..spatial.masks import Mask, mask_from_dict
-from ..spatial.masks import _Grid
+from ..spatial.connect import MaskedPool
+from ..spatial.masks import _Grid, mask_from_dict
 from .connections import GetConnections
 from .nodecollection import NodeCollection
 
@@ -209,8 +209,7 @@ def SelectNodesByMask(layer, anchor, mask_obj):
     if isinstance(m, _Grid):
         m = m.as_box(lay)
     pos = lay.positions_of(layer._gids)
-    from ..spatial.connect import _Pool
-    pool = _Pool(pos, lay, m, True, converse=False)
+    pool = MaskedPool(pos, lay, m, True, converse=False)
     _, members = pool.members(anchor[None, :])
     return NodeCollection(np.unique(layer._gids[members]))
 
@@ -251,5 +250,3 @@ def DumpLayerConnections(source_layer, target_layer, synapse_model, outname):
         for k in range(len(rows)):
             f.write(f"{src[k]} {tgt[k]} {_fmt(w[k])} {_fmt(dl[k])} " + " ".join(_fmt(x) for x in disp[k]) + "\n")
 
-
-Mask = Mask

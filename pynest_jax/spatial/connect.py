@@ -23,7 +23,7 @@ from ..errors import NESTErrors
 from .masks import Mask, _Converse, _Grid, mask_from_dict
 from .parameters import PairContext
 
-__all__ = ["connect_layers", "SPATIAL_CONN_KEYS"]
+__all__ = ["connect_layers", "MaskedPool", "SPATIAL_CONN_KEYS"]
 
 _BLOCK = 1 << 21  # (driver, candidate) pairs per block of drivers without a mask
 _MASKED_DRIVERS = 4096  # drivers per block with a mask
@@ -32,7 +32,7 @@ SPATIAL_CONN_KEYS = ("mask", "allow_multapses", "allow_autapses", "rule", "indeg
                      "pairwise_avg_num_conns", "use_on_source", "allow_oversized_mask")
 
 
-class _Pool:
+class MaskedPool:
     """Candidates (positions, layer whose periodicity and extent wrap them) under a mask."""
 
     def __init__(self, positions, layer, mask_shape, allow_oversized, converse):
@@ -134,18 +134,18 @@ def connect_layers(pre, post, pre_layer, post_layer, spec, rng):
     mask = _mask_shape(spec)
     pre_pos, post_pos = pre_layer.positions_of(pre), post_layer.positions_of(post)
     if rule == "pairwise_bernoulli" and spec.get("use_on_source", False):
-        pool = _Pool(pre_pos, pre_layer, mask, oversized, converse=False)
+        pool = MaskedPool(pre_pos, pre_layer, mask, oversized, converse=False)
         value_layer = pre_layer
     elif rule == "pairwise_bernoulli":
         # the mask is applied to source -> target displacements: the target layer's
         # periodicity, and the mask's converse around each target
-        pool = _Pool(pre_pos, post_layer, mask, oversized, converse=True)
+        pool = MaskedPool(pre_pos, post_layer, mask, oversized, converse=True)
         value_layer = post_layer
     elif rule in ("fixed_indegree", "pairwise_poisson"):
-        pool = _Pool(pre_pos, pre_layer, mask, oversized, converse=False)
+        pool = MaskedPool(pre_pos, pre_layer, mask, oversized, converse=False)
         value_layer = pre_layer
     elif rule == "fixed_outdegree":
-        pool = _Pool(post_pos, post_layer, mask, oversized, converse=False)
+        pool = MaskedPool(post_pos, post_layer, mask, oversized, converse=False)
         value_layer = post_layer
     else:
         raise ValueError("When using kernel or mask, the only possible connection rules are "
