@@ -254,6 +254,8 @@ def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=F
     cspec.setdefault("rule", "all_to_all")  # PyNEST fills in the rule the dict lacks
     valid = pre._generation == kernel.generation and post._generation == kernel.generation
     if _spatial_needed(cspec, sspec):
+        if not valid:  # NEST looks the layer's nodes up in the new kernel
+            raise NESTErrors.UnknownNode("The layer's nodes do not exist: ResetKernel was called.")
         _connect_spatial(pre, post, cspec, sspec)
         return GetConnections(pre, post) if return_synapsecollection else None
     if isinstance(sspec, CollocatedSynapses):
