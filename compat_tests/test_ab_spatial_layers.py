@@ -198,3 +198,26 @@ def test_bad_input_raises_nest_error_and_changes_nothing(ab, name, call):
         # NEST keeps what it made before failing; pynest_jax makes nothing (documented)
         assert jax[1] == 0 and jax[2] == 16
     assert jax[0] == ref[0]
+
+
+@pytest.mark.parametrize("rule", [{"rule": "pairwise_bernoulli", "p": 1.0},
+                                  {"rule": "pairwise_bernoulli", "p": 1.0, "use_on_source": True},
+                                  {"rule": "fixed_indegree", "indegree": 300},
+                                  {"rule": "fixed_outdegree", "outdegree": 300}],
+                         ids=["on_target", "on_source", "indegree", "outdegree"])
+def test_layers_of_different_extent_and_wrap(ab, rule):
+    """Which layer's extent and periodicity a rule wraps the mask with: NEST's choice per
+    rule (the pool's layer; the target's for pairwise_bernoulli on targets). Degree rules
+    draw with replacement from their pools; the pools are compared through the set of
+    pairs, which equals the pool when the degree far exceeds it."""
+    def run(nest):
+        small = nest.Create("iaf_psc_alpha", positions=nest.spatial.grid(shape=[3, 3], edge_wrap=True))
+        big = nest.Create("iaf_psc_alpha", positions=nest.spatial.grid(shape=[4, 4], extent=[2.0, 2.0]))
+        out = []
+        for pre, post in ((small, big), (big, small)):
+            nest.Connect(pre, post, dict(rule, mask={"rectangular": {"lower_left": [-0.45, -0.2],
+                                                                     "upper_right": [0.3, 0.5]}}))
+            out.append(sorted(set(_conn_set(nest))))
+        return out
+    ref, jax = ab(run)
+    assert jax == ref

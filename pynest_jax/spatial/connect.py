@@ -35,8 +35,16 @@ SPATIAL_CONN_KEYS = ("mask", "allow_multapses", "allow_autapses", "rule", "indeg
 class MaskedPool:
     """Candidates (positions, layer whose periodicity and extent wrap them) under a mask."""
 
-    def __init__(self, positions, layer, mask_shape, allow_oversized, converse):
+    def __init__(self, positions, layer, mask_shape, allow_oversized, converse, lower_left=None):
+        """``layer`` gives the periodicity and extent (and is the layer the mask is checked
+        against); ``lower_left`` the corner of the candidates' own layer, where it differs
+        (NEST builds that ntree from the candidates' corner and the target's extent)."""
         self.pos, self.layer = positions, layer
+        self.lower_left = layer.lower_left if lower_left is None else lower_left
+        if mask_shape is not None and layer.periodic:
+            # Ntree::insert maps positions into the periodic range; NEST then uses these
+            # positions for the mask, the kernel and the synapse values
+            self.pos = self.lower_left + _fmod_positive(positions - self.lower_left, layer.extent)
         m = mask_shape
         if m is not None:
             if isinstance(m, _Grid):
@@ -93,8 +101,8 @@ class MaskedPool:
         if not layer.periodic:
             return [(anchors, np.ones(len(anchors), bool))]
         lo, hi = self.mask.bbox()
-        ll, ext = layer.lower_left, layer.extent
-        base = np.mod(anchors + lo - ll, ext) - lo + ll
+        ll, ext = self.lower_left, layer.extent
+        base = _fmod_positive(anchors + lo - ll, ext) - lo + ll
         crosses = (base + hi - ll) > ext
         out = []
         for k in range(2 ** layer.dim):
@@ -104,6 +112,12 @@ class MaskedPool:
                 continue
             out.append((base - ext * bits, valid))
         return out
+
+
+def _fmod_positive(x, p):
+    """nest::mod and Ntree::insert: fmod, moved up by p where negative."""
+    r = np.fmod(x, p)
+    return np.where(r < 0, r + p, r)
 
 
 def _oversized():
@@ -139,7 +153,8 @@ def connect_layers(pre, post, pre_layer, post_layer, spec, rng):
     elif rule == "pairwise_bernoulli":
         # the mask is applied to source -> target displacements: the target layer's
         # periodicity, and the mask's converse around each target
-        pool = MaskedPool(pre_pos, post_layer, mask, oversized, converse=True)
+        pool = MaskedPool(pre_pos, post_layer, mask, oversized, converse=True,
+                          lower_left=pre_layer.lower_left)
         value_layer = post_layer
     elif rule in ("fixed_indegree", "pairwise_poisson"):
         pool = MaskedPool(pre_pos, pre_layer, mask, oversized, converse=False)
@@ -150,6 +165,10 @@ def connect_layers(pre, post, pre_layer, post_layer, spec, rng):
     else:
         raise ValueError("When using kernel or mask, the only possible connection rules are "
                          "'pairwise_bernoulli', 'fixed_indegree', or 'fixed_outdegree'")
+    if rule == "fixed_outdegree":
+        post_pos = pool.pos
+    else:
+        pre_pos = pool.pos
     outdegree = rule == "fixed_outdegree"
     fixed = outdegree or rule == "fixed_indegree"
     drivers, driver_pos = (pre, pre_pos) if outdegree else (post, post_pos)
