@@ -37,6 +37,23 @@ class ConnectionStore:
         self._cols: dict[str, np.ndarray] = {k: np.zeros(0, t) for k, t in BASE_COLUMNS.items()}
         self.extra: dict[str, np.ndarray] = {}  # per-synapse parameters of some synapse models
         self.version = 0
+        # Values a run changed that still live on the device (plastic weights and state):
+        # (keys, read) -- ``read()`` writes them here. Reading them back after every run
+        # cost about 1 s per 10 M plastic connections per Simulate call; they are fetched
+        # only when one of their columns is read, or the rows move.
+        self._pending = None
+
+    def defer(self, keys, read):
+        """Columns ``keys`` are out of date until ``read()`` (which calls write_state)
+        has run; it runs at the first read of one of them."""
+        self.settle()
+        self._pending = (frozenset(keys), read)
+
+    def settle(self, key=None):
+        """Fetch deferred values (those of ``key`` only if given)."""
+        if self._pending is not None and (key is None or key in self._pending[0]):
+            read, self._pending = self._pending[1], None
+            read()
 
     def add(self, source, target, syn, weight, delay, receptor, extra=None, kind=NEURON,
             tdev=False):
@@ -68,6 +85,7 @@ class ConnectionStore:
 
     def truncate(self, n: int):
         """Forget rows from ``n`` on (undo of a failed Connect)."""
+        self.settle()
         self._flush()
         for k in self._cols:
             self._cols[k] = self._cols[k][:n]
@@ -79,6 +97,7 @@ class ConnectionStore:
         """Rows from ``start`` on are k blocks of n (one block per collocated synapse);
         reorder them pair by pair (first pair's k rows, then the next pair's), the order
         in which NEST creates collocated synapses."""
+        self.settle()
         self._flush()
         n = (len(self._cols["source"]) - start) // k
         order = start + (np.arange(k)[None, :] * n + np.arange(n)[:, None]).ravel()
@@ -92,6 +111,7 @@ class ConnectionStore:
 
     def col(self, key) -> np.ndarray:
         self._flush()
+        self.settle(key)
         return self._cols[key] if key in self._cols else self.extra[key]
 
     def has(self, key) -> bool:
@@ -100,6 +120,7 @@ class ConnectionStore:
 
     def set_values(self, rows, key, values):
         self._flush()
+        self.settle(key)
         target = self._cols if key in self._cols else self.extra
         if key not in target:
             self.extra[key] = np.full(len(self._cols["source"]), np.nan)
@@ -111,6 +132,7 @@ class ConnectionStore:
         """Values that a run changed (plastic weights and state): no structural change,
         so the version stays and nothing is rebuilt."""
         self._flush()
+        self.settle(key)
         target = self._cols if key in self._cols else self.extra
         target[key][rows] = values
 

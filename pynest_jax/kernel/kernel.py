@@ -150,6 +150,7 @@ class Kernel:
         precision = self.status["precision"]
         if (self.program is None or self.program.version != g.structure_version
                 or self.program.precision != precision):
+            g.connections.settle()  # plastic values of the old program's carry
             old_prog, old_carry = self.program, self.carry
             # The graph holds the latest state (read back after each run, then
             # edited by SetStatus); only pending ring-buffer input must move over.
@@ -273,7 +274,7 @@ class Kernel:
         self.events.release((self.clock - 1) // self.min_delay_steps() if self.clock else 0,
                             recording.finish_samples(self))
         recording.update_counts(self)
-        prog.read_state(self.graph, self.carry)
+        prog.read_state(self.graph, self.carry, lambda: self.carry)
         hooks.after_run(self)
         self.last_compiles = prog.compiles - compiles0
         self.time_simulate = _time.perf_counter() - t0

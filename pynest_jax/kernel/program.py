@@ -281,12 +281,21 @@ class Program:
         out.update(self.common_values(graph))
         return out
 
-    def read_state(self, graph, carry):
-        """Copy device state back into the graph's arrays (after a run)."""
-        common_state.read_back(graph, carry)
+    def read_plastic(self, graph, carry):
         for proj in self.plastic:
             projections.read_plastic_rows(graph, proj, self.layout.host_arrays[proj.key],
                                           carry["syn"][proj.key])
+
+    def read_state(self, graph, carry, carry_of):
+        """Copy device state back into the graph's arrays (after a run); plastic rows
+        when first read, from ``carry_of()`` (the carry the kernel holds then)."""
+        common_state.read_back(graph, carry)
+        if self.plastic:
+            # fetched when a column is read (ConnectionStore.defer): the rows of the
+            # carry the kernel holds then, which a later run replaces
+            graph.connections.defer(
+                {k for proj in self.plastic for k in proj.keys if k != "delay"},
+                lambda: self.read_plastic(graph, carry_of()))
         for plan in self.plans:
             pop = graph.populations[plan.name]
             for k, v in carry["pop"][plan.name].items():

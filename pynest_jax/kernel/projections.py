@@ -339,8 +339,12 @@ def _make_plastic(proj, arrays, graph, model, tpop):
     # walks every entry since its last spike for every row of its batch, real or
     # padding: its batches are small (urbanczik_synapse_example: 1,600 rows per batch
     # for 0.2 events per step made the walk most of the run)
+    # for 0.2 events per step made the walk most of the run). At least 2: XLA turns the
+    # gather and scatter of a single row into a dynamic slice, which it does not update
+    # in place next to the other rows' arrays: every batch then copied every row of the
+    # projection (hpc_benchmark's 9,000 connections per source: 30 ms per spike).
     size = HISTORY_BATCH if spec.post in ("clopath", "urbanczik") else PLASTIC_BATCH
-    proj.batch = int(max(1, min(proj.n_src, 256, size // proj.width)))
+    proj.batch = int(max(2, min(proj.n_src, 256, size // proj.width)))
 
 
 def _plastic_device_arrays(proj, a, w, L):
