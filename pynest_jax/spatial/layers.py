@@ -82,8 +82,16 @@ class Layer:
         return d
 
     def distance_rounded(self, from_pos, to_pos):
-        d = self.displacement_rounded(from_pos, to_pos)
-        return np.sqrt(np.sum(d * d, axis=-1))
+        # coordinate by coordinate, as displacement_rounded and np.sum over the last axis
+        # compute it (same operations in the same order), without the (n, D) temporaries
+        total = None
+        for k in range(from_pos.shape[-1]):
+            d = np.asarray(to_pos[..., k], np.float64) - np.asarray(from_pos[..., k], np.float64)
+            if self.periodic:
+                e = self.extent[k]
+                d -= e * _round_half_away(d * (1 / e))
+            total = d * d if total is None else total + d * d
+        return np.sqrt(total)
 
 
 def _round_half_away(x):

@@ -24,11 +24,20 @@ __all__ = ["PairContext", "NodeContext", "SpatialDistance", "NodePosition", "Dim
 
 
 class PairContext:
-    def __init__(self, source_pos, target_pos, layer):
+    def __init__(self, source_pos, target_pos, layer, distance=None):
         self.source_pos, self.target_pos, self.layer = source_pos, target_pos, layer
+        self._distance = distance
+
+    def distance(self):
+        """The pairs' distances, computed once: a Connect's kernel and its synapse values
+        read the same ones."""
+        if self._distance is None:
+            self._distance = self.layer.distance_rounded(self.source_pos, self.target_pos)
+        return self._distance
 
     def subset(self, index):
-        return PairContext(self.source_pos[index], self.target_pos[index], self.layer)
+        d = None if self._distance is None else self._distance[index]
+        return PairContext(self.source_pos[index], self.target_pos[index], self.layer, d)
 
 
 class NodeContext:
@@ -58,7 +67,7 @@ class SpatialDistance(_SpatialLeaf):
             raise NESTErrors.BadParameterValue("Spatial distance parameter can only be used when connecting.")
         layer = ctx.layer
         if self.dimension == 0:
-            return layer.distance_rounded(ctx.source_pos, ctx.target_pos)
+            return ctx.distance().copy()  # the caller may change what it gets
         if self.dimension > 3:
             raise NESTErrors.KernelException(
                 "SpatialDistanceParameter dimension must be either 0 for unspecified, or 1-3 for x-z. "
