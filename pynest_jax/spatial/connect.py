@@ -264,7 +264,7 @@ def connect_layers(pre, post, pre_layer, post_layer, spec, rng):
     tgt = np.concatenate([f[1] for f in found]) if found else np.empty(0, np.int64)
     # the distances the kernel computed serve the synapse values too
     dist = np.concatenate([f[2] for f in found]) if found and all(f[2] is not None for f in found) else None
-    return src, tgt, PairContext(pre_pos[src], post_pos[tgt], value_layer, dist)
+    return src, tgt, PairContext.of_rows(pre_pos, src, post_pos, tgt, value_layer, dist)
 
 
 def _fixed_degree(d, src, tgt, pre, post, pre_pos, post_pos, layer, kernel, mask, degrees, drivers,
@@ -285,7 +285,7 @@ def _kernel_values(kernel, src, tgt, pre_pos, post_pos, layer, rng):
     """The kernel per pair, and the PairContext it read (None for a constant)."""
     if not isinstance(kernel, Parameter):
         return np.full(len(src), kernel), None
-    ctx = PairContext(pre_pos[src], post_pos[tgt], layer)
+    ctx = PairContext.of_rows(pre_pos, src, post_pos, tgt, layer)
     return np.asarray(kernel.evaluate(len(src), rng, ctx), float), ctx
 
 

@@ -82,11 +82,16 @@ class Layer:
         return d
 
     def distance_rounded(self, from_pos, to_pos):
-        # coordinate by coordinate, as displacement_rounded and np.sum over the last axis
-        # compute it (same operations in the same order), without the (n, D) temporaries
+        return self.distance_of_columns([from_pos[..., k] for k in range(from_pos.shape[-1])],
+                                        [to_pos[..., k] for k in range(to_pos.shape[-1])])
+
+    def distance_of_columns(self, from_cols, to_cols):
+        """distance_rounded of positions given coordinate by coordinate: the same operations
+        in the same order as displacement_rounded and np.sum over the last axis, without
+        the (n, D) temporaries."""
         total = None
-        for k in range(from_pos.shape[-1]):
-            d = np.asarray(to_pos[..., k], np.float64) - np.asarray(from_pos[..., k], np.float64)
+        for k, (a, b) in enumerate(zip(from_cols, to_cols)):
+            d = np.asarray(b, np.float64) - np.asarray(a, np.float64)
             if self.periodic:
                 e = self.extent[k]
                 d -= e * _round_half_away(d * (1 / e))

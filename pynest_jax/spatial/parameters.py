@@ -25,14 +25,40 @@ __all__ = ["PairContext", "NodeContext", "SpatialDistance", "NodePosition", "Dim
 
 class PairContext:
     def __init__(self, source_pos, target_pos, layer, distance=None):
-        self.source_pos, self.target_pos, self.layer = source_pos, target_pos, layer
-        self._distance = distance
+        self._pos = (source_pos, target_pos)
+        self.layer, self._distance, self._rows = layer, distance, None
+
+    @classmethod
+    def of_rows(cls, source_pos, src, target_pos, tgt, layer, distance=None):
+        """Pairs given as rows of two position arrays; the pairs' (n, D) positions are made
+        only if a Parameter reads them (the distance reads the rows' coordinates)."""
+        ctx = cls(None, None, layer, distance)
+        ctx._rows = (source_pos, src, target_pos, tgt)
+        return ctx
+
+    @property
+    def source_pos(self):
+        return self._materialize()[0]
+
+    @property
+    def target_pos(self):
+        return self._materialize()[1]
+
+    def _materialize(self):
+        if self._rows is not None:
+            sp, src, tp, tgt = self._rows
+            self._pos, self._rows = (sp[src], tp[tgt]), None
+        return self._pos
 
     def distance(self):
         """The pairs' distances, computed once: a Connect's kernel and its synapse values
         read the same ones."""
-        if self._distance is None:
-            self._distance = self.layer.distance_rounded(self.source_pos, self.target_pos)
+        if self._distance is None and self._rows is not None:
+            sp, src, tp, tgt = self._rows
+            self._distance = self.layer.distance_of_columns(
+                [sp[:, k][src] for k in range(sp.shape[1])], [tp[:, k][tgt] for k in range(tp.shape[1])])
+        elif self._distance is None:
+            self._distance = self.layer.distance_rounded(*self._pos)
         return self._distance
 
     def subset(self, index):
