@@ -14,8 +14,6 @@ per driver, and the PairContext the syn_spec Parameters are evaluated in.
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 
 from ..connect.parameters import Parameter
@@ -64,7 +62,7 @@ class MaskedPool:
             if converse:
                 m = _Converse(m)
         self.mask = m
-        self.tree = None
+        self._cells = None
 
     def members(self, anchors):
         """(driver index, candidate index) of every pool member, driver by driver: each
@@ -73,28 +71,89 @@ class MaskedPool:
         if self.mask is None:
             d = np.repeat(np.arange(len(anchors)), n_c)
             return d, np.tile(np.arange(n_c), len(anchors))
-        if self.tree is None:
-            from scipy.spatial import cKDTree
-            self.tree = cKDTree(self.pos)
         lo, hi = self.mask.bbox()
         mid, half = (lo + hi) / 2, float(np.max(hi - lo)) / 2 * (1 + 1e-12) + 1e-12
         parts = []
         for img, valid in self._images(anchors):
             rows = np.flatnonzero(valid)
-            # candidates in the mask's bounding cube (a k-d tree), then the mask itself
-            found = self.tree.query_ball_point(img[rows] + mid, half, p=np.inf, return_sorted=True)
-            lens = np.fromiter(map(len, found), np.int64, count=len(found))
-            ci = np.fromiter(itertools.chain.from_iterable(found), np.int64, count=int(lens.sum()))
-            di = np.repeat(rows, lens)
+            # candidates in the mask's bounding cube, then the mask itself
+            di, ci = self._in_cube(img[rows] + mid, half)
+            di = rows[di]
             keep = self.mask.inside(self.pos[ci] - img[di])
             parts.append((di[keep], ci[keep]))
         if len(parts) == 1:
             return parts[0]
-        di, ci = (np.concatenate(x) for x in zip(*parts))
-        # each part is ordered by (driver, candidate), the parts by image: a stable sort by
-        # driver gives NEST's order (driver, image, candidate)
-        order = np.argsort(di, kind="stable")
-        return di[order], ci[order]
+        # each part is ordered by (driver, candidate), the parts by image: NEST's order is
+        # (driver, image, candidate), each part's run of a driver placed after the earlier
+        # images' runs (a merge by counts, no sort)
+        count = np.stack([np.bincount(d, minlength=len(anchors)) for d, _ in parts], axis=1)
+        at = (np.cumsum(count.ravel()) - count.ravel()).reshape(count.shape)
+        di, ci = np.empty(int(count.sum()), np.int64), np.empty(int(count.sum()), np.int64)
+        for j, (d, c) in enumerate(parts):
+            first = np.cumsum(count[:, j]) - count[:, j]
+            where = at[d, j] + np.arange(len(d)) - first[d]
+            di[where], ci[where] = d, c
+        return di, ci
+
+    def _in_cube(self, centres, half):
+        """(centre row, candidate index), sorted, of candidates within ``half`` of a centre in
+        every coordinate (what a k-d tree's ball query in the max norm finds): candidates
+        binned into cells of a quarter of ``half`` or more, so that the cells a cube meets
+        hold few more than the cube, each cell's members in layer order."""
+        m, dim = centres.shape
+        if not len(self.pos) or not m:
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        if self._cells is None or self._cells[0] != half:
+            self._cells = (half,) + self._bin(half)
+        _, sgn, side, org, ncell, order, count, start = self._cells
+        q = centres * sgn
+        lo = np.maximum(np.floor((q - half - org) / side).astype(np.int64), 0)
+        hi = np.minimum(np.floor((q + half - org) / side).astype(np.int64), ncell - 1)
+        nk = tuple(int(x) for x in np.ceil(2 * half / side) + 1)  # cells a cube meets
+        off = np.indices(nk).reshape(dim, -1)  # row-major: the last dimension varies fastest
+        cells = np.zeros((m, off.shape[1]), np.int64)
+        ok = np.ones((m, off.shape[1]), bool)
+        stride = 1
+        for k in reversed(range(dim)):
+            c = lo[:, k:k + 1] + off[k]
+            ok &= c <= hi[:, k:k + 1]
+            cells += c * stride
+            stride *= int(ncell[k])
+        cells = np.where(ok, cells, 0)
+        n = np.where(ok, count[cells], 0).ravel()
+        total = int(n.sum())
+        di = np.repeat(np.repeat(np.arange(m), off.shape[1]), n)
+        first = np.repeat(start[cells.ravel()] - (np.cumsum(n) - n), n)
+        ci = order[first + np.arange(total)]
+        near = np.abs(self.pos[ci, 0] - centres[di, 0]) <= half
+        for k in range(1, dim):
+            near &= np.abs(self.pos[ci, k] - centres[di, k]) <= half
+        di, ci = di[near], ci[near]
+        key = di * len(self.pos) + ci
+        if len(key) > 1 and np.any(key[1:] < key[:-1]):
+            o = np.argsort(key)
+            di, ci = di[o], ci[o]
+        return di, ci
+
+    def _bin(self, half):
+        """Cells of the candidates for ``_in_cube``; on 2-D grid layers one column per cell,
+        rows binned downwards, which keeps a driver's candidates in layer order (nodes are
+        numbered column by column, rows from the top), so no sort is needed."""
+        dim = self.pos.shape[1]
+        span = float(np.max(np.ptp(self.pos, axis=0)))
+        side = np.full(dim, max(half / 4, span / 2.0 ** (20 / dim)))  # at most ~2**20 cells
+        sgn = np.ones(dim)
+        if dim == 2 and self.layer.shape is not None:
+            dx = float(self.layer.extent[0]) / int(self.layer.shape[0])
+            if 0 < dx < side[0] and span / dx < 4096:
+                side[0], sgn[1] = dx, -1.0
+        q = self.pos * sgn
+        org = q.min(axis=0) - side / 2
+        ncell = np.floor((q.max(axis=0) - org) / side).astype(np.int64) + 1
+        cid = np.ravel_multi_index(tuple(np.floor((q - org) / side).astype(np.int64).T), ncell)
+        order = np.argsort(cid, kind="stable")
+        count = np.bincount(cid, minlength=int(np.prod(ncell)))
+        return sgn, side, org, ncell, order, count, np.cumsum(count) - count
 
     def _images(self, anchors):
         layer = self.layer
@@ -183,23 +242,29 @@ def connect_layers(pre, post, pre_layer, post_layer, spec, rng):
             take = _fixed_degree(d, src, tgt, pre, post, pre_pos, post_pos, value_layer, kernel, mask,
                                  degrees[d0:d0 + step], drivers[d0:d0 + step], autapses, multapses,
                                  not outdegree, rng)
-            found.append((src[take], tgt[take]))
+            found.append((src[take], tgt[take], None))
             continue
         if not autapses:
             keep = pre[src] != post[tgt]
             src, tgt = src[keep], tgt[keep]
+        dist = None
         if kernel is not None:
-            v = _kernel_values(kernel, src, tgt, pre_pos, post_pos, value_layer, rng)
+            v, ctx = _kernel_values(kernel, src, tgt, pre_pos, post_pos, value_layer, rng)
+            dist = None if ctx is None else ctx._distance
             if rule == "pairwise_bernoulli":
                 take = rng.random(len(v)) < v
                 src, tgt = src[take], tgt[take]
+                dist = None if dist is None else dist[take]
             else:
                 n = rng.poisson(np.where(v > 0, v, 0.0))
                 src, tgt = np.repeat(src, n), np.repeat(tgt, n)
-        found.append((src, tgt))
+                dist = None if dist is None else np.repeat(dist, n)
+        found.append((src, tgt, dist))
     src = np.concatenate([f[0] for f in found]) if found else np.empty(0, np.int64)
     tgt = np.concatenate([f[1] for f in found]) if found else np.empty(0, np.int64)
-    return src, tgt, PairContext(pre_pos[src], post_pos[tgt], value_layer)
+    # the distances the kernel computed serve the synapse values too
+    dist = np.concatenate([f[2] for f in found]) if found and all(f[2] is not None for f in found) else None
+    return src, tgt, PairContext.of_rows(pre_pos, src, post_pos, tgt, value_layer, dist)
 
 
 def _fixed_degree(d, src, tgt, pre, post, pre_pos, post_pos, layer, kernel, mask, degrees, drivers,
@@ -207,7 +272,7 @@ def _fixed_degree(d, src, tgt, pre, post, pre_pos, post_pos, layer, kernel, mask
     """Rows of (src, tgt) each driver of a block draws from its pool."""
     n = len(drivers)
     w = np.ones(len(d)) if kernel is None else _kernel_values(kernel, src, tgt, pre_pos, post_pos,
-                                                                 layer, rng)
+                                                                 layer, rng)[0]
     self_pair = pre[src] == post[tgt]
     _check_pools(d, self_pair, degrees, n, autapses, multapses, indegree, mask, drivers)
     # NEST rejects autapse draws except for fixed_indegree with a mask and no kernel
@@ -217,9 +282,11 @@ def _fixed_degree(d, src, tgt, pre, post, pre_pos, post_pos, layer, kernel, mask
 
 
 def _kernel_values(kernel, src, tgt, pre_pos, post_pos, layer, rng):
+    """The kernel per pair, and the PairContext it read (None for a constant)."""
     if not isinstance(kernel, Parameter):
-        return np.full(len(src), kernel)
-    return np.asarray(kernel.evaluate(len(src), rng, PairContext(pre_pos[src], post_pos[tgt], layer)), float)
+        return np.full(len(src), kernel), None
+    ctx = PairContext.of_rows(pre_pos, src, post_pos, tgt, layer)
+    return np.asarray(kernel.evaluate(len(src), rng, ctx), float), ctx
 
 
 def _degrees(value, n, rng):

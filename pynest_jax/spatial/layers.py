@@ -82,8 +82,21 @@ class Layer:
         return d
 
     def distance_rounded(self, from_pos, to_pos):
-        d = self.displacement_rounded(from_pos, to_pos)
-        return np.sqrt(np.sum(d * d, axis=-1))
+        return self.distance_of_columns([from_pos[..., k] for k in range(from_pos.shape[-1])],
+                                        [to_pos[..., k] for k in range(to_pos.shape[-1])])
+
+    def distance_of_columns(self, from_cols, to_cols):
+        """distance_rounded of positions given coordinate by coordinate: the same operations
+        in the same order as displacement_rounded and np.sum over the last axis, without
+        the (n, D) temporaries."""
+        total = None
+        for k, (a, b) in enumerate(zip(from_cols, to_cols)):
+            d = np.asarray(b, np.float64) - np.asarray(a, np.float64)
+            if self.periodic:
+                e = self.extent[k]
+                d -= e * _round_half_away(d * (1 / e))
+            total = d * d if total is None else total + d * d
+        return np.sqrt(total)
 
 
 def _round_half_away(x):

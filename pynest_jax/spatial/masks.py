@@ -67,9 +67,16 @@ class _Ball:
         self.dim = len(self.c)
 
     def inside(self, p):
-        d = np.abs(p - self.c)
-        return np.all(d <= self.r, axis=1) & (
-            (d.sum(axis=1) <= self.r) | (np.sqrt(np.sum((p - self.c) ** 2, axis=1)) <= self.r))
+        # coordinate by coordinate: reductions over a short axis 1 cost numpy several
+        # times more; the sums are in the same order, so the same bits
+        q = [p[:, k] - self.c[k] for k in range(self.dim)]
+        d = [np.abs(x) for x in q]
+        box, l1, l2 = d[0] <= self.r, d[0].copy(), q[0] * q[0]
+        for k in range(1, self.dim):
+            box &= d[k] <= self.r
+            l1 += d[k]
+            l2 += q[k] * q[k]
+        return box & ((l1 <= self.r) | (np.sqrt(l2) <= self.r))
 
     def bbox(self):
         return self.c - self.r, self.c + self.r

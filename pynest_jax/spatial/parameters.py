@@ -24,11 +24,46 @@ __all__ = ["PairContext", "NodeContext", "SpatialDistance", "NodePosition", "Dim
 
 
 class PairContext:
-    def __init__(self, source_pos, target_pos, layer):
-        self.source_pos, self.target_pos, self.layer = source_pos, target_pos, layer
+    def __init__(self, source_pos, target_pos, layer, distance=None):
+        self._pos = (source_pos, target_pos)
+        self.layer, self._distance, self._rows = layer, distance, None
+
+    @classmethod
+    def of_rows(cls, source_pos, src, target_pos, tgt, layer, distance=None):
+        """Pairs given as rows of two position arrays; the pairs' (n, D) positions are made
+        only if a Parameter reads them (the distance reads the rows' coordinates)."""
+        ctx = cls(None, None, layer, distance)
+        ctx._rows = (source_pos, src, target_pos, tgt)
+        return ctx
+
+    @property
+    def source_pos(self):
+        return self._materialize()[0]
+
+    @property
+    def target_pos(self):
+        return self._materialize()[1]
+
+    def _materialize(self):
+        if self._rows is not None:
+            sp, src, tp, tgt = self._rows
+            self._pos, self._rows = (sp[src], tp[tgt]), None
+        return self._pos
+
+    def distance(self):
+        """The pairs' distances, computed once: a Connect's kernel and its synapse values
+        read the same ones."""
+        if self._distance is None and self._rows is not None:
+            sp, src, tp, tgt = self._rows
+            self._distance = self.layer.distance_of_columns(
+                [sp[:, k][src] for k in range(sp.shape[1])], [tp[:, k][tgt] for k in range(tp.shape[1])])
+        elif self._distance is None:
+            self._distance = self.layer.distance_rounded(*self._pos)
+        return self._distance
 
     def subset(self, index):
-        return PairContext(self.source_pos[index], self.target_pos[index], self.layer)
+        d = None if self._distance is None else self._distance[index]
+        return PairContext(self.source_pos[index], self.target_pos[index], self.layer, d)
 
 
 class NodeContext:
@@ -58,7 +93,7 @@ class SpatialDistance(_SpatialLeaf):
             raise NESTErrors.BadParameterValue("Spatial distance parameter can only be used when connecting.")
         layer = ctx.layer
         if self.dimension == 0:
-            return layer.distance_rounded(ctx.source_pos, ctx.target_pos)
+            return ctx.distance().copy()  # the caller may change what it gets
         if self.dimension > 3:
             raise NESTErrors.KernelException(
                 "SpatialDistanceParameter dimension must be either 0 for unspecified, or 1-3 for x-z. "
