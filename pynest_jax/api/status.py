@@ -50,7 +50,7 @@ def _generic(pop, gids, loc, keys=None):
     for k, v in spec.extra_status.items():
         if want(k):
             out[k] = [copy.deepcopy(v) for _ in range(n)]
-    if isinstance(spec, RecorderModel):
+    if isinstance(spec, RecorderModel) and "record_to" in pop.host:  # a recording device
         memory = [pop.host["record_to"][li] == "memory" for li in loc]
         extras = [extra_status(kernel, pop, int(li), int(g)) for li, g in zip(loc, gids)]
         for k in sorted(set().union(*extras)):

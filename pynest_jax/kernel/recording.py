@@ -40,9 +40,12 @@ class RecordingPlan:
             links[int(s)] = links.get(int(s), 0) + 1  # each connection delivers the spike
         for s, t in zip(src_g[is_rec_s], tgt_g[is_rec_s]):  # multimeter -> x
             smp.setdefault(int(s), {})[int(t)] = None  # in connection order, as NEST replies
+        rows_in = rows[is_rec_t]
         for rec, links in spk.items():
             sources = np.array(sorted(links))
             self._add_spiking(graph, plans, rec, sources, np.array([links[s] for s in sources.tolist()]))
+            if graph.pop_list[graph.node_pop[rec]].spec.handle is not None:
+                self.recorders[-1].update(kind="handled", rows=rows_in[tgt_g[is_rec_t] == rec])
         for rec, targets in smp.items():
             self._add_sampler(graph, plans, rec, np.array(list(targets), np.int64))
         self.width = sum(len(v) for v in self.spiking.values()) + sum(
@@ -211,6 +214,9 @@ def collect(kernel, prog, out, n0: int, k: int):
         pop, li, t_min, t_max = _recorder_window(graph, grid, gid)
         if pop.frozen[li]:
             continue
+        if rec["kind"] == "handled":
+            _handled_events(kernel, plan, host, rec, n0, md, pop, li, t_min, t_max)
+            continue
         if rec["kind"] == "spike":
             ev = _spike_events(kernel, plan, host, rec["sources"], rec["copies"], n0, t_min, t_max,
                                md)
@@ -301,6 +307,48 @@ def _spike_events(kernel, plan, host, sources, copies, n0, t_min, t_max, md):
     return stamps[keep], senders[keep], offsets[keep]
 
 
+def _handled_events(kernel, plan, host, rec, n0, md, pop, li, t_min, t_max):
+    """The chunk's events to a device that computes from them (RecorderModel.handle),
+    each connection's event with its rport, weight and multiplicity, in NEST's order
+    (slice, sender, time, then the sender's connections in order), within the
+    device's window (is_active). The handler's updates of the node's values are
+    written back; the events it writes go to the device's backend."""
+    graph = kernel.graph
+    store = graph.connections
+    rows = rec["rows"]
+    src = store.col("source")[rows]
+    weight, rport = store.col("weight")[rows], ports.rports(graph, rows)
+    parts = []
+    for spop, pos, loc in graph.group_by_population(np.unique(src)):
+        rec_loc = plan.spiking.get(spop.spec.name)
+        if rec_loc is None:
+            continue
+        counts = host.spikes[spop.spec.name][:, np.searchsorted(rec_loc, loc)]
+        ti, ci = np.nonzero(counts)
+        mult = counts[ti, ci]
+        if getattr(spop.spec, "repeats", False):
+            ti, ci, mult = np.repeat(ti, mult), np.repeat(ci, mult), np.ones(mult.sum(), mult.dtype)
+        gid = spop.gids[loc[ci]]
+        for c in np.nonzero(np.isin(src, gid))[0]:  # each connection, in creation order
+            k = gid == src[c]
+            parts.append((ti[k] + n0 + 1, gid[k], np.full(k.sum(), c), mult[k]))
+    if not parts:
+        return
+    stamps, senders, conn, mult = map(np.concatenate, zip(*parts))
+    order = np.lexsort((conn, stamps, senders, (stamps - 1) // md))
+    keep = order[(stamps[order] > t_min) & (stamps[order] <= t_max)]
+    events = {"stamps": stamps[keep], "senders": senders[keep], "rports": rport[conn[keep]],
+              "weights": weight[conn[keep]], "multiplicities": mult[keep],
+              "slices": (stamps[keep] - 1) // md}
+    values = {k: v[li] for k, v in {**pop.arrays, **pop.host}.items()}
+    updates, written = pop.spec.handle(values, events, kernel.host_ctx(pop.gids[li:li + 1]))
+    for k, v in updates.items():
+        (pop.arrays if k in pop.arrays else pop.host)[k][li] = v
+    if written is not None and len(written["senders"]):
+        st = written.pop("stamps")
+        kernel.events.append(int(pop.gids[li]), {**written, **_times(pop, li, kernel.grid, st)})
+
+
 def finish_samples(kernel):
     """multimeter::handle, when a slice's samples arrive one slice later: the window
     is the one in force then (a sample from the last slice of one Simulate is
@@ -357,7 +405,7 @@ def _samples(graph, grid, plan, host, rec, pop, li, stamps):
 def update_counts(kernel):
     graph = kernel.graph
     for pop in graph.pop_list:
-        if isinstance(pop.spec, RecorderModel):
+        if isinstance(pop.spec, RecorderModel) and "n_events" in pop.arrays:
             for i, g in enumerate(pop.gids):
                 pop.arrays["n_events"][i] = kernel.events.count(int(g))
 
