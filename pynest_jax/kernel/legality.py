@@ -176,6 +176,8 @@ def _port_checks(graph, targets, r, sp, tp):
             if bad.any():
                 raise NESTErrors.UnknownReceptorType(
                     f"Receptor type {int(r[bad][0])} is not available in {pop.spec.name}.")
+            for spi in np.unique(sp[sel]).tolist():  # after the port, as NEST checks
+                _signals(graph.pop_list[spi].spec, pop.spec)
     for pi, sel in _port_spikes(graph, sp, tp).items():
         pop = graph.pop_list[pi]
         counts = pop.arrays[pop.spec.ports][graph.node_local[targets[sel]]]
@@ -254,7 +256,8 @@ def check_pair(sspec, tspec, r):
         if r < 0 or (isinstance(count, int) and r >= count):  # else: per node, _port_checks
             raise NESTErrors.UnknownReceptorType(
                 f"Receptor type {r} is not available in {tspec.name}.")
-        _signals(sspec, tspec)
+        if isinstance(count, int):
+            _signals(sspec, tspec)
         return
     if getattr(tspec, "check_connection", None) is not None:  # the target's handles_test_event
         tspec.check_connection(sspec, tspec, r)

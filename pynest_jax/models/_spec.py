@@ -357,6 +357,7 @@ class RecorderModel(Model):
     # (kernel/recording.py: handled_events)
     handle: Optional[Callable] = None
     pre_run: Optional[Callable] = None  # as NeuronModel.pre_run (init_buffers_ at the first)
+    local_receiver: bool = True  # NEST's: receives its events as they are sent (see handle)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -108,5 +108,6 @@ correlation_detector = RecorderModel(
         K.statistic("histogram", np.zeros(0), "weighted histogram"),
         K.statistic("histogram_correction", np.zeros(0), "compensation of the weighted sum"),
         K.statistic("count_histogram", np.zeros(0), "histogram of counts")),
-    state=K.HIDDEN, on_set=C.chain(on_set, C.device_on_set), check=C.device_check, pre_run=pre_run, handle=handle, receives_signal="spike",
+    state=K.HIDDEN, on_set=C.chain(on_set, C.device_on_set), check=C.device_check, pre_run=pre_run,
+    handle=handle, local_receiver=False, receives_signal="spike",
     receptor_count=2, calibrate=K.calibrate(5))

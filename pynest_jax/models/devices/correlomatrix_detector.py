@@ -97,5 +97,5 @@ correlomatrix_detector = RecorderModel(
         K.statistic("covariance", np.zeros((1, 1, 0)), "weighted covariance"),
         K.statistic("count_covariance", np.zeros((1, 1, 0)), "covariance of counts")),
     state=K.HIDDEN, on_set=C.chain(on_set, C.device_on_set), check=C.device_check,
-    pre_run=pre_run, handle=handle, receives_signal="spike", receptor_count="N_channels",
+    pre_run=pre_run, handle=handle, local_receiver=False, receives_signal="spike", receptor_count="N_channels",
     calibrate=K.calibrate(5))

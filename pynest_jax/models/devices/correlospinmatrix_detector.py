@@ -127,5 +127,5 @@ correlospinmatrix_detector = RecorderModel(
     state=K.HIDDEN + (K.State("decoder", None, None, "the decoding of the binary events",
                               dtype="dict", hidden=True),),
     on_set=C.chain(on_set, C.device_on_set), check=C.device_check,
-    pre_run=pre_run, handle=handle, receives_signal="binary", receptor_count="N_channels",
+    pre_run=pre_run, handle=handle, local_receiver=False, receives_signal="binary", receptor_count="N_channels",
     calibrate=K.calibrate(1))
