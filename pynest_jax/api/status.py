@@ -71,6 +71,8 @@ def _events(pop, gid):
             keys.append("offsets")
         if gid <= kernel.graph.prepared_upto and "record_from" in pop.host:
             keys += list(pop.host["record_from"][li])
+        if gid <= kernel.graph.prepared_upto:
+            keys += list(pop.spec.event_keys)
         return {k: np.zeros(0, float) for k in sorted(keys)}
     threads = int(kernel.status.get("local_num_threads", 1))
     if threads > 1:

@@ -358,6 +358,7 @@ class RecorderModel(Model):
     handle: Optional[Callable] = None
     pre_run: Optional[Callable] = None  # as NeuronModel.pre_run (init_buffers_ at the first)
     local_receiver: bool = True  # NEST's: receives its events as they are sent (see handle)
+    event_keys: tuple = ()  # what its events hold besides senders and times, once prepared
 
 
 @dataclasses.dataclass(frozen=True)

@@ -33,12 +33,6 @@ def _reset(values, n, grid, params_of):
 
 def on_set(old, new, ctx):
     n = len(old["delta_tau"])
-    given = "n_events" in new
-    if given:
-        for ev in new["n_events"]:
-            ev = np.asarray(ev).reshape(-1)
-            if not (len(ev) == 2 and ev[0] == 0 and ev[1] == 0):
-                raise NESTErrors.BadProperty("/n_events can only be set to [0 0].")
 
     # State_::set resets with the parameters in force before the call (P_, not the
     # new ones): NEST's statistics take the new size only at the next reset
@@ -47,7 +41,11 @@ def on_set(old, new, ctx):
 
     out = K.on_set_times("correlation_detector", old, new, ctx,
                          lambda v, n: _reset(v, n, ctx.grid, old_params))
-    if given and "histogram" not in out:
+    if "n_events" in new:  # after the parameters' checks, as State_::set follows them
+        for ev in new["n_events"]:
+            ev = np.asarray(ev).reshape(-1)
+            if not (len(ev) == 2 and ev[0] == 0 and ev[1] == 0):
+                raise NESTErrors.BadProperty("/n_events can only be set to [0 0].")
         out.update(_reset(None, n, ctx.grid, old_params))
     return out
 

@@ -44,4 +44,4 @@ def handle(v, ev, ctx):
 spin_detector = RecorderModel(
     name="spin_detector", kind="spike", doc="Records the state transitions of binary neurons.",
     params=C.RECORDING_PARAMS, check=C.device_check, on_set=C.device_on_set,
-    receives_signal="binary", handle=handle)
+    receives_signal="binary", handle=handle, event_keys=("state",))
