@@ -53,27 +53,29 @@ def pre_run(v, ctx):
 
 
 def _overlaps(cc, i, t_on, t_off, pulses, dt, tmax):
-    """The overlaps of pulse i (t_on, t_off) with the pulses kept, per lag bin."""
+    """The overlaps of pulse i (t_on, t_off) with the pulses kept, per lag bin: NEST's
+    loops over pulses and lags, as arrays (pulses x lags; the counts are integers, so
+    the order of the additions does not matter)."""
     t0 = tmax // dt
-    for t_j_on, t_j_off, j in pulses:
-        lo = max(t_j_on - t_off, -tmax)
-        hi = min(t_j_off - t_on, tmax)
-        lag = min(t_off, t_j_off) - max(t_on, t_j_on)
-        if lag > 0:
-            cc[i, j, t0] += lag
-            if i != j:
-                cc[j, i, t0] += lag
-        for delta in range(int(lo / dt), 0):  # C's division: towards zero
-            lag = min(t_off, t_j_off - delta * dt) - max(t_on, t_j_on - delta * dt)
-            if lag > 0:
-                cc[i, j, t0 - delta] += lag
-                cc[j, i, t0 + delta] += lag
-        if i != j:
-            for delta in range(1, int(hi / dt) + 1):
-                lag = min(t_off, t_j_off - delta * dt) - max(t_on, t_j_on - delta * dt)
-                if lag > 0:
-                    cc[i, j, t0 - delta] += lag
-                    cc[j, i, t0 + delta] += lag
+    p = np.asarray(pulses, np.int64).reshape(-1, 3)
+    on, off, j = p[:, 0], p[:, 1], p[:, 2]
+    lag = np.minimum(t_off, off) - np.maximum(t_on, on)
+    hit = lag > 0
+    np.add.at(cc, (i, j[hit], t0), lag[hit])
+    other = hit & (j != i)
+    np.add.at(cc, (j[other], i, t0), lag[other])
+    # lags below zero from trunc(lo / dt) (C's division), above zero up to trunc(hi / dt)
+    lo = np.trunc(np.maximum(on - t_off, -tmax) / dt).astype(np.int64)
+    hi = np.trunc(np.minimum(off - t_on, tmax) / dt).astype(np.int64)
+    D = np.concatenate([np.arange(-t0, 0), np.arange(1, t0 + 1)])[None, :]
+    use = np.where(D < 0, D >= lo[:, None], (D <= hi[:, None]) & (j != i)[:, None])
+    lag = (np.minimum(t_off, off[:, None] - D * dt)
+           - np.maximum(t_on, on[:, None] - D * dt))
+    use &= lag > 0
+    rows, cols = np.nonzero(use)
+    d, jj, lg = D[0, cols], j[rows], lag[rows, cols]
+    np.add.at(cc, (i, jj, t0 - d), lg)
+    np.add.at(cc, (jj, i, t0 + d), lg)
 
 
 def handle(v, ev, ctx):

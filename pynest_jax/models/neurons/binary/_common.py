@@ -24,20 +24,19 @@ def make_update(gain):
     """binary_neuron::update with ``gain(p, h, uniform) -> new state``."""
 
     def update(p, d, s, x, ctx):
-        k_gain, k_exp, k_first = jax.random.split(ctx.key, 3)
-        shape = s.h.shape
+        # the step's three draws at once: the gain's, the next interval's, and pre_run_hook's
+        # first interval (used once per node: t_next starts at -inf)
+        u_gain, u_exp, u_first = jax.random.uniform(ctx.key, (3,) + s.h.shape)
         tau = jnp.asarray(p.tau_m.to_decimal(p.tau_m.unit) if hasattr(p.tau_m, "unit")
                           else p.tau_m, jnp.float64)
-        # pre_run_hook's first draw, once per node (t_next starts at -inf)
-        first = _tics(ctx, jax.random.exponential(k_first, shape) * tau)
+        first = _tics(ctx, -jnp.log1p(-u_first) * tau)
         t_next = jnp.where(jnp.isneginf(s.t_next), first, s.t_next)
         h = s.h + jnp.asarray(x.spikes)  # the buffer holds changes of h
         due = jnp.asarray(ctx.n, jnp.float64) * ctx._grid.tics_per_step > t_next
-        new = gain(p, h + jnp.asarray(x.currents), jax.random.uniform(k_gain, shape))
+        new = gain(p, h + jnp.asarray(x.currents), u_gain)
         changed = due & (new != s.S)
         spikes = jnp.where(changed, jnp.where(new, 2, 1), 0).astype(jnp.int32)
-        t_next = jnp.where(due, t_next + _tics(ctx, jax.random.exponential(k_exp, shape) * tau),
-                           t_next)
+        t_next = jnp.where(due, t_next + _tics(ctx, -jnp.log1p(-u_exp) * tau), t_next)
         return s.replace(S=jnp.where(due, new, s.S), h=h, t_next=t_next), spikes
 
     return update
