@@ -356,7 +356,8 @@ def _handled_events(kernel, plan, host, rec, n0, k, md, pop, li, t_min, t_max):
     order = np.lexsort((conn, stamps, senders, own, arrival))
     keep = order[due[order] & (stamps[order] > t_min) & (stamps[order] <= t_max)]
     events = {"stamps": stamps[keep], "senders": senders[keep], "rports": rp[keep],
-              "weights": w[keep], "multiplicities": mult[keep], "slices": arrival[keep]}
+              "weights": w[keep], "multiplicities": mult[keep],
+              "slices": arrival[keep]}
     values = {k: v[li] for k, v in {**pop.arrays, **pop.host}.items()}
     updates, written = pop.spec.handle(values, events, kernel.host_ctx(pop.gids[li:li + 1]))
     for k, v in updates.items():

@@ -16,7 +16,8 @@ TIMES = ("delta_tau", "tau_max", "Tstart", "Tstop")
 
 
 def params(delta_tau, tau_max, channels=False):
-    own = (Param("N_channels", 1, None, "number of receptor ports", dtype="int"),) if channels else ()
+    own = ((Param("N_channels", 1, None, "number of receptor ports", dtype="int"),)
+           if channels else ())
     return C.DEVICE_PARAMS[:3] + own + (
         Param("delta_tau", delta_tau, u.ms, "width of a histogram bin"),
         Param("tau_max", tau_max, u.ms, "largest time lag of the histogram"),
@@ -98,3 +99,34 @@ def calibrate(steps_per_bin):
     def hook(defaults, grid):
         return {**defaults, "delta_tau": steps_per_bin * grid.h}
     return hook
+
+
+def _at(values, i, n):
+    if isinstance(values, list):
+        return values[i]
+    return np.broadcast_to(np.asarray(values), (n,) + np.shape(values)[1:])[i]
+
+
+def reset(fresh, values, n, grid):
+    """State_::reset of n nodes: ``fresh(grid, node's values)`` of each, by key."""
+    out = {}
+    for i in range(n):
+        node = {k: _at(values[k], i, n) for k in ("N_channels", "delta_tau", "tau_max")
+                if k in values}
+        for k, x in fresh(grid, node).items():
+            out.setdefault(k, []).append(x)
+    return out
+
+
+def init_buffers(fresh):
+    """pre_run: init_buffers_, once per node (at its first Prepare): the statistics
+    sized by the parameters then in force."""
+    def pre_run(v, ctx):
+        first = ~np.asarray(v["initialized"], bool)
+        if not first.any():
+            return {}
+        n = len(first)
+        made = reset(fresh, v, n, ctx.grid)
+        out = {k: [made[k][i] if first[i] else v[k][i] for i in range(n)] for k in made}
+        return {**out, "initialized": np.ones(n, bool)}
+    return pre_run

@@ -15,53 +15,26 @@ from . import _common as C
 from . import _correlation as K
 
 
-def _fresh(grid, delta_tau, tau_max):
-    size = 1 + 2 * K.steps(grid, tau_max) // K.steps(grid, delta_tau)
+def _fresh(grid, p):
+    size = 1 + 2 * K.steps(grid, p["tau_max"]) // K.steps(grid, p["delta_tau"])
     return {"n_events": np.zeros(2, np.int64), "histogram": np.zeros(size),
             "histogram_correction": np.zeros(size), "count_histogram": np.zeros(size, np.int64),
             "incoming": ([], [])}
 
 
-def _reset(values, n, grid, params_of):
-    out = {k: [] for k in ("n_events", "histogram", "histogram_correction", "count_histogram",
-                           "incoming")}
-    for i in range(n):
-        for k, v in _fresh(grid, *params_of(i)).items():
-            out[k].append(v)
-    return out
-
-
 def on_set(old, new, ctx):
-    n = len(old["delta_tau"])
-
     # State_::set resets with the parameters in force before the call (P_, not the
     # new ones): NEST's statistics take the new size only at the next reset
-    def old_params(i):
-        return old["delta_tau"][i], old["tau_max"][i]
-
+    n = len(old["delta_tau"])
     out = K.on_set_times("correlation_detector", old, new, ctx,
-                         lambda v, n: _reset(v, n, ctx.grid, old_params))
+                         lambda v, n: K.reset(_fresh, old, n, ctx.grid))
     if "n_events" in new:  # after the parameters' checks, as State_::set follows them
         for ev in new["n_events"]:
             ev = np.asarray(ev).reshape(-1)
             if not (len(ev) == 2 and ev[0] == 0 and ev[1] == 0):
                 raise NESTErrors.BadProperty("/n_events can only be set to [0 0].")
-        out.update(_reset(None, n, ctx.grid, old_params))
+        out.update(K.reset(_fresh, old, n, ctx.grid))
     return out
-
-
-def pre_run(v, ctx):
-    """init_buffers_, once per node: the statistics sized by the parameters."""
-    n = len(v["delta_tau"])
-    fresh = ~np.asarray(v["initialized"], bool)
-    if not fresh.any():
-        return {}
-    out = {k: list(v[k]) for k in ("n_events", "histogram", "histogram_correction",
-                                   "count_histogram", "incoming")}
-    for i in np.nonzero(fresh)[0]:
-        for k, x in _fresh(ctx.grid, v["delta_tau"][i], v["tau_max"][i]).items():
-            out[k][i] = x
-    return {**out, "initialized": np.ones(n, bool)}
 
 
 def handle(v, ev, ctx):
@@ -106,6 +79,7 @@ correlation_detector = RecorderModel(
         K.statistic("histogram", np.zeros(0), "weighted histogram"),
         K.statistic("histogram_correction", np.zeros(0), "compensation of the weighted sum"),
         K.statistic("count_histogram", np.zeros(0), "histogram of counts")),
-    state=K.HIDDEN, on_set=C.chain(on_set, C.device_on_set), check=C.device_check, pre_run=pre_run,
+    state=K.HIDDEN, on_set=C.chain(on_set, C.device_on_set), check=C.device_check,
+    pre_run=K.init_buffers(_fresh),
     handle=handle, local_receiver=False, receives_signal="spike",
     receptor_count=2, calibrate=K.calibrate(5))

@@ -8,44 +8,21 @@ import math
 
 import numpy as np
 
-from .._spec import Param, RecorderModel
+from .._spec import RecorderModel
 from . import _common as C
 from . import _correlation as K
 
-STATS = ("n_events", "covariance", "count_covariance", "incoming")
-
-
-def _fresh(grid, N, delta_tau, tau_max):
+def _fresh(grid, p):
+    N, delta_tau, tau_max = int(p["N_channels"]), p["delta_tau"], p["tau_max"]
     bins = 1 + K.steps(grid, tau_max) // K.steps(grid, delta_tau)
     return {"n_events": np.zeros(N, np.int64), "covariance": np.zeros((N, N, bins)),
             "count_covariance": np.zeros((N, N, bins), np.int64), "incoming": []}
 
 
-def _reset(v, n, grid):
-    out = {k: [] for k in STATS}
-    for i in range(n):
-        N = int(np.broadcast_to(v["N_channels"], (n,))[i])
-        for k, x in _fresh(grid, N, v["delta_tau"][i], v["tau_max"][i]).items():
-            out[k].append(x)
-    return out
-
-
 def on_set(old, new, ctx):
     return K.on_set_times("correlomatrix_detector", old, new, ctx,
-                          lambda v, n: _reset(v, n, ctx.grid), odd=True)
+                          lambda v, n: K.reset(_fresh, v, n, ctx.grid), odd=True)
 
-
-def pre_run(v, ctx):
-    """init_buffers_, once per node: the statistics sized by the parameters."""
-    fresh = ~np.asarray(v["initialized"], bool)
-    if not fresh.any():
-        return {}
-    out = {k: list(v[k]) for k in STATS}
-    for i in np.nonzero(fresh)[0]:
-        for k, x in _fresh(ctx.grid, int(v["N_channels"][i]), v["delta_tau"][i],
-                           v["tau_max"][i]).items():
-            out[k][i] = x
-    return {**out, "initialized": np.ones(len(fresh), bool)}
 
 
 def handle(v, ev, ctx):
@@ -97,5 +74,6 @@ correlomatrix_detector = RecorderModel(
         K.statistic("covariance", np.zeros((1, 1, 0)), "weighted covariance"),
         K.statistic("count_covariance", np.zeros((1, 1, 0)), "covariance of counts")),
     state=K.HIDDEN, on_set=C.chain(on_set, C.device_on_set), check=C.device_check,
-    pre_run=pre_run, handle=handle, local_receiver=False, receives_signal="spike", receptor_count="N_channels",
+    pre_run=K.init_buffers(_fresh), handle=handle, local_receiver=False,
+    receives_signal="spike", receptor_count="N_channels",
     calibrate=K.calibrate(5))

@@ -12,10 +12,8 @@ from .._spec import RecorderModel
 from . import _common as C
 from . import _correlation as K
 
-STATS = ("count_covariance", "incoming", "decoder")
-
-
-def _fresh(grid, N, delta_tau, tau_max):
+def _fresh(grid, p):
+    N, delta_tau, tau_max = int(p["N_channels"]), p["delta_tau"], p["tau_max"]
     bins = 1 + 2 * K.steps(grid, tau_max) // K.steps(grid, delta_tau)
     # decoder: last port, tentative down, stamp of the last event (steps), state and
     # time of the last change per port (State_::reset)
@@ -25,31 +23,10 @@ def _fresh(grid, N, delta_tau, tau_max):
             "decoder": decoder}
 
 
-def _reset(v, n, grid):
-    out = {k: [] for k in STATS}
-    for i in range(n):
-        N = int(np.broadcast_to(v["N_channels"], (n,))[i])
-        for k, x in _fresh(grid, N, v["delta_tau"][i], v["tau_max"][i]).items():
-            out[k].append(x)
-    return out
-
-
 def on_set(old, new, ctx):
     return K.on_set_times("correlospinmatrix_detector", old, new, ctx,
-                          lambda v, n: _reset(v, n, ctx.grid), nonnegative=True)
+                          lambda v, n: K.reset(_fresh, v, n, ctx.grid), nonnegative=True)
 
-
-def pre_run(v, ctx):
-    """init_buffers_, once per node: the statistics sized by the parameters."""
-    fresh = ~np.asarray(v["initialized"], bool)
-    if not fresh.any():
-        return {}
-    out = {k: list(v[k]) for k in STATS}
-    for i in np.nonzero(fresh)[0]:
-        for k, x in _fresh(ctx.grid, int(v["N_channels"][i]), v["delta_tau"][i],
-                           v["tau_max"][i]).items():
-            out[k][i] = x
-    return {**out, "initialized": np.ones(len(fresh), bool)}
 
 
 def _overlaps(cc, i, t_on, t_off, pulses, dt, tmax):
@@ -129,5 +106,6 @@ correlospinmatrix_detector = RecorderModel(
     state=K.HIDDEN + (K.State("decoder", None, None, "the decoding of the binary events",
                               dtype="dict", hidden=True),),
     on_set=C.chain(on_set, C.device_on_set), check=C.device_check,
-    pre_run=pre_run, handle=handle, local_receiver=False, receives_signal="binary", receptor_count="N_channels",
+    pre_run=K.init_buffers(_fresh), handle=handle, local_receiver=False,
+    receives_signal="binary", receptor_count="N_channels",
     calibrate=K.calibrate(1))
