@@ -46,7 +46,7 @@ def _node_defaults(name):
     if isinstance(spec, NeuronModel) and spec.recordables:
         d["recordables"] = (spec.recordables_for(spec.port_count(d)) if spec.ports is not None
                             else list(spec.recordables))
-    if isinstance(spec, RecorderModel):
+    if isinstance(spec, RecorderModel) and "record_to" in d:  # a recording device
         d["events"] = {"senders": np.zeros(0), "times": np.zeros(0)}
     d.update(copy.deepcopy(dict(spec.extra_status)))
     return dict(sorted(d.items()))

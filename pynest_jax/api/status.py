@@ -50,7 +50,7 @@ def _generic(pop, gids, loc, keys=None):
     for k, v in spec.extra_status.items():
         if want(k):
             out[k] = [copy.deepcopy(v) for _ in range(n)]
-    if isinstance(spec, RecorderModel):
+    if isinstance(spec, RecorderModel) and "record_to" in pop.host:  # a recording device
         memory = [pop.host["record_to"][li] == "memory" for li in loc]
         extras = [extra_status(kernel, pop, int(li), int(g)) for li, g in zip(loc, gids)]
         for k in sorted(set().union(*extras)):
@@ -71,6 +71,8 @@ def _events(pop, gid):
             keys.append("offsets")
         if gid <= kernel.graph.prepared_upto and "record_from" in pop.host:
             keys += list(pop.host["record_from"][li])
+        if gid <= kernel.graph.prepared_upto:
+            keys += list(pop.spec.event_keys)
         return {k: np.zeros(0, float) for k in sorted(keys)}
     threads = int(kernel.status.get("local_num_threads", 1))
     if threads > 1:

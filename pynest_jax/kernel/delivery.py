@@ -83,7 +83,9 @@ def deliver(projections, conns, emitted, bufs, n, L):
         else:
             v = vals[a["src"]]
         amt = emitted[proj.src].amount
-        if amt is None:
+        if proj.binary:  # the spike count decides (spike_generator's weights not kept)
+            amt = binary_code(v)
+        elif amt is None:
             amt = v
         elif not proj.per_target:
             amt = amt[a["src"]]
@@ -110,6 +112,12 @@ def deliver(projections, conns, emitted, bufs, n, L):
             flat = flat.at[idx].add(amount)
         bufs[proj.tgt] = flat
     return bufs
+
+
+def binary_code(m):
+    """binary_neuron::handle: an event of multiplicity 2 (a sender's up-transition)
+    counts +1, of multiplicity 1 (down) -1, any other 0."""
+    return jnp.where(m == 2, 1, jnp.where(m == 1, -1, 0)).astype(m.dtype)
 
 
 def _pack(active):
@@ -169,6 +177,8 @@ def _deliver_slice_events(proj, a, spk, flat, s, L, N, C, offsets=None):
     packed = _pack(flags > 0)
     count = packed[1][-1]
     mult = flags.astype(flat.dtype)
+    if proj.binary:
+        mult = binary_code(mult)
     # Ports that scale by the event's offset (NeuronModel.offset_receptors): the
     # source's per-spike offsets, or 0 from a source that is not off-grid.
     uo = proj.const.get("uo")

@@ -77,7 +77,8 @@ class Kernel:
         return HostCtx(grid=self.grid, now=self.clock,
                        until=self.clock if until is None else until,
                        min_delay=self.min_delay_steps(), seed=self.status["rng_seed"], gids=gids,
-                       graph=self.graph, dict_miss_is_error=self.status["dict_miss_is_error"])
+                       graph=self.graph, dict_miss_is_error=self.status["dict_miss_is_error"],
+                       keep_source_table=self.status["keep_source_table"])
 
     # --- time ------------------------------------------------------------------
     @property

@@ -170,6 +170,16 @@ def _port_spikes(graph, sp, tp):
 
 def _port_checks(graph, targets, r, sp, tp):
     """A spike receptor beyond the target's own number of ports is refused."""
+    for pop in graph.pop_list:  # recorders whose ports are a parameter (N_channels)
+        key = getattr(pop.spec, "receptor_count", None)
+        if isinstance(key, str):
+            sel = tp == pop.index
+            bad = sel & (r >= pop.arrays[key][graph.node_local[np.where(sel, targets, 0)]])
+            if bad.any():
+                raise NESTErrors.UnknownReceptorType(
+                    f"Receptor type {int(r[bad][0])} is not available in {pop.spec.name}.")
+            for spi in np.unique(sp[sel]).tolist():  # after the port, as NEST checks
+                _signals(graph.pop_list[spi].spec, pop.spec)
     for pi, sel in _port_spikes(graph, sp, tp).items():
         pop = graph.pop_list[pi]
         counts = pop.arrays[pop.spec.ports][graph.node_local[targets[sel]]]
@@ -244,9 +254,12 @@ def check_pair(sspec, tspec, r):
             tspec, "recordables", ())):
         raise _unsupported("data logging requests")
     if isinstance(tspec, RecorderModel):
-        if r != 0:
+        count = tspec.receptor_count
+        if r < 0 or (isinstance(count, int) and r >= count):  # else: per node, _port_checks
             raise NESTErrors.UnknownReceptorType(
                 f"Receptor type {r} is not available in {tspec.name}.")
+        if isinstance(count, int):
+            _signals(sspec, tspec)
         return
     if getattr(tspec, "check_connection", None) is not None:  # the target's handles_test_event
         tspec.check_connection(sspec, tspec, r)
@@ -260,6 +273,7 @@ def check_pair(sspec, tspec, r):
         # the upper bound is each node's own (_port_checks)
         if r < 1:
             raise _incompatible_port(r, tspec.name)
+        _signals(sspec, tspec)
         return
     table = tspec.current_receptors if current else tspec.spike_receptors
     if r not in table:
@@ -269,6 +283,17 @@ def check_pair(sspec, tspec, r):
         # even one that exists for the other kind of event (iaf_psc_exp, receptor 1).
         raise NESTErrors.UnknownReceptorType(
             f"Receptor type {r} is not available in {tspec.name}.")
+    _signals(sspec, tspec)
+
+
+def _signals(sspec, tspec):
+    """Connection::check_connection_: what the source's events mean must be what the
+    target reads them as (spiking vs binary neurons)."""
+    sends, receives = sspec.sends_signal, tspec.receives_signal
+    if sends != receives and "all" not in (sends, receives):
+        raise NESTErrors.IllegalConnection(
+            f"{_CANNOT}Source and target neuron are not compatible (e.g., spiking vs binary "
+            "neuron).")
 
 
 

@@ -35,6 +35,7 @@ class Projection:
     per_target: bool = False
     event: str = "spike"
     early: int = 0  # steps an event may arrive before its delay (cont_delay_synapse)
+    binary: bool = False  # spikes into a binary neuron: multiplicities decoded (Channel.binary)
 
 
 class ProjectionLayout:
@@ -154,6 +155,7 @@ class ProjectionLayout:
                     and not uo.any()):
                 proj.identity = (int(dsteps[0]), int(cp[0]))
         proj.weighted = weighted
+        proj.binary = event == "spike" and any(c.binary for c in channels)
         proj.n_tgt = n_t
         proj.n_chan = len(channels)
         self.projections.append(proj)

@@ -16,7 +16,7 @@ import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
-from ..models._spec import RecorderModel
+from ..models._spec import NeuronModel, RecorderModel
 from . import ports
 
 
@@ -40,9 +40,12 @@ class RecordingPlan:
             links[int(s)] = links.get(int(s), 0) + 1  # each connection delivers the spike
         for s, t in zip(src_g[is_rec_s], tgt_g[is_rec_s]):  # multimeter -> x
             smp.setdefault(int(s), {})[int(t)] = None  # in connection order, as NEST replies
+        rows_in = rows[is_rec_t]
         for rec, links in spk.items():
             sources = np.array(sorted(links))
             self._add_spiking(graph, plans, rec, sources, np.array([links[s] for s in sources.tolist()]))
+            if graph.pop_list[graph.node_pop[rec]].spec.handle is not None:
+                self.recorders[-1].update(kind="handled", rows=rows_in[tgt_g[is_rec_t] == rec])
         for rec, targets in smp.items():
             self._add_sampler(graph, plans, rec, np.array(list(targets), np.int64))
         self.width = sum(len(v) for v in self.spiking.values()) + sum(
@@ -128,6 +131,8 @@ class EventStore:
         self._parts: dict[int, list[dict]] = {}
         self._pending: dict[int, list[dict]] = {}  # samples not yet handed to their recorder
         self._written: dict[int, int] = {}  # events a file/screen backend took
+        # events on their way to a device that receives them a slice later (_handled_events)
+        self.deferred: dict[int, list] = {}
         self.sink = None  # sink(gid, events) -> True to keep them in memory
 
     def hold(self, gid: int, events: dict, slices: np.ndarray):
@@ -210,6 +215,9 @@ def collect(kernel, prog, out, n0: int, k: int):
         gid = rec["gid"]
         pop, li, t_min, t_max = _recorder_window(graph, grid, gid)
         if pop.frozen[li]:
+            continue
+        if rec["kind"] == "handled":
+            _handled_events(kernel, plan, host, rec, n0, k, md, pop, li, t_min, t_max)
             continue
         if rec["kind"] == "spike":
             ev = _spike_events(kernel, plan, host, rec["sources"], rec["copies"], n0, t_min, t_max,
@@ -301,6 +309,64 @@ def _spike_events(kernel, plan, host, sources, copies, n0, t_min, t_max, md):
     return stamps[keep], senders[keep], offsets[keep]
 
 
+def _handled_events(kernel, plan, host, rec, n0, k, md, pop, li, t_min, t_max):
+    """The chunk's events to a device that computes from them (RecorderModel.handle),
+    each connection's event with its rport, weight and multiplicity, in NEST's order,
+    within the device's window (is_active). The handler's updates of the node's values
+    are written back; the events it writes go to the device's backend.
+
+    A device that collects from its own thread (``local_receiver``: spin_detector)
+    receives each event as its sender sends it: by slice, sender, time, connection. The
+    others (the correlation detectors) receive a neuron's events through the spike
+    buffers, at the start of the next slice, each spike of multiplicity m as m events
+    (NEST 3.10's send_remote); those of the chunk's last slice wait for the next chunk,
+    or run (never delivered when none follows, as in NEST)."""
+    graph = kernel.graph
+    store = graph.connections
+    rows = rec["rows"]
+    src = store.col("source")[rows]
+    weight, rport = store.col("weight")[rows], ports.rports(graph, rows)
+    local = pop.spec.local_receiver
+    parts = list(kernel.events.deferred.pop(int(pop.gids[li]), []))
+    for spop, pos, loc in graph.group_by_population(np.unique(src)):
+        rec_loc = plan.spiking.get(spop.spec.name)
+        if rec_loc is None:
+            continue
+        counts = host.spikes[spop.spec.name][:, np.searchsorted(rec_loc, loc)]
+        ti, ci = np.nonzero(counts)
+        mult = counts[ti, ci]
+        remote = isinstance(spop.spec, NeuronModel) and not local
+        if remote or getattr(spop.spec, "repeats", False):  # spike_generator's repeated times
+            ti, ci, mult = np.repeat(ti, mult), np.repeat(ci, mult), np.ones(mult.sum(), mult.dtype)
+        gid = spop.gids[loc[ci]]
+        st = ti + n0 + 1
+        arrival = (st - 1) // md + int(remote)  # the slice in which it is handled
+        for c in np.nonzero(np.isin(src, gid))[0]:  # each connection, in creation order
+            m = gid == src[c]
+            parts.append((st[m], gid[m], np.full(m.sum(), c), mult[m], arrival[m],
+                          np.full(m.sum(), int(not remote)), np.full(m.sum(), weight[c]),
+                          np.full(m.sum(), rport[c])))
+    if not parts:
+        return
+    stamps, senders, conn, mult, arrival, own, w, rp = map(np.concatenate, zip(*parts))
+    due = arrival <= (n0 + k - 1) // md
+    if not due.all():
+        kernel.events.deferred[int(pop.gids[li])] = [tuple(x[~due] for x in (
+            stamps, senders, conn, mult, arrival, own, w, rp))]
+    order = np.lexsort((conn, stamps, senders, own, arrival))
+    keep = order[due[order] & (stamps[order] > t_min) & (stamps[order] <= t_max)]
+    events = {"stamps": stamps[keep], "senders": senders[keep], "rports": rp[keep],
+              "weights": w[keep], "multiplicities": mult[keep],
+              "slices": arrival[keep]}
+    values = {k: v[li] for k, v in {**pop.arrays, **pop.host}.items()}
+    updates, written = pop.spec.handle(values, events, kernel.host_ctx(pop.gids[li:li + 1]))
+    for k, v in updates.items():
+        (pop.arrays if k in pop.arrays else pop.host)[k][li] = v
+    if written is not None and len(written["senders"]):
+        st = written.pop("stamps")
+        kernel.events.append(int(pop.gids[li]), {**written, **_times(pop, li, kernel.grid, st)})
+
+
 def finish_samples(kernel):
     """multimeter::handle, when a slice's samples arrive one slice later: the window
     is the one in force then (a sample from the last slice of one Simulate is
@@ -357,7 +423,7 @@ def _samples(graph, grid, plan, host, rec, pop, li, stamps):
 def update_counts(kernel):
     graph = kernel.graph
     for pop in graph.pop_list:
-        if isinstance(pop.spec, RecorderModel):
+        if isinstance(pop.spec, RecorderModel) and "n_events" in pop.arrays:
             for i, g in enumerate(pop.gids):
                 pop.arrays["n_events"][i] = kernel.events.count(int(g))
 

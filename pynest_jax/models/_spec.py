@@ -86,6 +86,9 @@ class Channel:
     name: str
     unit: Any = None
     weighted: bool = True
+    # NEST's binary_neuron::handle: a spike of multiplicity 2 adds +w (a sender's
+    # up-transition), of multiplicity 1 -w (down), of any other nothing
+    binary: bool = False
 
 
 class Vars(dict):
@@ -134,6 +137,11 @@ class Model:
     # GetStatus/GetDefaults show the sub-dictionaries instead of the flat keys, and
     # SetStatus/Create/SetDefaults take them (kernel/values.py: nest_groups, flatten_groups).
     groups: Mapping = dataclasses.field(default_factory=dict)
+    # NEST's SignalType (nestkernel/nest_types.h): what a node's spikes mean ("spike";
+    # "binary": state transitions; "all": either). A connection needs the source's and
+    # the target's to share one (Connection::check_connection_).
+    sends_signal: str = "spike"
+    receives_signal: str = "spike"
 
     def __post_init__(self):
         object.__setattr__(self, "extra_status", _frozen(self.extra_status))
@@ -312,6 +320,9 @@ class GeneratorModel(Model):
     # spike_offsets(v, i, ctx, stamps) -> offsets (ms) of node i's spikes sent with
     # these stamps, one per spike and multiplicity (precise times, for recorders)
     spike_offsets: Optional[Callable] = None
+    # the spikes of one step leave as that many events of multiplicity 1 (spike_generator's
+    # repeated spike times): what devices that read multiplicities see (RecorderModel.handle)
+    repeats: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -326,6 +337,7 @@ class HostCtx:
     gids: Any = None  # global ids of the nodes the values belong to
     graph: Any = None  # the kernel graph, for rules that depend on connections
     dict_miss_is_error: bool = True  # the kernel's: unknown keys raise, else a warning
+    keep_source_table: bool = True  # the kernel's: senders of events can be looked up
 
 
 @dataclasses.dataclass(frozen=True)
@@ -334,6 +346,19 @@ class RecorderModel(Model):
 
     element_type: str = "recorder"
     kind: str = "spike"  # spike (receives spikes) | sampler (samples recordables)
+    receives_signal: str = "all"  # spike_recorder's: spikes and binary transitions
+    # its spike receptor ports: a number, or the parameter that holds each node's
+    # (correlomatrix_detector's N_channels)
+    receptor_count: Any = 1
+    # handle(v, events, ctx) -> updates: NEST's handle(SpikeEvent&) of a device that
+    # computes from the events it receives (spin_detector, the correlation detectors),
+    # on the host, per node: ``events`` hold stamps, senders, rports, weights and
+    # multiplicities in NEST's delivery order, ``v`` the node's NEST-form values
+    # (kernel/recording.py: handled_events)
+    handle: Optional[Callable] = None
+    pre_run: Optional[Callable] = None  # as NeuronModel.pre_run (init_buffers_ at the first)
+    local_receiver: bool = True  # NEST's: receives its events as they are sent (see handle)
+    event_keys: tuple = ()  # what its events hold besides senders and times, once prepared
 
 
 @dataclasses.dataclass(frozen=True)

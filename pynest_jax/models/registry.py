@@ -16,6 +16,10 @@ from .devices.spike_train_injector import spike_train_injector
 from .devices.step_current_generator import step_current_generator
 from .devices.recorders import multimeter, spike_recorder, voltmeter, weight_recorder
 from .devices.volume_transmitter import volume_transmitter
+from .devices.spin_detector import spin_detector
+from .devices.correlation_detector import correlation_detector
+from .devices.correlomatrix_detector import correlomatrix_detector
+from .devices.correlospinmatrix_detector import correlospinmatrix_detector
 from .neurons.iaf.iaf_psc_alpha import iaf_psc_alpha
 from .neurons.iaf.iaf_psc_delta import iaf_psc_delta
 from .neurons.iaf.iaf_psc_exp import iaf_psc_exp
@@ -47,6 +51,9 @@ from .neurons.mat.mat2_psc_exp import mat2_psc_exp
 from .neurons.mat.amat2_psc_exp import amat2_psc_exp
 from .neurons.glif.glif_psc import glif_psc
 from .neurons.pp.pp_psc_delta import pp_psc_delta
+from .neurons.binary.mcculloch_pitts_neuron import mcculloch_pitts_neuron
+from .neurons.binary.ginzburg_neuron import ginzburg_neuron
+from .neurons.binary.erfc_neuron import erfc_neuron
 from .neurons.misc.iaf_chs_2007 import iaf_chs_2007
 from .neurons.misc.ignore_and_fire import ignore_and_fire
 from .neurons.glif.glif_cond import glif_cond
@@ -92,6 +99,7 @@ NODE_MODELS = {m.name: m for m in (
     glif_psc, glif_psc_double_alpha, glif_cond,
     pp_psc_delta, iaf_chs_2007, ignore_and_fire,
     gif_psc_exp, gif_cond_exp, gif_psc_exp_multisynapse, gif_cond_exp_multisynapse,
+    mcculloch_pitts_neuron, ginzburg_neuron, erfc_neuron,
     dc_generator,
     ac_generator, step_current_generator, noise_generator,
     poisson_generator, spike_generator, pulsepacket_generator,
@@ -99,6 +107,7 @@ NODE_MODELS = {m.name: m for m in (
     gamma_sup_generator, ppd_sup_generator, inhomogeneous_poisson_generator,
     spike_train_injector,
     spike_recorder, multimeter, voltmeter, weight_recorder,
+    spin_detector, correlation_detector, correlomatrix_detector, correlospinmatrix_detector,
     volume_transmitter,
 )}
 

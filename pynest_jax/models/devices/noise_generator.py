@@ -97,7 +97,7 @@ def emit(p, d, s, ctx, src):
 
 
 noise_generator = GeneratorModel(
-    name=_NAME, event="current", per_target=True, uses_rng=True,
+    name=_NAME, event="current", per_target=True, uses_rng=True, sends_signal="all",
     doc="Gaussian white-noise current, independent per target.",
     params=C.STIMULATION_PARAMS + (
         Param("mean", 0.0, u.pA, "mean current"),

@@ -169,7 +169,8 @@ TRAIN_PARAMS = (
 )
 
 spike_generator = GeneratorModel(
-    name=_NAME, event="spike", doc="Spikes at given times.",
+    name=_NAME, event="spike", doc="Spikes at given times.", sends_signal="all",
+    repeats=True,
     params=C.STIMULATION_PARAMS + (
         Param("spike_times", np.zeros(0), u.ms, "spike times", dtype="vector"),
         Param("spike_weights", np.zeros(0), None, "weight factor of each spike", dtype="vector"),

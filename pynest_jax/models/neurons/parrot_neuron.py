@@ -29,7 +29,7 @@ def update(p, d, s, x, ctx):
 
 
 parrot_neuron = NeuronModel(
-    name="parrot_neuron",
+    name="parrot_neuron", sends_signal="all", receives_signal="all",
     doc="Neuron that repeats incoming spikes.",
     params=neuron_params(
         Param("flush_event_send_interval", np.inf, u.ms,
