@@ -67,7 +67,10 @@ def _compare(ref, got, scenario, min_spikes=1, record_from=("V_m",)):
         np.testing.assert_allclose(st_g[k], st_r[k], rtol=RTOL, err_msg=k)
 
 
-def _run(nest, nodes, sr, mm, t, keys=("V_m", "t_spike", "is_refractory")):
+KEYS = ("V_m", "t_spike", "is_refractory")
+
+
+def _run(nest, nodes, sr, mm, t, keys=KEYS):
     if isinstance(t, (int, float)):
         t = [t]
     for x in t:
@@ -75,7 +78,14 @@ def _run(nest, nodes, sr, mm, t, keys=("V_m", "t_spike", "is_refractory")):
     return _precise_events(sr), mm.get("events"), nodes.get(list(keys))
 
 
-@pytest.mark.parametrize("model", ["iaf_psc_delta_ps", "parrot_neuron_ps", "poisson_generator_ps"])
+# the precise iaf models and the factor that makes their weights (mV for the delta
+# model, pA for the current-based ones) give PSPs of similar size
+SCALE = {"iaf_psc_delta_ps": 1.0, "iaf_psc_exp_ps": 60.0}
+REC = {"iaf_psc_delta_ps": ("V_m",), "iaf_psc_exp_ps": ("V_m",)}
+STATE = {"iaf_psc_delta_ps": (), "iaf_psc_exp_ps": ("I_syn_ex", "I_syn_in")}
+
+
+@pytest.mark.parametrize("model", sorted(SCALE) + ["parrot_neuron_ps"])
 def test_defaults_equal_nests(real_nest, jax_nest, model):
     assert_defaults_equal(real_nest, jax_nest, model)
 
@@ -114,12 +124,14 @@ def test_spike_generator_precise_times_through_parrots(ab):
     np.testing.assert_allclose(got[4], ref[4], rtol=RTOL)
 
 
-def test_delta_ps_dc_steps(ab):
+@pytest.mark.parametrize("model", sorted(SCALE))
+def test_dc_steps(ab, model):
     """DC steps, on and off, one negative: spikes between grid points where the
     drive reaches the threshold; refractory periods of 2 ms, one step, 1.05 ms."""
 
     def run(nest):
-        n = nest.Create("iaf_psc_delta_ps", 4)
+        w = SCALE[model]
+        n = nest.Create(model, 4)
         for i, (amp, start, stop, t_ref) in enumerate([(1000.0, 5.0, 40.0, 2.0),
                                                        (700.0, 0.0, 55.3, 0.1),
                                                        (-300.0, 10.0, 20.0, 2.0),
@@ -128,22 +140,24 @@ def test_delta_ps_dc_steps(ab):
             dc = nest.Create("dc_generator", params={"amplitude": amp, "start": start,
                                                      "stop": stop})
             nest.Connect(dc, n[i])
-        sr, mm = _observe(nest, n)
-        return _run(nest, n, sr, mm, [30.0, 40.0])
+        sr, mm = _observe(nest, n, REC[model])
+        return _run(nest, n, sr, mm, keys=KEYS + STATE[model], t=[30.0, 40.0])
 
-    _compare(*ab(run), scenario="delta_ps dc", min_spikes=20)
+    _compare(*ab(run), scenario=f"{model} dc", record_from=REC[model], min_spikes=20)
 
 
-def test_delta_ps_spike_input_of_every_sender(ab):
+@pytest.mark.parametrize("model", sorted(SCALE))
+def test_spike_input_of_every_sender(ab, model):
     """Input from a precise spike_generator (distinct offsets in one step, equal
     offsets summed, both signs), a grid spike_generator, grid neurons (offset 0),
     parrot_neuron_ps and iaf_psc_delta_ps senders (their offsets), with and without
     a DC drive; V_m started above threshold in one neuron."""
 
     def run(nest):
-        tg = nest.Create("iaf_psc_delta_ps", 4, params={"I_e": 200.0})
+        w = SCALE[model]
+        tg = nest.Create(model, 4, params={"I_e": 200.0})
         tg[3].V_m = -50.0
-        drivers = nest.Create("iaf_psc_delta_ps", 2, params={"I_e": 400.0})
+        drivers = nest.Create(model, 2, params={"I_e": 400.0})
         drivers[1].I_e = 600.0
         grid = nest.Create("iaf_psc_delta", params={"I_e": 500.0})
         sg = nest.Create("spike_generator", params={"spike_times": PRECISE_TIMES,
@@ -151,30 +165,33 @@ def test_delta_ps_spike_input_of_every_sender(ab):
         sg_grid = nest.Create("spike_generator", params={"spike_times": barrage_times()})
         par = nest.Create("parrot_neuron_ps")
         # (one offset per step: parrot_neuron_ps sends one per step, docs/divergences.md)
-        sg_par = nest.Create("spike_generator", params={"spike_times": PRECISE_TIMES[:3] + PRECISE_TIMES[4:],
+        one_per_step = [t for t in PRECISE_TIMES if t not in (3.3331, 15.1234)]
+        sg_par = nest.Create("spike_generator", params={"spike_times": one_per_step,
                                                         "precise_times": True})
         nest.Connect(sg_par, par, syn_spec={"delay": 0.3})
-        nest.Connect(sg, tg[0], syn_spec={"weight": 6.0, "delay": 1.0})
-        nest.Connect(sg, tg[1], syn_spec={"weight": -4.0, "delay": 2.2})
-        nest.Connect(sg_grid, tg[1:3], syn_spec={"weight": 3.0, "delay": 0.5})
-        nest.Connect(par, tg[2], syn_spec={"weight": 8.0, "delay": 0.7})
-        nest.Connect(grid, tg, syn_spec={"weight": 5.0, "delay": 1.5})
-        nest.Connect(drivers[0], tg, syn_spec={"weight": 7.5, "delay": 0.4})
-        nest.Connect(drivers[1], tg[1:], syn_spec={"weight": -3.0, "delay": 1.1})
+        nest.Connect(sg, tg[0], syn_spec={"weight": 6.0 * w, "delay": 1.0})
+        nest.Connect(sg, tg[1], syn_spec={"weight": -4.0 * w, "delay": 2.2})
+        nest.Connect(sg_grid, tg[1:3], syn_spec={"weight": 3.0 * w, "delay": 0.5})
+        nest.Connect(par, tg[2], syn_spec={"weight": 8.0 * w, "delay": 0.7})
+        nest.Connect(grid, tg, syn_spec={"weight": 5.0 * w, "delay": 1.5})
+        nest.Connect(drivers[0], tg, syn_spec={"weight": 7.5 * w, "delay": 0.4})
+        nest.Connect(drivers[1], tg[1:], syn_spec={"weight": -3.0 * w, "delay": 1.1})
         nodes = tg + drivers
-        sr, mm = _observe(nest, nodes)
-        return _run(nest, nodes, sr, mm, [25.0, 35.0])
+        sr, mm = _observe(nest, nodes, REC[model])
+        return _run(nest, nodes, sr, mm, keys=KEYS + STATE[model], t=[25.0, 35.0])
 
-    _compare(*ab(run), scenario="delta_ps spikes", min_spikes=20)
+    _compare(*ab(run), scenario=f"{model} spikes", record_from=REC[model], min_spikes=10)
 
 
-def test_delta_ps_recurrent_network(ab):
+@pytest.mark.parametrize("model", sorted(SCALE))
+def test_recurrent_network(ab, model):
     """A small random network of iaf_psc_delta_ps driven by DC and a precise
     generator: every spike travels with its offset to precise targets."""
 
     def run(nest):
+        w = SCALE[model]
         nest.SetKernelStatus({"rng_seed": 11})
-        n = nest.Create("iaf_psc_delta_ps", 30, params={"I_e": 450.0, "t_ref": 0.5})
+        n = nest.Create(model, 30, params={"I_e": 450.0, "t_ref": 0.5})
         n.V_m = [-70.0 + 0.5 * i for i in range(30)]
         sources = [(i * 7) % 30 for i in range(90)]
         targets = [(i * 11 + 3) % 30 for i in range(90)]
@@ -182,22 +199,23 @@ def test_delta_ps_recurrent_network(ab):
         delays = [0.1 + 0.1 * (i % 15) for i in range(90)]
         ids = np.asarray(n.tolist())
         nest.Connect(ids[sources], ids[targets], "one_to_one",
-                     syn_spec={"weight": np.array(weights), "delay": np.array(delays)})
+                     syn_spec={"weight": np.array(weights) * w, "delay": np.array(delays)})
         sg = nest.Create("spike_generator", params={"spike_times": PRECISE_TIMES,
                                                     "precise_times": True})
-        nest.Connect(sg, n[:10], syn_spec={"weight": 2.0})
-        sr, mm = _observe(nest, n)
-        return _run(nest, n, sr, mm, 80.0)
+        nest.Connect(sg, n[:10], syn_spec={"weight": 2.0 * w})
+        sr, mm = _observe(nest, n, REC[model])
+        return _run(nest, n, sr, mm, keys=KEYS + STATE[model], t=80.0)
 
-    _compare(*ab(run), scenario="delta_ps network", min_spikes=60)
+    _compare(*ab(run), scenario=f"{model} network", record_from=REC[model], min_spikes=60)
 
 
 @pytest.mark.parametrize("bad", [{"V_reset": -50.0}, {"V_reset": -80.0, "V_min": -75.0},
                                  {"C_m": 0.0}, {"tau_m": -1.0}, {"is_refractory": True},
                                  {"refractory_input": True}],
                          ids=["reset", "V_min", "C_m", "tau_m", "is_refractory", "refr_input"])
-def test_delta_ps_refusals(real_nest, jax_nest, bad):
+@pytest.mark.parametrize("model", sorted(SCALE))
+def test_refusals(real_nest, jax_nest, bad, model):
     error = "BadProperty" if "is_refractory" not in bad and "refractory_input" not in bad \
         else "UnaccessedDictionaryEntry"
-    nest_refusal, ours = refuse_on_both(real_nest, jax_nest, "iaf_psc_delta_ps", bad, error)
+    nest_refusal, ours = refuse_on_both(real_nest, jax_nest, model, bad, error)
     assert nest_refusal.reason in ours.message, (nest_refusal.message, ours.message)

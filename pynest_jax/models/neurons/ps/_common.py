@@ -48,3 +48,23 @@ def walk(ev, carry, body, extra=0):
 
 def to_ms(x):
     return x.to_decimal(u.ms) if isinstance(x, u.Quantity) else x
+
+
+def next_item(ev, idx, pseudo, refr_offset, accumulate):
+    """The next input of each neuron, with the return from refractoriness (a pseudo-event
+    at ``refr_offset``, pending where ``pseudo``) taken first when it is not later than
+    the next spike (SliceRingBuffer::get_next_spike): (any, is the pseudo-event, offset,
+    weight, next idx, pseudo still pending)."""
+    present, off, w, nxt = next_event(ev, idx, accumulate)
+    take_pseudo = pseudo & (~present | (refr_offset >= off))
+    act = take_pseudo | present
+    return (act, take_pseudo, jnp.where(take_pseudo, refr_offset, off),
+            jnp.where(take_pseudo, 0.0, w), jnp.where(act & ~take_pseudo, nxt, idx),
+            pseudo & ~take_pseudo)
+
+
+def membrane_params(p):
+    """(tau_m, C_m, I_e, U_th, U_reset, U_min, t_ref) as numbers (ms, pF, pA, mV)."""
+    return (p.tau_m.to_decimal(u.ms), p.C_m.to_decimal(u.pF), p.I_e.to_decimal(u.pA),
+            p.V_th.to_decimal(u.mV), p.V_reset.to_decimal(u.mV), p.V_min.to_decimal(u.mV),
+            p.t_ref.to_decimal(u.ms))
