@@ -80,10 +80,13 @@ def _run(nest, nodes, sr, mm, t, keys=KEYS):
 
 # the precise iaf models and the factor that makes their weights (mV for the delta
 # model, pA for the current-based ones) give PSPs of similar size
-SCALE = {"iaf_psc_delta_ps": 1.0, "iaf_psc_exp_ps": 60.0, "iaf_psc_alpha_ps": 40.0}
+SCALE = {"iaf_psc_delta_ps": 1.0, "iaf_psc_exp_ps": 60.0, "iaf_psc_alpha_ps": 40.0,
+         "iaf_psc_exp_ps_lossless": 60.0}
 REC = {"iaf_psc_delta_ps": ("V_m",), "iaf_psc_exp_ps": ("V_m",),
+       "iaf_psc_exp_ps_lossless": ("I_syn", "I_syn_ex", "I_syn_in", "V_m"),
        "iaf_psc_alpha_ps": ("I_syn_ex", "I_syn_in", "V_m")}
 STATE = {"iaf_psc_delta_ps": (), "iaf_psc_exp_ps": ("I_syn_ex", "I_syn_in"),
+         "iaf_psc_exp_ps_lossless": ("I_syn_ex", "I_syn_in", "I_syn", "offset"),
          "iaf_psc_alpha_ps": ("I_syn_ex", "I_syn_in", "dI_syn_ex", "dI_syn_in")}
 
 

@@ -29,8 +29,10 @@ def derive(p, ctx):
     return dict(refr_steps=ctx.steps(p.t_ref))
 
 
-def update(p, d, s, x, ctx):
-    """One step of iaf_psc_exp_ps::update; potentials relative to E_L (mV), currents pA."""
+def update(p, d, s, x, ctx, lossless=False):
+    """One step of iaf_psc_exp_ps::update (``lossless``: iaf_psc_exp_ps_lossless's, which
+    decides whether the threshold is crossed from the state at the interval's start,
+    is_spike_); potentials relative to E_L (mV), currents pA."""
     h, T, ev = ctx.h_ms, ctx.n, ctx.events
     tau_m, C_m, I_e, U_th, U_reset, U_min, _ = ps.membrane_params(p)
     tau_ex, tau_in = p.tau_syn_ex.to_decimal(u.ms), p.tau_syn_in.to_decimal(u.ms)
@@ -50,6 +52,15 @@ def update(p, d, s, x, ctx):
         y2 = jnp.where(go & ~refr, y2n, y2)
         return (jnp.where(go, y1ex * jnp.exp(-dt / tau_ex), y1ex),
                 jnp.where(go, y1in * jnp.exp(-dt / tau_in), y1in), y2, refr)
+
+    def detect(before, y2, dt, go):
+        """(fire, the interval regula falsi searches) after propagating by dt."""
+        if lossless:
+            t_max = is_spike(p, y0, before, dt)
+            fire = go & ~jnp.isnan(t_max)
+            return fire, jnp.where(fire, t_max, 1.0)
+        fire = go & (y2 >= U_th)
+        return fire, jnp.where(fire, dt, 1.0)
 
     def crossing(before, dt, fire):
         """regula falsi on threshold_distance from the interval's start."""
@@ -86,8 +97,8 @@ def update(p, d, s, x, ctx):
     y = (jnp.where(quiet, y1ex * jnp.exp(-h / tau_ex), y1ex),
          jnp.where(quiet, y1in * jnp.exp(-h / tau_in), y1in),
          jnp.where(quiet & ~refr, y2q, y2), refr)
-    fire = quiet & (y[2] >= U_th)
-    t = crossing(before, hq, fire)
+    fire, span = detect(before, y[2], hq, quiet)
+    t = crossing(before, span, fire)
     y, spk, off, last_step, last_off = emit(y, spk, off, last_step, last_off, fire, h - t)
 
     def body(_, cr):
@@ -97,8 +108,8 @@ def update(p, d, s, x, ctx):
         ministep = last - e_off
         step = act & (ministep > 0)
         y = propagate(y, jnp.where(step, ministep, 1.0), step)
-        fire = step & (y[2] >= U_th)
-        t = crossing(before, jnp.where(fire, ministep, 1.0), fire)
+        fire, span = detect(before, y[2], jnp.where(step, ministep, 1.0), step)
+        t = crossing(before, span, fire)
         y, spk, off, last_step, last_off = emit(y, spk, off, last_step, last_off, fire,
                                                 h - ((h - last) + t))
         y1ex, y1in, y2, refr = y
@@ -114,8 +125,8 @@ def update(p, d, s, x, ctx):
     y, spk, off, last_step, last_off, before, last, _, _ = ps.walk(ev, init, body, extra=1)
     rest = has_input & (last > 0)
     y = propagate(y, jnp.where(rest, last, 1.0), rest)
-    fire = rest & (y[2] >= U_th)
-    t = crossing(before, jnp.where(fire, last, 1.0), fire)
+    fire, span = detect(before, y[2], jnp.where(rest, last, 1.0), rest)
+    t = crossing(before, span, fire)
     y, spk, off, last_step, last_off = emit(y, spk, off, last_step, last_off, fire,
                                             h - ((h - last) + t))
     y1ex, y1in, y2, refr = y
@@ -123,6 +134,32 @@ def update(p, d, s, x, ctx):
                   I_syn_in=u.Quantity(y1in, unit=u.pA), is_refractory=refr,
                   last_spike_step=last_step, last_spike_offset=last_off, y0=x.currents)
     return s, (spk.astype(jnp.int32), off)
+
+
+def is_spike(p, y0, before, dt):
+    """iaf_psc_exp_ps_lossless::is_spike_: the end of the interval in which the threshold
+    is crossed (dt, or the time of the trajectory's maximum), or NaN for no crossing,
+    from the state at the interval's start (Krishnan et al. 2018, as NEST writes it)."""
+    tau_m, C_m, I_e, U_th = (p.tau_m.to_decimal(u.ms), p.C_m.to_decimal(u.pF),
+                             p.I_e.to_decimal(u.pA), p.V_th.to_decimal(u.mV))
+    tau_s = p.tau_syn_ex.to_decimal(u.ms)
+    a1, a2 = tau_m * tau_s, tau_m * (tau_m - tau_s)
+    a3, a4 = C_m * U_th * (tau_m - tau_s), C_m * (tau_m - tau_s)
+    b1, b2, b3, b4 = -tau_m * tau_m, tau_m * tau_s, tau_m * C_m * U_th, -C_m * (tau_m - tau_s)
+    c1, c2 = tau_m / C_m, (-tau_m * tau_s) / (C_m * (tau_m - tau_s))
+    c3, c4 = (tau_m * tau_m) / (C_m * (tau_m - tau_s)), tau_s / tau_m
+    c5, c6 = (C_m * U_th) / tau_m, 1 - (tau_s / tau_m)
+    b_ex, b_in, V_0 = before
+    I_0 = b_ex + b_in
+    e_s, e_m = jnp.expm1(dt / tau_s), jnp.expm1(dt / tau_m)
+    e_ms = jnp.expm1(dt / tau_m - dt / tau_s)
+    I_tot = y0 + I_e
+    f = (a1 * I_0 * e_ms + e_m * (a3 - I_tot * a2) + a3) / a4
+    below = V_0 < ((I_0 + I_tot) * (b1 * e_m + b2 * e_s) + b3 * (e_m - e_s)) / (b4 * e_s)
+    g = c1 * I_tot + c2 * I_0 + c3 * jnp.power(I_0, c4) * jnp.power(c5 - I_tot, c6)
+    t_peak = (a1 / tau_m * tau_s) * jnp.log(b1 * I_0 / (a2 * I_tot - a1 * I_0 - a4 * V_0))
+    return jnp.where(below & (V_0 <= f), jnp.nan,
+                     jnp.where(V_0 >= f, dt, jnp.where(V_0 < g, jnp.nan, t_peak)))
 
 
 PS_STATE = (
