@@ -224,3 +224,23 @@ def test_refusals(real_nest, jax_nest, bad, model):
         else "UnaccessedDictionaryEntry"
     nest_refusal, ours = refuse_on_both(real_nest, jax_nest, model, bad, error)
     assert nest_refusal.reason in ours.message, (nest_refusal.message, ours.message)
+
+
+@pytest.mark.parametrize("model", ["iaf_psc_delta_ps", "iaf_psc_alpha_ps"])
+def test_more_events_in_a_step_than_the_lists_hold(ab, model):
+    """30 spikes at distinct offsets within one step reach each neuron, more than the
+    event lists' first capacity (kernel/precise.py: 8): the chunk runs again with
+    larger lists, nothing is lost."""
+
+    def run(nest):
+        w = SCALE[model]
+        n = nest.Create(model, 3, params={"I_e": 100.0})
+        times = [[5.0 + 0.003 * k + 0.0001 * j for k in range(30)] for j in range(3)]
+        sgs = nest.Create("spike_generator", 3)
+        for j in range(3):
+            sgs[j].set(precise_times=True, spike_times=times[j])
+        nest.Connect(sgs, n, syn_spec={"weight": 0.7 * w, "delay": 1.0})
+        sr, mm = _observe(nest, n, REC[model])
+        return _run(nest, n, sr, mm, keys=KEYS + STATE[model], t=20.0)
+
+    _compare(*ab(run), scenario=f"{model} many events", record_from=REC[model], min_spikes=3)
