@@ -15,11 +15,10 @@ from ..._spec import NeuronModel, State
 from ...integrators import Exact
 from ....numerics.propagators import iaf_propagator_alpha
 from ....numerics.regula_falsi import regula_falsi
-from .._common import Archiving, neuron_params, neuron_state
+from .._common import Archiving, neuron_state
 from .._keys import PSC
-from ..iaf import _common as c
 from . import _common as ps
-from .iaf_psc_exp_ps import PS_CHECK, PS_STATE, derive
+from .iaf_psc_exp_ps import PS_CHECK, PS_PARAMS, PS_STATE, SYN_STATE, derive
 
 _EPS = np.finfo(float).eps
 
@@ -128,10 +127,8 @@ iaf_psc_alpha_ps = NeuronModel(
     name="iaf_psc_alpha_ps",
     doc="Leaky integrate-and-fire neuron with alpha-shaped synaptic currents and precise "
         "spike times.",
-    params=neuron_params(*c.MEMBRANE, *c.EXP_SYNAPSES, c.V_min(-np.inf), *PSC("I_e")),
-    state=neuron_state(*PSC("V_m y0"),
-                       State("I_syn_ex", 0.0, u.pA, "excitatory synaptic current"),
-                       State("I_syn_in", 0.0, u.pA, "inhibitory synaptic current"),
+    params=PS_PARAMS,
+    state=neuron_state(*PSC("V_m y0"), *SYN_STATE,
                        State("dI_syn_ex", 0.0, u.pA, "derivative of the excitatory current"),
                        State("dI_syn_in", 0.0, u.pA, "derivative of the inhibitory current"),
                        *PS_STATE),

@@ -12,7 +12,7 @@ import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
-from ..._spec import NeuronModel, Param, State
+from ..._spec import NeuronModel, State
 from ...integrators import Exact
 from .._common import Archiving, neuron_params, neuron_state
 from .._keys import PSC

@@ -162,6 +162,11 @@ def is_spike(p, y0, before, dt):
                      jnp.where(V_0 >= f, dt, jnp.where(V_0 < g, jnp.nan, t_peak)))
 
 
+# the parameters of the current-based precise models, and their synaptic currents
+PS_PARAMS = neuron_params(*c.MEMBRANE, *c.EXP_SYNAPSES, c.V_min(-np.inf), *PSC("I_e"))
+SYN_STATE = (State("I_syn_ex", 0.0, u.pA, "excitatory synaptic current"),
+             State("I_syn_in", 0.0, u.pA, "inhibitory synaptic current"))
+
 PS_STATE = (
     State("is_refractory", False, None, "within the refractory period", dtype="bool"),
     State("last_spike_step", -1, None, "stamp of the last spike", dtype="int", hidden=True),
@@ -181,11 +186,8 @@ iaf_psc_exp_ps = NeuronModel(
     name="iaf_psc_exp_ps",
     doc="Leaky integrate-and-fire neuron with exponential synaptic currents and precise "
         "spike times.",
-    params=neuron_params(*c.MEMBRANE, *c.EXP_SYNAPSES, c.V_min(-np.inf), *PSC("I_e")),
-    state=neuron_state(*PSC("V_m y0"),
-                       State("I_syn_ex", 0.0, u.pA, "excitatory synaptic current"),
-                       State("I_syn_in", 0.0, u.pA, "inhibitory synaptic current"),
-                       *PS_STATE),
+    params=PS_PARAMS,
+    state=neuron_state(*PSC("V_m y0"), *SYN_STATE, *PS_STATE),
     **ps.INPUTS,
     recordables=("V_m",),
     check=PS_CHECK,

@@ -6,16 +6,14 @@ It needs equal synaptic time constants, different from the membrane's.
 """
 
 import brainunit as u
-import numpy as np
 
 from ..._spec import NeuronModel, State
 from ...integrators import Exact
-from .._common import Archiving, neuron_params, neuron_state
+from .._common import Archiving, neuron_state
 from .._keys import PSC
-from ..iaf import _common as c
 from ..iaf._checks import RESET_BELOW_THRESHOLD, first_violation
 from . import _common as ps
-from .iaf_psc_exp_ps import derive, update as _exp_update
+from .iaf_psc_exp_ps import PS_PARAMS, SYN_STATE, derive, update as _exp_update
 
 
 def update(p, d, s, x, ctx):
@@ -27,11 +25,9 @@ iaf_psc_exp_ps_lossless = NeuronModel(
     name="iaf_psc_exp_ps_lossless",
     doc="Leaky integrate-and-fire neuron with exponential synaptic currents and precise, "
         "lossless spike detection.",
-    params=neuron_params(*c.MEMBRANE, *c.EXP_SYNAPSES, c.V_min(-np.inf), *PSC("I_e")),
+    params=PS_PARAMS,
     state=neuron_state(
-        *PSC("V_m y0"),
-        State("I_syn_ex", 0.0, u.pA, "excitatory synaptic current"),
-        State("I_syn_in", 0.0, u.pA, "inhibitory synaptic current"),
+        *PSC("V_m y0"), *SYN_STATE,
         State("I_syn", 0.0, u.pA, "total synaptic current"),
         State("is_refractory", False, None, "within the refractory period", dtype="bool"),
         State("offset", 0.0, u.ms, "offset of the last spike"),
