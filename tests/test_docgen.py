@@ -35,7 +35,8 @@ def test_models_page_lists_every_nest_model(pages):
     assert "| implemented |" in rows["iaf_psc_alpha"]
     assert "test_ab_glif.py" in rows["glif_psc"]
     assert "docs/gsl_neurons_ab.md" in rows["aeif_cond_exp"]
-    assert "issue 13" in rows["iaf_psc_exp_ps"]
+    assert "issue 13" in rows["mcculloch_pitts_neuron"]
+    assert "| implemented |" in rows["iaf_psc_exp_ps"]
     assert "e-prop" in rows["eprop_synapse"]
     assert "gap junctions" in rows["gap_junction"]
 

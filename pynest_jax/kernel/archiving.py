@@ -9,6 +9,7 @@ belongs here too, kept only for the neurons that declare it.
 from __future__ import annotations
 
 import brainunit as u
+import jax
 import jax.numpy as jnp
 
 
@@ -31,16 +32,24 @@ def ignore_and_spike(arch, p, s, steps_of):
     return on, forced, jnp.where(on, after, s.steps_until_spike)
 
 
-def set_spiketime(arch, grid, p, s, spikes, n):
+def set_spiketime(arch, grid, p, s, spikes, n, offset=None):
     """ArchivingNode::set_spiketime at each spike of step n: t_spike, and the
     calcium trace decayed from its last update to the spike, plus beta_Ca per spike
     (set_spiketime runs once per spike of a multiplicity: the first decays Ca, each
     adds beta_Ca). At the step's end: the models here that send spike offsets
-    (iaf_chxk_2008, iaf_tum_2000) archive the grid time, as NEST's do."""
+    (iaf_chxk_2008, iaf_tum_2000) archive the grid time, as NEST's do; the precise
+    models the stamp minus the offset."""
     if arch is None:
         return s
     fired = jnp.asarray(spikes) > 0
     t = ms_of_steps(grid, n + 1)
+    if arch.precise and offset is not None:
+        # the product rounded before the difference, as NEST has it: XLA fuses the two
+        # into one multiply-add (a different last bit) unless the product passes through
+        # an OR with a zero it cannot prove (n >> 62: steps stay below 2^62), as in
+        # models/devices/_sinusoidal.rounded
+        bits = jax.lax.bitcast_convert_type(t, jnp.int64) | (jnp.asarray(n, jnp.int64) >> 62)
+        t = jax.lax.bitcast_convert_type(bits, jnp.float64) - offset
     changes = {}
     if arch.spike_history:
         dtype = s.t_spike.to_decimal(u.ms).dtype

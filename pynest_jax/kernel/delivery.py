@@ -21,6 +21,8 @@ from typing import Any, NamedTuple
 import jax
 import jax.numpy as jnp
 
+from . import precise
+
 class Emitted(NamedTuple):
     """What one population sends in one step.
 
@@ -36,6 +38,9 @@ class Emitted(NamedTuple):
     offset: Any = None
     amount: Any = None
     recorded: Any = None
+    # a generator's spikes as events for precise targets: (count, amount, offset), each
+    # (lanes, devices): a device may send spikes at several offsets in one step
+    lanes: Any = None
 
 
 def emit(plan, p, d, s, ctx, projections, conns, rec_loc=None):
@@ -59,18 +64,32 @@ def emit(plan, p, d, s, ctx, projections, conns, rec_loc=None):
         return s, Emitted(count[:m], amount=None if amount is None else amount[:m],
                           recorded=recorded)
     s, values = spec.emit(p, d, s, ctx)
-    count, amount = values if isinstance(values, tuple) else (values, None)
-    return s, Emitted(count, amount=amount)
+    values = values if isinstance(values, tuple) else (values,)
+    count, amount, lanes = (values + (None, None))[:3]
+    return s, Emitted(count, amount=amount, lanes=lanes)
 
 
-def deliver(projections, conns, emitted, bufs, n, L):
+def deliver(projections, conns, emitted, bufs, n, L, pev=None):
     """One step's generator deliveries (neuron -> neuron projections are delivered once
-    per slice: ``deliver_slice``)."""
+    per slice: ``deliver_slice``); events for precise targets go into ``pev``'s lists
+    (updated in place)."""
     per_target_offset = {}
     for proj in projections:
         if proj.kind != "dense":
             continue
         a = conns[proj.key]
+        if proj.precise is not None:
+            if not proj.per_target:
+                pev[proj.tgt] = _dense_events(proj, a, emitted[proj.src], pev[proj.tgt], n, L)
+            else:  # one draw per connection, no offsets (poisson_generator's multiplicities)
+                off = per_target_offset.get(proj.src, 0)
+                m = a["src"].shape[0]
+                vals = emitted[proj.src].count
+                v = jax.lax.dynamic_slice_in_dim(vals, off, m) if m else vals[:0]
+                lanes = (v[None], v[None], jnp.zeros((1, m)))
+                pev[proj.tgt] = _dense_events(proj, dict(a, src=jnp.arange(m)), None,
+                                              pev[proj.tgt], n, L, lanes)
+            # the rest of the projection (currents, ports summed on the grid) as usual
         flat = bufs[proj.tgt]  # flat ring buffer (L * channels * targets,)
         weighted = jnp.asarray(proj.weighted)
         N, C = proj.n_tgt, proj.n_chan
@@ -108,6 +127,8 @@ def deliver(projections, conns, emitted, bufs, n, L):
             amount = jnp.where(weighted[ch], delivered, v)
             if "uo" in a:
                 amount = jnp.where(a["uo"] != 0, 0.0, amount)
+            if proj.precise is not None:  # those events are in the lists
+                amount = jnp.where(ch == proj.precise, 0.0, amount)
             idx = ((n + a["d"]) % L) * (C * N) + ch * N + a["tgt"]
             flat = flat.at[idx].add(amount)
         bufs[proj.tgt] = flat
@@ -118,6 +139,29 @@ def binary_code(m):
     """binary_neuron::handle: an event of multiplicity 2 (a sender's up-transition)
     counts +1, of multiplicity 1 (down) -1, any other 0."""
     return jnp.where(m == 2, 1, jnp.where(m == 1, -1, 0)).astype(m.dtype)
+def _dense_events(proj, a, em, ev, n, L, lanes=None):
+    """A generator's spikes of this step into a precise target's event lists: one
+    event per connection and lane that sends (SpikeEvent with its offset, weight x
+    multiplicity; spike_generator's spike_weights in the amount)."""
+    if lanes is None:
+        lanes = em.lanes
+        if lanes is None:
+            amt = em.count if em.amount is None else em.amount
+            lanes = (em.count[None], amt[None], jnp.zeros((1,) + em.count.shape))
+    count, amount, offset = (x[:, a["src"]] for x in lanes)
+    w = a["w"][None, :] * amount.astype(a["w"].dtype)
+    ch = jnp.where((w >= 0) if em is None or em.amount is not None else
+                   (a["w"][None, :] >= 0), a["cp"], a["cn"])
+    weighted = jnp.asarray(proj.weighted)
+    w = jnp.where(weighted[ch], w, count.astype(w.dtype))
+    valid = (count > 0) & (ch == proj.precise)
+    if "uo" in a:
+        valid = valid & (a["uo"] == 0)
+    lanes_n = count.shape[0]
+    slot = jnp.broadcast_to((n + a["d"]) % L, (lanes_n,) + a["d"].shape)
+    tgt = jnp.broadcast_to(a["tgt"], slot.shape)
+    return precise.append(ev, slot.reshape(-1), tgt.reshape(-1), offset.reshape(-1),
+                          w.reshape(-1), valid.reshape(-1))
 
 
 def _pack(active):
@@ -151,19 +195,23 @@ def _select(packed, ranks, n):
     return jnp.where(w < nw, wc * 32 + pos, n)
 
 
-def deliver_slice(projections, conns, spikes, offsets, bufs, s, L):
+def deliver_slice(projections, conns, spikes, offsets, bufs, s, L, pev=None):
     """The neuron -> neuron events of one slice: ``spikes[src]`` is (steps, sources),
-    row j the spikes of step ``s + j``; ``offsets[src]`` the same for per-spike offsets."""
+    row j the spikes of step ``s + j``; ``offsets[src]`` the same for per-spike offsets.
+    Precise targets' events go into ``pev``'s lists (updated in place)."""
     for proj in projections:
         if proj.kind != "event":
             continue
-        bufs[proj.tgt] = _deliver_slice_events(proj, conns[proj.key], spikes[proj.src],
-                                               bufs[proj.tgt], s, L, proj.n_tgt, proj.n_chan,
-                                               offsets.get(proj.src))
+        ev = None if proj.precise is None else pev[proj.tgt]
+        bufs[proj.tgt], ev = _deliver_slice_events(
+            proj, conns[proj.key], spikes[proj.src], bufs[proj.tgt], s, L, proj.n_tgt,
+            proj.n_chan, offsets.get(proj.src), ev)
+        if ev is not None:
+            pev[proj.tgt] = ev
     return bufs
 
 
-def _deliver_slice_events(proj, a, spk, flat, s, L, N, C, offsets=None):
+def _deliver_slice_events(proj, a, spk, flat, s, L, N, C, offsets=None, ev=None):
     """Scatter the padded rows of the slice's spikes into the ring buffer.
 
     A spike is a set bit of the (steps x sources) flags, taken in ascending (step,
@@ -183,7 +231,8 @@ def _deliver_slice_events(proj, a, spk, flat, s, L, N, C, offsets=None):
     # source's per-spike offsets, or 0 from a source that is not off-grid.
     uo = proj.const.get("uo")
     early = "doff" in a  # cont_delay_synapse from an off-grid sender: see below
-    if uo != 0 or early:
+    keep_off = early or ev is not None
+    if uo != 0 or keep_off:
         off = (jnp.zeros(total, flat.dtype) if offsets is None
                else offsets.reshape(-1).astype(flat.dtype))
         if uo == 1:  # every synapse of the projection: scale the multiplicity
@@ -199,7 +248,7 @@ def _deliver_slice_events(proj, a, spk, flat, s, L, N, C, offsets=None):
         src = jnp.where(v < total, vc % n_s, n_s)  # row n_s: all padding
         slot = s_slot + vc // n_s
         m = mult[vc]
-        if uo is None or early:  # the offset goes along separately
+        if uo is None or keep_off:  # the offset goes along separately
             return src, jnp.where(slot >= L, slot - L, slot), m, off[vc]
         return src, jnp.where(slot >= L, slot - L, slot), m, m
 
@@ -207,7 +256,7 @@ def _deliver_slice_events(proj, a, spk, flat, s, L, N, C, offsets=None):
         # Batch c arrives through the loop carry: computed inside the body, XLA fused
         # the search and the slot arithmetic into the row gathers and redid them for
         # every synapse of the batch. The next batch's are found here.
-        buf, (src, slot, m, o) = carry
+        (buf, ev), (src, slot, m, o) = carry
         m = m[:, None]
         if uo is None:
             m = jnp.where(a["uo"][src] != 0, m * o[:, None], m)
@@ -215,12 +264,21 @@ def _deliver_slice_events(proj, a, spk, flat, s, L, N, C, offsets=None):
         if early:  # the event's offset and the delay's reach a step: one step sooner
             slot = slot - (o[:, None] + a["doff"][src] >= proj.h_ms).astype(slot.dtype)
         slot = jnp.where(slot >= L, slot - L, slot)  # below 2L: no integer division
-        idx = slot * (C * N) + a["fi"][src]  # padding: beyond the buffer
-        buf = buf.at[idx.reshape(-1)].add((a["w"][src] * m).reshape(-1), mode="drop")
-        return buf, batch(c + 1)
+        fi = a["fi"][src]
+        w = a["w"][src] * m
+        if ev is not None:  # the precise channel's events into the lists, with offsets
+            is_ev = (fi // N == proj.precise) & (fi < C * N)
+            ev = precise.append(ev, jnp.broadcast_to(slot, fi.shape).reshape(-1),
+                                (fi - proj.precise * N).reshape(-1),
+                                jnp.broadcast_to(o[:, None], fi.shape).reshape(-1),
+                                w.reshape(-1), is_ev.reshape(-1))
+            fi = jnp.where(is_ev, L * C * N, fi)
+        idx = slot * (C * N) + fi  # padding: beyond the buffer
+        buf = buf.at[idx.reshape(-1)].add(w.reshape(-1), mode="drop")
+        return (buf, ev), batch(c + 1)
 
     nbatch = (count + K - 1) // K
     # iteration -1 scatters padding only and finds batch 0 (one copy of the search code)
     none = (jnp.full((K,), n_s, jnp.int32), jnp.zeros((K,), jnp.int32),
             jnp.zeros((K,), mult.dtype), jnp.zeros((K,), mult.dtype))
-    return jax.lax.fori_loop(-1, nbatch, body, (flat, none))[0]
+    return jax.lax.fori_loop(-1, nbatch, body, ((flat, ev), none))[0]

@@ -13,7 +13,7 @@ from ..errors import NESTErrors
 from ..models.ids import reset_copies
 from ..models._spec import HostCtx
 from ..models.registry import NODE_MODELS, SYNAPSE_MODELS
-from . import archives, hooks, recording, verbosity
+from . import archives, hooks, precise, recording, verbosity
 from .verbosity import VerbosityLevel
 from .attributes import DEFAULTS, STORED
 from .backends import Writers
@@ -162,6 +162,8 @@ class Kernel:
                 self.carry = recording.carry_buffers(old_prog, old_carry, self.program,
                                                      self.carry, self.clock)
                 self.carry = self.program.carry_archives(old_prog, old_carry, self.carry)
+                self.carry = precise.carry_over(old_prog, old_carry, self.program, self.carry,
+                                                self.clock)
             self.state_dirty = False
         elif self.state_dirty:
             self.carry = self.program.write_state(g, self.carry)
@@ -246,7 +248,7 @@ class Kernel:
             if prog.dopamine.projections and n0 % md and k > md - n0 % md:
                 k = md - n0 % md  # after a run that ended inside a slice: NEST's slices again
             bounded = (prog.archives or self.carry["wrec"] or self.carry["dopa"]
-                       or archives.read(prog))
+                       or archives.read(prog) or prog.precise)
             if bounded:
                 # kept until the chunk is known not to have outgrown the archives' rings
                 # and the weight recorders' buffers

@@ -39,7 +39,7 @@ from ..errors import NESTErrors
 from ..models._spec import NeuronModel, RecorderModel, Vars
 from .. import units as U
 from . import (archives, archiving, common_state, cores, delivery, dopamine, plasticity, ports,
-               projections, recording)
+               precise, projections, recording)
 
 
 @dataclasses.dataclass
@@ -116,6 +116,7 @@ class Program:
         self.L = self.max_delay_steps + 1
         self.D = projections.slice_steps(self.layout.projections)
         self.recording = recording.RecordingPlan(graph, self.plan_by_name)
+        self.precise, self.precise_capacity = precise.channels(self.plans), precise.CAPACITY
         self.plastic = [p for p in self.layout.projections if p.kind == "plastic"]
         self.dopamine = dopamine.Plan(graph, self.plastic, min_delay)  # volume transmitters
         self.D = self.dopamine.slice_steps(self.D)
@@ -171,6 +172,8 @@ class Program:
                          for name, flags in self.archives.items()}
         carry["dopa"] = self.dopamine.empty_carry(self.plan_by_name)
         carry["hist"] = archives.initial(self, graph)
+        if self.precise:  # the precise models' event lists (kernel/precise.py)
+            carry["pev"] = precise.initial(self)
         return self.common_state(graph, carry)
 
     def plastic_rows(self, graph):
@@ -209,7 +212,7 @@ class Program:
         or a weight recorder's events did not fit its buffer."""
         return (any(bool(a["overflow"]) for a in carry["arch"].values()) or archives.overflowed(carry)
                 or any(int(r["n"]) > self.record_capacity for r in carry["wrec"].values())
-                or self.dopamine.overflowed(carry))
+                or self.dopamine.overflowed(carry) or precise.overflowed(carry))
 
 
 
@@ -218,7 +221,7 @@ class Program:
         recorder buffers, whichever ``after`` (the carry the chunk left) outgrew."""
         if any(bool(a["overflow"]) for a in after["arch"].values()):
             saved = self.grow_history(saved)
-        saved = archives.grow(self, saved, after)
+        saved = precise.grow(self, archives.grow(self, saved, after), after)
         if any(int(r["n"]) > self.record_capacity for r in after["wrec"].values()):
             need = max(int(r["n"]) for r in after["wrec"].values())
             while self.record_capacity < need:
@@ -357,6 +360,7 @@ class _Core:
         self.chunk = prog.chunk
         self.D = prog.D
         self.plan_n = {p.name: p.n for p in prog.plans}
+        self.precise = prog.precise  # populations with event lists
         self.off_grid_spec = {p.name: bool(getattr(p.spec, "off_grid", False)) for p in prog.plans}
         # neuron populations whose spikes (and offsets) leave by event projections
         self.event_sources = sorted({p.src for p in prog.layout.projections
@@ -437,6 +441,10 @@ class _Core:
                           for j, c in enumerate(plan.channels)})
                 ias = archiving.ignore_and_spike(plan.archiving, p, s, self._steps_of)
                 ctx = Ctx(self.grid.h, st.n, pkey, self.grid, ias, plan.integrator)
+                if plan.name in self.precise:  # this step's events, in order of arrival
+                    ctx.events, ev = precise.take(st.carry["pev"][plan.name], st.n, self.L,
+                                                  x_raw[self.precise[plan.name]])
+                    st.carry = dict(st.carry, pev=dict(st.carry["pev"], **{plan.name: ev}))
                 st.state[plan.name], st.fired[plan.name] = plan.spec.update(
                     p, st.derived[plan.name], s, x, ctx)
                 st.ias[plan.name] = ias
@@ -457,7 +465,7 @@ class _Core:
             if plan.spec.off_grid:  # (count, offset in ms before the step's end)
                 spikes, offset = spikes
             s = archiving.set_spiketime(plan.archiving, self.grid, st.params[plan.name],
-                                        st.state[plan.name], spikes, st.n)
+                                        st.state[plan.name], spikes, st.n, offset)
             ias = st.ias[plan.name]
             if ias is not None:
                 s = s.replace(steps_until_spike=ias[2])
@@ -492,7 +500,8 @@ class _Core:
             size = b.shape[0] // self.L
             bufs[name] = jax.lax.dynamic_update_slice_in_dim(b, jnp.zeros(size, b.dtype),
                                                              (st.n % self.L) * size, 0)
-        bufs = delivery.deliver(self.projections, st.conns, st.emitted, bufs, st.n, self.L)
+        pev = dict(st.carry.get("pev", {}))
+        bufs = delivery.deliver(self.projections, st.conns, st.emitted, bufs, st.n, self.L, pev)
         # Take the next step's slot out of each buffer (delays are >= 1 step, so this
         # step's deliveries are in); it is cleared there at the start of the next step.
         inp = {}
@@ -505,7 +514,7 @@ class _Core:
                 plan.n_channels, plan.n)
         # the carry of the next step: every population's state, the buffers, the input
         new_pop = {plan.name: U.strip(st.state[plan.name], plan.units) for plan in self.plans}
-        st.carry = dict(st.carry, pop=new_pop, buf=bufs, inp=inp)
+        st.carry = dict(st.carry, pop=new_pop, buf=bufs, inp=inp, **({"pev": pev} if pev else {}))
         st.spk = {name: st.spk[name].at[st.j].set(st.emitted[name].count) for name in st.spk}
         st.off = {name: st.off[name].at[st.j].set(st.emitted[name].offset) for name in st.off}
 
@@ -525,8 +534,9 @@ class _Core:
         """deliver, at the end of a slice: the slice's neuron -> neuron events, in
         NEST's (step, source) order; plastic connections updated as their spikes pass
         (kernel/plasticity.py)."""
+        pev = dict(carry.get("pev", {}))
         bufs = delivery.deliver_slice(self.projections, conns, spk, off, dict(carry["buf"]),
-                                      s, self.L)
+                                      s, self.L, pev)
         syn, arch, wrec = dict(carry["syn"]), dict(carry["arch"]), dict(carry["wrec"])
         hist, cstate = dict(carry["hist"]), dict(carry["cstate"])
         for i, proj in enumerate(self.projections):
@@ -551,7 +561,8 @@ class _Core:
                 hist[proj.tgt] = dict(hist[proj.tgt], overflow=hist[proj.tgt]["overflow"] | overflow)
             elif proj.tgt in arch:
                 arch[proj.tgt] = dict(arch[proj.tgt], overflow=arch[proj.tgt]["overflow"] | overflow)
-        carry = dict(carry, syn=syn, arch=arch, wrec=wrec, hist=hist, cstate=cstate)
+        carry = dict(carry, syn=syn, arch=arch, wrec=wrec, hist=hist, cstate=cstate,
+                     **({"pev": pev} if pev else {}))
         # The input of the next slice's first step was taken out of its slot before
         # the slice's events arrived: take it again.
         inp = dict(carry["inp"])

@@ -14,6 +14,7 @@ kernel/delivery.py scatters these into the ring buffers on the device.
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import brainunit as u
 import jax.numpy as jnp
@@ -36,6 +37,7 @@ class Projection:
     event: str = "spike"
     early: int = 0  # steps an event may arrive before its delay (cont_delay_synapse)
     binary: bool = False  # spikes into a binary neuron: multiplicities decoded (Channel.binary)
+    precise: Any = None  # the target's precise channel (kernel/precise.py), if it has one
 
 
 class ProjectionLayout:
@@ -151,11 +153,14 @@ class ProjectionLayout:
             # channel (a generator driving a whole population): a vector add into the ring
             # buffer's slot instead of a scatter.
             if (m == n_t and np.array_equal(tloc, np.arange(n_t)) and m
+                    and tspec.precise_channel is None
                     and np.all(dsteps == dsteps[0]) and np.all(cp == cp[0]) and np.all(cn == cp[0])
                     and not uo.any()):
                 proj.identity = (int(dsteps[0]), int(cp[0]))
         proj.weighted = weighted
         proj.binary = event == "spike" and any(c.binary for c in channels)
+        if tspec.precise_channel is not None and event == "spike":
+            proj.precise = [c.name for c in channels].index(tspec.precise_channel)
         proj.n_tgt = n_t
         proj.n_chan = len(channels)
         self.projections.append(proj)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 from types import MappingProxyType
-from typing import Any, Callable, Mapping, Optional
+from typing import Any, Callable, Mapping, NamedTuple, Optional
 
 import brainunit as u
 import numpy as np
@@ -163,6 +163,16 @@ class Model:
         return {p.name: p.default for p in self.params}
 
 
+class Events(NamedTuple):
+    """A precise model's spike input of one step (``ctx.events``): for each neuron its
+    events in order of arrival (offsets, ms before the step's end, descending), padded
+    beyond ``count`` with offset -1 and weight 0."""
+
+    offset: Any  # (K, n)
+    weight: Any  # (K, n): weight x multiplicity
+    count: Any  # (n,)
+
+
 @dataclasses.dataclass(frozen=True)
 class NeuronModel(Model):
     """A neuron (or any node that is updated each step and may emit spikes)."""
@@ -187,6 +197,11 @@ class NeuronModel(Model):
     # is_off_grid(): update returns (s, (spikes, offsets)), the offset (ms) of each
     # spike before the end of its step; spike recorders write precise times.
     off_grid: bool = False
+    # Precise spike input (NEST's _ps models, SliceRingBuffer): spikes on this channel
+    # arrive as events (offset, weight x multiplicity) kept per ring slot, handed to
+    # update sorted by time within the step as ``ctx.events`` (kernel/precise.py);
+    # other channels are summed as on the grid.
+    precise_channel: Optional[str] = None
     # check_connection(source_spec, target_spec, receptor): NEST's send_test_event /
     # handles_test_event rules beyond the receptor tables; raises NEST's error. Called
     # for the source's model and for the target's model of each new connection.

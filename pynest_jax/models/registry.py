@@ -30,6 +30,11 @@ from .neurons.iaf.iaf_psc_exp_multisynapse import iaf_psc_exp_multisynapse
 from .neurons.aeif.aeif_cond_alpha_multisynapse import aeif_cond_alpha_multisynapse
 from .neurons.aeif.aeif_cond_beta_multisynapse import aeif_cond_beta_multisynapse
 from .neurons.parrot_neuron import parrot_neuron
+from .neurons.parrot_neuron_ps import parrot_neuron_ps
+from .neurons.ps.iaf_psc_delta_ps import iaf_psc_delta_ps
+from .neurons.ps.iaf_psc_exp_ps import iaf_psc_exp_ps
+from .neurons.ps.iaf_psc_alpha_ps import iaf_psc_alpha_ps
+from .neurons.ps.iaf_psc_exp_ps_lossless import iaf_psc_exp_ps_lossless
 from .neurons.izh.izhikevich import izhikevich
 from .neurons.hh.hh_cond_exp_traub import hh_cond_exp_traub
 from .neurons.hh.hh_psc_alpha import hh_psc_alpha
@@ -84,7 +89,8 @@ NODE_MODELS = {m.name: m for m in (
     iaf_psc_delta,
     iaf_psc_exp,
     iaf_psc_alpha,
-    parrot_neuron,
+    parrot_neuron, parrot_neuron_ps, iaf_psc_delta_ps, iaf_psc_exp_ps, iaf_psc_alpha_ps,
+    iaf_psc_exp_ps_lossless,
     iaf_cond_exp, iaf_cond_alpha, iaf_cond_beta, iaf_cond_alpha_mc,
     aeif_cond_alpha, aeif_cond_exp, aeif_psc_alpha, aeif_psc_exp, aeif_psc_delta,
     hh_psc_alpha, hh_cond_exp_traub,

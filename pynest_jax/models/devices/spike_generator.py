@@ -107,20 +107,30 @@ def _stamps(v, i, grid):
 
 
 def _events(v, i, ctx):
-    """(steps of sending, count, weighted amount) of node i's spikes, grouped by step."""
+    """(steps of sending, count, weighted amount, offset) of node i's spikes, grouped by
+    step, and with precise_times by offset within a step (earliest first): a precise
+    target receives each offset as its own event."""
     grid = ctx.grid
-    stamps = C.steps_of_tics(grid, C.tics(grid, v["origin"][i]) + _stamps(v, i, grid)[0])
+    tics, offsets = _stamps(v, i, grid)
+    stamps = C.steps_of_tics(grid, C.tics(grid, v["origin"][i]) + tics)
     t_min, t_max = C.window(grid, v["origin"][i], v["start"][i], v["stop"][i])
     keep = (t_min < stamps) & (stamps <= t_max)
     mult = v["spike_multiplicities"][i]
     mult = np.asarray(mult if len(mult) else np.ones(len(stamps)), float)
     w = v["spike_weights"][i] if "spike_weights" in v else ()
     w = np.asarray(w if len(w) else np.ones(len(stamps)), float)
-    steps, inv = np.unique(stamps[keep], return_inverse=True)
+    if v["precise_times"][i]:
+        pairs, inv = np.unique(np.stack([stamps[keep], -offsets[keep]]), axis=1,
+                               return_inverse=True)
+        steps, offsets = pairs[0].astype(np.int64), -pairs[1]
+    else:
+        steps, inv = np.unique(stamps[keep], return_inverse=True)
+        offsets = np.zeros(len(steps))
+    inv = inv.reshape(-1)
     count = np.bincount(inv, mult[keep], len(steps))
     amount = np.bincount(inv, (w * mult)[keep], len(steps))
     sent = count > 0
-    return steps[sent], count[sent], amount[sent]
+    return steps[sent], count[sent], amount[sent], offsets[sent]
 
 
 def host_prepare(v, ctx):
@@ -128,17 +138,33 @@ def host_prepare(v, ctx):
     steps = [e[0] for e in ev]
     table, base = ragged(steps, NEVER, np.int64, min_len=int(np.max(v["pad"])))
     L = len(table)
-    return {"spk_steps": table, "spk_base": base,
-            "spk_count": ragged([e[1] for e in ev], 0, np.int32, min_len=L)[0],
-            "spk_amount": ragged([e[2] for e in ev], 0.0, float, min_len=L)[0],
-            "pos": pointer_start(steps, ctx.now), "pad": np.full(len(steps), L)}
+    out = {"spk_steps": table, "spk_base": base,
+           "spk_count": ragged([e[1] for e in ev], 0, np.int32, min_len=L)[0],
+           "spk_amount": ragged([e[2] for e in ev], 0.0, float, min_len=L)[0],
+           "pos": pointer_start(steps, ctx.now), "pad": np.full(len(steps), L)}
+    if np.any(v["precise_times"]):
+        # lanes: the most entries (distinct offsets) one node sends in one step
+        lanes = max([int(np.unique(r, return_counts=True)[1].max()) for r in steps if len(r)]
+                    + [1])
+        out.update(spk_offset=ragged([e[3] for e in ev], 0.0, float, min_len=L)[0],
+                   spk_lanes=np.zeros((len(steps), lanes), np.int8))
+    return out
 
 
 def emit(p, d, s, ctx):
-    hit = at(p.spk_steps, p.spk_base, s.pos) == ctx.n + 1
-    count = jnp.where(hit, at(p.spk_count, p.spk_base, s.pos), 0)
-    amount = jnp.where(hit, at(p.spk_amount, p.spk_base, s.pos), 0.0)
-    return s.replace(pos=s.pos + hit), (count, amount)
+    """This step's entries: their totals (recorders, grid targets) and each entry as a
+    lane of (count, amount, offset) for precise targets."""
+    lanes, pos = [], s.pos
+    precise = "spk_lanes" in p  # (pulsepacket_generator sends on the grid, one lane)
+    for _ in range(p.spk_lanes.shape[1] if precise else 1):
+        hit = at(p.spk_steps, p.spk_base, pos) == ctx.n + 1
+        lanes.append((jnp.where(hit, at(p.spk_count, p.spk_base, pos), 0),
+                      jnp.where(hit, at(p.spk_amount, p.spk_base, pos), 0.0),
+                      jnp.where(hit, at(p.spk_offset, p.spk_base, pos), 0.0) if precise
+                      else jnp.zeros(pos.shape)))
+        pos = pos + hit
+    count, amount, offset = (jnp.stack(x) for x in zip(*lanes))
+    return s.replace(pos=pos), (jnp.sum(count, 0), jnp.sum(amount, 0), (count, amount, offset))
 
 
 def spike_offsets(v, i, ctx, stamps):

@@ -29,9 +29,16 @@ def on_set(old, new, ctx):
     return G.on_set(old, new, ctx, _NAME)
 
 
+def _per_step(steps, count):
+    """One entry per step (spike_generator's may split a step by offset): it sends on
+    the grid."""
+    steps, inv = np.unique(steps, return_inverse=True)
+    return steps, np.bincount(inv.reshape(-1), count, len(steps))
+
+
 def pre_run(v, ctx):
     """The spike table of each node and its pointer past the current time."""
-    ev = [G._events(v, i, ctx) for i in range(len(v["origin"]))]
+    ev = [_per_step(*G._events(v, i, ctx)[:2]) for i in range(len(v["origin"]))]
     steps, out = table([e[0] for e in ev], {"spk_count": ([e[1] for e in ev], 0, np.int64)},
                        v["pad"], ctx.now, pointer="pos")
     return dict(out, spk_steps=steps)

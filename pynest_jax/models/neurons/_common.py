@@ -129,6 +129,8 @@ class Archiving:
     calcium: bool = True
     ignore_and_spike: bool = False
     history: Optional[str] = None
+    # set_spiketime(stamp, offset): the archived times are precise (the _ps models)
+    precise: bool = False
 
     def check(self, p):
         msg = archiving_check(p)

@@ -1,0 +1,135 @@
+"""Precise spike input: the ring buffer of a precise model keeps its events.
+
+NEST's precise models (the ``_ps`` models, parrot_neuron_ps) take their spikes out of
+a SliceRingBuffer: each event keeps its offset within the step, and the model
+integrates from one arrival to the next (nestkernel/slice_ring_buffer.h). Here a
+population whose model declares ``precise_channel`` has, per ring slot, a list of at
+most ``K`` events per neuron (offset, weight x multiplicity) and a count; delivery
+appends to it the events of that channel (kernel/delivery.py), and the step hands
+the model its slot's events sorted by arrival (``models._spec.Events``). A list
+that outgrows ``K`` marks the carry; the chunk is run again with ``K`` doubled
+(``Program.grow``), so no event is lost. Populations without a precise channel have
+no such lists: a grid-only network compiles nothing of this.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ..errors import NESTErrors
+from ..models._spec import Events
+
+CAPACITY = 8  # events per neuron and ring slot to start with
+MAX_CAPACITY = 1 << 14
+
+
+def channels(plans):
+    """{population: index of its precise channel} of the precise neuron populations."""
+    out = {}
+    for plan in plans:
+        name = getattr(plan.spec, "precise_channel", None)
+        if plan.kind == "neuron" and name is not None:
+            out[plan.name] = [c.name for c in plan.channels].index(name)
+    return out
+
+
+def empty(L, K, n, dtype):
+    return {"off": jnp.zeros((L, K, n), dtype), "w": jnp.zeros((L, K, n), dtype),
+            "n": jnp.zeros((L, n), jnp.int32), "over": jnp.zeros((), bool)}
+
+
+def initial(prog):
+    return {name: empty(prog.L, prog.precise_capacity, prog.plan_by_name[name].n, prog.fdtype)
+            for name in prog.precise}
+
+
+def append(ev, slot, tgt, off, w, valid):
+    """Add events (flat arrays: ring slot, target, offset, weight; ``valid`` marks real
+    ones) to the lists: each after those its (slot, target) list holds already, events
+    of one list in the order given."""
+    L, K, n = ev["off"].shape
+    m = slot.shape[0]
+    if m == 0:
+        return ev
+    key = jnp.where(valid, slot.astype(jnp.int32) * n + tgt.astype(jnp.int32), L * n)
+    order = jnp.argsort(key, stable=True)
+    ks = key[order]
+    i = jnp.arange(m, dtype=jnp.int32)
+    start = jax.lax.cummax(jnp.where(jnp.concatenate([jnp.ones(1, bool), ks[1:] != ks[:-1]]), i, 0))
+    rank = jnp.zeros(m, jnp.int32).at[order].set(i - start)
+    cnt = ev["n"].reshape(-1)
+    pos = jnp.where(valid, cnt.at[key].get(mode="fill", fill_value=0) + rank, K)
+    keep = valid & (pos < K)
+    place = jnp.where(keep, (slot.astype(jnp.int32) * K + pos) * n + tgt.astype(jnp.int32), L * K * n)
+    return {"off": ev["off"].reshape(-1).at[place].set(off.astype(ev["off"].dtype), mode="drop")
+            .reshape(L, K, n),
+            "w": ev["w"].reshape(-1).at[place].set(w.astype(ev["w"].dtype), mode="drop").reshape(L, K, n),
+            "n": cnt.at[key].add(valid.astype(jnp.int32), mode="drop").reshape(L, n),
+            "over": ev["over"] | jnp.any(valid & (pos >= K))}
+
+
+def take(ev, step, L, summed):
+    """The events of ``step``'s slot in order of arrival, and the lists with that slot
+    emptied (it is filled again for step + L). ``summed``: what reached the channel's
+    summed buffer (plastic connections write there), one more event at offset 0."""
+    slot = (step % L).astype(jnp.int32)
+    off = jax.lax.dynamic_index_in_dim(ev["off"], slot, 0, keepdims=False)
+    w = jax.lax.dynamic_index_in_dim(ev["w"], slot, 0, keepdims=False)
+    count = jax.lax.dynamic_index_in_dim(ev["n"], slot, 0, keepdims=False)
+    K = off.shape[0]
+    extra = summed != 0
+    off = jnp.concatenate([off, jnp.zeros((1,) + count.shape, off.dtype)])
+    w = jnp.concatenate([w, summed[None].astype(w.dtype)])
+    real = (jnp.arange(K + 1)[:, None] < count[None, :]) | ((jnp.arange(K + 1) == K)[:, None]
+                                                            & extra[None, :])
+    ev = dict(ev, n=jax.lax.dynamic_update_index_in_dim(ev["n"], jnp.zeros_like(count), slot, 0))
+    count = count + extra.astype(count.dtype)
+    # earliest first: the largest offset (SliceRingBuffer::SpikeInfo's order)
+    order = jnp.argsort(jnp.where(real, -off, jnp.inf), axis=0, stable=True)
+    off = jnp.where(real, off, -1.0)
+    off, w = (jnp.take_along_axis(a, order, axis=0) for a in (off, jnp.where(real, w, 0.0)))
+    return Events(off, w, count), ev
+
+
+def overflowed(carry):
+    return any(bool(e["over"]) for e in carry.get("pev", {}).values())
+
+
+def grow(prog, saved, after):
+    """The carry to run an overflowed chunk again from, with twice the events per list."""
+    if not overflowed(after):
+        return saved
+    K = prog.precise_capacity * 2
+    if K > MAX_CAPACITY:
+        raise NESTErrors.KernelException(
+            f"More than {MAX_CAPACITY} precise spikes arrive at one neuron in one step.")
+    prog.precise_capacity = K
+    return dict(saved, pev={name: _resize(e, K) for name, e in saved["pev"].items()})
+
+
+def _resize(ev, K):
+    L, k, n = ev["off"].shape
+    pad = ((0, 0), (0, K - k), (0, 0))
+    return dict(ev, off=jnp.pad(ev["off"], pad), w=jnp.pad(ev["w"], pad))
+
+
+def carry_over(old_prog, old_carry, new_prog, new_carry, clock):
+    """Events in flight kept through a rebuilt program (new nodes or connections)."""
+    old_ev, new_ev = old_carry.get("pev", {}), dict(new_carry.get("pev", {}))
+    for name, ev in old_ev.items():
+        if name not in new_ev:
+            continue
+        K = max(ev["off"].shape[1], new_ev[name]["off"].shape[1])
+        new_prog.precise_capacity = max(new_prog.precise_capacity, K)
+        o, w, c = (np.asarray(ev[k]) for k in ("off", "w", "n"))
+        new = {k: np.array(_resize(new_ev[name], K)[k]) for k in ("off", "w", "n")}
+        Lo, Ln, n = o.shape[0], new["off"].shape[0], o.shape[2]
+        for t in range(clock, clock + Lo):
+            a, b = t % Lo, t % Ln
+            new["off"][b, :o.shape[1], :n] = o[a]
+            new["w"][b, :o.shape[1], :n] = w[a]
+            new["n"][b, :n] = c[a]
+        new_ev[name] = dict(new_ev[name], **{k: jnp.asarray(v) for k, v in new.items()})
+    return dict(new_carry, pev=new_ev) if new_ev else new_carry

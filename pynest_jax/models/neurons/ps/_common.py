@@ -1,0 +1,70 @@
+"""What NEST's precise-spiking models share (models/iaf_psc_*_ps.cpp, parrot_neuron_ps.cpp):
+their input channels and the walk through a step's events in order of arrival.
+
+A precise model's update receives ``ctx.events`` (models._spec.Events): per neuron its
+spikes of the step, earliest (largest offset) first. The models integrate from one
+arrival to the next, so the walk is a loop over events, vectorised over neurons, whose
+length is the step's largest count: no work beyond the events that arrived.
+"""
+
+import brainunit as u
+import jax
+import jax.numpy as jnp
+
+from ..._spec import Channel
+
+# the spikes as events, current input summed per step (handle(CurrentEvent&): RingBuffer)
+CHANNELS = (Channel("spikes", u.pA), Channel("currents", u.pA))
+INPUTS = dict(channels=CHANNELS, spike_receptors={0: ("spikes", "spikes")},
+              current_receptors={0: "currents"}, precise_channel="spikes")
+
+
+def at(table, idx):
+    """table[idx[i], i] for each neuron i ((K, n) table, clipped index)."""
+    k = jnp.clip(idx, 0, table.shape[0] - 1)
+    return jnp.take_along_axis(table, k[None, :].astype(jnp.int32), axis=0)[0]
+
+
+def next_event(ev, idx, accumulate):
+    """The event at each neuron's position ``idx``: (present, offset, weight, next idx).
+    With ``accumulate`` the events of equal offset are one, their weights summed
+    (SliceRingBuffer::get_next_spike with accumulate_simultaneous)."""
+    present = idx < ev.count
+    off = at(ev.offset, idx)
+    if not accumulate:
+        return present, off, at(ev.weight, idx), idx + present.astype(idx.dtype)
+    k = jnp.arange(ev.offset.shape[0])[:, None]
+    same = (k >= idx[None, :]) & (k < ev.count[None, :]) & (ev.offset == off[None, :]) & present
+    w = jnp.sum(jnp.where(same, ev.weight, 0.0), axis=0)
+    return present, off, w, idx + jnp.sum(same, axis=0).astype(idx.dtype)
+
+
+def walk(ev, carry, body, extra=0):
+    """Run ``body(i, carry) -> carry`` while any neuron has an event left: as many
+    iterations as the step's largest count, plus ``extra`` (pseudo-events)."""
+    n = jnp.max(ev.count, initial=0) + extra
+    return jax.lax.fori_loop(0, n, body, carry)
+
+
+def to_ms(x):
+    return x.to_decimal(u.ms) if isinstance(x, u.Quantity) else x
+
+
+def next_item(ev, idx, pseudo, refr_offset, accumulate):
+    """The next input of each neuron, with the return from refractoriness (a pseudo-event
+    at ``refr_offset``, pending where ``pseudo``) taken first when it is not later than
+    the next spike (SliceRingBuffer::get_next_spike): (any, is the pseudo-event, offset,
+    weight, next idx, pseudo still pending)."""
+    present, off, w, nxt = next_event(ev, idx, accumulate)
+    take_pseudo = pseudo & (~present | (refr_offset >= off))
+    act = take_pseudo | present
+    return (act, take_pseudo, jnp.where(take_pseudo, refr_offset, off),
+            jnp.where(take_pseudo, 0.0, w), jnp.where(act & ~take_pseudo, nxt, idx),
+            pseudo & ~take_pseudo)
+
+
+def membrane_params(p):
+    """(tau_m, C_m, I_e, U_th, U_reset, U_min, t_ref) as numbers (ms, pF, pA, mV)."""
+    return (p.tau_m.to_decimal(u.ms), p.C_m.to_decimal(u.pF), p.I_e.to_decimal(u.pA),
+            p.V_th.to_decimal(u.mV), p.V_reset.to_decimal(u.mV), p.V_min.to_decimal(u.mV),
+            p.t_ref.to_decimal(u.ms))

@@ -1,0 +1,143 @@
+"""iaf_psc_alpha_ps: leaky integrate-and-fire with alpha-shaped synaptic currents,
+spikes at precise times (NEST models/iaf_psc_alpha_ps.{h,cpp}).
+
+As iaf_psc_exp_ps, with two state variables per synapse (I and dI): the state is
+propagated exactly to each arrival, a crossing located by regula falsi from the
+interval's start; here the membrane is bounded below by V_min at every propagation,
+and a zero-length interval (simultaneous arrivals) is propagated too.
+"""
+
+import brainunit as u
+import jax.numpy as jnp
+import numpy as np
+
+from ..._spec import NeuronModel, State
+from ...integrators import Exact
+from ....numerics.propagators import iaf_propagator_alpha
+from ....numerics.regula_falsi import regula_falsi
+from .._common import Archiving, neuron_state
+from .._keys import PSC
+from . import _common as ps
+from .iaf_psc_exp_ps import PS_CHECK, PS_PARAMS, PS_STATE, SYN_STATE, derive
+
+_EPS = np.finfo(float).eps
+
+
+def update(p, d, s, x, ctx):
+    """One step of iaf_psc_alpha_ps::update; potentials relative to E_L (mV), currents pA."""
+    h, T, ev = ctx.h_ms, ctx.n, ctx.events
+    tau_m, C_m, I_e, U_th, U_reset, U_min, _ = ps.membrane_params(p)
+    tau_ex, tau_in = p.tau_syn_ex.to_decimal(u.ms), p.tau_syn_in.to_decimal(u.ms)
+    y_in = s.y0.to_decimal(u.pA)
+    norm_ex, norm_in = np.e * (1.0 / tau_ex), np.e * (1.0 / tau_in)
+
+    def membrane(y, t):
+        """V_m after t from state y (propagate_ / threshold_distance), before the bound."""
+        I_ex, dI_ex, I_in, dI_in, V = y
+        e = jnp.expm1(-t * (1.0 / tau_m))
+        P31_ex, P32_ex = iaf_propagator_alpha(tau_ex, tau_m, C_m, t)
+        P31_in, P32_in = iaf_propagator_alpha(tau_in, tau_m, C_m, t)
+        return (-tau_m * (1.0 / C_m) * e * (I_e + y_in) + P31_ex * dI_ex + P32_ex * I_ex
+                + P31_in * dI_in + P32_in * I_in + V * e + V)
+
+    def propagate(y, refr, dt, go):
+        I_ex, dI_ex, I_in, dI_in, V = y
+        V = jnp.where(go & ~refr, jnp.maximum(membrane(y, dt), U_min), V)
+        e_ex, e_in = jnp.exp(-dt * (1.0 / tau_ex)), jnp.exp(-dt * (1.0 / tau_in))
+        return (jnp.where(go, e_ex * dt * dI_ex + e_ex * I_ex, I_ex),
+                jnp.where(go, e_ex * dI_ex, dI_ex),
+                jnp.where(go, e_in * dt * dI_in + e_in * I_in, I_in),
+                jnp.where(go, e_in * dI_in, dI_in), V)
+
+    def crossing(before, dt, fire):
+        return regula_falsi(lambda t: membrane(before, t) - U_th, dt, fire)
+
+    def emit(y, refr, spk, off, last_step, last_off, fire, offset):
+        return (y[:4] + (jnp.where(fire, U_reset, y[4]),), refr | fire, spk | fire,
+                jnp.where(fire, offset, off), jnp.where(fire, T + 1, last_step),
+                jnp.where(fire, offset, last_off))
+
+    y = tuple(v.to_decimal(u.pA) for v in (s.I_syn_ex, s.dI_syn_ex, s.I_syn_in, s.dI_syn_in)) \
+        + (s.V_m.to_decimal(u.mV),)
+    refr = s.is_refractory
+    spk = jnp.zeros(y[4].shape, bool)
+    off, last_step, last_off = jnp.zeros(y[4].shape), s.last_spike_step, s.last_spike_offset
+    y, refr, spk, off, last_step, last_off = emit(y, refr, spk, off, last_step, last_off,
+                                                  y[4] >= U_th, h * (1 - _EPS))
+    pseudo = refr & (T + 1 - last_step == d.refr_steps)
+    has_input = (ev.count > 0) | pseudo
+    before = y
+
+    # no input: the fixed propagators of the whole step (pre_run_hook's P30, P31, P32)
+    hq = jnp.full(y[4].shape, h)
+    quiet = ~has_input
+    I_ex, dI_ex, I_in, dI_in, V = y
+    P31_ex, P32_ex = iaf_propagator_alpha(tau_ex, tau_m, C_m, hq)
+    P31_in, P32_in = iaf_propagator_alpha(tau_in, tau_m, C_m, hq)
+    e = jnp.expm1(-h / tau_m)
+    Vq = jnp.maximum(-tau_m / C_m * e * (I_e + y_in) + P31_ex * dI_ex + P32_ex * I_ex
+                     + P31_in * dI_in + P32_in * I_in + e * V + V, U_min)
+    e_ex, e_in = jnp.exp(-h / tau_ex), jnp.exp(-h / tau_in)
+    y = (jnp.where(quiet, e_ex * h * dI_ex + e_ex * I_ex, I_ex), jnp.where(quiet, e_ex * dI_ex, dI_ex),
+         jnp.where(quiet, e_in * h * dI_in + e_in * I_in, I_in), jnp.where(quiet, e_in * dI_in, dI_in),
+         jnp.where(quiet & ~refr, Vq, V))
+    fire = quiet & (y[4] >= U_th)
+    t = crossing(before, hq, fire)
+    y, refr, spk, off, last_step, last_off = emit(y, refr, spk, off, last_step, last_off, fire,
+                                                  h - t)
+
+    def body(_, cr):
+        y, refr, spk, off, last_step, last_off, before, last, idx, pseudo = cr
+        act, is_pseudo, e_off, e_w, idx, pseudo = ps.next_item(ev, idx, pseudo, last_off, False)
+        act = act & has_input
+        ministep = last - e_off
+        y = propagate(y, refr, jnp.where(act, ministep, 0.0), act)
+        fire = act & (y[4] >= U_th)
+        t = crossing(before, jnp.where(fire, ministep, 1.0), fire)
+        y, refr, spk, off, last_step, last_off = emit(y, refr, spk, off, last_step, last_off,
+                                                      fire, h - ((h - last) + t))
+        I_ex, dI_ex, I_in, dI_in, V = y
+        ends = act & is_pseudo
+        charge = act & ~is_pseudo
+        y = (I_ex, jnp.where(charge & (e_w >= 0.0), dI_ex + norm_ex * e_w, dI_ex),
+             I_in, jnp.where(charge & (e_w < 0.0), dI_in + norm_in * e_w, dI_in), V)
+        refr = refr & ~ends
+        before = tuple(jnp.where(act, a, b) for a, b in zip(y, before))
+        return (y, refr, spk, off, last_step, last_off, before, jnp.where(act, e_off, last),
+                idx, pseudo)
+
+    init = (y, refr, spk, off, last_step, last_off, before, hq,
+            jnp.zeros(hq.shape, jnp.int32), pseudo)
+    y, refr, spk, off, last_step, last_off, before, last, _, _ = ps.walk(ev, init, body, extra=1)
+    rest = has_input & (last > 0)
+    y = propagate(y, refr, jnp.where(rest, last, 0.0), rest)
+    fire = rest & (y[4] >= U_th)
+    t = crossing(before, jnp.where(fire, last, 1.0), fire)
+    y, refr, spk, off, last_step, last_off = emit(y, refr, spk, off, last_step, last_off, fire,
+                                                  h - ((h - last) + t))
+    I_ex, dI_ex, I_in, dI_in, V = y
+    pA = lambda v: u.Quantity(v, unit=u.pA)
+    s = s.replace(V_m=u.Quantity(V, unit=u.mV), I_syn_ex=pA(I_ex), dI_syn_ex=pA(dI_ex),
+                  I_syn_in=pA(I_in), dI_syn_in=pA(dI_in), is_refractory=refr,
+                  last_spike_step=last_step, last_spike_offset=last_off, y0=x.currents)
+    return s, (spk.astype(jnp.int32), off)
+
+
+iaf_psc_alpha_ps = NeuronModel(
+    name="iaf_psc_alpha_ps",
+    doc="Leaky integrate-and-fire neuron with alpha-shaped synaptic currents and precise "
+        "spike times.",
+    params=PS_PARAMS,
+    state=neuron_state(*PSC("V_m y0"), *SYN_STATE,
+                       State("dI_syn_ex", 0.0, u.pA, "derivative of the excitatory current"),
+                       State("dI_syn_in", 0.0, u.pA, "derivative of the inhibitory current"),
+                       *PS_STATE),
+    **ps.INPUTS,
+    recordables=("I_syn_ex", "I_syn_in", "V_m"),
+    check=PS_CHECK,
+    derive=derive,
+    update=update,
+    integrator=Exact(),
+    archiving=Archiving(precise=True),
+    off_grid=True,
+)
