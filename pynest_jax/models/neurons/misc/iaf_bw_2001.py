@@ -186,6 +186,7 @@ iaf_bw_2001 = NeuronModel(
     spike_receptors={port: (r, r) for port, r in PORTS.items()},
     # handle(SpikeEvent&): the NMDA port's weight times the sender's increment
     offset_receptors=frozenset({3}),
+    rport_base=0,  # handles_test_event returns the receptor itself
     extra_status={"receptor_types": RECEPTOR_TYPES},
     recordables=RECORDABLES,
     check=check,
