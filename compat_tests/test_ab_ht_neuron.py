@@ -10,7 +10,7 @@ about 4e-14).
 import numpy as np
 import pytest
 
-from _ab_compare import assert_same, probe
+from _ab_compare import assert_same, assert_traces_close, probe
 from conftest import sample_order
 
 RTOL, FLOOR = 1e-9, 1e-3
@@ -18,13 +18,7 @@ SYNAPSES = (("AMPA", 40.0), ("NMDA", 3.0), ("GABA_A", 2.0), ("GABA_B", 10.0))
 
 
 def _close(ref, got, keys):
-    oa, ob = sample_order(ref), sample_order(got)
-    for k in keys:
-        x, y = np.asarray(ref[k])[oa], np.asarray(got[k])[ob]
-        assert x.shape == y.shape, k
-        scale = np.maximum(np.abs(x), FLOOR * np.max(np.abs(x)))
-        err = np.max(np.abs(x - y) / np.where(scale > 0, scale, 1.0))
-        assert err <= RTOL, f"{k}: {err:.3g}"
+    assert_traces_close(ref, got, keys, RTOL, FLOOR)
 
 
 def _network(nest, n_nodes=3):

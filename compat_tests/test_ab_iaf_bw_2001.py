@@ -14,7 +14,7 @@ max(|value|, 1e-3 x the trace's largest |value|). Observed about 2e-15.
 import numpy as np
 import pytest
 
-from _ab_compare import assert_same, probe
+from _ab_compare import assert_same, assert_traces_close, probe
 from conftest import sample_order
 
 RTOL, FLOOR = 1e-9, 1e-3
@@ -26,13 +26,7 @@ STATUS = {"iaf_bw_2001": REC, "iaf_bw_2001_exact": ["V_m", "s_AMPA", "s_GABA"]}
 
 
 def _close(ref, got, keys):
-    oa, ob = sample_order(ref), sample_order(got)
-    for k in keys:
-        x, y = np.asarray(ref[k])[oa], np.asarray(got[k])[ob]
-        assert x.shape == y.shape, k
-        scale = np.maximum(np.abs(x), FLOOR * np.max(np.abs(x)))
-        err = np.max(np.abs(x - y) / np.where(scale > 0, scale, 1.0))
-        assert err <= RTOL, f"{k}: {err:.3g}"
+    assert_traces_close(ref, got, keys, RTOL, FLOOR)
 
 
 def _same_spikes(ref, got):
