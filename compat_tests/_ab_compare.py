@@ -92,3 +92,16 @@ def assert_same_probes(ref: dict, got: dict, rtol=0.0):
     assert list(ref) == list(got)
     for label in ref:
         assert_same(ref[label], got[label], label, rtol)
+
+
+def assert_traces_close(ref, got, keys, rtol, floor):
+    """Multimeter events of both sides, in (time, sender) order, each recordable within
+    ``rtol`` relative to max(|value|, floor x the trace's largest |value|)."""
+    oa = np.lexsort((np.asarray(ref["senders"]), np.asarray(ref["times"])))
+    ob = np.lexsort((np.asarray(got["senders"]), np.asarray(got["times"])))
+    for k in keys:
+        x, y = np.asarray(ref[k])[oa], np.asarray(got[k])[ob]
+        assert x.shape == y.shape, k
+        scale = np.maximum(np.abs(x), floor * np.max(np.abs(x)))
+        err = np.max(np.abs(x - y) / np.where(scale > 0, scale, 1.0))
+        assert err <= rtol, f"{k}: {err:.3g}"

@@ -25,7 +25,8 @@ GSL = {"aeif_cond_alpha", "aeif_cond_exp", "aeif_psc_alpha", "aeif_psc_delta", "
        "iaf_cond_alpha", "iaf_cond_beta", "iaf_cond_exp", "iaf_cond_exp_sfa_rr",
        "iaf_cond_alpha_mc", "iaf_chxk_2008", "hh_psc_alpha", "hh_cond_exp_traub",
        "aeif_psc_delta_clopath", "hh_psc_alpha_clopath", "pp_cond_exp_mc_urbanczik",
-       "glif_cond", "gif_cond_exp", "gif_cond_exp_multisynapse"}
+       "glif_cond", "gif_cond_exp", "gif_cond_exp_multisynapse", "ht_neuron",
+       "iaf_bw_2001", "iaf_bw_2001_exact"}
 EULER = {"izhikevich"}
 # Neurons that are plain Nodes in NEST, not ArchivingNodes (spike_train_injector.h:
 # class spike_train_injector : public Node, public Device).

@@ -44,7 +44,7 @@ def _node_defaults(name):
         "available": np.array([0]), "elementsize": 0,
     })
     if isinstance(spec, NeuronModel) and spec.recordables:
-        d["recordables"] = (spec.recordables_for(spec.port_count(d)) if spec.ports is not None
+        d["recordables"] = (spec.recordables_for(spec.port_count(d)) if spec.port_recordables
                             else list(spec.recordables))
     if isinstance(spec, RecorderModel) and "record_to" in d:  # a recording device
         d["events"] = {"senders": np.zeros(0), "times": np.zeros(0)}

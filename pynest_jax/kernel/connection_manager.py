@@ -175,6 +175,7 @@ def _connect(kernel, sources, targets, value_index, model, spec, defaults, own, 
             "synapses. Use normal synapse models instead. See Kunkel et al, Front Neuroinform "
             "8:78 (2014), Sec 3.3.2.")
     receptor = legality.logger_ports(graph, sources, targets, receptor)
+    receptor = legality.connection_ports(graph, sources, targets, receptor)
     tdev = False if tgt_px.all() else ~tgt_px
     return dict(source=sources, target=targets, syn=graph.synapse_index(model), weight=weight,
                 delay=delay_ms, receptor=receptor, extra=extra, kind=kind, tdev=tdev), steps
@@ -515,6 +516,7 @@ def _commit(kernel, created):
     cols, steps = created
     graph.connections.add(**cols)
     legality.mark_port_connections(graph, cols["source"], cols["target"])
+    legality.count_connection_ports(graph, cols["target"], cols["receptor"])
     if steps is not None and len(steps):
         kernel.delays.commit(*kernel.check_delays(int(steps.min()), int(steps.max())))
     graph.structure_version += 1

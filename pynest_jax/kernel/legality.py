@@ -156,7 +156,7 @@ def _port_spikes(graph, sp, tp):
     target population: {population index: mask}."""
     out = {}
     for pop in graph.pop_list:
-        if getattr(pop.spec, "ports", None) is None:
+        if getattr(pop.spec, "ports", None) is None or pop.spec.port_per_connection is not None:
             continue
         to_pop = tp == pop.index
         if not to_pop.any():
@@ -196,6 +196,53 @@ def mark_port_connections(graph, sources, targets):
     for pi, sel in _port_spikes(graph, sp, tp).items():
         pop = graph.pop_list[pi]
         pop.arrays["has_connections"][graph.node_local[targets[sel]]] = True
+
+
+def connection_ports(graph, sources, targets, receptor):
+    """NeuronModel.port_per_connection: each new spike connection on that receptor gets
+    the target's next port as its rport (NEST's handles_test_event counts them), and only
+    before the node has been simulated (its ring buffers are sized then)."""
+    tp = graph.node_pop[targets]
+    pops = [p for p in graph.pop_list if getattr(p.spec, "port_per_connection", None)
+            is not None and (tp == p.index).any()]
+    if not pops:
+        return receptor
+    receptor = np.array(np.broadcast_to(receptor, np.shape(targets)), np.int64)
+    sp = graph.node_pop[sources]
+    spiking = np.array([isinstance(q.spec, NeuronModel) or (
+        isinstance(q.spec, GeneratorModel) and q.spec.event == "spike")
+        for q in graph.pop_list], bool)
+    for pop in pops:
+        first = pop.spec.port_per_connection
+        sel = np.nonzero((tp == pop.index) & spiking[sp] & (receptor == first))[0]
+        if not len(sel):
+            continue
+        local = graph.node_local[targets[sel]]
+        if np.any(pop.arrays["h_int"][local] > 0):
+            raise NESTErrors.IllegalConnection(
+                f"{_CANNOT}NMDA connections to this model can only be made before the first "
+                "call to nest.Simulate()")
+        count = pop.arrays[pop.spec.ports]
+        seen = {}
+        for i, li in zip(sel.tolist(), local.tolist()):
+            k = seen.get(li, int(count[li]))
+            receptor[i] = first + k
+            seen[li] = k + 1
+    return receptor
+
+
+def count_connection_ports(graph, targets, receptor):
+    """After the connections are made: each node's count of its own ports."""
+    tp = graph.node_pop[targets]
+    for pop in graph.pop_list:
+        first = getattr(pop.spec, "port_per_connection", None)
+        if first is None:
+            continue
+        sel = (tp == pop.index) & (np.broadcast_to(receptor, np.shape(targets)) >= first)
+        if sel.any():
+            local = graph.node_local[targets[sel]]
+            r = np.broadcast_to(receptor, np.shape(targets))[sel]
+            np.maximum.at(pop.arrays[pop.spec.ports], local, r - first + 1)
 
 
 _CANNOT = "Creation of connection is not possible because:\n"
@@ -268,7 +315,7 @@ def check_pair(sspec, tspec, r):
     if getattr(sspec, "check_connection", None) is not None:  # the sender's send_test_event
         sspec.check_connection(sspec, tspec, r)
     current = isinstance(sspec, GeneratorModel) and sspec.event == "current"
-    if tspec.ports is not None and not current:
+    if tspec.ports is not None and not current and tspec.port_per_connection is None:
         # handles_test_event(SpikeEvent&) of the multisynapse models: ports 1..count;
         # the upper bound is each node's own (_port_checks)
         if r < 1:
@@ -276,7 +323,7 @@ def check_pair(sspec, tspec, r):
         _signals(sspec, tspec)
         return
     table = tspec.current_receptors if current else tspec.spike_receptors
-    if r not in table:
+    if r not in table and (current or r != tspec.port_per_connection):
         if not table:
             raise _unsupported("current input") if current else _no_spike_input()
         # handles_test_event of NEST's single-port models: any other port is unknown,

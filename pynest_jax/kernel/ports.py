@@ -131,5 +131,6 @@ def rport_of(graph, sp, tp, receptor):
         table = tspec.current_receptors if current else tspec.spike_receptors
         if table:
             sel = (sp == s_) & (tp == t_)
-            out[sel] = receptor[sel] - min(table)
+            base = getattr(tspec, "rport_base", None)
+            out[sel] = receptor[sel] - (min(table) if base is None or current else base)
     return out

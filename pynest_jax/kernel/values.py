@@ -21,7 +21,7 @@ _CAST = {"float": np.float64, "int": np.int64, "bool": np.bool_}
 # sinusoidal_poisson_generator, shown by NEST but never read by its set_status; g:
 # gif_cond_exp_multisynapse's host mirror of its per-port conductances
 READONLY_STATE = {"t_spike", "archiver_length", "y_0", "y_1", "g", "is_refractory",
-                  "refractory_input"}
+                  "refractory_input", "I_AMPA", "I_GABA", "I_NMDA"}
 
 
 def declared(spec):

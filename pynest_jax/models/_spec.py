@@ -185,6 +185,9 @@ class NeuronModel(Model):
     # the offset field). Senders that are not off-grid send offset 0.
     offset_receptors: frozenset = frozenset()
     receptor_types: Mapping = dataclasses.field(default_factory=dict)  # GetStatus 'receptor_types'
+    # what NEST's handles_test_event subtracts from a spike receptor to give the rport
+    # (GetConnections' "receptor"); None: the least receptor of the table
+    rport_base: Optional[int] = None
     recordables: tuple = ()
     record: Optional[Callable] = None  # record(p, s) -> {name: value}; default reads state
     derive: Callable = lambda p, ctx: {}
@@ -217,6 +220,13 @@ class NeuronModel(Model):
     # is hidden (the glif models show only tau_syn); ``ports`` then names hidden state
     port_list: Optional[str] = None
     port_unit: Any = None
+    # False: port channels receive the spike multiplicity, not weight x multiplicity
+    port_weighted: bool = True
+    # A spike receptor on which each new connection gets a port of its own (NEST's
+    # iaf_bw_2001_exact NMDA): the k-th such connection to a node (k = 0, 1, ...) has
+    # rport ``port_per_connection + k`` and adds into channel ``port_<k+1>``; ``ports``
+    # names the hidden count, raised at Connect. Other receptors follow the tables.
+    port_per_connection: Optional[int] = None
     port_recordables: tuple = ()
     # port_host_derive(per-port params as (n, ports) numpy arrays) -> {name: (n, ports)}:
     # per-port constants NEST computes with libm (log, exp) in pre_run_hook, computed on
@@ -261,12 +271,16 @@ class NeuronModel(Model):
 
     def channels_for(self, n_ports: int) -> tuple:
         """The ring-buffer rows of a population whose nodes have at most n_ports ports."""
-        return self.channels + tuple(Channel(f"port_{r}", self.port_unit)
+        return self.channels + tuple(Channel(f"port_{r}", self.port_unit, self.port_weighted)
                                      for r in range(1, n_ports + 1))
 
     def spike_channels(self, receptor: int) -> tuple:
         """(channel of positive, channel of negative weights) of a spike receptor."""
-        if self.ports is not None:
+        first = self.port_per_connection
+        if first is not None and receptor >= first:
+            c = len(self.channels) + receptor - first
+            return c, c
+        if self.ports is not None and first is None:
             c = len(self.channels) + receptor - 1
             return c, c
         pos, neg = self.spike_receptors[receptor]

@@ -61,6 +61,9 @@ from .neurons.binary.ginzburg_neuron import ginzburg_neuron
 from .neurons.binary.erfc_neuron import erfc_neuron
 from .neurons.misc.iaf_chs_2007 import iaf_chs_2007
 from .neurons.misc.ignore_and_fire import ignore_and_fire
+from .neurons.misc.ht_neuron import ht_neuron
+from .neurons.misc.iaf_bw_2001 import iaf_bw_2001
+from .neurons.misc.iaf_bw_2001_exact import iaf_bw_2001_exact
 from .neurons.glif.glif_cond import glif_cond
 from .neurons.glif.glif_psc_double_alpha import glif_psc_double_alpha
 from .neurons.gif.gif_psc_exp import gif_psc_exp
@@ -103,7 +106,7 @@ NODE_MODELS = {m.name: m for m in (
     aeif_cond_alpha_multisynapse, aeif_cond_beta_multisynapse,
     mat2_psc_exp, amat2_psc_exp,
     glif_psc, glif_psc_double_alpha, glif_cond,
-    pp_psc_delta, iaf_chs_2007, ignore_and_fire,
+    pp_psc_delta, iaf_chs_2007, ignore_and_fire, ht_neuron, iaf_bw_2001, iaf_bw_2001_exact,
     gif_psc_exp, gif_cond_exp, gif_psc_exp_multisynapse, gif_cond_exp_multisynapse,
     mcculloch_pitts_neuron, ginzburg_neuron, erfc_neuron,
     dc_generator,

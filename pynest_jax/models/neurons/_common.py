@@ -5,6 +5,7 @@ import dataclasses
 from typing import Optional
 
 import brainunit as u
+import jax.numpy as jnp
 import numpy as np
 
 from .._spec import Param, State
@@ -162,3 +163,10 @@ def neuron_params(*own):
 
 def neuron_state(*own):
     return tuple(own) + ARCHIVING_STATE
+
+
+def spike_time_ms(ctx):
+    """Time::step(n + 1).get_ms() of a spike in this step: tics times ms per tic, as
+    the ArchivingNode's spike time that senders computing with it read."""
+    grid = ctx._grid
+    return ((ctx.n + 1) * grid.tics_per_step).astype(jnp.float64) * (1.0 / grid.tics_per_ms)

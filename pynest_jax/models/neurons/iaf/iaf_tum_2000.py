@@ -16,7 +16,7 @@ import jax.numpy as jnp
 from ....errors import NESTErrors
 from ..._spec import NeuronModel, Param, State
 from ...integrators import Exact
-from .._common import Archiving, neuron_params, neuron_state
+from .._common import Archiving, neuron_params, neuron_state, spike_time_ms
 from .._keys import PSC
 from . import _common as c
 from ._checks import RESET_BELOW_THRESHOLD, first_violation
@@ -72,16 +72,10 @@ def check_connection(sspec, tspec, receptor):
             "connected via receptor_type 1.")
 
 
-def _spike_time_ms(ctx):
-    """Time::step(n + 1).get_ms(): tics times ms per tic, as NEST's spike time."""
-    grid = ctx._grid
-    return ((ctx.n + 1) * grid.tics_per_step).astype(jnp.float64) * (1.0 / grid.tics_per_ms)
-
-
 def _release(p, s, spike, ctx):
     """At a spike: propagate u, x, y from the last spike to this one, then release
     u * x (iaf_tum_2000::update; the order of the updates is NEST's)."""
-    t_spike = _spike_time_ms(ctx)
+    t_spike = spike_time_ms(ctx)
     dt = t_spike - s.t_last
     tau_fac = p.tau_fac.to_decimal(u.ms)
     tau_psc = p.tau_psc.to_decimal(u.ms)
