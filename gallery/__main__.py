@@ -22,7 +22,7 @@ PREAMBLE = (
     "script); `>N` is the time limit. Compared: what every recorder recorded, and the values the "
     "script read back from the kernel (`get`, attribute access, `GetStatus`, the number of "
     "connections `GetConnections` found), at every `ResetKernel` and at the end.\n\n"
-    "*identical*: same recorders and reads, node ids and spike times exactly equal, other values within "
+    "*identical*: same recorders and reads, node ids and spike times exactly equal (precise, off-grid spike times and offsets: within {rtol:g} relative, issue 13), other values within "
     "{rtol:g} relative (two values both below {tiny:g} in magnitude count as equal: XLA on "
     "CPU flushes subnormals, docs/divergences.md). *statistically equal*: NEST's output changes with "
     "`rng_seed`; non-finite values sit where NEST's do; each count, mean and std per recorder lies within "

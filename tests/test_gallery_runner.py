@@ -49,6 +49,18 @@ def test_spike_times_must_be_exactly_equal():
     assert "times" in compare.first_difference(run_of(ref), run_of(nudged))
 
 
+def test_precise_spike_times_within_rtol_and_not_beyond():
+    # a recorder of off-grid spikes (it has offsets): times and offsets to RTOL (issue 13)
+    ref = rec(100, "spike_recorder", times=np.array([8.772551527136681, 20.25]),
+              offsets=np.array([0.027448472863319, 0.05]), senders=np.array([1, 2]))
+    ulps = rec(100, "spike_recorder", times=np.nextafter(np.nextafter(ref["data"]["times"], 99), 99),
+               offsets=ref["data"]["offsets"] * (1 - 1e-13), senders=ref["data"]["senders"])
+    far = rec(100, "spike_recorder", times=ref["data"]["times"] * (1 + 1e-8),
+              offsets=ref["data"]["offsets"], senders=ref["data"]["senders"])
+    assert compare.first_difference(run_of(ref), run_of(ulps)) is None
+    assert "times" in compare.first_difference(run_of(ref), run_of(far))
+
+
 def test_senders_must_be_equal():
     ref = spikes(1)
     swapped = rec(100, "spike_recorder", times=ref["data"]["times"], senders=ref["data"]["senders"][::-1])
