@@ -42,6 +42,7 @@ def test_models_page_lists_every_nest_model(pages):
         if name not in ours and models_page.planned(name).endswith("issue 13"):
             assert "issue 13" in row, row
     assert "| not yet" in rows["gauss_rate_ipn"] and "| implemented |" not in rows["gauss_rate_ipn"]
+    assert "| implemented |" in rows["poisson_generator_ps"]
     assert "| implemented |" in rows["iaf_psc_exp_ps"]
     assert "e-prop" in rows["eprop_synapse"]
     assert "gap junctions" in rows["gap_junction"]

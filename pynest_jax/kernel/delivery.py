@@ -57,12 +57,17 @@ def emit(plan, p, d, s, ctx, projections, conns, rec_loc=None):
             sources.append(jnp.asarray(rec_loc, jnp.int32))
         src = jnp.concatenate(sources) if sources else jnp.zeros(0, jnp.int32)
         s, values = spec.emit(p, d, s, ctx, src)
-        count, amount = values if isinstance(values, tuple) else (values, None)
-        recorded = None
+        values = values if isinstance(values, tuple) else (values,)
+        count, amount, lanes = (values + (None, None))[:3]
+        recorded = offset = None
         if rec_loc is not None:
             recorded = jnp.zeros(plan.n, count.dtype).at[rec_loc].set(count[m:])
+            if lanes is not None:  # the recorded trains' offsets by lane, NaN where none
+                off = jnp.where(lanes[0][:, m:] > 0, lanes[2][:, m:], jnp.nan)
+                offset = jnp.full((off.shape[0], plan.n), jnp.nan).at[:, rec_loc].set(off)
         return s, Emitted(count[:m], amount=None if amount is None else amount[:m],
-                          recorded=recorded)
+                          recorded=recorded, offset=offset,
+                          lanes=None if lanes is None else tuple(x[:, :m] for x in lanes))
     s, values = spec.emit(p, d, s, ctx)
     values = values if isinstance(values, tuple) else (values,)
     count, amount, lanes = (values + (None, None))[:3]
@@ -81,12 +86,16 @@ def deliver(projections, conns, emitted, bufs, n, L, pev=None):
         if proj.precise is not None:
             if not proj.per_target:
                 pev[proj.tgt] = _dense_events(proj, a, emitted[proj.src], pev[proj.tgt], n, L)
-            else:  # one draw per connection, no offsets (poisson_generator's multiplicities)
+            else:  # one draw per connection: poisson_generator's multiplicities, or
+                # poisson_generator_ps's spikes in lanes, each with its offset
                 off = per_target_offset.get(proj.src, 0)
                 m = a["src"].shape[0]
-                vals = emitted[proj.src].count
-                v = jax.lax.dynamic_slice_in_dim(vals, off, m) if m else vals[:0]
-                lanes = (v[None], v[None], jnp.zeros((1, m)))
+                em = emitted[proj.src]
+                lanes = em.lanes
+                if lanes is None:
+                    lanes = (em.count[None], em.count[None], jnp.zeros((1,) + em.count.shape))
+                lanes = tuple(jax.lax.dynamic_slice_in_dim(x, off, m, axis=1) if m
+                              else x[:, :0] for x in lanes)
                 pev[proj.tgt] = _dense_events(proj, dict(a, src=jnp.arange(m)), None,
                                               pev[proj.tgt], n, L, lanes)
             # the rest of the projection (currents, ports summed on the grid) as usual

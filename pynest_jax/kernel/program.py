@@ -375,7 +375,7 @@ class _Core:
     def _run_chunk(self, carry, params, conns, n0, nsteps, base_key, last):
         self.compiles += 1  # counts traces: a trace is a compilation
         carry = archives.refresh_need(self, carry, conns)
-        out0 = self.recording.empty(self.chunk, self._off_grid_recorded())
+        out0 = self.recording.empty(self.chunk, self.plans, params)
         derived = {}
         for plan in self.plans:
             fn = plan.spec.derive
@@ -596,9 +596,3 @@ class _Core:
 
     def _steps_of(self, t):
         return Ctx(self.grid.h, 0, None, self.grid).steps(t)
-
-    def _off_grid_recorded(self):
-        """Recorded populations whose spikes carry offsets (NEST's is_off_grid)."""
-        specs = {plan.name: plan.spec for plan in self.plans}
-        return {name: loc for name, loc in self.recording.spiking.items()
-                if getattr(specs.get(name), "off_grid", False)}

@@ -73,14 +73,18 @@ class RecordingPlan:
         self.recorders.append({"gid": rec, "kind": "sampler", "targets": targets,
                                "record_from": record_from})
 
-    def empty(self, T, off_grid=()):
-        """The chunk's outputs, zeroed; ``off_grid``: the recorded populations whose
-        spikes carry offsets."""
+    def empty(self, T, plans, params):
+        """The chunk's outputs, zeroed; offsets for the recorded populations whose spikes
+        carry them (NEST's is_off_grid): per node and step one, or a generator's lanes."""
+        specs = {plan.name: plan.spec for plan in plans}
+        off_grid = {name: params[name]["lanes"].shape[1:] if "lanes" in params[name] else ()
+                    for name in self.spiking if getattr(specs.get(name), "off_grid", False)}
         return StepOutputs(
             spikes={name: jnp.zeros((T, len(loc)), jnp.int32) for name, loc in self.spiking.items()},
             samples={name: jnp.zeros((T, len(v["vars"]), len(v["local"])))
                      for name, v in self.sampled.items()},
-            offsets={name: jnp.zeros((T, len(self.spiking[name]))) for name in off_grid})
+            offsets={name: jnp.zeros((T,) + tuple(lanes) + (len(self.spiking[name]),))
+                     for name, lanes in off_grid.items()})
 
     def write(self, out, i, emitted, samples):
         """Row i of the outputs: ``emitted`` (kernel/delivery.Emitted by population),
@@ -91,7 +95,8 @@ class RecordingPlan:
             counts = e.count if e.recorded is None else e.recorded
             spikes[name] = spikes[name].at[i].set(counts[loc].astype(jnp.int32))
         for name in offsets:
-            offsets[name] = offsets[name].at[i].set(emitted[name].offset[self.spiking[name]])
+            offsets[name] = offsets[name].at[i].set(
+                emitted[name].offset[..., self.spiking[name]])
         for name in self.sampled:
             sampled[name] = sampled[name].at[i].set(samples[name])
         return StepOutputs(spikes, sampled, offsets)
@@ -291,8 +296,13 @@ def _spike_events(kernel, plan, host, sources, copies, n0, t_min, t_max, md):
         st = np.repeat(ti, mult) + n0 + 1
         snd = np.repeat(pop.gids[loc[ci]], mult)
         off = np.zeros(len(st))
-        if pop.spec.name in host.offsets:  # an off-grid neuron's offsets, one per spike
-            off = np.repeat(host.offsets[pop.spec.name][:, cols][ti, ci], mult)
+        recorded_off = host.offsets.get(pop.spec.name)
+        if recorded_off is not None and recorded_off.ndim == 3:  # a generator's lanes
+            lanes = recorded_off[:, :, cols][ti, :, ci]
+            off = np.concatenate([np.tile(o[~np.isnan(o)], c) for o, c in
+                                  zip(lanes, copies[pos][ci])] + [np.zeros(0)])
+        elif recorded_off is not None:  # an off-grid neuron's offsets, one per spike
+            off = np.repeat(recorded_off[:, cols][ti, ci], mult)
         hook = getattr(pop.spec, "spike_offsets", None)
         if hook is not None and len(st):
             from . import hooks

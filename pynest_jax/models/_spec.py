@@ -346,6 +346,9 @@ class GeneratorModel(Model):
     # nodes) handed to derive/emit as parameters. Pad to few shapes so that a
     # changed vector rarely changes a shape, which would recompile.
     host_prepare: Optional[Callable] = None
+    # is_off_grid(): a per_target generator whose emit returns lanes of (count, amount,
+    # offset), several spikes per target and step (poisson_generator_ps)
+    off_grid: bool = False
     # spike_offsets(v, i, ctx, stamps) -> offsets (ms) of node i's spikes sent with
     # these stamps, one per spike and multiplicity (precise times, for recorders)
     spike_offsets: Optional[Callable] = None

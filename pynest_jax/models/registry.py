@@ -4,6 +4,7 @@ from .devices.ac_generator import ac_generator
 from .devices.dc_generator import dc_generator
 from .devices.noise_generator import noise_generator
 from .devices.poisson_generator import poisson_generator
+from .devices.poisson_generator_ps import poisson_generator_ps
 from .devices.pulsepacket_generator import pulsepacket_generator
 from .devices.sinusoidal_poisson_generator import sinusoidal_poisson_generator
 from .devices.mip_generator import mip_generator
@@ -111,7 +112,7 @@ NODE_MODELS = {m.name: m for m in (
     mcculloch_pitts_neuron, ginzburg_neuron, erfc_neuron,
     dc_generator,
     ac_generator, step_current_generator, noise_generator,
-    poisson_generator, spike_generator, pulsepacket_generator,
+    poisson_generator, poisson_generator_ps, spike_generator, pulsepacket_generator,
     sinusoidal_poisson_generator, sinusoidal_gamma_generator, mip_generator,
     gamma_sup_generator, ppd_sup_generator, inhomogeneous_poisson_generator,
     spike_train_injector,

@@ -37,3 +37,11 @@ def uniform(key, shape, dtype=jnp.float64):
     z = _mix(seed + i * jnp.uint64(_GAMMA))
     u = (z >> 11).astype(jnp.float64) * (1.0 / (1 << 53))
     return u.reshape(shape).astype(dtype)
+
+
+def uniform_at(seed, index):
+    """The draw at ``index`` (uint64) of the SplitMix64 sequence started at ``seed``
+    (uint64, broadcast): random access, so that a stream is read where a count says,
+    whatever the steps (poisson_generator_ps's trains, independent of the resolution)."""
+    z = _mix(seed + (index + jnp.uint64(1)) * jnp.uint64(_GAMMA))
+    return (z >> 11).astype(jnp.float64) * (1.0 / (1 << 53))
