@@ -8,7 +8,8 @@ binomial count of the event's multiplicity. Here that is the NeuronModel field
 ``copy_probability``: the slice delivery draws per connection
 (kernel/delivery.py) and the spike recorders per recorder connection
 (kernel/recording.py), so the streams are the kernel's, not NEST's, and the
-agreement is statistical.
+agreement is statistical. Connections of a plastic synapse model take the plastic
+delivery path, which does not thin (they get every relayed spike): not reproduced.
 
 It is a neuron here so that its input takes the neurons' delivery path; NEST shows
 it as a stimulator. Like mip_generator it tests its window once per min_delay slice,
