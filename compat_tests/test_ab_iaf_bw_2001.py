@@ -7,7 +7,8 @@ variables per NMDA connection, each connection on a port of its own. NMDA
 connections between the neurons,
 AMPA and GABA input from generators, a current. Tolerance as
 test_ab_gsl_neurons.py: spike times (which NEST records as stamp minus the
-increment) and senders identical; recordables within 1e-9 relative to
+increment) and senders identical, and so are a recorder's steps with time_in_steps,
+whose offsets (the increments) agree within 1e-9 relative; recordables within 1e-9 relative to
 max(|value|, 1e-3 x the trace's largest |value|). Observed about 2e-15.
 """
 
@@ -35,6 +36,14 @@ def _same_spikes(ref, got):
         np.testing.assert_array_equal(np.asarray(got[k])[o_got], np.asarray(ref[k])[o_ref])
 
 
+def _same_offsets(ref, got, model):
+    _same_spikes(ref, got)
+    o_ref, o_got = sample_order(ref), sample_order(got)
+    off_ref, off_got = np.asarray(ref["offsets"])[o_ref], np.asarray(got["offsets"])[o_got]
+    assert (off_ref > 0).all() if model == "iaf_bw_2001" else (off_ref == 0).all()
+    np.testing.assert_allclose(off_got, off_ref, rtol=RTOL, atol=0)
+
+
 def _network(nest, model):
     n = nest.Create(model, 4)
     n[0].V_m = -56.0
@@ -53,10 +62,19 @@ def _network(nest, model):
     return n, mm, sr
 
 
+def _steps_recorder(nest, n):
+    """A recorder in steps: NEST's memory backend then shows each event's offset, the
+    sender's NMDA increment for iaf_bw_2001, zero for iaf_bw_2001_exact (not off-grid)."""
+    sr = nest.Create("spike_recorder", params={"time_in_steps": True})
+    nest.Connect(n, sr)
+    return sr
+
+
 @pytest.mark.parametrize("model", MODELS)
 def test_spikes_and_recordables_equal_nest(ab, model):
     def run(nest):
         n, mm, sr = _network(nest, model)
+        sr_steps = _steps_recorder(nest, n)
         nest.Simulate(100.0)
         n[1].set({"tau_decay_NMDA": 50.0, "alpha": 0.3, "gsl_error_tol": 1e-5})
         if model == "iaf_bw_2001":
@@ -64,11 +82,12 @@ def test_spikes_and_recordables_equal_nest(ab, model):
             # input is set after a run (divergences.md); n[1] has none
             n[3].set({"conc_Mg2": 2.0, "t_ref": 0.0})
         nest.Simulate(100.0)
-        return sr.get("events"), mm.get("events"), n.get(STATUS[model])
+        return sr.get("events"), mm.get("events"), n.get(STATUS[model]), sr_steps.get("events")
 
-    (s_ref, m_ref, st_ref), (s_got, m_got, st_got) = ab(run)
+    (s_ref, m_ref, st_ref, o_ref), (s_got, m_got, st_got, o_got) = ab(run)
     assert len(s_ref["times"]) > 30
     _same_spikes(s_ref, s_got)
+    _same_offsets(o_ref, o_got, model)
     _close(m_ref, m_got, REC)
     assert_same(st_ref, st_got, rtol=RTOL)
 

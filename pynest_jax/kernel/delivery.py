@@ -204,23 +204,29 @@ def _select(packed, ranks, n):
     return jnp.where(w < nw, wc * 32 + pos, n)
 
 
-def deliver_slice(projections, conns, spikes, offsets, bufs, s, L, pev=None):
+def deliver_slice(projections, conns, spikes, offsets, bufs, s, L, pev=None, thin=None):
     """The neuron -> neuron events of one slice: ``spikes[src]`` is (steps, sources),
     row j the spikes of step ``s + j``; ``offsets[src]`` the same for per-spike offsets.
-    Precise targets' events go into ``pev``'s lists (updated in place)."""
-    for proj in projections:
+    Precise targets' events go into ``pev``'s lists (updated in place). ``thin[src]``:
+    (copy probability per source, key) of a source whose events each connection
+    thins (NeuronModel.copy_probability)."""
+    thin = thin or {}
+    for i, proj in enumerate(projections):
         if proj.kind != "event":
             continue
         ev = None if proj.precise is None else pev[proj.tgt]
+        th = thin.get(proj.src)
+        if th is not None:
+            th = (th[0], jax.random.fold_in(th[1], i))
         bufs[proj.tgt], ev = _deliver_slice_events(
             proj, conns[proj.key], spikes[proj.src], bufs[proj.tgt], s, L, proj.n_tgt,
-            proj.n_chan, offsets.get(proj.src), ev)
+            proj.n_chan, offsets.get(proj.src), ev, th)
         if ev is not None:
             pev[proj.tgt] = ev
     return bufs
 
 
-def _deliver_slice_events(proj, a, spk, flat, s, L, N, C, offsets=None, ev=None):
+def _deliver_slice_events(proj, a, spk, flat, s, L, N, C, offsets=None, ev=None, thin=None):
     """Scatter the padded rows of the slice's spikes into the ring buffer.
 
     A spike is a set bit of the (steps x sources) flags, taken in ascending (step,
@@ -274,6 +280,9 @@ def _deliver_slice_events(proj, a, spk, flat, s, L, N, C, offsets=None, ev=None)
             slot = slot - (o[:, None] + a["doff"][src] >= proj.h_ms).astype(slot.dtype)
         slot = jnp.where(slot >= L, slot - L, slot)  # below 2L: no integer division
         fi = a["fi"][src]
+        if thin is not None:  # each connection's own binomial share of the event
+            m = copied(jax.random.fold_in(thin[1], c), jnp.broadcast_to(m, fi.shape),
+                       thin[0][jnp.minimum(src, n_s - 1)][:, None]).astype(m.dtype)
         w = a["w"][src] * m
         if ev is not None:  # the precise channel's events into the lists, with offsets
             is_ev = (fi // N == proj.precise) & (fi < C * N)
@@ -291,3 +300,15 @@ def _deliver_slice_events(proj, a, spk, flat, s, L, N, C, offsets=None, ev=None)
     none = (jnp.full((K,), n_s, jnp.int32), jnp.zeros((K,), jnp.int32),
             jnp.zeros((K,), mult.dtype), jnp.zeros((K,), mult.dtype))
     return jax.lax.fori_loop(-1, nbatch, body, ((flat, ev), none))[0]
+
+
+def thinning(plans, params, key, s):
+    """``deliver_slice``'s ``thin``: the sources with a copy probability, a key per slice."""
+    return {plan.name: (params[plan.name][plan.spec.copy_probability], jax.random.fold_in(key, s))
+            for plan in plans if getattr(plan.spec, "copy_probability", None)}
+
+
+def copied(key, n, p):
+    """Binomial(n, p) counts, exact at the edges: none of none, all when p is 1."""
+    k = jax.random.binomial(key, n.astype(jnp.float32), p.astype(jnp.float32))
+    return jnp.where(p >= 1.0, n, jnp.where((n == 0) | (p <= 0.0), 0, k.astype(n.dtype)))

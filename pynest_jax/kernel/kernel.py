@@ -76,7 +76,9 @@ class Kernel:
         """What a model's host-side code may know of the kernel, for the nodes ``gids``."""
         return HostCtx(grid=self.grid, now=self.clock,
                        until=self.clock if until is None else until,
-                       min_delay=self.min_delay_steps(), seed=self.status["rng_seed"], gids=gids,
+                       min_delay=self.min_delay_steps(),
+                       max_delay=int(self.delay_extrema_steps()[1]),
+                       threads=int(self.status["local_num_threads"]), seed=self.status["rng_seed"], gids=gids,
                        graph=self.graph, dict_miss_is_error=self.status["dict_miss_is_error"],
                        keep_source_table=self.status["keep_source_table"])
 

@@ -34,9 +34,15 @@ def proxy_pops(graph):
 RULES_TO_DEVICES = ("one_to_one", "all_to_all", None, "spatial_on_source")
 
 
+def _stimulator(spec):
+    """A StimulationDevice: the generators, and nodes that NEST makes one though they
+    are neurons here (spike_dilutor)."""
+    return isinstance(spec, GeneratorModel) or spec.element_type == "stimulator"
+
+
 def single_synapse_type(graph, sources, syn, sp):
     """StimulationDevice::enforce_single_syn_type: a generator's connections share a model."""
-    is_gen = np.array([isinstance(p.spec, GeneratorModel) for p in graph.pop_list], bool)
+    is_gen = np.array([_stimulator(p.spec) for p in graph.pop_list], bool)
     if not len(is_gen) or not is_gen.any():
         return
     from_gen = is_gen[sp]
@@ -280,10 +286,10 @@ def check_pair(sspec, tspec, r):
     """Connect's checks for one (source model, target model, receptor), in NEST's
     order: which connections a device may have (connection_required), what the source
     sends (send_test_event), whether the target takes it (handles_test_event)."""
-    s_device = not (isinstance(sspec, NeuronModel) and sspec.emits_spikes)
+    s_device = not (isinstance(sspec, NeuronModel) and sspec.emits_spikes) or _stimulator(sspec)
     t_device = not (isinstance(tspec, NeuronModel) and tspec.emits_spikes)
-    if t_device and s_device and not _local_receiver(tspec) and isinstance(sspec, (
-            GeneratorModel, RecorderModel)):
+    if t_device and s_device and not _local_receiver(tspec) and (
+            isinstance(sspec, RecorderModel) or _stimulator(sspec)):
         raise NESTErrors.IllegalConnection(
             f"{_CANNOT}We do not allow connection of a device to a global receiver at the "
             "moment.")

@@ -536,7 +536,7 @@ class _Core:
         (kernel/plasticity.py)."""
         pev = dict(carry.get("pev", {}))
         bufs = delivery.deliver_slice(self.projections, conns, spk, off, dict(carry["buf"]),
-                                      s, self.L, pev)
+                                      s, self.L, pev, delivery.thinning(self.plans, params, key, s))
         syn, arch, wrec = dict(carry["syn"]), dict(carry["arch"]), dict(carry["wrec"])
         hist, cstate = dict(carry["hist"]), dict(carry["cstate"])
         for i, proj in enumerate(self.projections):

@@ -293,6 +293,9 @@ def _spike_events(kernel, plan, host, sources, copies, n0, t_min, t_max, md):
         counts = host.spikes[pop.spec.name][:, cols]
         ci, ti = np.nonzero(counts.T)  # by sender, then time
         mult = counts[ti, ci] * copies[pos][ci]
+        pc = getattr(pop.spec, "copy_probability", None)
+        if pc is not None:  # each recorder connection a target of its own (spike_dilutor)
+            mult = kernel.host_rng().binomial(mult, np.asarray(pop.arrays[pc])[loc[ci]])
         st = np.repeat(ti, mult) + n0 + 1
         snd = np.repeat(pop.gids[loc[ci]], mult)
         off = np.zeros(len(st))

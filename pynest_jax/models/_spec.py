@@ -184,6 +184,9 @@ class NeuronModel(Model):
     # offset (iaf_tum_2000's port 1: the sender's released fraction u * x travels in
     # the offset field). Senders that are not off-grid send offset 0.
     offset_receptors: frozenset = frozenset()
+    # the parameter that thins each outgoing event per target (spike_dilutor's p_copy:
+    # NEST's DSSpikeEvent, whose event hook draws a binomial count for every receiver)
+    copy_probability: Optional[str] = None
     receptor_types: Mapping = dataclasses.field(default_factory=dict)  # GetStatus 'receptor_types'
     # what NEST's handles_test_event subtracts from a spike receptor to give the rport
     # (GetConnections' "receptor"); None: the least receptor of the table
@@ -365,6 +368,8 @@ class HostCtx:
     now: int = 0  # steps simulated so far
     until: int = 0  # end of the run ahead (steps); == now outside a run
     min_delay: int = 1  # steps
+    max_delay: int = 1  # steps
+    threads: int = 1  # local_num_threads
     seed: int = 0
     gids: Any = None  # global ids of the nodes the values belong to
     graph: Any = None  # the kernel graph, for rules that depend on connections

@@ -14,6 +14,7 @@ from .devices.gamma_sup_generator import gamma_sup_generator
 from .devices.ppd_sup_generator import ppd_sup_generator
 from .devices.inhomogeneous_poisson_generator import inhomogeneous_poisson_generator
 from .devices.spike_train_injector import spike_train_injector
+from .devices.spike_dilutor import spike_dilutor
 from .devices.step_current_generator import step_current_generator
 from .devices.recorders import multimeter, spike_recorder, voltmeter, weight_recorder
 from .devices.volume_transmitter import volume_transmitter
@@ -115,7 +116,7 @@ NODE_MODELS = {m.name: m for m in (
     poisson_generator, poisson_generator_ps, spike_generator, pulsepacket_generator,
     sinusoidal_poisson_generator, sinusoidal_gamma_generator, mip_generator,
     gamma_sup_generator, ppd_sup_generator, inhomogeneous_poisson_generator,
-    spike_train_injector,
+    spike_train_injector, spike_dilutor,
     spike_recorder, multimeter, voltmeter, weight_recorder,
     spin_detector, correlation_detector, correlomatrix_detector, correlospinmatrix_detector,
     volume_transmitter,
