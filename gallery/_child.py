@@ -213,6 +213,7 @@ def _snapshot(nest, when, reads=None):
         reads.depth += 1
     try:
         recorders = nest.GetNodes(properties={"element_type": "recorder"})
+        ms_per_tic = float(nest.GetKernelStatus("ms_per_tic"))  # tells grid from precise times
         found = []
         for node in recorders:
             status = node.get()
@@ -227,7 +228,8 @@ def _snapshot(nest, when, reads=None):
                     data[key] = value
             if status.get("record_to") == "ascii":
                 data.update(_read_ascii(status.get("filenames", [])))
-            found.append({"gid": int(status["global_id"]), "model": str(status["model"]), "data": data})
+            found.append({"gid": int(status["global_id"]), "model": str(status["model"]), "data": data,
+                          "ms_per_tic": ms_per_tic})
         read = reads.take() if reads is not None else None
         if read is not None:
             found.append(read)

@@ -61,6 +61,22 @@ def test_precise_spike_times_within_rtol_and_not_beyond():
     assert "times" in compare.first_difference(run_of(ref), run_of(far))
 
 
+def test_off_grid_times_without_offsets_within_rtol_grid_times_exact():
+    # precise_spiking's recorders give ms only: a time off the tic grid is a precise spike
+    # (RTOL), one on it a grid spike (exact), judged element by element
+    ref = rec(100, "spike_recorder", times=np.array([8.772551527136681, 20.3]), senders=np.array([1, 2]))
+    ulps = rec(100, "spike_recorder", times=np.array([np.nextafter(np.nextafter(8.772551527136681, 9), 9), 20.3]),
+               senders=ref["data"]["senders"])
+    grid_ulp = rec(100, "spike_recorder", times=np.array([8.772551527136681, np.nextafter(20.3, 21)]),
+                   senders=ref["data"]["senders"])
+    far = rec(100, "spike_recorder", times=np.array([8.772551527136681 * (1 + 1e-8), 20.3]),
+              senders=ref["data"]["senders"])
+    assert compare.on_tic_grid(ref["data"]["times"], 1e-3).tolist() == [False, True]
+    assert compare.first_difference(run_of(ref), run_of(ulps)) is None
+    assert "times" in compare.first_difference(run_of(ref), run_of(grid_ulp))
+    assert "times" in compare.first_difference(run_of(ref), run_of(far))
+
+
 def test_senders_must_be_equal():
     ref = spikes(1)
     swapped = rec(100, "spike_recorder", times=ref["data"]["times"], senders=ref["data"]["senders"][::-1])
@@ -433,7 +449,7 @@ FAKE_IMPL = '''
 import sys, types
 
 DEFAULT_SEED = 143202461
-_kernel = {"rng_seed": DEFAULT_SEED}
+_kernel = {"rng_seed": DEFAULT_SEED, "ms_per_tic": 0.001}
 _nodes = []
 
 class _Node:
