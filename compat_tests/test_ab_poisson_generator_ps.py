@@ -156,6 +156,40 @@ def test_window_across_simulate_calls(ab):
         assert stats.binomtest(n_g, n_r + n_g, 0.5).pvalue > ALPHA
 
 
+@pytest.mark.parametrize("pause", ["rate", "stop"])
+def test_no_backlog_after_a_pause(ab, pause):
+    """Trains left behind while the device sent nothing (rate 0 for 100 ms, or past its
+    stop until the stop moves on) resume without sending the spikes whose time passed
+    (NEST's test_poisson_generator_rate_change): 500 generators at 100 Hz; the count in
+    the 5 ms after the pause (250 expected; before the fix, every passed spike came at
+    once: 5,000) and the first spike of each train after it, against NEST's by the rate
+    test and KS at ALPHA."""
+    def fn(nest):
+        nest.rng_seed = 13
+        gens = nest.Create(MODEL, 500, params={"rate": 100.0})
+        sr = nest.Create("spike_recorder")
+        nest.Connect(gens, sr)
+        if pause == "rate":
+            nest.Simulate(100.0)
+            gens.rate = 0.0
+            nest.Simulate(100.0)
+            gens.rate = 100.0
+        else:
+            gens.stop = 100.0
+            nest.Simulate(200.0)
+            gens.stop = 1000.0
+        nest.Simulate(100.0)
+        ev = sr.get("events")
+        s, t = np.asarray(ev["senders"]), np.asarray(ev["times"], float)
+        after = t > 200.0
+        first = np.full(500, np.inf)
+        np.minimum.at(first, s[after] - s.min(), t[after])
+        return int(np.sum(after & (t <= 205.0))), first[np.isfinite(first)] - 200.0
+    (n_r, first_r), (n_g, first_g) = ab(fn)
+    assert n_r < 400 and stats.binomtest(n_g, n_r + n_g, 0.5).pvalue > ALPHA
+    assert stats.ks_2samp(first_r, first_g).pvalue > ALPHA
+
+
 def test_precise_targets_fire_as_nests(ab):
     """iaf_psc_delta_ps driven by its own 8 kHz train (0.4 mV jumps, offsets used):
     100 neurons x 1 s; per-neuron spike counts by Welch's t-test at ALPHA (power ~1

@@ -8,7 +8,8 @@ step from NEST's equilibrium draw (backward recurrence time: uniform within the 
 time with probability ``dead_time * rate``, else dead time plus an exponential). The
 spikes sent in step ``n`` are those stamped in ``(max(n, origin + start),
 min(n + 1, origin + stop)]``; a train may hold several in one step, each a lane of the
-emission with its own offset. At Prepare, all trains of a device restart when one of
+emission with its own offset. Spikes of a train whose time passed while its device
+sent nothing (rate 0, or after its stop) are drawn through and dropped, as in NEST. At Prepare, all trains of a device restart when one of
 them lies before ``origin + start`` (NEST's pre_run_hook).
 
 The lanes are as many as a target can need in one step, save for a chance below
@@ -17,6 +18,7 @@ time); a spike beyond them moves to the next step.
 """
 
 import brainunit as u
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -116,8 +118,7 @@ def emit(p, d, s, ctx, src):
     drawn = s.n_drawn[src, col]
     # a train's draws: index = its rank << 40 | the count of its draws so far
     seed, at = p.train_seed[src], col.astype(jnp.uint64) << jnp.uint64(40)
-    draw = lambda i: fastrand.uniform_at(seed, at + (drawn + i).astype(jnp.uint64))
-    u1, u2 = draw(0), draw(1)
+    u1, u2 = (fastrand.uniform_at(seed, at + (drawn + i).astype(jnp.uint64)) for i in (0, 1))
     # the first spike from the equilibrium (backward recurrence) distribution
     within = (dead_t > 0) & (u1 < dead_t * rate_t / 1000.0)
     first = jnp.where(within, u2 * dead_t, inv_t * -jnp.log1p(-u2) + dead_t)
@@ -126,18 +127,31 @@ def emit(p, d, s, ctx, src):
     stamp = jnp.where(start, lo_t + steps, stamp)
     off = jnp.where(start, first_off, off)
     drawn = drawn + 2 * start
+    u_at = lambda drawn: fastrand.uniform_at(seed, at + drawn.astype(jnp.uint64))
+
+    def advance(stamp, off, drawn, move):
+        """The train's next spike after the one at (stamp, off), where `move`."""
+        nxt = -off + inv_t * -jnp.log1p(-u_at(drawn)) + dead_t  # from the stamp's end
+        delta, new_off = _stamp_split(nxt, h)
+        same = nxt < 0
+        stamp = jnp.where(move & ~same, stamp + delta, stamp)
+        off = jnp.where(move, jnp.where(same, -nxt, new_off), off)
+        return stamp, off, drawn + move
+
+    # A train left behind while its device sent nothing (rate 0, or stopped and its stop
+    # moved on) holds spikes whose time has passed: NEST draws through them and they
+    # never arrive (update sends them with stamps before the slice). Skip them, drawing
+    # the same numbers.
+    stale = lambda c: active & (c[0] <= ctx.n)
+    stamp, off, drawn = jax.lax.while_loop(lambda c: jnp.any(stale(c)),
+                                           lambda c: advance(*c, stale(c)), (stamp, off, drawn))
     lanes_n = p.lanes.shape[1]
     counts, offsets = [], []
     for k in range(lanes_n):
         fire = active & (stamp <= hi_t)
         counts.append(fire.astype(jnp.int32))
         offsets.append(jnp.where(fire, off, 0.0))
-        nxt = -off + inv_t * -jnp.log1p(-draw(0)) + dead_t  # from the stamp's end
-        drawn = drawn + fire
-        delta, new_off = _stamp_split(nxt, h)
-        same = nxt < 0
-        stamp = jnp.where(fire & ~same, stamp + delta, stamp)
-        off = jnp.where(fire, jnp.where(same, -nxt, new_off), off)
+        stamp, off, drawn = advance(stamp, off, drawn, fire)
     count = jnp.stack(counts)
     lanes = (count, count, jnp.stack(offsets))
     s = s.replace(next_stamp=s.next_stamp.at[src, col].set(stamp),
