@@ -318,3 +318,33 @@ def test_oscillator_state_is_not_settable(ab, model):
         return out, g.get(["y_0", "y_1"])
     ref, got = ab(fn)
     assert got == ref
+
+
+@pytest.mark.parametrize("model,params", [
+    ("poisson_generator", {"rate": 2000.0}),
+    ("poisson_generator_ps", {"rate": 2000.0}),
+    ("gamma_sup_generator", {"rate": 500.0, "n_proc": 4, "gamma_shape": 3}),
+], ids=["poisson", "poisson_ps", "gamma_sup"])
+def test_each_recorder_connection_its_own_train(ab, model, params):
+    """A generator that draws per target (NEST's DSSpikeEvent) draws for a spike
+    recorder as for any target: two recorders, and two connections to the second,
+    record three different trains (the second recorder both of its trains). Counts over
+    500 ms (about 1,000 per train) alike by a chi-square test at 0.001, on both sides."""
+    from scipy import stats
+
+    def fn(nest):
+        g = nest.Create(model, params=params)
+        r1, r2 = nest.Create("spike_recorder"), nest.Create("spike_recorder")
+        nest.Connect(g, r1)
+        nest.Connect(g, r2)
+        nest.Connect(g, r2)
+        nest.Simulate(500.0)
+        t1 = np.asarray(r1.get("events")["times"], float)
+        t2 = np.asarray(r2.get("events")["times"], float)
+        return t1, t2
+    for t1, t2 in ab(fn):
+        assert not np.array_equal(t1, t2[:len(t1)]) and len(t2) > 1.5 * len(t1)
+        # a shared train would repeat each of r1's times in r2 twice
+        assert np.mean(np.isin(t1, t2)) < 0.9
+        counts = [len(t1), len(t2) / 2.0]
+        assert stats.chisquare(counts).pvalue > 1e-3

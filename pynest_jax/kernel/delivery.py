@@ -31,7 +31,8 @@ class Emitted(NamedTuple):
     of each spike (ms before the step's end). ``amount``: what weighted channels
     receive instead of the count, when a generator returns ``(count, amount)``
     (spike_generator's spike_weights times multiplicities). ``recorded``: a
-    per_target generator's per-device count, for spike recorders.
+    per_target generator's count per recorder connection (its own train, as NEST's
+    recorder is one more target), for the recorders.
     """
 
     count: Any
@@ -49,7 +50,7 @@ def emit(plan, p, d, s, ctx, projections, conns, rec_loc=None):
     name = plan.name
     if spec.per_target:
         # One draw per outgoing connection (the projections' sources), then one
-        # per recorded device: in NEST a spike recorder is one more target.
+        # per recorder connection: in NEST a spike recorder is one more target.
         # (in the projections' order, which ``deliver`` follows to slice the draws)
         sources = [conns[proj.key]["src"] for proj in projections if proj.src == name]
         m = sum(int(x.shape[0]) for x in sources)
@@ -60,11 +61,10 @@ def emit(plan, p, d, s, ctx, projections, conns, rec_loc=None):
         values = values if isinstance(values, tuple) else (values,)
         count, amount, lanes = (values + (None, None))[:3]
         recorded = offset = None
-        if rec_loc is not None:
-            recorded = jnp.zeros(plan.n, count.dtype).at[rec_loc].set(count[m:])
+        if rec_loc is not None:  # by train: each recorder connection has its own
+            recorded = count[m:]
             if lanes is not None:  # the recorded trains' offsets by lane, NaN where none
-                off = jnp.where(lanes[0][:, m:] > 0, lanes[2][:, m:], jnp.nan)
-                offset = jnp.full((off.shape[0], plan.n), jnp.nan).at[:, rec_loc].set(off)
+                offset = jnp.where(lanes[0][:, m:] > 0, lanes[2][:, m:], jnp.nan)
         return s, Emitted(count[:m], amount=None if amount is None else amount[:m],
                           recorded=recorded, offset=offset,
                           lanes=None if lanes is None else tuple(x[:, :m] for x in lanes))

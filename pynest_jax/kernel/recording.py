@@ -25,6 +25,10 @@ class RecordingPlan:
 
     def __init__(self, graph, plans):
         self.spiking: dict[str, np.ndarray] = {}  # pop -> recorded local indices
+        # per_target generators: one train per recorder connection, so their entries in
+        # `spiking` are a device's local index per connection (repeats allowed), and
+        # trains[pop][recorder gid] the columns of that recorder's connections
+        self.trains: dict[str, dict[int, np.ndarray]] = {}
         self.sampled: dict[str, dict] = {}  # pop -> {"vars": [...], "local": array}
         self.recorders: list[dict] = []
         conns = graph.connections
@@ -56,7 +60,12 @@ class RecordingPlan:
             if pop.spec.name not in plans:
                 continue
             prev = self.spiking.get(pop.spec.name, np.zeros(0, np.int64))
-            self.spiking[pop.spec.name] = np.union1d(prev, loc)
+            if getattr(pop.spec, "per_target", False):  # a recorder is one more target
+                entries = np.repeat(loc, copies[pos])
+                self.trains.setdefault(pop.spec.name, {})[int(rec)] = len(prev) + np.arange(len(entries))
+                self.spiking[pop.spec.name] = np.concatenate([prev, entries])
+            else:
+                self.spiking[pop.spec.name] = np.union1d(prev, loc)
         self.recorders.append({"gid": rec, "kind": "spike", "sources": sources, "copies": copies})
 
     def _add_sampler(self, graph, plans, rec, targets):
@@ -91,12 +100,13 @@ class RecordingPlan:
         ``samples`` (``sample``'s by population)."""
         spikes, offsets, sampled = dict(out.spikes), dict(out.offsets), dict(out.samples)
         for name, loc in self.spiking.items():
-            e = emitted[name]
-            counts = e.count if e.recorded is None else e.recorded
-            spikes[name] = spikes[name].at[i].set(counts[loc].astype(jnp.int32))
+            e = emitted[name]  # a per_target generator's `recorded`: by train already
+            counts = e.count[loc] if e.recorded is None else e.recorded
+            spikes[name] = spikes[name].at[i].set(counts.astype(jnp.int32))
         for name in offsets:
+            off = emitted[name].offset
             offsets[name] = offsets[name].at[i].set(
-                emitted[name].offset[..., self.spiking[name]])
+                off if name in self.trains else off[..., self.spiking[name]])
         for name in self.sampled:
             sampled[name] = sampled[name].at[i].set(samples[name])
         return StepOutputs(spikes, sampled, offsets)
@@ -225,7 +235,7 @@ def collect(kernel, prog, out, n0: int, k: int):
             _handled_events(kernel, plan, host, rec, n0, k, md, pop, li, t_min, t_max)
             continue
         if rec["kind"] == "spike":
-            ev = _spike_events(kernel, plan, host, rec["sources"], rec["copies"], n0, t_min, t_max,
+            ev = _spike_events(kernel, plan, host, rec, n0, t_min, t_max,
                                md)
             if ev is None:
                 continue
@@ -275,7 +285,18 @@ def weight_events(kernel, prog, weights):
         kernel.events.append(gid, events)
 
 
-def _spike_events(kernel, plan, host, sources, copies, n0, t_min, t_max, md):
+def _columns(plan, pop, loc, gid):
+    """The recorded columns of `loc` (sorted, unique) for recorder `gid`, and how many
+    events each column's spike makes (None: the recorder's connections per source);
+    a per_target generator's columns are the recorder's trains, one per connection."""
+    trains = plan.trains.get(pop.spec.name)
+    if trains is not None:
+        cols = trains[int(gid)]
+        return cols, plan.spiking[pop.spec.name][cols]
+    return np.searchsorted(plan.spiking[pop.spec.name], loc), None
+
+
+def _spike_events(kernel, plan, host, rec, n0, t_min, t_max, md):
     """Spikes of the sources with stamps in (t_min, t_max], in NEST's order.
 
     A spike recorder receives each spike when its sender sends it, and NEST
@@ -284,15 +305,17 @@ def _spike_events(kernel, plan, host, sources, copies, n0, t_min, t_max, md):
     each further connection from the sender (``copies``: connections per source).
     """
     graph = kernel.graph
+    sources, copies = rec["sources"], rec["copies"]
     steps, senders, offsets = [], [], []
     for pop, pos, loc in graph.group_by_population(sources):
-        rec_loc = plan.spiking.get(pop.spec.name)
-        if rec_loc is None:
+        if pop.spec.name not in plan.spiking:
             continue
-        cols = np.searchsorted(rec_loc, loc)
+        cols, trains = _columns(plan, pop, loc, rec["gid"])
+        n_copies = copies[pos] if trains is None else np.ones(len(cols), np.int64)
+        loc = loc if trains is None else trains
         counts = host.spikes[pop.spec.name][:, cols]
         ci, ti = np.nonzero(counts.T)  # by sender, then time
-        mult = counts[ti, ci] * copies[pos][ci]
+        mult = counts[ti, ci] * n_copies[ci]
         pc = getattr(pop.spec, "copy_probability", None)
         if pc is not None:  # each recorder connection a target of its own (spike_dilutor)
             mult = kernel.host_rng().binomial(mult, np.asarray(pop.arrays[pc])[loc[ci]])
@@ -303,7 +326,7 @@ def _spike_events(kernel, plan, host, sources, copies, n0, t_min, t_max, md):
         if recorded_off is not None and recorded_off.ndim == 3:  # a generator's lanes
             lanes = recorded_off[:, :, cols][ti, :, ci]
             off = np.concatenate([np.tile(o[~np.isnan(o)], c) for o, c in
-                                  zip(lanes, copies[pos][ci])] + [np.zeros(0)])
+                                  zip(lanes, n_copies[ci])] + [np.zeros(0)])
         elif recorded_off is not None:  # an off-grid neuron's offsets, one per spike
             off = np.repeat(recorded_off[:, cols][ti, ci], mult)
         hook = getattr(pop.spec, "spike_offsets", None)
@@ -342,20 +365,27 @@ def _handled_events(kernel, plan, host, rec, n0, k, md, pop, li, t_min, t_max):
     local = pop.spec.local_receiver
     parts = list(kernel.events.deferred.pop(int(pop.gids[li]), []))
     for spop, pos, loc in graph.group_by_population(np.unique(src)):
-        rec_loc = plan.spiking.get(spop.spec.name)
-        if rec_loc is None:
+        if spop.spec.name not in plan.spiking:
             continue
-        counts = host.spikes[spop.spec.name][:, np.searchsorted(rec_loc, loc)]
+        cols, trains = _columns(plan, spop, loc, pop.gids[li])
+        counts = host.spikes[spop.spec.name][:, cols]
         ti, ci = np.nonzero(counts)
         mult = counts[ti, ci]
         remote = isinstance(spop.spec, NeuronModel) and not local
         if remote or getattr(spop.spec, "repeats", False):  # spike_generator's repeated times
             ti, ci, mult = np.repeat(ti, mult), np.repeat(ci, mult), np.ones(mult.sum(), mult.dtype)
-        gid = spop.gids[loc[ci]]
+        gid = spop.gids[(loc if trains is None else trains)[ci]]
         st = ti + n0 + 1
         arrival = (st - 1) // md + int(remote)  # the slice in which it is handled
-        for c in np.nonzero(np.isin(src, gid))[0]:  # each connection, in creation order
-            m = gid == src[c]
+        if trains is None:  # each connection gets the sender's events, in creation order
+            conns = [(c, gid == src[c]) for c in np.nonzero(np.isin(src, gid))[0]]
+        else:  # a train per connection: column j is the k-th connection from its source
+            col_gid = spop.gids[trains]
+            conn_of = np.zeros(len(cols), np.int64)
+            for g in np.unique(col_gid):
+                conn_of[col_gid == g] = np.nonzero(src == g)[0]
+            conns = [(c, conn_of[ci] == c) for c in np.unique(conn_of[ci])]
+        for c, m in conns:
             parts.append((st[m], gid[m], np.full(m.sum(), c), mult[m], arrival[m],
                           np.full(m.sum(), int(not remote)), np.full(m.sum(), weight[c]),
                           np.full(m.sum(), rport[c])))

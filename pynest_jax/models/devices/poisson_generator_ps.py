@@ -145,15 +145,14 @@ def emit(p, d, s, ctx, src):
     stale = lambda c: active & (c[0] <= ctx.n)
     stamp, off, drawn = jax.lax.while_loop(lambda c: jnp.any(stale(c)),
                                            lambda c: advance(*c, stale(c)), (stamp, off, drawn))
-    lanes_n = p.lanes.shape[1]
-    counts, offsets = [], []
-    for k in range(lanes_n):
+
+    def lane(c, _):  # a scan, not an unrolled loop: a fast train has dozens of lanes
+        stamp, off, drawn = c
         fire = active & (stamp <= hi_t)
-        counts.append(fire.astype(jnp.int32))
-        offsets.append(jnp.where(fire, off, 0.0))
-        stamp, off, drawn = advance(stamp, off, drawn, fire)
-    count = jnp.stack(counts)
-    lanes = (count, count, jnp.stack(offsets))
+        return advance(stamp, off, drawn, fire), (fire.astype(jnp.int32), jnp.where(fire, off, 0.0))
+    (stamp, off, drawn), (count, offsets) = jax.lax.scan(lane, (stamp, off, drawn), None,
+                                                          length=p.lanes.shape[1])
+    lanes = (count, count, offsets)
     s = s.replace(next_stamp=s.next_stamp.at[src, col].set(stamp),
                   next_offset=s.next_offset.at[src, col].set(off),
                   n_drawn=s.n_drawn.at[src, col].set(drawn))
