@@ -251,3 +251,24 @@ def test_urbanczik_ring_grows_and_equals_nest(ab):
     assert len(rwr["times"]) == 9
     _compare_connections(ref, got)
     _compare_weight_events(rwr, gwr)
+
+
+@pytest.mark.parametrize("source,model,error", [
+    ("poisson_generator", "clopath_synapse", "IllegalConnection"),
+    ("noise_generator", "urbanczik_synapse", "IllegalConnection"),
+    ("multimeter", "clopath_synapse_hpc", "IllegalConnection"),
+    ("multimeter", "static_synapse_hpc", "IllegalConnection"),
+    ("parrot_neuron", "clopath_synapse", "NotImplemented"),
+])
+def test_device_source_refused_before_the_target_archive(ab, source, model, error):
+    """From a device (NEST's connect_from_device_) the source's test event refuses a
+    plastic synapse before the target's archive is asked for; a multimeter's rport (its
+    logger number) refuses an _hpc synapse (NEST's test_ticket_478)."""
+    def run(nest):
+        src = nest.Create(source, params={"record_from": ["V_m"]} if source == "multimeter" else None)
+        b = nest.Create("iaf_psc_alpha")
+        with pytest.raises(getattr(nest.NESTErrors, error)) as e:
+            nest.Connect(src, b, syn_spec={"synapse_model": model})
+        return str(e.value).rsplit(":", 1)[-1].strip(), nest.num_connections
+    ref, got = ab(run)
+    assert got == ref

@@ -49,8 +49,9 @@ def kind_of(spec):
 
 
 def check_targets(graph, spec, tp):
-    """ConnectionManager::connect_: a clopath/urbanczik synapse needs a target that
-    keeps that archive (NEST's NotImplemented, before any other check)."""
+    """ConnectionManager::connect_: a clopath/urbanczik synapse from a neuron needs a
+    target that keeps that archive (NEST's NotImplemented, before any other check);
+    ``tp``: the targets' populations of the connections from neurons."""
     if spec.post not in KINDS:
         return
     for pi in np.unique(tp):

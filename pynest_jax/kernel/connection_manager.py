@@ -128,7 +128,9 @@ def _connect(kernel, sources, targets, value_index, model, spec, defaults, own, 
     extra = {k: (values[k].draw(value_index, rng, ctx) if k in values else np.float64(defaults[k]))
              for k in own}
     extra.update({h.name: np.float64(h.initial) for h in spec.hidden})
-    archives.check_targets(graph, spec, tp)
+    # connect_ checks the archive of neuron -> neuron connections only; from a device
+    # (connect_from_device_) the source's test event refuses first (plastic_sources)
+    archives.check_targets(graph, spec, tp[is_neuron[sp]])
     # ConnectorModel::add_connection calls the connection's set_status (its checks, and
     # what it writes into hidden state) only with keys beyond weight and delay
     if any(k not in ("weight", "delay") for k in values):
@@ -168,7 +170,8 @@ def _connect(kernel, sources, targets, value_index, model, spec, defaults, own, 
     legality.plastic_sources(graph, spec, sp)
     legality.endpoint_checks(graph, sources, targets, receptor, pops=(sp, tp))
     legality.archive_readers(spec, tgt_px)
-    if spec.variant == "hpc" and np.any(ports.rport_of(graph, sp, tp, receptor) != 0):
+    if spec.variant == "hpc" and (np.any(ports.rport_of(graph, sp, tp, receptor) != 0)
+                                  or legality.from_sampler(graph, sp)):  # rport: logger no.
         # TargetIdentifierIndex::set_rport
         raise NESTErrors.IllegalConnection(
             "Creation of connection is not possible because:\nOnly rport==0 allowed for HPC "

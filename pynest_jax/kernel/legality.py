@@ -57,6 +57,12 @@ def single_synapse_type(graph, sources, syn, sp):
             "All outgoing connections from a device must use the same synapse type.")
 
 
+def from_sampler(graph, sp):
+    """Whether any source population is a multimeter (its rport: the logger number, >= 1)."""
+    return any(isinstance(graph.pop_list[int(i)].spec, RecorderModel)
+               and graph.pop_list[int(i)].spec.kind == "sampler" for i in np.unique(sp))
+
+
 def logger_ports(graph, sources, targets, receptor):
     """multimeter -> node: the node's data logger number becomes the port (UniversalDataLogger).
 
@@ -116,10 +122,14 @@ def plastic_sources(graph, spec, sp):
         src = graph.pop_list[i].spec
         if isinstance(src, NeuronModel):
             continue
-        kind = "current" if getattr(src, "event", "spike") == "current" else "spike"
-        raise NESTErrors.IllegalConnection(
-            "Creation of connection is not possible because:\nThe target node or synapse model "
-            f"does not support {kind} input.")
+        if isinstance(src, RecorderModel):  # a multimeter's DataLoggingRequest, or nothing
+            why = ("The target node or synapse model does not support data logging requests."
+                   if src.kind == "sampler" else "Source node does not send output.")
+        else:  # a generator's event; drawn per target: a DS event
+            ds = "DS " if getattr(src, "per_target", False) else ""
+            kind = f"{ds}current" if getattr(src, "event", "spike") == "current" else "spike"
+            why = f"The target node or synapse model does not support {kind} input."
+        raise NESTErrors.IllegalConnection(f"Creation of connection is not possible because:\n{why}")
 
 
 def archive_readers(spec, tgt_px):

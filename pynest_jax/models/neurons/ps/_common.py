@@ -10,6 +10,9 @@ length is the step's largest count: no work beyond the events that arrived.
 import brainunit as u
 import jax
 import jax.numpy as jnp
+import numpy as np
+
+from ....errors import NESTErrors
 
 from ..._spec import Channel
 
@@ -44,6 +47,14 @@ def walk(ev, carry, body, extra=0):
     iterations as the step's largest count, plus ``extra`` (pseudo-events)."""
     n = jnp.max(ev.count, initial=0) + extra
     return jax.lax.fori_loop(0, n, body, carry)
+
+
+def refractory_on_set(old, new, ctx):
+    """Parameters_::set of iaf_psc_{alpha,delta,exp}_ps: t_ref of at least one step at
+    the resolution in force (Time::get_steps, rounded up), checked after the others."""
+    if "t_ref" in new and np.any(ctx.grid.ms_to_steps(to_ms(new["t_ref"])) < 1):
+        raise NESTErrors.BadProperty("Refractory time must be at least one time step.")
+    return new
 
 
 def to_ms(x):

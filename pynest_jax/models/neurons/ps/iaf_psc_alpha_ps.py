@@ -140,4 +140,5 @@ iaf_psc_alpha_ps = NeuronModel(
     integrator=Exact(),
     archiving=Archiving(precise=True),
     off_grid=True,
+    on_set=ps.refractory_on_set,
 )

@@ -196,4 +196,5 @@ iaf_psc_exp_ps = NeuronModel(
     integrator=Exact(),
     archiving=Archiving(precise=True),
     off_grid=True,
+    on_set=ps.refractory_on_set,
 )
