@@ -19,6 +19,7 @@ import numpy as np
 from ..._spec import Channel, NeuronModel, Param, State
 from ...integrators import Exact
 from ...devices._poisson import counts as poisson_counts
+from .._common import as_vectors, unequal_lengths
 from . import _pop_history as H
 from ._common import m
 
@@ -152,39 +153,27 @@ def _age(a, newest, L):
 def on_set(old, new, ctx):
     """Every SetStatus clears NEST's initialized_ (State_::set): the next Prepare makes
     a fresh history with the values then set."""
-    new = dict(new)
-    for key in ("tau_sfa", "q_sfa"):
-        if key in new:
-            new[key] = [np.asarray(x, float).reshape(-1) for x in new[key]]
-    n = len(old["N"])
-    new["initialized"] = np.zeros(n, bool)
+    new = as_vectors(new, ("tau_sfa", "q_sfa"))
+    new["initialized"] = np.zeros(len(old["N"]), bool)
     return new
 
 
 def check(p):
     """Parameters_::set, NEST's tests in NEST's order."""
-    for t, q in zip(p["tau_sfa"], p["q_sfa"]):
-        t, q = np.asarray(t).reshape(-1), np.asarray(q).reshape(-1)
-        if len(t) != len(q):
-            return ("'tau_sfa' and 'q_sfa' need to have the same dimension.\nSize of "
-                    f"tau_sfa: {len(t)}\nSize of q_sfa: {len(q)}")
     a = lambda k: np.asarray(p[k])  # noqa: E731
-    if np.any(a("C_m") <= 0):
-        return "Capacitance must be strictly positive."
-    if np.any(a("tau_m") <= 0):
-        return "The membrane time constants must be strictly positive."
-    if np.any(a("tau_syn_ex") <= 0) or np.any(a("tau_syn_in") <= 0):
-        return "The synaptic time constants must be strictly positive."
-    if any(np.any(np.asarray(t) <= 0) for t in p["tau_sfa"]):
-        return "All time constants must be strictly positive."
-    for key, bad, msg in (("N", a("N") <= 0, "Number of neurons must be positive."),
-                          ("lambda_0", a("lambda_0") < 0, "lambda_0 must be positive."),
-                          ("Delta_V", a("Delta_V") <= 0, "Delta_V must be strictly positive."),
-                          ("t_ref", a("t_ref") < 0,
-                           "Absolute refractory period cannot be negative.")):
-        if np.any(bad):
-            return msg
-    return None
+    tests = (
+        (np.any(a("C_m") <= 0), "Capacitance must be strictly positive."),
+        (np.any(a("tau_m") <= 0), "The membrane time constants must be strictly positive."),
+        (np.any(a("tau_syn_ex") <= 0) or np.any(a("tau_syn_in") <= 0),
+         "The synaptic time constants must be strictly positive."),
+        (any(np.any(np.asarray(t) <= 0) for t in p["tau_sfa"]),
+         "All time constants must be strictly positive."),
+        (np.any(a("N") <= 0), "Number of neurons must be positive."),
+        (np.any(a("lambda_0") < 0), "lambda_0 must be positive."),
+        (np.any(a("Delta_V") <= 0), "Delta_V must be strictly positive."),
+        (np.any(a("t_ref") < 0), "Absolute refractory period cannot be negative."),
+    )
+    return unequal_lengths(p, "tau_sfa", "q_sfa") or next((m for bad, m in tests if bad), None)
 
 
 def _vec(name, default, unit, doc):
