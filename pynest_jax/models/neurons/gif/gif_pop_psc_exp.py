@@ -12,20 +12,17 @@ multiplicity. It is a plain Node in NEST (no archiving keys). lambda_0 is in 1/s
 as NEST shows and uses it (the 0.0005 = 1/2 x 1e-3 of its trapezoid hazards)."""
 
 import brainunit as u
-import jax
 import jax.numpy as jnp
 import numpy as np
 
 from ..._spec import Channel, NeuronModel, Param, State
 from ...integrators import Exact
-from ...devices._poisson import counts as poisson_counts
 from .._common import as_vectors, unequal_lengths
 from . import _pop_history as H
+from ._pop_draws import spike_counts
 from ._common import m
 
 ms, mV, pA, pF, Hz = u.ms, u.mV, u.pA, u.pF, u.Hz
-DBL_MIN = float(np.finfo(float).tiny)
-
 
 def derive(p, ctx):
     h = ctx.h_ms
@@ -51,30 +48,6 @@ def _filtered_input(p, d, s, x, h):
         out.append((tau_m * (JNA + tmp / (tau_s - tau_m)), (JNA + (JNy - JNA) * P11) * C))
     (h_ex, I_ex), (h_in, I_in) = out
     return h_tot + (h_ex + h_in), I_ex, I_in
-
-
-def _draw(p, n_expect, key):
-    """draw_binomial / draw_poisson; each sampler runs only in a step where a node
-    needs it."""
-    N = p.N.astype(n_expect.dtype)
-    k_b, k_p, k_u = jax.random.split(key, 3)
-    zeros = jnp.zeros(n_expect.shape, jnp.int32)
-    p_bino = n_expect / N
-    inner = (p_bino > 0.0) & (p_bino < 1.0)
-    bino = jax.lax.cond(
-        jnp.any(p.BinoRand & inner),
-        lambda: jax.random.binomial(k_b, N, jnp.where(inner, p_bino, 0.5)).astype(jnp.int32),
-        lambda: zeros)
-    bino = jnp.where(p_bino >= 1.0, p.N, jnp.where(inner, bino, 0))
-    lam = jnp.clip(n_expect, 0.0, N)
-    poisson = jax.lax.cond(jnp.any(~p.BinoRand & (n_expect > DBL_MIN)),
-                           lambda: poisson_counts(k_p, lam).astype(jnp.int32), lambda: zeros)
-    # where one spike and any spike are equally likely NEST draws a Bernoulli count
-    tiny = ~(1.0 - (n_expect + 1.0) * jnp.exp(-n_expect) > DBL_MIN)
-    bern = (jax.random.uniform(k_u, n_expect.shape) < n_expect).astype(jnp.int32)
-    poisson = jnp.clip(jnp.where(tiny, bern, poisson), 0, p.N)
-    poisson = jnp.where(n_expect > N, p.N, jnp.where(n_expect > DBL_MIN, poisson, 0))
-    return jnp.where(p.BinoRand, bino, poisson).astype(jnp.int32)
 
 
 def update(p, d, s, x, ctx):
@@ -124,7 +97,7 @@ def update(p, d, s, x, ctx):
     P_Lambda = jnp.where(denom > 0.0, (Y + P_free * z_f) / jnp.where(denom > 0.0, denom, 1.0),
                          0.0)
     n_expect = W + P_free * x_f + P_Lambda * (N - X - x_f)
-    n_spikes = _draw(p, n_expect, ctx.key)
+    n_spikes = spike_counts(p.N, p.BinoRand, n_expect, ctx.key)
     ompf = 1 - P_free
     z_f = ompf * ompf * z_f + x_f * P_free + v_h[:, 0]
     x_f = x_f * ompf + m_h[:, 0]
