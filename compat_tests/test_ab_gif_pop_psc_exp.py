@@ -102,12 +102,14 @@ def _deterministic(nest, changes=None, refused=None):
 
 @pytest.mark.parametrize("changes,refused", [
     (None, None),
-    ({"len_kernel": 70, "I_e": 40.0, "tau_sfa": [50.0], "q_sfa": [4.0]},
+    ({"len_kernel": -1, "I_e": 40.0, "tau_sfa": [50.0], "q_sfa": [4.0]},
      {"Delta_V": 0.0, "I_e": 10.0}),
 ])
 def test_deterministic_regime_equal_nest(ab, changes, refused):
     """No spike drawn: V_m, currents, E_sfa and the expected count within 1e-9 of NEST's;
-    a refused set leaves the history as it was, a set re-makes it."""
+    a refused set leaves the history as it was, a set re-makes it (here with the automatic
+    length of the adaptation then set, 1497 steps: longer than any before, so the buffers
+    grow and the step is traced again)."""
     ref, got = ab(lambda nest: _deterministic(nest, changes, refused))
     r, g = assert_samples_aligned(ref[0], got[0])
     assert not np.any(np.asarray(ref[0]["n_events"])) and not np.any(got[0]["n_events"])
@@ -119,6 +121,7 @@ def test_deterministic_regime_equal_nest(ab, changes, refused):
     assert mean.max() > 1e-12 and np.ptp(np.asarray(ref[0]["E_sfa"], float)) > 0.1
     for k in ref[1]:
         np.testing.assert_allclose(got[1][k], ref[1][k], rtol=RTOL, err_msg=k)
+    assert ref[1]["len_kernel"] == ((1497 if changes else 40), 1000, 25)
 
 
 LENGTHS = ({}, {"tau_m": 100.0}, {"t_ref": 30.0, "tau_m": 2.0},
