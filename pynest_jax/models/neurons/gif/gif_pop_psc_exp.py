@@ -24,6 +24,7 @@ from ._common import m
 
 ms, mV, pA, pF, Hz = u.ms, u.mV, u.pA, u.pF, u.Hz
 
+
 def derive(p, ctx):
     h = ctx.h_ms
     tau_m, C = m(p.tau_m, ms), m(p.C_m, pF)
@@ -109,7 +110,8 @@ def update(p, d, s, x, ctx):
     return s.replace(
         V_m=u.Quantity(V, unit=mV), I_syn_ex=u.Quantity(I_ex, unit=pA),
         I_syn_in=u.Quantity(I_in, unit=pA), y0=x.currents, E_sfa=u.Quantity(E_sfa, unit=mV),
-        mean=n_expect, n_events=n_spikes.astype(s.n_events.dtype), g_sfa=u.Quantity(g, unit=ms ** -1), x_free=x_f, z_free=z_f,
+        mean=n_expect, n_events=n_spikes.astype(s.n_events.dtype),
+        g_sfa=u.Quantity(g, unit=ms ** -1), x_free=x_f, z_free=z_f,
         lambda_free=u.Quantity(lam_free, unit=Hz), k0=(s.k0 + 1) % s.L,
         hist_n=n_h, hist_m=m_h, hist_v=v_h, hist_u=u.Quantity(u_h, unit=mV),
         hist_lambda=u.Quantity(lam_h, unit=Hz)), n_spikes
