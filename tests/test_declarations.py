@@ -30,7 +30,7 @@ GSL = {"aeif_cond_alpha", "aeif_cond_exp", "aeif_psc_alpha", "aeif_psc_delta", "
 EULER = {"izhikevich"}
 # Neurons that are plain Nodes in NEST, not ArchivingNodes (spike_train_injector.h:
 # class spike_train_injector : public Node, public Device).
-PLAIN_NODES = {"spike_train_injector"}
+PLAIN_NODES = {"spike_train_injector", "gif_pop_psc_exp"}
 # Models whose update asks IgnoreAndSpikeMechanism (NEST: spike_event_is_due callers).
 IGNORE_AND_SPIKE = {"iaf_psc_delta"}
 

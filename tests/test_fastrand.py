@@ -76,3 +76,21 @@ def test_shared_table_counts_follow_the_poisson_distribution(lam):
         o = np.append(obs[keep], len(y) - obs[keep].sum())
         e = np.append(exp[keep], len(y) - exp[keep].sum())
         assert stats.chisquare(o, e).pvalue > 1e-3
+
+
+@pytest.mark.parametrize("n,p", [(500, 0.011), (100_000, 0.02), (40, 0.8), (7, 0.5)])
+def test_binomial_counts_chi_square(n, p):
+    """gif_pop_psc_exp's binomial sampler (inversion, p > 1/2 by symmetry, large means in
+    parts) against scipy's pmf; power: a 2 % shift of p fails the (500, 0.011) case."""
+    from pynest_jax.models.neurons.gif._pop_draws import binomial_counts
+    draw = jax.jit(binomial_counts)
+    N, P = jnp.full((2000,), float(n)), jnp.full((2000,), p)
+    x = np.concatenate([np.asarray(draw(k, N, P))
+                        for k in jax.random.split(jax.random.key(11, impl="rbg"), 25)])
+    assert x.min() >= 0 and x.max() <= n
+    lo, hi = stats.binom.ppf(1e-3, n, p), stats.binom.ppf(1 - 1e-3, n, p)
+    obs = np.histogram(np.clip(x, lo, hi), bins=np.arange(lo, hi + 2) - 0.5)[0]
+    pmf = stats.binom.pmf(np.arange(lo, hi + 1), n, p)
+    pmf[0], pmf[-1] = stats.binom.cdf(lo, n, p), stats.binom.sf(hi - 1, n, p)
+    expected = pmf / pmf.sum() * len(x)
+    assert stats.chisquare(obs, expected).pvalue > 1e-4

@@ -134,7 +134,8 @@ def set_nodes(kernel, gids, groups):
                     raise NESTErrors.BadProperty(  # models/multimeter.h
                         f"Setting status of a '{pop.model_names[loc[0]]}' with node ID "
                         f"{int(sub_gids[0])}: multimeter cannot be frozen.")
-                if "n_events" in sub and "n_events" in pop.arrays:  # a recording device's
+                if "n_events" in sub and "n_events" in pop.arrays \
+                        and isinstance(pop.spec, RecorderModel):  # a recording device's
                     if np.any(_values_of(sub["n_events"]) != 0):
                         raise NESTErrors.BadProperty(
                             f"Setting status of a '{pop.model_names[loc[0]]}' with node ID "

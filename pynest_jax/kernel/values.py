@@ -123,7 +123,7 @@ def _cast(decl, value, n):
 def settable_keys(spec) -> set:
     flat = {d.name for d in spec.params if not d.readonly} | {
         s.name for s in spec.state
-        if not s.hidden and not s.per_port and s.name not in READONLY_STATE}
+        if not s.hidden and not s.per_port and not s.readonly and s.name not in READONLY_STATE}
     groups = getattr(spec, "groups", None)
     if groups:  # sub-dictionaries replace their flat keys
         flat = (flat - {k for m in groups.values() for k in m.values()}) | set(groups)

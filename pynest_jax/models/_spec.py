@@ -73,6 +73,9 @@ class State:
     # 0, ports beyond a node's own count are cleared). Not settable; a visible one
     # shows each node's own ports as a vector (aeif_cond_*_multisynapse's g, dg).
     per_port: bool = False
+    # shown by GetStatus but not read by NEST's State_::set (gif_pop_psc_exp's mean,
+    # n_events): setting it is refused as an unknown key
+    readonly: bool = False
 
 
 @dataclasses.dataclass(frozen=True)

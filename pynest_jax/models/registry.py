@@ -72,6 +72,7 @@ from .neurons.gif.gif_psc_exp import gif_psc_exp
 from .neurons.gif.gif_cond_exp import gif_cond_exp
 from .neurons.gif.gif_psc_exp_multisynapse import gif_psc_exp_multisynapse
 from .neurons.gif.gif_cond_exp_multisynapse import gif_cond_exp_multisynapse
+from .neurons.gif.gif_pop_psc_exp import gif_pop_psc_exp
 from ._spec import variants
 from .synapses.static import static_synapse, static_synapse_hom_w
 from .synapses.stdp import stdp_synapse, stdp_synapse_hom
@@ -110,6 +111,7 @@ NODE_MODELS = {m.name: m for m in (
     glif_psc, glif_psc_double_alpha, glif_cond,
     pp_psc_delta, iaf_chs_2007, ignore_and_fire, ht_neuron, iaf_bw_2001, iaf_bw_2001_exact,
     gif_psc_exp, gif_cond_exp, gif_psc_exp_multisynapse, gif_cond_exp_multisynapse,
+    gif_pop_psc_exp,
     mcculloch_pitts_neuron, ginzburg_neuron, erfc_neuron,
     dc_generator,
     ac_generator, step_current_generator, noise_generator,

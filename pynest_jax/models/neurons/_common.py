@@ -157,6 +157,25 @@ class Archiving:
         return keys
 
 
+def as_vectors(new: dict, keys) -> dict:
+    """on_set of a model with per-node vector parameters: each given one a float vector."""
+    new = dict(new)
+    for key in keys:
+        if key in new:
+            new[key] = [np.asarray(x, float).reshape(-1) for x in new[key]]
+    return new
+
+
+def unequal_lengths(p, tau_key, q_key, noun="dimension"):
+    """NEST's message when a node's two adaptation vectors differ in length, else None."""
+    for t, q in zip(p[tau_key], p[q_key]):
+        t, q = np.asarray(t).reshape(-1), np.asarray(q).reshape(-1)
+        if len(t) != len(q):
+            return (f"'{tau_key}' and '{q_key}' need to have the same {noun}.\nSize of "
+                    f"{tau_key}: {len(t)}\nSize of {q_key}: {len(q)}")
+    return None
+
+
 def neuron_params(*own):
     return tuple(own) + ARCHIVING_PARAMS
 

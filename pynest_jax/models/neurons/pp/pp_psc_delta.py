@@ -13,7 +13,7 @@ import numpy as np
 from ..._spec import Channel, NeuronModel, Param, State
 from ...integrators import Exact
 from ...devices._poisson import counts as poisson_counts
-from .._common import Archiving, neuron_params, neuron_state
+from .._common import Archiving, as_vectors, neuron_params, neuron_state, unequal_lengths
 
 ms, mV, pA, pF, Hz = u.ms, u.mV, u.pA, u.pF, u.Hz
 SFA = ("q_elems", "Q33", "q_add")
@@ -100,19 +100,13 @@ def on_set(old, new, ctx):
     taken as a one-component list; NEST 3.10's result of that branch is not reproduced,
     nor its re-initialisation of the adaptation after State_::set (it appends
     components beyond q_sfa's length)."""
-    new = dict(new)
-    for key in ("tau_sfa", "q_sfa"):
-        if key in new:
-            new[key] = [np.asarray(x, float).reshape(-1) for x in new[key]]
-    return new
+    return as_vectors(new, ("tau_sfa", "q_sfa"))
 
 
 def check(p):
-    for t, q in zip(p["tau_sfa"], p["q_sfa"]):
-        t, q = np.asarray(t).reshape(-1), np.asarray(q).reshape(-1)
-        if len(t) != len(q):
-            return ("'tau_sfa' and 'q_sfa' need to have the same dimension.\nSize of "
-                    f"tau_sfa: {len(t)}\nSize of q_sfa: {len(q)}")
+    msg = unequal_lengths(p, "tau_sfa", "q_sfa")
+    if msg:
+        return msg
     a = lambda k: np.asarray(p[k])  # noqa: E731
     if np.any(a("C_m") <= 0):
         return "Capacitance must be strictly positive."
