@@ -36,8 +36,8 @@ PREAMBLE = (
     "are outside than for NEST's own seed runs judged the same way (their mean, +3 sqrt of that, "
     "+{chance:g} % of them, and always fewer than a quarter of them). A script that differs by these "
     "statistics, or whose NEST runs disagree far beyond the sampling model, is judged again with "
-    "{confirm} NEST seed runs. *nothing to compare*: both ran, and neither recorded nor read anything: "
-    "not a match. *differs*: none of these. *fails*: `{impl}` raised (last line shown). *not run by "
+    "{confirm} NEST seed runs. *nothing to compare*: both ran, neither recorded nor read anything, and "
+    "the kernel held no node: not a match. *differs*: none of these. *fails*: `{impl}` raised (last line shown). *not run by "
     "NEST here*: NEST itself failed (missing package, MUSIC, ...).\n\n"
     "The statistical rule on synthetic runs (`python -m gallery.calibrate`, {calibration}."
 )

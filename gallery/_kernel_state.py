@@ -181,4 +181,5 @@ def capture(nest, layers):
     where, placed = _positions(nest, layers.layers, records)
     _connections(nest, ids, models, where, placed, records)
     _neurons(nest, records)
-    return [{"gid": -(i + 1), "model": f"{STATE_MODEL}: {name}", "data": data} for i, (name, data) in enumerate(records)]
+    return [{"gid": -(i + 1), "model": f"{STATE_MODEL}: {name}", "data": data}
+            for i, (name, data) in enumerate(records)]

@@ -28,8 +28,9 @@ NEST seed reproduces exactly (a free layer's node ids) must be identical too.
   or both of magnitude below TINY: XLA on CPU flushes subnormal intermediates to zero, so
   values that decay that far (conductances long after their last input) end in 0 here
   where NEST's go on shrinking (docs/divergences.md, "subnormals").
-- nothing to compare: the runs agree because neither recorded nor read anything. Not a
-  match: the script's output was never compared.
+- nothing to compare: the runs agree because neither recorded nor read anything, and the
+  kernel held no node (no state to compare either). Not a match: the script's output was
+  never compared.
 - statistically equal: not identical, NEST's own output changes with the seed, the
   recorders and fields are the same, every recorder that NEST reproduces exactly under
   every seed is identical, non-finite values sit where NEST's do (or, where the shapes
@@ -580,7 +581,8 @@ def judge(ref, other, seed_runs=()):
     diff = first_difference(ref, other)
     if diff is None:
         if not _recorded_anything(ref):
-            return Outcome(NOTHING, "nothing recorded to compare: no recorder recorded anything, and the script read no value back")
+            return Outcome(NOTHING, "nothing recorded to compare: no recorder recorded anything, the script read "
+                                    "no value back, and the kernel held no node")
         return Outcome(IDENTICAL)
     if not seed_runs:
         return Outcome(DIFFERS, f"{diff} (no NEST run with another seed to judge statistics)")

@@ -100,7 +100,8 @@ def bernoulli_projection(seed, layer, p=0.5, radius=0.5, gid=-2):
     source, target = np.nonzero((distance <= radius) & (rng.random(distance.shape) < p))
     return rec(gid, "kernel state: connections iaf_psc_alpha -> iaf_psc_alpha (static_synapse)",
                sources=ids[source], targets=ids[target], receptors=np.zeros(source.size, int),
-               weights=rng.uniform(0.5, 2.0, source.size) if p < 1 else np.ones(source.size), delays=np.ones(source.size),
+               weights=rng.uniform(0.5, 2.0, source.size) if p < 1 else np.ones(source.size),
+               delays=np.ones(source.size),
                distances=distance[source, target])
 
 
