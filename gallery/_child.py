@@ -4,12 +4,17 @@ capture what every recorder recorded.
     python _child.py --impl {nest,pynest_jax} --script FILE --out FILE.pkl
                      [--repo DIR] [--seed-offset N] [-- SCRIPT_ARGS...]
 
+Where a snapshot would hold nothing (no recorder recorded anything and the script read
+nothing back), it holds the kernel's observable state instead: positions, connections and
+neuron state, as pseudo-recorders with negative gids (see `_kernel_state.py`).
+
 This file is run as a plain script in a fresh interpreter and imports nothing from the
 `gallery` package, so that nothing but the script and the implementation under test is
 loaded. It writes one pickle with plain data (see `_write`) that `gallery.run` reads.
 """
 
 import argparse
+import functools
 import importlib.util
 import os
 import pickle
@@ -44,6 +49,16 @@ def _binding():
     """
     path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "pynest_jax", "_bind.py")
     spec = importlib.util.spec_from_file_location("_pynest_jax_bind", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@functools.lru_cache(maxsize=None)
+def _kernel_state():
+    """gallery/_kernel_state.py, loaded by path as `_binding` loads its file (see there)."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_kernel_state.py")
+    spec = importlib.util.spec_from_file_location("_gallery_kernel_state", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -207,8 +222,12 @@ def _install_reads(nest, reads):
                                                             lambda a, k: "count", convert=len))
 
 
-def _snapshot(nest, when, reads=None):
-    """Global id, model and recorded data of every recorder that exists now."""
+def _snapshot(nest, when, reads=None, layers=None):
+    """Global id, model and recorded data of every recorder that exists now.
+
+    Where that holds nothing (no recorder recorded anything and the script read nothing)
+    and `layers` is given, the kernel's state instead (`_kernel_state.capture`).
+    """
     if reads is not None:
         reads.depth += 1
     try:
@@ -233,6 +252,8 @@ def _snapshot(nest, when, reads=None):
         read = reads.take() if reads is not None else None
         if read is not None:
             found.append(read)
+        if layers is not None and not any(np.size(v) for r in found for v in r["data"].values()):
+            found.extend(_kernel_state().capture(nest, layers))
         found.sort(key=lambda r: r["gid"])
         return {"when": when, "recorders": found, "error": None}
     except Exception as err:  # noqa: BLE001 -- a failing snapshot is a result, not a crash
@@ -246,14 +267,16 @@ def _last_line(err):
     return traceback.format_exception_only(type(err), err)[-1].strip()
 
 
-def _install_snapshots(nest, snapshots, after_reset, reads=None):
+def _install_snapshots(nest, snapshots, after_reset, reads=None, layers=None):
     original = getattr(nest, "ResetKernel", None)
     if original is None:
         return  # the script will fail on its own call, with its own message
 
     def ResetKernel(*args, **kwargs):
-        snapshots.append(_snapshot(nest, f"before ResetKernel #{len(snapshots) + 1}", reads))
+        snapshots.append(_snapshot(nest, f"before ResetKernel #{len(snapshots) + 1}", reads, layers))
         result = original(*args, **kwargs)
+        if layers is not None:
+            layers.clear()
         after_reset()
         return result
 
@@ -348,22 +371,26 @@ def main(argv):
     sys.argv = [script] + list(opts.script_args)
 
     snapshots, exception, nest, reads = [], None, None, _Reads(("nest", opts.impl.split(".")[0]))
+    layers, timed_out = _kernel_state().Layers(), False
     try:
         nest = _bind(opts.impl, opts.repo)
         reseed = _install_seed_offset(nest, opts.seed_offset) if opts.seed_offset else (lambda: None)
-        _install_snapshots(nest, snapshots, reseed, reads)
+        _install_snapshots(nest, snapshots, reseed, reads, layers)
         _install_reads(nest, reads)
+        layers.install(nest, _set_module_attr)
         runpy.run_path(script, run_name="__main__")
     except SystemExit as err:
         if err.code not in (None, 0):
             exception = f"SystemExit: {err.code}"
     except BaseException as err:  # noqa: BLE001 -- everything the script raises is reported
         exception = _last_line(err)
+        timed_out = isinstance(err, _ScriptTimeout)
         traceback.print_exc()
     # From here on the parent's SIGTERM must not cut the result file short; it will SIGKILL.
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     if nest is not None:
-        snapshots.append(_snapshot(nest, "end", reads))
+        # After the time limit the parent kills within seconds: no time to read the kernel.
+        snapshots.append(_snapshot(nest, "end", reads, None if timed_out else layers))
     _write(opts.out, {"impl": opts.impl, "exception": exception, "snapshots": snapshots})
     return 0 if exception is None else 1
 

@@ -8,7 +8,16 @@ Verdicts, from NEST's reference run (`ref`), the run under test (`other`) and ru
 NEST with other rng_seeds (`seed_runs`). Besides the recorders, each snapshot may hold a
 pseudo-recorder (gid 0, "values read by the script", see `_child.py`) with what the
 script read back from the kernel (`get`, attribute access, GetStatus, GetConnections'
-count); it is compared as the recorders are.
+count); it is compared as the recorders are. A snapshot that holds nothing else (no
+recorder recorded anything, the script read nothing: a script that only builds and plots
+a network) holds the kernel's state instead, as pseudo-recorders with negative gids
+(`_kernel_state.py`): each layer's positions, each projection's connections (sources,
+targets, receptors, weights, delays, distances; sorted, since NEST's order is not a
+semantic) and each neuron model's state variables. They are judged by the same rules:
+ids (`sources`, `targets`, `node_ids`) exactly, other values within RTOL; where NEST's
+seed changes them, by statistics, counting connections or nodes as a recorder's events
+and their values as independent samples (never a trace), and any field of them that every
+NEST seed reproduces exactly (a free layer's node ids) must be identical too.
 
 - identical: same snapshots, recorders (gid, model) and fields; node ids (senders,
   targets, ports) and the times of spike-like events exactly equal (of precise,
@@ -19,8 +28,9 @@ count); it is compared as the recorders are.
   or both of magnitude below TINY: XLA on CPU flushes subnormal intermediates to zero, so
   values that decay that far (conductances long after their last input) end in 0 here
   where NEST's go on shrinking (docs/divergences.md, "subnormals").
-- nothing to compare: the runs agree because neither recorded nor read anything. Not a
-  match: the script's output was never compared.
+- nothing to compare: the runs agree because neither recorded nor read anything, and the
+  kernel held no node (no state to compare either). Not a match: the script's output was
+  never compared.
 - statistically equal: not identical, NEST's own output changes with the seed, the
   recorders and fields are the same, every recorder that NEST reproduces exactly under
   every seed is identical, non-finite values sit where NEST's do (or, where the shapes
@@ -89,8 +99,9 @@ ALL = -1  # the snapshot index of statistics over all snapshots
 
 # Fields of events that are spikes (or synaptic events), as opposed to sampled traces.
 SPIKE_FIELDS = frozenset({"times", "offsets", "senders", "targets", "weights", "receptors", "ports", "rports"})
-# Node ids and ports: equal or not, never "close".
-ID_FIELDS = frozenset({"senders", "targets", "receptors", "ports", "rports"})
+# Node ids and ports: equal or not, never "close". `sources` and `node_ids`: of the
+# kernel-state pseudo-recorders (below).
+ID_FIELDS = frozenset({"senders", "targets", "receptors", "ports", "rports", "sources", "node_ids"})
 
 
 # The pseudo-recorder of values the script read back (`_child.py`), and the status keys
@@ -99,6 +110,17 @@ ID_FIELDS = frozenset({"senders", "targets", "receptors", "ports", "rports"})
 # values twice, under a sampling model pooled over other statistics.
 READS_GID = 0
 RECORDED_KEYS = ("events", "histogram", "count_histogram", "covariance", "count_covariance", "n_events")
+
+
+def is_kernel_state(gid):
+    """The kernel-state pseudo-recorders (`_kernel_state.py`) have negative gids."""
+    return gid < 0
+
+
+# What a kernel-state record counts, as a recorder counts its events (`times`): its
+# connections, its nodes, or a count it holds instead of them (above the size bounds).
+STATE_COUNTED = ("targets", "node_ids")
+STATE_COUNT = "count"
 
 
 def drop_recorded_reads(snapshots):
@@ -252,6 +274,28 @@ def fixed_recorders(ref, seed_runs):
     }
 
 
+def fixed_state_difference(ref, other, seed_runs, fixed):
+    """How a field of a kernel-state record that NEST reproduces exactly under every seed
+    differs here, or None: a free layer's node ids, a grid's positions beside random
+    connections, a projection's one delay where every run has the same count. Fields of
+    whole fixed records (`fixed`) are judged with them."""
+    others = [_recorders(run) for run in seed_runs]
+    recorders_other = _recorders(other)
+    for key, (label, rec) in _recorders(ref).items():
+        if key in fixed or not is_kernel_state(key[1]):
+            continue
+        for name, values in sorted(rec["data"].items()):
+            exact = name in ID_FIELDS
+            if np.size(values) == 0 or not all(
+                    key in run and name in run[key][1]["data"]
+                    and values_difference(values, run[key][1]["data"][name], exact) is None for run in others):
+                continue
+            diff = values_difference(values, recorders_other[key][1]["data"][name], exact)
+            if diff:
+                return f"{label} {name} is the same under every NEST seed, but {diff}"
+    return None
+
+
 def _standard_errors(x, sampled):
     """Standard errors of mean and std of the samples x (see the module docstring)."""
     n = x.size
@@ -263,9 +307,19 @@ def _standard_errors(x, sampled):
     return s / math.sqrt(n), s / math.sqrt(2 * (n - 1))
 
 
-def _field_statistics(stats, key, data, sampled):
+def _count(data, state):
+    """How many events a recorder holds (connections, nodes of a kernel-state record), or None."""
     if "times" in data:
-        n = np.asarray(data["times"]).size
+        return np.asarray(data["times"]).size
+    if state and STATE_COUNT in data:
+        return int(np.sum(data[STATE_COUNT]))
+    counted = [name for name in STATE_COUNTED if name in data] if state else []
+    return np.asarray(data[counted[0]]).size if counted else None
+
+
+def _field_statistics(stats, key, data, sampled):
+    n = _count(data, is_kernel_state(key[1]))
+    if n is not None:
         stats[key + ("events", "count")] = (float(n), math.sqrt(n), n)
     for name, values in data.items():
         x = np.asarray(values)
@@ -304,10 +358,11 @@ def statistics(run):
     kind is count, mean or std; ALL marks the statistics of `_pooled_recorders`.
     """
     stats = {}
+    # A kernel-state record holds one value per node or connection, never a trace.
     for key, (_, rec) in _recorders(run).items():
-        _field_statistics(stats, key, rec["data"], is_sampled(rec["data"]))
+        _field_statistics(stats, key, rec["data"], is_sampled(rec["data"]) and not is_kernel_state(key[1]))
     for gid, (_, data) in _pooled_recorders(run).items():
-        _field_statistics(stats, (ALL, gid), data, is_sampled(data))
+        _field_statistics(stats, (ALL, gid), data, is_sampled(data) and not is_kernel_state(gid))
     return stats
 
 
@@ -526,7 +581,8 @@ def judge(ref, other, seed_runs=()):
     diff = first_difference(ref, other)
     if diff is None:
         if not _recorded_anything(ref):
-            return Outcome(NOTHING, "nothing recorded to compare: no recorder recorded anything, and the script read no value back")
+            return Outcome(NOTHING, "nothing recorded to compare: no recorder recorded anything, the script read "
+                                    "no value back, and the kernel held no node")
         return Outcome(IDENTICAL)
     if not seed_runs:
         return Outcome(DIFFERS, f"{diff} (no NEST run with another seed to judge statistics)")
@@ -542,6 +598,9 @@ def judge(ref, other, seed_runs=()):
             fixed_diff = recorder_difference(rec, recorders_other[key][1])
             if fixed_diff:
                 return Outcome(DIFFERS, f"{label} is the same under every NEST seed, but {fixed_diff}")
+    fixed_field = fixed_state_difference(ref, other, seed_runs, fixed)
+    if fixed_field:
+        return Outcome(DIFFERS, fixed_field)
     nonfinite = nonfinite_difference(ref, other)
     if nonfinite:
         return Outcome(DIFFERS, nonfinite)

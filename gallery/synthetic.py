@@ -79,3 +79,32 @@ def poisson_run(seed, factor=1.0):
 def short_trace_run(seed, shift=0.0):
     """A noisy trace only a few correlation times long (the AR(1) time is 20 samples)."""
     return run_of(trace(seed=seed, n=120, shift=shift))
+
+
+def grid_layer(n_side=15, extent=3.0, gid=-1):
+    """The kernel-state record of a grid layer's positions (`_kernel_state.py`), node ids 1..n_side^2."""
+    step = extent / n_side
+    x, y = np.meshgrid(-extent / 2 + step * (np.arange(n_side) + 0.5), extent / 2 - step * (np.arange(n_side) + 0.5),
+                       indexing="ij")
+    return rec(gid, "kernel state: positions of layer 1 (iaf_psc_alpha)", node_ids=np.arange(1, n_side**2 + 1),
+               x=x.ravel(), y=y.ravel())
+
+
+def bernoulli_projection(seed, layer, p=0.5, radius=0.5, gid=-2):
+    """The kernel-state record of a layer connected to itself as `spatial/connex.py` does:
+    pairwise Bernoulli(p) within a circular mask, sorted; weights uniform in [0.5, 2),
+    or 1 where p is 1 (a deterministic projection)."""
+    rng = np.random.default_rng(seed)
+    ids, pos = layer["data"]["node_ids"], np.stack([layer["data"]["x"], layer["data"]["y"]], axis=1)
+    distance = np.linalg.norm(pos[None, :, :] - pos[:, None, :], axis=2)  # [source, target]
+    source, target = np.nonzero((distance <= radius) & (rng.random(distance.shape) < p))
+    return rec(gid, "kernel state: connections iaf_psc_alpha -> iaf_psc_alpha (static_synapse)",
+               sources=ids[source], targets=ids[target], receptors=np.zeros(source.size, int),
+               weights=rng.uniform(0.5, 2.0, source.size) if p < 1 else np.ones(source.size),
+               delays=np.ones(source.size),
+               distances=distance[source, target])
+
+
+def spatial_run(seed, p=0.5, radius=0.5):
+    layer = grid_layer()
+    return run_of(bernoulli_projection(seed, layer, p, radius), layer)

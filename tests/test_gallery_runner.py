@@ -17,7 +17,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from gallery import compare, entries, table  # noqa: E402
 from gallery.run import run_script  # noqa: E402
-from gallery.synthetic import diverging_run, rec, run_of, shared_noise_run, spikes, trace  # noqa: E402
+from gallery.synthetic import (  # noqa: E402
+    bernoulli_projection, diverging_run, grid_layer, rec, run_of, shared_noise_run, spatial_run, spikes, trace,
+)
 
 
 # identical ------------------------------------------------------------------------------
@@ -422,6 +424,168 @@ def test_installed_gallery_has_96_entry_points():
     except RuntimeError:
         pytest.skip("nest-simulator is not installed")
     assert len(entries.entry_points(root)) == entries.EXPECTED_COUNT
+
+
+# the kernel's state, where nothing was recorded or read (gallery/_kernel_state.py) ------------
+
+
+def _moved(record, field, index, value):
+    data = {k: v.copy() for k, v in record["data"].items()}
+    data[field][index] = value
+    return dict(record, data=data)
+
+
+def test_same_kernel_state_is_identical():
+    assert compare.judge(spatial_run(1), spatial_run(1)).verdict == compare.IDENTICAL
+
+
+def test_deterministic_connections_or_positions_must_be_identical():
+    # p = 1: NEST's connections are the same under every seed, so one moved target differs.
+    ref, seed_run = spatial_run(1, p=1.0), spatial_run(2, p=1.0)
+    assert compare.first_difference(ref, seed_run) is None
+    projection, layer = ref[0]["recorders"]
+    for other in (run_of(_moved(projection, "targets", 7, projection["data"]["targets"][7] + 1), layer),
+                  run_of(projection, _moved(layer, "x", 3, layer["data"]["x"][3] + 1e-6))):
+        outcome = compare.judge(ref, other, [seed_run])
+        assert outcome.verdict == compare.DIFFERS and "exactly with any seed" in outcome.reason
+
+
+def test_random_connections_from_nests_distribution_are_statistically_equal():
+    ref, seed_runs, other = spatial_run(1), [spatial_run(2), spatial_run(3)], spatial_run(4)
+    outcome = compare.judge(ref, other, seed_runs)
+    assert outcome.verdict == compare.STAT_EQUAL, outcome.reason
+
+
+@pytest.mark.parametrize("p, radius, statistic", [(0.55, 0.5, "events count"), (0.25, 0.7, "distances mean")])
+def test_random_connections_by_another_rule_differ(p, radius, statistic):
+    # 10 % more connections; or as many, but farther apart (a wider mask, a lower p)
+    ref, seed_runs = spatial_run(1), [spatial_run(2), spatial_run(3)]
+    outcome = compare.judge(ref, spatial_run(4, p, radius), seed_runs)
+    assert outcome.verdict == compare.DIFFERS and statistic in outcome.reason, outcome.reason
+
+
+def test_a_moved_grid_node_beside_random_connections_differs():
+    # The positions are the same under every NEST seed: compared whole, not by statistics.
+    ref, seed_runs = spatial_run(1), [spatial_run(2), spatial_run(3)]
+    projection, layer = spatial_run(4)[0]["recorders"]
+    outcome = compare.judge(ref, run_of(projection, _moved(layer, "y", 0, 0.0)), seed_runs)
+    assert outcome.verdict == compare.DIFFERS and "positions" in outcome.reason
+
+
+def test_a_fixed_field_of_a_random_kernel_state_record_must_match():
+    # A free layer: positions change with the seed, its node ids do not.
+    def free(seed, first=1):
+        rng = np.random.default_rng(seed)
+        return run_of(rec(-1, "kernel state: positions of layer 1 (iaf_psc_alpha)",
+                          node_ids=np.arange(first, first + 50), x=rng.uniform(-1, 1, 50), y=rng.uniform(-1, 1, 50)))
+
+    ref, seed_runs = free(1), [free(2), free(3)]
+    assert compare.judge(ref, free(4), seed_runs).verdict == compare.STAT_EQUAL
+    outcome = compare.judge(ref, free(4, first=2), seed_runs)
+    assert outcome.verdict == compare.DIFFERS and "node_ids is the same under every NEST seed" in outcome.reason
+
+
+def test_kernel_state_counts_connections_and_is_not_a_trace():
+    stats = compare.statistics(spatial_run(1))
+    count, _, _ = stats[(0, -2, "events", "count")]
+    assert count == spatial_run(1)[0]["recorders"][0]["data"]["targets"].size
+    # one value per connection: iid standard errors, not batch means of the sorted table
+    w = spatial_run(1)[0]["recorders"][0]["data"]["weights"]
+    assert stats[(0, -2, "weights", "mean")][1] == pytest.approx(w.std(ddof=1) / np.sqrt(w.size))
+    assert (0, -1, "events", "count") in stats and (0, 0, "events", "count") not in compare.statistics(
+        run_of(rec(0, "values read by the script", node_ids=[1, 2])))
+
+
+class _FakeNodes:
+    """Just enough of a NodeCollection for `_kernel_state.capture`."""
+
+    def __init__(self, kernel, ids, spatial=None):
+        self.kernel, self.ids, self.spatial = kernel, list(ids), spatial
+
+    def tolist(self):
+        return list(self.ids)
+
+    def __iter__(self):
+        return iter([_FakeNodes(self.kernel, [i]) for i in self.ids])
+
+    def __getitem__(self, i):
+        return _FakeNodes(self.kernel, [self.ids[i]])
+
+    def get(self, *keys):
+        status = [self.kernel.status[i] for i in self.ids]
+        if not keys:
+            return status[0]
+        if isinstance(keys[0], str):
+            values = [s[keys[0]] for s in status]
+            return values[0] if len(values) == 1 else values
+        return {k: [s[k] for s in status] for k in keys[0]}
+
+
+class _FakeKernel:
+    def __init__(self):
+        self.status, self.positions, self.connections = {}, {}, []
+
+    def Create(self, model, n, positions=None, **status):
+        first = len(self.status) + 1
+        for i in range(first, first + n):
+            kind = "recorder" if model.endswith("recorder") else "neuron"
+            self.status[i] = {"global_id": i, "model": model, "element_type": kind, "recordables": ("V_m", "I_syn"),
+                              "V_m": -70.0 + i, **status}
+            if positions is not None:
+                self.positions[i] = positions[i - first]
+        return _FakeNodes(self, range(first, first + n), {"extent": [2.0, 2.0], "edge_wrap": False}
+                          if positions is not None else None)
+
+    def GetNodes(self, properties=None):
+        kind = (properties or {}).get("element_type")
+        return _FakeNodes(self, [i for i, s in self.status.items() if kind in (None, s["element_type"])])
+
+    def GetPosition(self, nodes):
+        return tuple(tuple(self.positions[i]) for i in nodes.ids)
+
+    def GetConnections(self):
+        table = self.connections
+        keys = ("source", "target", "receptor", "weight", "delay", "synapse_model")
+        return type("Conns", (), {"__len__": lambda self: len(table),
+                                  "get": lambda self, ks: {k: [c[keys.index(k)] for c in table] for k in ks}})()
+
+    def GetKernelStatus(self, key):
+        return 0.001
+
+    def NodeCollection(self, ids):
+        return _FakeNodes(self, ids)
+
+
+def test_a_snapshot_with_nothing_holds_the_kernel_state_instead():
+    from gallery import _child
+
+    kernel, layers = _FakeKernel(), _child._kernel_state().Layers()
+    layers.install(kernel, setattr)
+    layer = kernel.Create("iaf_psc_alpha", 3, positions=[(0.5, 0.0), (-0.5, 0.0), (0.0, 0.9)])
+    kernel.Create("parrot_neuron", 1)
+    kernel.Create("spike_recorder", 1, events={"times": [], "senders": []})
+    kernel.connections = [(3, 1, 0, 2.0, 1.5, "static_synapse"), (1, 2, 0, 1.0, 1.0, "static_synapse"),
+                          (1, 4, 0, 1.0, 1.0, "static_synapse")]
+    assert layers.layers == [layer]
+    recorders = _child._snapshot(kernel, "end", _child._Reads(), layers)["recorders"]
+    state = {r["gid"]: r for r in recorders if r["gid"] < 0}
+    assert [r["model"] for r in recorders if r["gid"] >= 0] == ["spike_recorder"]
+    assert [state[g]["model"] for g in sorted(state, reverse=True)] == [
+        "kernel state: positions of layer 1 (iaf_psc_alpha)",
+        "kernel state: connections iaf_psc_alpha -> iaf_psc_alpha (static_synapse)",
+        "kernel state: connections iaf_psc_alpha -> parrot_neuron (static_synapse)",
+        "kernel state: nodes iaf_psc_alpha", "kernel state: nodes parrot_neuron"]
+    assert state[-1]["data"]["x"].tolist() == [0.5, -0.5, 0.0]
+    inner = state[-2]["data"]  # sorted by source, whatever the kernel's order
+    assert inner["sources"].tolist() == [1, 3] and inner["targets"].tolist() == [2, 1]
+    assert inner["delays"].tolist() == [1.0, 1.5] and inner["distances"].tolist() == [1.0, np.hypot(0.5, 0.9)]
+    assert "distances" not in state[-3]["data"]  # the parrot has no position
+    assert sorted(state[-4]["data"]) == ["V_m", "node_ids"]  # I_syn is no status key
+    # something recorded: only that
+    kernel.status[5]["events"] = {"times": [1.0], "senders": [1]}
+    assert [r["gid"] for r in _child._snapshot(kernel, "end", _child._Reads(), layers)["recorders"]] == [5]
+    # a fresh kernel has neither nodes nor state
+    assert _child._snapshot(_FakeKernel(), "end", _child._Reads(), layers)["recorders"] == []
 
 
 # the child bootstrap, with a fake implementation -----------------------------------------
