@@ -3,6 +3,7 @@ measurement, ratios printed and written to docs/benchmarks.md with the machine.
 
     python -m benchmarks                  # everything (about 5-8 minutes on 2 cores)
     python -m benchmarks --only small brunel_delta --simtime 200 --out /tmp/b.md
+    python -m benchmarks --only startup   # issue 14's start-up cases (benchmarks/startup.py)
 
 NEST runs with local_num_threads equal to the cores JAX's CPU backend uses (all cores of
 this process). Targets (issue 4) are checked and marked in the table.
@@ -236,7 +237,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", nargs="*",
-                    default=["small", "brunel_delta", "brunel_alpha", "brunel_stdp", "aeif", "scaling"])
+                    default=["small", "brunel_delta", "brunel_alpha", "brunel_stdp", "aeif", "scaling",
+                             "startup"])
     ap.add_argument("--float32", nargs="*", default=["brunel_delta", "brunel_alpha"],
                     help="networks also run with pynest_jax in float32 (full size)")
     ap.add_argument("--simtime", type=float, default=1000.0, help="ms simulated by the brunel networks")
@@ -247,6 +249,10 @@ def main(argv=None):
     t0 = time.perf_counter()
     results = run_all(a.only, a.simtime, a.threads, a.float32)
     text = render(results, a.simtime, a.threads, time.perf_counter() - t0)
+    if "startup" in a.only:  # fresh processes of their own: import, first run, per-call cost
+        from . import startup
+        text = text.replace("\n## Targets (issues 4 and 11)", "\n## Start-up (issue 14)\n\n"
+                            + startup.render(startup.run(2000, 3)) + "\n\n## Targets (issues 4 and 11)", 1)
     a.out.write_text(text, encoding="utf-8")
     if a.json:
         a.json.write_text(json.dumps(results, indent=1))

@@ -234,7 +234,7 @@ class Kernel:
             self.carry = dict(self.carry, syn=prog.plastic_rows(self.graph))
         # XLA's RngBitGenerator ('rbg'): on CPU about 5x faster per random number than
         # threefry, which made random draws most of a step's time in Poisson-driven networks.
-        key = jax.random.key(self.status["rng_seed"] & 0xFFFFFFFF, impl="rbg")
+        key = self._base_key(self.status["rng_seed"] & 0xFFFFFFFF)
         t0 = _time.perf_counter()
         compiles0 = prog.compiles
         if self.status["print_time"] and nsteps:
@@ -283,6 +283,13 @@ class Kernel:
         hooks.after_run(self)
         self.last_compiles = prog.compiles - compiles0
         self.time_simulate = _time.perf_counter() - t0
+
+    def _base_key(self, seed):
+        """The run's key (a run folds the step in), made once per seed: making it cost
+        about 0.3 ms, more than a short run of a small network."""
+        if getattr(self, "_key", (None,))[0] != seed:
+            self._key = (seed, jax.random.key(seed, impl="rbg"))
+        return self._key[1]
 
     def _print_progress(self, done, nsteps, t0):
         """NEST's progress line (print_time), rewritten in place after each chunk (NEST:

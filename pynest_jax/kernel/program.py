@@ -39,7 +39,7 @@ from ..errors import NESTErrors
 from ..models._spec import NeuronModel, RecorderModel, Vars
 from .. import units as U
 from . import (archives, archiving, common_state, cores, delivery, dopamine, plasticity, ports,
-               precise, projections, recording)
+               precise, projections, recording, uploads)
 
 
 @dataclasses.dataclass
@@ -95,6 +95,7 @@ class Program:
         self.precision = precision
         self.fdtype = jnp.float32 if precision == "float32" else jnp.float64
         self.version = graph.structure_version
+        self.uploads = uploads.Uploads(self.device)  # parameters kept on device between runs
         self.plans: list[PopPlan] = []
         for pop in graph.pop_list:
             spec = pop.spec
@@ -261,9 +262,8 @@ class Program:
         out = {}
         for proj in self.plastic:
             defaults = graph.synapses[proj.model][1]
-            out["syn:" + proj.key] = {c.name: jnp.asarray(np.asarray(defaults[c.name], float),
-                                                          self.fdtype)
-                                      for c in proj.spec.common}
+            out["syn:" + proj.key] = {c.name: self.uploads.get(
+                (proj.key, c.name), np.asarray(defaults[c.name], float)) for c in proj.spec.common}
         return out
 
     def common_state(self, graph, carry):
@@ -276,10 +276,10 @@ class Program:
         out = {}
         for plan in self.plans:
             pop = graph.populations[plan.name]
-            skeys = set(self._state_keys(plan))
-            out[plan.name] = {k: self.device(pop.arrays[k]) for k in plan.device_keys
+            skeys, up = set(self._state_keys(plan)), self.uploads.get
+            out[plan.name] = {k: up((plan.name, k), pop.arrays[k]) for k in plan.device_keys
                               if k not in skeys}
-            out[plan.name].update({k: self.device(v) for k, v in
+            out[plan.name].update({k: up((plan.name, k), v) for k, v in
                                    ports.device_params(pop, plan.n_ports).items()})
         out.update(self.common_values(graph))
         return out
@@ -324,8 +324,9 @@ class Program:
     # --- host driver ---------------------------------------------------------------
     def run(self, carry, params, conns, n0: int, nsteps: int, base_key, last=True):
         """`nsteps` steps from step n0; `last`: the run ends with this chunk."""
-        return self.core.run(carry, params, conns, jnp.int64(n0), jnp.int64(nsteps), base_key,
-                             jnp.bool_(last))
+        # numpy scalars: the same abstract values as jnp's, without a device array each
+        return self.core.run(carry, params, conns, np.int64(n0), np.int64(nsteps), base_key,
+                             np.bool_(last))
 
 
 # The compiled core of a program: kernel/cores.py keeps one per structure.

@@ -20,7 +20,6 @@ import math
 import brainunit as u
 import jax.numpy as jnp
 import numpy as np
-from scipy import special
 
 from ....errors import NESTErrors
 from ..._spec import Channel, NeuronModel, Param, State
@@ -70,6 +69,7 @@ def derivatives(p, y, aux):
 def nmda_constants(alpha, tau_rise, tau_decay):
     """pre_run_hook's k_0 and k_1 on the host: libm's expm1 and pow, the lower
     incomplete gamma function (boost's tgamma_lower) from scipy."""
+    from scipy import special  # here, not at import: scipy.special costs ~0.1 s
     alpha_tau = alpha * tau_rise
     ratio = tau_rise / tau_decay
     k_1 = math.expm1(-alpha * tau_rise)
