@@ -206,10 +206,10 @@ class PostHistory:
         ``entry.Kminus_triplet``.
 
         With ``values`` (the connection values ``fn`` reads, one per row, as a Vars),
-        ``fn(values, value, entry)``: the windows' first entries are visited for all
-        rows at once, and the further entries only for the rows whose windows hold
-        more, gathered FOLD_LANES at a time, so that a loop as long as the longest
-        window in the batch costs what the windows hold, not rows x the longest."""
+        ``fn(values, value, entry)``: windows of one entry (the most frequent) are
+        folded for all rows at once, and longer ones are searched and folded only for
+        their rows, gathered FOLD_LANES at a time, so that a loop as long as the
+        longest window in the batch runs over those rows, not over every row."""
         t1_lim = _ms(t1) + STDP_EPS
         t2_lim = _ms(t2) + STDP_EPS
         hi = self._at_arrival(t2, "hi", lambda: self._n_below(lambda t: t < t2_lim))
