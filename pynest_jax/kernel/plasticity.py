@@ -34,14 +34,17 @@ import numpy as np
 from .. import units as U
 from ..models._spec import Vars
 from . import archives
+from .delivery import _pack, _select
 from .archiving import ms_of_steps
 
 STDP_EPS = 1.0e-6  # ConnectionManager::stdp_eps_ (ms)
 HISTORY = 32  # spikes kept per neuron at first; doubled after an overflow
 RECORD = 4096  # weight recorder events per chunk at first; grown to what a chunk needed
+APPEND_BATCH = 64  # spiking neurons appended per scatter
+DENSE_TABLE = 4096  # arrival tables count a whole ring per step up to this many places
+FOLD_LANES = 2048  # rows per pass over the entries after a window's first
 _NEG = -1.0e300  # "no entry": before every time
 _POS = 1.0e300  # an unwritten place of a ring: after every time
-DENSE_TABLE = 4096  # arrival tables count a whole ring per step up to this many places
 
 
 # --- the archive (host) ----------------------------------------------------------
@@ -93,40 +96,61 @@ def resize_archive(arch, n, capacity, incoming):
 def append(arch, spikes, t_ms, tau_minus, tau_minus_triplet):
     """ArchivingNode::set_spiketime for each spike of this step (once per multiplicity):
     the traces jump by one, the entry goes into the ring. Neurons without a plastic
-    input only note the time."""
-    spikes = jnp.asarray(spikes).astype(jnp.int32)
-    H = arch["t"].shape[1]
-    rows = jnp.arange(spikes.shape[0])
-    t = jnp.broadcast_to(jnp.asarray(t_ms, arch["t"].dtype), spikes.shape)
-    inv_m = 1.0 / tau_minus
-    inv_t = 1.0 / tau_minus_triplet
+    input only note the time.
 
-    def one(k, a):
-        on = spikes > k
-        rec = on & a["incoming"]
-        km = a["Kminus"] * jnp.exp((a["last"] - t) * inv_m) + 1.0
-        kt = a["Kminus_triplet"] * jnp.exp((a["last"] - t) * inv_t) + 1.0
-        pos = a["count"] % H
-        full = a["count"] >= H
-        old = {k_: a[k_][rows, pos] for k_ in ("t", "Km", "Kt")}
-        drop = rec & full
+    Only the spiking neurons are touched: they are taken APPEND_BATCH at a time (a
+    step's spikes are a few of the population), so a step costs what its spikes need,
+    not a gather and scatter of every neuron's ring place."""
+    spikes = jnp.asarray(spikes).astype(jnp.int32)
+    n = spikes.shape[0]
+    H = arch["t"].shape[1]
+    B = min(n, APPEND_BATCH)
+    t = jnp.broadcast_to(jnp.asarray(t_ms, arch["t"].dtype), spikes.shape)
+    tau_m = jnp.broadcast_to(jnp.asarray(tau_minus, arch["t"].dtype), spikes.shape)
+    tau_t = jnp.broadcast_to(jnp.asarray(tau_minus_triplet, arch["t"].dtype), spikes.shape)
+    lanes = jnp.arange(B, dtype=jnp.int32)
+
+    packed = _pack(spikes > 0)
+    chunks = (packed[1][-1] + B - 1) // B
+
+    def chunk(c, a):
+        # the k-th spike of each neuron in round k; a round in chunks of the spiking
+        # neurons (one loop: nested loops copied the rings at every entry)
+        k = c // chunks
+        idx = _select(packed, (c % chunks) * B + lanes, n)  # n: no neuron (dropped)
+        i = jnp.minimum(idx, n - 1)
+        on = (idx < n) & (spikes[i] > k)
+        idx = jnp.where(on, idx, n)
+        rec = on & a["incoming"][i]
+        last, tt = a["last"][i], t[i]
+        km = a["Kminus"][i] * jnp.exp((last - tt) * (1.0 / tau_m[i])) + 1.0
+        kt = a["Kminus_triplet"][i] * jnp.exp((last - tt) * (1.0 / tau_t[i])) + 1.0
+        count = a["count"][i]
+        pos = count % H
+        old = {k_: a[k_][i, pos] for k_ in ("t", "Km", "Kt")}
+        drop = rec & (count >= H)
         out = dict(a)
-        # an entry some connection may still read (at or after its next window's start,
-        # the earliest of which is the archive's horizon): the ring is too small, the
-        # chunk runs again with a larger one (NEST keeps it until all have read it)
-        out["overflow"] = a["overflow"] | jnp.any(drop & (old["t"] >= a["horizon"] + STDP_EPS))
-        out["drop_t"] = jnp.where(drop, old["t"], a["drop_t"])
-        out["drop_Km"] = jnp.where(drop, old["Km"], a["drop_Km"])
-        out["drop_Kt"] = jnp.where(drop, old["Kt"], a["drop_Kt"])
-        for k_, v in (("t", t), ("Km", km), ("Kt", kt)):
-            out[k_] = a[k_].at[rows, pos].set(jnp.where(rec, v, old[k_]))
-        out["Kminus"] = jnp.where(rec, km, a["Kminus"])
-        out["Kminus_triplet"] = jnp.where(rec, kt, a["Kminus_triplet"])
-        out["count"] = jnp.where(rec, a["count"] + 1, a["count"])
-        out["last"] = jnp.where(on, t, a["last"])
+        # an entry some connection may still read (at or after its next window's
+        # start, the earliest of which is the archive's horizon): the ring is too
+        # small, the chunk runs again with a larger one (NEST keeps it until all
+        # have read it)
+        out["overflow"] = a["overflow"] | jnp.any(
+            drop & (old["t"] >= a["horizon"][i] + STDP_EPS))
+        at = jnp.where(drop, idx, n)
+        for d, k_ in (("drop_t", "t"), ("drop_Km", "Km"), ("drop_Kt", "Kt")):
+            out[d] = a[d].at[at].set(old[k_], mode="drop")
+        # the values written depend on the values read: XLA then reads before it
+        # writes in place (without that dependence it copied the whole ring)
+        for k_, v in (("t", tt), ("Km", km), ("Kt", kt)):
+            out[k_] = a[k_].at[idx, pos].set(jnp.where(rec, v, old[k_]), mode="drop")
+        at = jnp.where(rec, idx, n)
+        out["Kminus"] = a["Kminus"].at[at].set(km, mode="drop")
+        out["Kminus_triplet"] = a["Kminus_triplet"].at[at].set(kt, mode="drop")
+        out["count"] = a["count"].at[at].set(count + 1, mode="drop")
+        out["last"] = a["last"].at[idx].set(jnp.where(on, tt, last), mode="drop")
         return out
 
-    return jax.lax.fori_loop(0, jnp.max(spikes, initial=0), one, arch)
+    return jax.lax.fori_loop(0, jnp.max(spikes, initial=0) * chunks, chunk, arch)
 
 
 # --- the archive as a synapse reads it (device, deliver phase) ---------------------
@@ -140,8 +164,10 @@ class PostHistory:
     comparison), and only the entries inside a window are visited, one step per
     entry of the longest window in the batch."""
 
-    def __init__(self, arch, tgt, tau_minus, tau_minus_triplet, arrival=None):
+    def __init__(self, arch, tgt, tau_minus, tau_minus_triplet, arrival=None, real=None):
         self._arch, self._tgt = arch, tgt
+        # which rows are connections (the others pad a batch; fold skips them)
+        self._real = jnp.ones(tgt.shape, jnp.bool_) if real is None else real
         # (the slice's table of reads at arrival times (arrival_table), each connection's
         # place in it, each connection's arrival time) or None
         self._arrival = arrival
@@ -174,26 +200,71 @@ class PostHistory:
     def _at(self, key, c):
         return self._arch[key].reshape(-1)[self._base + self._pos(c)]
 
-    def fold(self, t1, t2, fn, init):
+    def fold(self, t1, t2, fn, init, values=None):
         """``fn(value, entry)`` over the entries with t1 < t <= t2 (ArchivingNode::
         get_history, with its eps), oldest first; ``entry.t`` in ms, ``entry.Kminus``,
-        ``entry.Kminus_triplet``."""
+        ``entry.Kminus_triplet``.
+
+        With ``values`` (the connection values ``fn`` reads, one per row, as a Vars),
+        ``fn(values, value, entry)``: windows of one entry (the most frequent) are
+        folded for all rows at once, and longer ones are searched and folded only for
+        their rows, gathered FOLD_LANES at a time, so that a loop as long as the
+        longest window in the batch runs over those rows, not over every row."""
         t1_lim = _ms(t1) + STDP_EPS
         t2_lim = _ms(t2) + STDP_EPS
-        lo = self._n_below(lambda t: t < t1_lim)
         hi = self._at_arrival(t2, "hi", lambda: self._n_below(lambda t: t < t2_lim))
         # a dropped entry inside the window: the ring was too small (run again larger)
         self.overflow = self.overflow | (self._arch["drop_t"][self._tgt] >= t1_lim)
+        H = self._H
 
-        def body(k, value):
+        def step(k, value, vals, lo, hi, base, first):
             c = lo + k
-            inside = c < hi
-            entry = Vars(t=u.Quantity(self._at("t", c), unit=u.ms), Kminus=self._at("Km", c),
-                         Kminus_triplet=self._at("Kt", c))
-            new = fn(value, entry)
-            return jax.tree_util.tree_map(lambda n_, o: jnp.where(inside, n_, o), new, value)
+            place = base + (first + c) % H
+            entry = Vars(t=u.Quantity(self._arch["t"].reshape(-1)[place], unit=u.ms),
+                         Kminus=self._arch["Km"].reshape(-1)[place],
+                         Kminus_triplet=self._arch["Kt"].reshape(-1)[place])
+            new = fn(value, entry) if vals is None else fn(vals, value, entry)
+            return jax.tree_util.tree_map(lambda n_, o: jnp.where(c < hi, n_, o), new, value)
 
-        return jax.lax.fori_loop(0, jnp.max(hi - lo, initial=0), body, init)
+        if values is None:
+            lo = self._n_below(lambda t: t < t1_lim)
+            return jax.lax.fori_loop(0, jnp.max(hi - lo, initial=0), lambda k, v: step(
+                k, v, None, lo, hi, self._base, self._first), init)
+        # The window's two newest entries tell whether it holds none, one or more
+        # (entries are in time order); a window of one is folded for all rows at once,
+        # longer ones are searched and folded only for their rows
+        one = (hi >= 1) & (self._at("t", jnp.maximum(hi - 1, 0)) >= t1_lim)
+        more = one & (hi >= 2) & (self._at("t", jnp.maximum(hi - 2, 0)) >= t1_lim)
+        single = one & ~more
+        value = jax.lax.fori_loop(0, jnp.any(single).astype(jnp.int32), lambda k, v: step(
+            k, v, values, jnp.where(single, hi - 1, hi), hi, self._base, self._first), init)
+        n = hi.shape[0]
+        P = min(n, FOLD_LANES)
+        lanes = jnp.arange(P, dtype=jnp.int32)
+        packed = _pack(more & self._real)
+        t1_lim = jnp.broadcast_to(t1_lim, hi.shape)
+
+        def chunk(b, value):
+            idx = _select(packed, b * P + lanes, n)  # n: no row (dropped)
+            i = jnp.minimum(idx, n - 1)
+            pick = lambda v: v[i] if getattr(v, "ndim", 0) >= 1 and v.shape[0] == n else v  # noqa: E731
+            vals = Vars({k: pick(v) for k, v in values.items()})
+            sub = jax.tree_util.tree_map(lambda v: v[i], value)
+            base, first, lim = self._base[i], self._first[i], t1_lim[i]
+            hi_ = jnp.where(idx < n, hi[i], 0)
+            # the window's start: a search below its second newest entry
+            lo_, up = jnp.zeros_like(hi_), jnp.maximum(hi_ - 2, 0)
+            for _ in range(int(H).bit_length()):
+                mid = (lo_ + up) // 2
+                t = self._arch["t"].reshape(-1)[base + (first + jnp.minimum(mid, H - 1)) % H]
+                go = (mid < up) & (t < lim)
+                lo_ = jnp.where(go, mid + 1, lo_)
+                up = jnp.where(go, up, mid)
+            sub = jax.lax.fori_loop(0, jnp.max(hi_ - lo_, initial=0),
+                                    lambda k, v: step(k, v, vals, lo_, hi_, base, first), sub)
+            return jax.tree_util.tree_map(lambda d, v: d.at[idx].set(v, mode="drop"), value, sub)
+
+        return jax.lax.fori_loop(0, (packed[1][-1] + P - 1) // P, chunk, value)
 
     def _latest_before(self, t, before=None):
         """The newest entry strictly before t (by more than eps): (found, t, Km, Kt).
@@ -308,7 +379,13 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
     s_slot = (s % L).astype(jnp.int32)
     common = U.attach(common, units)
     fired = spk > 0
-    occurrence = (jnp.cumsum(fired, axis=0, dtype=jnp.int32) - 1).reshape(-1)
+    # each spike's number within its source's spikes of the slice (a running count
+    # over the D steps: jnp.cumsum ran as a window reduction, D times the work)
+    seen, occurrence = jnp.zeros((n_s,), jnp.int32), []
+    for j in range(D):
+        seen = seen + fired[j]
+        occurrence.append(seen - 1)
+    occurrence = jnp.stack(occurrence).reshape(-1)
     fired = fired.reshape(-1)
     mult = spk.reshape(-1)
     rounds = jnp.max(jnp.sum(spk > 0, axis=0, dtype=jnp.int32), initial=0)
@@ -319,15 +396,15 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
         table = (arrival_table(arch, tau[0], tau[1], q), q)
 
     def one_round(q, carry):
-        chosen = fired & (occurrence == q)
-        count = jnp.sum(chosen)
-        # the round's events in (step, source) order; E (no event) after them
-        order = jnp.nonzero(chosen, size=E + K, fill_value=E)[0].astype(jnp.int32)
+        # the round's events in (step, source) order, found from words of flags
+        # (jnp.nonzero's cumulative sum over the slice cost more); E: no event
+        packed = _pack(fired & (occurrence == q))
+        count = packed[1][-1]
         qkey = jax.random.fold_in(jax.random.fold_in(key, s), q)
 
         def one_batch(b, carry):
             flat, syn, overflow, rec, cstate = carry
-            ev = jax.lax.dynamic_slice_in_dim(order, b * K, K)
+            ev = _select(packed, b * K + jnp.arange(K, dtype=jnp.int32), E)
             real_ev = ev < E
             src = jnp.where(real_ev, ev % n_s, n_s)  # n_s: the all-padding row
             j = jnp.where(real_ev, ev // n_s, 0)
@@ -349,7 +426,8 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
                 tg = jnp.minimum(tgt, N - 1).reshape(-1)
                 jc = jnp.broadcast_to(j[:, None], tgt.shape).reshape(-1)
                 arrival = None if table is None else (table[0], tg * D + jc, table[1][jc])
-                post = (PostHistory(arch, tg, tau[0], tau[1], arrival) if spec.post == "stdp" else
+                post = (PostHistory(arch, tg, tau[0], tau[1], arrival, real.reshape(-1))
+                        if spec.post == "stdp" else
                         archives.reader(spec.post, arch, tg, tau, real.reshape(-1), grid))
             ok = real.reshape(-1)
             sent = ok

@@ -45,11 +45,11 @@ def pair_rule(facilitate, depress, exponent=lambda c, dt: dt / c.tau_plus):
     def on_pre(c, post, t, ctx):
         dd = c.delay  # the dendritic delay: the whole delay
 
-        def each(w, entry):
-            minus_dt = c.t_lastspike - (entry.t + dd)
+        def each(c, w, entry):  # c: the rows that fold visits
+            minus_dt = c.t_lastspike - (entry.t + c.delay)
             return facilitate(c, w, c.Kplus * u.math.exp(exponent(c, minus_dt)))
 
-        w = post.fold(c.t_lastspike - dd, t - dd, each, c.weight)
+        w = post.fold(c.t_lastspike - dd, t - dd, each, c.weight, values=c)
         w = depress(c, w, post.K_value(t - dd))
         kplus = c.Kplus * u.math.exp(exponent(c, c.t_lastspike - t)) + 1.0
         return {"weight": w, "Kplus": kplus, "t_lastspike": t}, w
