@@ -62,7 +62,7 @@ class MaskedPool:
             if converse:
                 m = _Converse(m)
         self.mask = m
-        self._cells = None
+        self._cells = self._axes = None
 
     def members(self, anchors):
         """(driver index, candidate index) of every pool member, driver by driver: each
@@ -73,13 +73,19 @@ class MaskedPool:
             return d, np.tile(np.arange(n_c), len(anchors))
         lo, hi = self.mask.bbox()
         mid, half = (lo + hi) / 2, float(np.max(hi - lo)) / 2 * (1 + 1e-12) + 1e-12
+        if self._axes is None:
+            self._axes = _lattice_axes(self.pos)
         parts = []
         for img, valid in self._images(anchors):
             rows = np.flatnonzero(valid)
+            if self._axes:
+                di, ci = self._in_lattice(img[rows], mid, half)
+                parts.append((rows[di], ci))
+                continue
             # candidates in the mask's bounding cube, then the mask itself
             di, ci = self._in_cube(img[rows] + mid, half)
             di = rows[di]
-            keep = self.mask.inside(self.pos[ci] - img[di])
+            keep = self.mask.inside([self.pos[:, k][ci] - img[:, k][di] for k in range(img.shape[1])])
             parts.append((di[keep], ci[keep]))
         if len(parts) == 1:
             return parts[0]
@@ -94,6 +100,28 @@ class MaskedPool:
             where = at[d, j] + np.arange(len(d)) - first[d]
             di[where], ci[where] = d, c
         return di, ci
+
+    def _in_lattice(self, anchors, mid, half):
+        """(anchor row, candidate index) of the mask's members when the candidates are a
+        lattice (``_lattice_axes``): per anchor and axis the coordinates within ``half`` of
+        the cube's centre are a run of lattice lines, so the cube's candidates are an outer
+        product of two short runs, and the mask is tested on it with per-axis displacements
+        (the same operations as on gathered pairs, so the same bits), in layer order."""
+        runs, disp, ok = [], [], []
+        for k, xs in enumerate(self._axes[:2]):
+            near = np.abs(xs - (anchors[:, k] + mid[k])[:, None]) <= half
+            n, first = near.sum(axis=1), near.argmax(axis=1)
+            w = int(n.max()) if len(n) else 0
+            run = np.minimum(first[:, None] + np.arange(w), len(xs) - 1)
+            runs.append(run)
+            disp.append(xs[run] - anchors[:, k:k + 1])
+            ok.append(np.arange(w) < n[:, None])
+        w0, w1 = runs[0].shape[1], runs[1].shape[1]
+        inside = self.mask.inside([disp[0][:, :, None], disp[1][:, None, :]])
+        flat = np.flatnonzero(inside & ok[0][:, :, None] & ok[1][:, None, :])
+        di, r = np.divmod(flat, w0 * w1)
+        j, k = np.divmod(r, w1)
+        return di, runs[0][di, j] * self._axes[2] + runs[1][di, k]
 
     def _in_cube(self, centres, half):
         """(centre row, candidate index), sorted, of candidates within ``half`` of a centre in
@@ -171,6 +199,28 @@ class MaskedPool:
                 continue
             out.append((base - ext * bits, valid))
         return out
+
+
+def _lattice_axes(pos):
+    """(x values, y values, rows) when the 2-D candidates are a lattice in a grid layer's
+    order (x outer, each coordinate a strictly monotone function of its own index), else
+    (): then a run of lattice lines per axis is exactly the candidates within a distance
+    of a point along that axis (a rounded difference is monotone)."""
+    if pos.shape[1] != 2 or len(pos) < 2:
+        return ()
+    n1 = int(np.argmax(pos[:, 0] != pos[0, 0])) or len(pos)
+    if len(pos) % n1:
+        return ()
+    g = pos.reshape(-1, n1, 2)
+    xs, ys = g[:, 0, 0], g[0, :, 1]
+    if not (np.array_equal(g[:, :, 0], np.broadcast_to(xs[:, None], g.shape[:2]))
+            and np.array_equal(g[:, :, 1], np.broadcast_to(ys, g.shape[:2]))):
+        return ()
+    for v in (xs, ys):
+        dv = np.diff(v)
+        if not (np.all(dv > 0) or np.all(dv < 0)):
+            return ()
+    return xs, ys, n1
 
 
 def _fmod_positive(x, p):
