@@ -18,6 +18,7 @@ import numpy as np
 
 from ..connect.parameters import Parameter
 from ..errors import NESTErrors
+from .layers import _round_half_away
 from .masks import Mask, _Converse, _Grid, mask_from_dict
 from .parameters import PairContext
 
@@ -64,13 +65,15 @@ class MaskedPool:
         self.mask = m
         self._cells = self._axes = None
 
-    def members(self, anchors):
-        """(driver index, candidate index) of every pool member, driver by driver: each
-        driver's anchor images one after the other, candidates in layer order."""
+    def members(self, anchors, distances=None):
+        """(driver index, candidate index, distance or None) of every pool member, driver by
+        driver: each driver's anchor images one after the other, candidates in layer order.
+        ``distances`` (whether the drivers are the targets) asks for the pairs' distances
+        where the candidates are a lattice (``distance_of_columns`` per axis, then summed)."""
         n_c = len(self.pos)
         if self.mask is None:
             d = np.repeat(np.arange(len(anchors)), n_c)
-            return d, np.tile(np.arange(n_c), len(anchors))
+            return d, np.tile(np.arange(n_c), len(anchors)), None
         lo, hi = self.mask.bbox()
         mid, half = (lo + hi) / 2, float(np.max(hi - lo)) / 2 * (1 + 1e-12) + 1e-12
         if self._axes is None:
@@ -79,35 +82,38 @@ class MaskedPool:
         for img, valid in self._images(anchors):
             rows = np.flatnonzero(valid)
             if self._axes:
-                di, ci = self._in_lattice(img[rows], mid, half)
-                parts.append((rows[di], ci))
+                di, ci, dist = self._in_lattice(img[rows], mid, half, anchors[rows], distances)
+                parts.append((rows[di], ci, dist))
                 continue
             # candidates in the mask's bounding cube, then the mask itself
             di, ci = self._in_cube(img[rows] + mid, half)
             di = rows[di]
             keep = self.mask.inside([self.pos[:, k][ci] - img[:, k][di] for k in range(img.shape[1])])
-            parts.append((di[keep], ci[keep]))
+            parts.append((di[keep], ci[keep], None))
         if len(parts) == 1:
             return parts[0]
         # each part is ordered by (driver, candidate), the parts by image: NEST's order is
         # (driver, image, candidate), each part's run of a driver placed after the earlier
         # images' runs (a merge by counts, no sort)
-        count = np.stack([np.bincount(d, minlength=len(anchors)) for d, _ in parts], axis=1)
+        count = np.stack([np.bincount(p[0], minlength=len(anchors)) for p in parts], axis=1)
         at = (np.cumsum(count.ravel()) - count.ravel()).reshape(count.shape)
         di, ci = np.empty(int(count.sum()), np.int64), np.empty(int(count.sum()), np.int64)
-        for j, (d, c) in enumerate(parts):
+        dist = np.empty(len(di)) if all(p[2] is not None for p in parts) else None
+        for j, (d, c, x) in enumerate(parts):
             first = np.cumsum(count[:, j]) - count[:, j]
             where = at[d, j] + np.arange(len(d)) - first[d]
             di[where], ci[where] = d, c
-        return di, ci
+            if dist is not None:
+                dist[where] = x
+        return di, ci, dist
 
-    def _in_lattice(self, anchors, mid, half):
+    def _in_lattice(self, anchors, mid, half, drivers, distances):
         """(anchor row, candidate index) of the mask's members when the candidates are a
         lattice (``_lattice_axes``): per anchor and axis the coordinates within ``half`` of
         the cube's centre are a run of lattice lines, so the cube's candidates are an outer
         product of two short runs, and the mask is tested on it with per-axis displacements
         (the same operations as on gathered pairs, so the same bits), in layer order."""
-        runs, disp, ok = [], [], []
+        runs, disp, ok, sq = [], [], [], []
         for k, xs in enumerate(self._axes[:2]):
             near = np.abs(xs - (anchors[:, k] + mid[k])[:, None]) <= half
             n, first = near.sum(axis=1), near.argmax(axis=1)
@@ -116,12 +122,20 @@ class MaskedPool:
             runs.append(run)
             disp.append(xs[run] - anchors[:, k:k + 1])
             ok.append(np.arange(w) < n[:, None])
+            if distances is not None:
+                x = xs[run]
+                d = drivers[:, k:k + 1] - x if distances else x - drivers[:, k:k + 1]
+                if self.layer.periodic:
+                    e = self.layer.extent[k]
+                    d -= e * _round_half_away(d * (1 / e))
+                sq.append(d * d)
         w0, w1 = runs[0].shape[1], runs[1].shape[1]
         inside = self.mask.inside([disp[0][:, :, None], disp[1][:, None, :]])
         flat = np.flatnonzero(inside & ok[0][:, :, None] & ok[1][:, None, :])
         di, r = np.divmod(flat, w0 * w1)
         j, k = np.divmod(r, w1)
-        return di, runs[0][di, j] * self._axes[2] + runs[1][di, k]
+        dist = np.sqrt(sq[0][di, j] + sq[1][di, k]) if sq else None
+        return di, runs[0][di, j] * self._axes[2] + runs[1][di, k], dist
 
     def _in_cube(self, centres, half):
         """(centre row, candidate index), sorted, of candidates within ``half`` of a centre in
@@ -284,22 +298,24 @@ def connect_layers(pre, post, pre_layer, post_layer, spec, rng):
     if fixed:
         degrees = _degrees(spec["outdegree" if outdegree else "indegree"], len(drivers), rng)
     step = _MASKED_DRIVERS if pool.mask is not None else max(1, _BLOCK // max(len(pool.pos), 1))
+    # pool.layer is value_layer: the kernel's distances can come with the pool's members
+    want = (not outdegree) if isinstance(kernel, Parameter) and kernel.is_spatial() else None
     found = []
     for d0 in range(0, len(drivers), step):  # drivers are independent: blocks bound the memory
-        d, c = pool.members(driver_pos[d0:d0 + step])
+        d, c, dist = pool.members(driver_pos[d0:d0 + step], want)
         src, tgt = (d + d0, c) if outdegree else (c, d + d0)
         if fixed:
             take = _fixed_degree(d, src, tgt, pre, post, pre_pos, post_pos, value_layer, kernel, mask,
                                  degrees[d0:d0 + step], drivers[d0:d0 + step], autapses, multapses,
-                                 not outdegree, rng)
+                                 not outdegree, rng, dist)
             found.append((src[take], tgt[take], None))
             continue
         if not autapses:
             keep = pre[src] != post[tgt]
             src, tgt = src[keep], tgt[keep]
-        dist = None
+            dist = None if dist is None else dist[keep]
         if kernel is not None:
-            v, ctx = _kernel_values(kernel, src, tgt, pre_pos, post_pos, value_layer, rng)
+            v, ctx = _kernel_values(kernel, src, tgt, pre_pos, post_pos, value_layer, rng, dist)
             dist = None if ctx is None else ctx._distance
             if rule == "pairwise_bernoulli":
                 take = rng.random(len(v)) < v
@@ -318,11 +334,11 @@ def connect_layers(pre, post, pre_layer, post_layer, spec, rng):
 
 
 def _fixed_degree(d, src, tgt, pre, post, pre_pos, post_pos, layer, kernel, mask, degrees, drivers,
-                  autapses, multapses, indegree, rng):
+                  autapses, multapses, indegree, rng, dist=None):
     """Rows of (src, tgt) each driver of a block draws from its pool."""
     n = len(drivers)
     w = np.ones(len(d)) if kernel is None else _kernel_values(kernel, src, tgt, pre_pos, post_pos,
-                                                                 layer, rng)[0]
+                                                                 layer, rng, dist)[0]
     self_pair = pre[src] == post[tgt]
     _check_pools(d, self_pair, degrees, n, autapses, multapses, indegree, mask, drivers)
     # NEST rejects autapse draws except for fixed_indegree with a mask and no kernel
@@ -331,11 +347,11 @@ def _fixed_degree(d, src, tgt, pre, post, pre_pos, post_pos, layer, kernel, mask
     return _draw(d, w, degrees, n, multapses, rng)[0]
 
 
-def _kernel_values(kernel, src, tgt, pre_pos, post_pos, layer, rng):
+def _kernel_values(kernel, src, tgt, pre_pos, post_pos, layer, rng, dist=None):
     """The kernel per pair, and the PairContext it read (None for a constant)."""
     if not isinstance(kernel, Parameter):
         return np.full(len(src), kernel), None
-    ctx = PairContext.of_rows(pre_pos, src, post_pos, tgt, layer)
+    ctx = PairContext.of_rows(pre_pos, src, post_pos, tgt, layer, dist)
     return np.asarray(kernel.evaluate(len(src), rng, ctx), float), ctx
 
 
