@@ -95,17 +95,19 @@ class MaskedPool:
         # each part is ordered by (driver, candidate), the parts by image: NEST's order is
         # (driver, image, candidate), each part's run of a driver placed after the earlier
         # images' runs (a merge by counts, no sort)
-        count = np.stack([np.bincount(p[0], minlength=len(anchors)) for p in parts], axis=1)
+        n = len(anchors)
+        count = np.stack([np.bincount(p[0], minlength=n) for p in parts], axis=1)
         at = (np.cumsum(count.ravel()) - count.ravel()).reshape(count.shape)
-        di, ci = np.empty(int(count.sum()), np.int64), np.empty(int(count.sum()), np.int64)
-        dist = np.empty(len(di)) if all(p[2] is not None for p in parts) else None
-        for j, (d, c, x) in enumerate(parts):
-            first = np.cumsum(count[:, j]) - count[:, j]
-            where = at[d, j] + np.arange(len(d)) - first[d]
-            di[where], ci[where] = d, c
+        ci = np.empty(int(count.sum()), np.int64)
+        dist = np.empty(len(ci)) if all(p[2] is not None for p in parts) else None
+        for j, (_, c, x) in enumerate(parts):
+            # a driver's run moves from its start in the part to its start in the result
+            shift = at[:, j] - (np.cumsum(count[:, j]) - count[:, j])
+            where = np.repeat(shift, count[:, j]) + np.arange(len(c))
+            ci[where] = c
             if dist is not None:
                 dist[where] = x
-        return di, ci, dist
+        return np.repeat(np.arange(n), count.sum(axis=1)), ci, dist
 
     def _in_lattice(self, anchors, mid, half, drivers, distances):
         """(anchor row, candidate index) of the mask's members when the candidates are a
@@ -113,15 +115,15 @@ class MaskedPool:
         the cube's centre are a run of lattice lines, so the cube's candidates are an outer
         product of two short runs, and the mask is tested on it with per-axis displacements
         (the same operations as on gathered pairs, so the same bits), in layer order."""
-        runs, disp, ok, sq = [], [], [], []
+        runs, disp, sq = [], [], []
         for k, xs in enumerate(self._axes[:2]):
             near = np.abs(xs - (anchors[:, k] + mid[k])[:, None]) <= half
             n, first = near.sum(axis=1), near.argmax(axis=1)
             w = int(n.max()) if len(n) else 0
             run = np.minimum(first[:, None] + np.arange(w), len(xs) - 1)
             runs.append(run)
-            disp.append(xs[run] - anchors[:, k:k + 1])
-            ok.append(np.arange(w) < n[:, None])
+            # past a run's end the displacement is NaN, which every mask's tests reject
+            disp.append(np.where(np.arange(w) < n[:, None], xs[run] - anchors[:, k:k + 1], np.nan))
             if distances is not None:
                 x = xs[run]
                 d = drivers[:, k:k + 1] - x if distances else x - drivers[:, k:k + 1]
@@ -131,11 +133,11 @@ class MaskedPool:
                 sq.append(d * d)
         w0, w1 = runs[0].shape[1], runs[1].shape[1]
         inside = self.mask.inside([disp[0][:, :, None], disp[1][:, None, :]])
-        flat = np.flatnonzero(inside & ok[0][:, :, None] & ok[1][:, None, :])
-        di, r = np.divmod(flat, w0 * w1)
-        j, k = np.divmod(r, w1)
-        dist = np.sqrt(sq[0][di, j] + sq[1][di, k]) if sq else None
-        return di, runs[0][di, j] * self._axes[2] + runs[1][di, k], dist
+        # boolean selections of broadcast sums: cheaper than index arithmetic per pair
+        di = np.repeat(np.arange(len(anchors)), inside.sum(axis=(1, 2)))
+        ci = ((runs[0] * self._axes[2])[:, :, None] + runs[1][:, None, :])[inside]
+        dist = np.sqrt((sq[0][:, :, None] + sq[1][:, None, :])[inside]) if sq else None
+        return di, ci, dist
 
     def _in_cube(self, centres, half):
         """(centre row, candidate index), sorted, of candidates within ``half`` of a centre in

@@ -71,16 +71,25 @@ class _Ball:
     def __init__(self, center, radius):
         self.c, self.r = np.asarray(center, float), float(radius)
         self.dim = len(self.c)
+        # the largest square whose sqrt is at most r (sqrt is monotone and correctly
+        # rounded): sqrt(l2) <= r exactly when l2 <= _r2, without the sqrt
+        r2 = self.r * self.r
+        while np.sqrt(r2) > self.r:
+            r2 = np.nextafter(r2, -np.inf)
+        while np.isfinite(r2) and np.sqrt(np.nextafter(r2, np.inf)) <= self.r:
+            r2 = np.nextafter(r2, np.inf)
+        self._r2 = float(r2)
 
     def inside(self, p):
         q = [p[k] - self.c[k] for k in range(self.dim)]
-        d = [np.abs(x) for x in q]
-        box, l1, l2 = d[0] <= self.r, d[0], q[0] * q[0]
+        # outside the bounding box a coordinate becomes NaN, for which both tests below
+        # are false: the box test is made on the (small, when they broadcast) columns
+        q = [np.where(np.abs(x) <= self.r, x, np.nan) for x in q]
+        l1, l2 = np.abs(q[0]), q[0] * q[0]
         for k in range(1, self.dim):  # not in place: the columns may broadcast
-            box = box & (d[k] <= self.r)
-            l1 = l1 + d[k]
+            l1 = l1 + np.abs(q[k])
             l2 = l2 + q[k] * q[k]
-        return box & ((l1 <= self.r) | (np.sqrt(l2) <= self.r))
+        return (l1 <= self.r) | (l2 <= self._r2)
 
     def bbox(self):
         return self.c - self.r, self.c + self.r
