@@ -73,7 +73,7 @@ class MaskedPool:
         n_c = len(self.pos)
         if self.mask is None:
             d = np.repeat(np.arange(len(anchors)), n_c)
-            return d, np.tile(np.arange(n_c), len(anchors)), None
+            return d, np.tile(np.arange(n_c), len(anchors)), self._all_distances(anchors, distances)
         lo, hi = self.mask.bbox()
         mid, half = (lo + hi) / 2, float(np.max(hi - lo)) / 2 * (1 + 1e-12) + 1e-12
         if self._axes is None:
@@ -108,6 +108,21 @@ class MaskedPool:
             if dist is not None:
                 dist[where] = x
         return np.repeat(np.arange(n), count.sum(axis=1)), ci, dist
+
+    def _all_distances(self, drivers, distances):
+        """Without a mask every (driver, candidate) pair is a member: the distances as an
+        outer difference per axis (distance_of_columns' operations, no gathered columns)."""
+        if distances is None:
+            return None
+        total = None
+        for k in range(self.pos.shape[1]):
+            x, y = drivers[:, k:k + 1], self.pos[:, k]
+            d = x - y if distances else y - x
+            if self.layer.periodic:
+                e = self.layer.extent[k]
+                d -= e * _round_half_away(d * (1 / e))
+            total = d * d if total is None else total + d * d
+        return np.sqrt(total).ravel()
 
     def _in_lattice(self, anchors, mid, half, drivers, distances):
         """(anchor row, candidate index) of the mask's members when the candidates are a
