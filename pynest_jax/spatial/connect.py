@@ -354,13 +354,14 @@ def _fixed_degree(d, src, tgt, pre, post, pre_pos, post_pos, layer, kernel, mask
                   autapses, multapses, indegree, rng, dist=None):
     """Rows of (src, tgt) each driver of a block draws from its pool."""
     n = len(drivers)
-    w = np.ones(len(d)) if kernel is None else _kernel_values(kernel, src, tgt, pre_pos, post_pos,
-                                                                 layer, rng, dist)[0]
-    self_pair = pre[src] == post[tgt]
+    # w None: every member weighs 1 (no kernel), which _draw needs no column for
+    w = None if kernel is None else _kernel_values(kernel, src, tgt, pre_pos, post_pos, layer, rng,
+                                                   dist)[0]
+    self_pair = None if autapses else pre[src] == post[tgt]
     _check_pools(d, self_pair, degrees, n, autapses, multapses, indegree, mask, drivers)
     # NEST rejects autapse draws except for fixed_indegree with a mask and no kernel
     if not autapses and not (indegree and mask is not None and kernel is None):
-        w = np.where(self_pair, 0.0, w)
+        w = np.where(self_pair, 0.0, 1.0 if w is None else w)
     return _draw(d, w, degrees, n, multapses, rng)[0]
 
 
@@ -387,8 +388,9 @@ def _degrees(value, n, rng):
 
 def _check_pools(d, self_pair, degrees, n_drivers, autapses, multapses, indegree, mask, drivers):
     size = np.bincount(d, minlength=n_drivers)
-    only_self = (size == 1) & (np.bincount(d, weights=self_pair, minlength=n_drivers) == 1)
-    bad = (size == 0) | (~autapses & only_self) | (~multapses & (size < degrees))
+    bad = (size == 0) | (~multapses & (size < degrees))
+    if not autapses:
+        bad |= (size == 1) & (np.bincount(d, weights=self_pair, minlength=n_drivers) == 1)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         who = "target" if indegree else "source"
@@ -401,31 +403,38 @@ def _check_pools(d, self_pair, degrees, n_drivers, autapses, multapses, indegree
 def _draw(d, w, degrees, n_drivers, multapses, rng):
     """For each driver, ``degrees`` pool members with probability proportional to ``w``:
     with replacement, or (no multapses) one after the other among those not yet drawn,
-    which is ordering by exponential keys E/w (Efraimidis-Spirakis)."""
-    if np.any(w < 0) or not np.all(np.isfinite(w)):
+    which is ordering by exponential keys E/w (Efraimidis-Spirakis). ``w`` None: all 1,
+    where the cumulative weights are the members' ranks, so a draw's rank is its floor."""
+    if w is not None and (np.any(w < 0) or not np.all(np.isfinite(w))):
         raise NESTErrors.BadProperty("Connection probabilities must be finite and non-negative.")
-    total = np.bincount(d, weights=w, minlength=n_drivers)
+    total = np.bincount(d, weights=w, minlength=n_drivers).astype(float)
     need = degrees > 0
     if np.any(need & (total <= 0)):
         raise NESTErrors.BadProperty("No pool member has a positive connection probability.")
     if multapses:
         drivers = np.repeat(np.arange(n_drivers), degrees)
-        cum = np.cumsum(w)
-        start = np.concatenate([[0.0], cum])[np.searchsorted(d, np.arange(n_drivers))]
-        u = start[drivers] + rng.random(len(drivers)) * total[drivers]
-        pick = np.searchsorted(cum, u, side="right")
+        at = np.searchsorted(d, np.arange(n_drivers))
+        if w is None:  # cum would be 1, 2, ..., len(d), exact
+            start = at.astype(float)
+            u = start[drivers] + rng.random(len(drivers)) * total[drivers]
+            pick = np.minimum(np.floor(u), len(d)).astype(np.int64)
+        else:
+            cum = np.cumsum(w)
+            start = np.concatenate([[0.0], cum])[at]
+            u = start[drivers] + rng.random(len(drivers)) * total[drivers]
+            pick = np.searchsorted(cum, u, side="right")
         # guard rounding at a segment's end: stay within the driver's members
         first = np.searchsorted(d, drivers)
         last = np.searchsorted(d, drivers, side="right") - 1
         pick = np.clip(pick, first, last)
-        while True:  # a zero-weight member is never drawn
+        while w is not None:  # a zero-weight member is never drawn
             zero = w[pick] <= 0
             if not zero.any():
                 break
             pick[zero] = np.minimum(pick[zero] + 1, last[zero])
         return pick, drivers
     with np.errstate(divide="ignore"):
-        key = rng.standard_exponential(len(d)) / w
+        key = rng.standard_exponential(len(d)) / (1.0 if w is None else w)
     order = np.lexsort((key, d))
     rank = np.arange(len(d)) - np.searchsorted(d[order], d[order])
     keep = (rank < degrees[d[order]]) & np.isfinite(key[order])
