@@ -4,7 +4,9 @@ Each (case, implementation) runs in its own process (`--child`), which prints on
 `RESULT {json}`: the Connect's process CPU time (the machine is shared, so CPU time is
 the figure to compare, wall time is given too; `--repeat N` keeps the least of N runs),
 the connections made and the resident
-memory (VmRSS) that Connect added per connection.
+memory (VmRSS) that Connect added per connection, and its peak (VmHWM) over the RSS before.
+The ``*_plain`` cases (``--case``, not run by default) make about as many connections
+without positions, for the memory per connection that positions may add.
 """
 
 import argparse
@@ -15,18 +17,29 @@ import sys
 import time
 
 CASES = ("bernoulli", "indegree", "free")
+# the same numbers of connections (and per-connection weights and delays) without
+# positions, for the memory per connection that positions may add
+PLAIN = ("bernoulli_plain", "indegree_plain")
 
 
-def _rss_kb():
+def _rss_kb(key="VmRSS:"):
     with open("/proc/self/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(key):
                 return int(line.split()[1])
     return 0
 
 
 def _build(nest, case):
     """Layers and Connect arguments of one case; returns the Connect as a closure."""
+    if case.endswith("_plain"):
+        nodes = nest.Create("iaf_psc_alpha", 10000)
+        if case == "indegree_plain":
+            return lambda: nest.Connect(nodes, nodes, {"rule": "fixed_indegree", "indegree": 50})
+        # about as many connections as the masked Gaussian, a weight and delay each
+        conn = {"rule": "pairwise_bernoulli", "p": 4.2323e6 / 1e8}
+        syn = {"weight": nest.random.uniform(0.85, 1.0), "delay": nest.random.uniform(1.0, 2.5)}
+        return lambda: nest.Connect(nodes, nodes, conn, syn)
     if case == "free":
         n = 3000
         pos = nest.spatial.free(nest.random.uniform(-0.5, 0.5), num_dimensions=2)
@@ -57,8 +70,12 @@ def child(impl, case):
     connect()
     cpu, wall = time.process_time() - c0, time.perf_counter() - w0
     n = nest.num_connections
+    # the peak is the high-water mark over the run less the RSS before the Connect
+    # (import and Create may have set the mark higher: then it says 0)
+    peak = max(_rss_kb("VmHWM:") - rss0, 0)
     print("RESULT " + json.dumps(dict(impl=impl, case=case, connections=n, cpu_s=cpu, wall_s=wall,
-                                      bytes_per_conn=(_rss_kb() - rss0) * 1024.0 / max(n, 1))))
+                                      bytes_per_conn=(_rss_kb() - rss0) * 1024.0 / max(n, 1),
+                                      peak_bytes_per_conn=peak * 1024.0 / max(n, 1))))
 
 
 def _run(impl, case):
@@ -69,22 +86,22 @@ def _run(impl, case):
 
 def main(argv=None):
     ap = argparse.ArgumentParser()
-    ap.add_argument("--case", choices=CASES, action="append")
+    ap.add_argument("--case", choices=CASES + PLAIN, action="append")
     ap.add_argument("--child")
     ap.add_argument("--impl", action="append", default=None)
     ap.add_argument("--repeat", type=int, default=1, help="runs per case; the least CPU time is kept")
     a = ap.parse_args(argv)
     if a.child:
         return child(a.child, a.case[0])
-    print(f"{'case':10} {'impl':10} {'conns':>9} {'cpu_s':>7} {'wall_s':>7} {'B/conn':>7}")
+    print(f"{'case':15} {'impl':10} {'conns':>9} {'cpu_s':>7} {'wall_s':>7} {'B/conn':>7} {'peak':>7}")
     for case in a.case or CASES:
         r = {impl: min((_run(impl, case) for _ in range(a.repeat)), key=lambda x: x["cpu_s"])
              for impl in (a.impl or ("nest", "pynest_jax"))}
         for x in r.values():
-            print(f"{case:10} {x['impl']:10} {x['connections']:9d} {x['cpu_s']:7.2f} {x['wall_s']:7.2f} "
-                  f"{x['bytes_per_conn']:7.1f}")
+            print(f"{case:15} {x['impl']:10} {x['connections']:9d} {x['cpu_s']:7.2f} {x['wall_s']:7.2f} "
+                  f"{x['bytes_per_conn']:7.1f} {x['peak_bytes_per_conn']:7.1f}")
         if len(r) == 2:
-            print(f"{case:10} ratio cpu ours/NEST {r['pynest_jax']['cpu_s'] / r['nest']['cpu_s']:.2f}")
+            print(f"{case:15} ratio cpu ours/NEST {r['pynest_jax']['cpu_s'] / r['nest']['cpu_s']:.2f}")
 
 
 if __name__ == "__main__":

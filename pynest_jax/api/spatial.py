@@ -210,7 +210,7 @@ def SelectNodesByMask(layer, anchor, mask_obj):
         m = m.as_box(lay)
     pos = lay.positions_of(layer._gids)
     pool = MaskedPool(pos, lay, m, True, converse=False)
-    _, members = pool.members(anchor[None, :])
+    members = pool.members(anchor[None, :])[1]
     return NodeCollection(np.unique(layer._gids[members]))
 
 

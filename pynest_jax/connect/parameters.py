@@ -198,8 +198,12 @@ class _Binary(Parameter):
         return (self.a, self.b)
 
     def evaluate(self, n, rng, ctx=None):
+        a, b = self.a, self.b
+        # a constant operand enters as a scalar (the same values, no column of n copies)
+        one = isinstance(a, Constant) != isinstance(b, Constant)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return _BINARY[self.op](self.a.evaluate(n, rng, ctx), self.b.evaluate(n, rng, ctx))
+            return _BINARY[self.op](a.value if one and isinstance(a, Constant) else a.evaluate(n, rng, ctx),
+                                    b.value if one and isinstance(b, Constant) else b.evaluate(n, rng, ctx))
 
     def __str__(self):
         return f"{_wrap(self.a)} {self.op} {_wrap(self.b)}"

@@ -18,13 +18,14 @@ import numpy as np
 
 from ..connect.parameters import Parameter
 from ..errors import NESTErrors
+from .layers import _round_half_away
 from .masks import Mask, _Converse, _Grid, mask_from_dict
 from .parameters import PairContext
 
 __all__ = ["connect_layers", "MaskedPool", "SPATIAL_CONN_KEYS"]
 
 _BLOCK = 1 << 21  # (driver, candidate) pairs per block of drivers without a mask
-_MASKED_DRIVERS = 4096  # drivers per block with a mask
+_MASKED_DRIVERS = 512  # drivers per block with a mask
 
 SPATIAL_CONN_KEYS = ("mask", "allow_multapses", "allow_autapses", "rule", "indegree", "outdegree", "p",
                      "pairwise_avg_num_conns", "use_on_source", "allow_oversized_mask")
@@ -62,38 +63,96 @@ class MaskedPool:
             if converse:
                 m = _Converse(m)
         self.mask = m
-        self._cells = None
+        self._cells = self._axes = None
 
-    def members(self, anchors):
-        """(driver index, candidate index) of every pool member, driver by driver: each
-        driver's anchor images one after the other, candidates in layer order."""
+    def members(self, anchors, distances=None):
+        """(driver index, candidate index, distance or None) of every pool member, driver by
+        driver: each driver's anchor images one after the other, candidates in layer order.
+        ``distances`` (whether the drivers are the targets) asks for the pairs' distances
+        where the candidates are a lattice (``distance_of_columns`` per axis, then summed)."""
         n_c = len(self.pos)
         if self.mask is None:
             d = np.repeat(np.arange(len(anchors)), n_c)
-            return d, np.tile(np.arange(n_c), len(anchors))
+            return d, np.tile(np.arange(n_c), len(anchors)), self._all_distances(anchors, distances)
         lo, hi = self.mask.bbox()
         mid, half = (lo + hi) / 2, float(np.max(hi - lo)) / 2 * (1 + 1e-12) + 1e-12
+        if self._axes is None:
+            self._axes = _lattice_axes(self.pos)
         parts = []
         for img, valid in self._images(anchors):
             rows = np.flatnonzero(valid)
+            if self._axes:
+                di, ci, dist = self._in_lattice(img[rows], mid, half, anchors[rows], distances)
+                parts.append((rows[di], ci, dist))
+                continue
             # candidates in the mask's bounding cube, then the mask itself
             di, ci = self._in_cube(img[rows] + mid, half)
             di = rows[di]
-            keep = self.mask.inside(self.pos[ci] - img[di])
-            parts.append((di[keep], ci[keep]))
+            keep = self.mask.inside([self.pos[:, k][ci] - img[:, k][di] for k in range(img.shape[1])])
+            parts.append((di[keep], ci[keep], None))
         if len(parts) == 1:
             return parts[0]
         # each part is ordered by (driver, candidate), the parts by image: NEST's order is
         # (driver, image, candidate), each part's run of a driver placed after the earlier
         # images' runs (a merge by counts, no sort)
-        count = np.stack([np.bincount(d, minlength=len(anchors)) for d, _ in parts], axis=1)
+        n = len(anchors)
+        count = np.stack([np.bincount(p[0], minlength=n) for p in parts], axis=1)
         at = (np.cumsum(count.ravel()) - count.ravel()).reshape(count.shape)
-        di, ci = np.empty(int(count.sum()), np.int64), np.empty(int(count.sum()), np.int64)
-        for j, (d, c) in enumerate(parts):
-            first = np.cumsum(count[:, j]) - count[:, j]
-            where = at[d, j] + np.arange(len(d)) - first[d]
-            di[where], ci[where] = d, c
-        return di, ci
+        ci = np.empty(int(count.sum()), np.int64)
+        dist = np.empty(len(ci)) if all(p[2] is not None for p in parts) else None
+        for j, (_, c, x) in enumerate(parts):
+            # a driver's run moves from its start in the part to its start in the result
+            shift = at[:, j] - (np.cumsum(count[:, j]) - count[:, j])
+            where = np.repeat(shift, count[:, j]) + np.arange(len(c))
+            ci[where] = c
+            if dist is not None:
+                dist[where] = x
+        return np.repeat(np.arange(n), count.sum(axis=1)), ci, dist
+
+    def _all_distances(self, drivers, distances):
+        """Without a mask every (driver, candidate) pair is a member: the distances as an
+        outer difference per axis (distance_of_columns' operations, no gathered columns)."""
+        if distances is None:
+            return None
+        total = None
+        for k in range(self.pos.shape[1]):
+            x, y = drivers[:, k:k + 1], self.pos[:, k]
+            d = x - y if distances else y - x
+            if self.layer.periodic:
+                e = self.layer.extent[k]
+                d -= e * _round_half_away(d * (1 / e))
+            total = d * d if total is None else total + d * d
+        return np.sqrt(total).ravel()
+
+    def _in_lattice(self, anchors, mid, half, drivers, distances):
+        """(anchor row, candidate index) of the mask's members when the candidates are a
+        lattice (``_lattice_axes``): per anchor and axis the coordinates within ``half`` of
+        the cube's centre are a run of lattice lines, so the cube's candidates are an outer
+        product of two short runs, and the mask is tested on it with per-axis displacements
+        (the same operations as on gathered pairs, so the same bits), in layer order."""
+        runs, disp, sq = [], [], []
+        for k, xs in enumerate(self._axes[:2]):
+            near = np.abs(xs - (anchors[:, k] + mid[k])[:, None]) <= half
+            n, first = near.sum(axis=1), near.argmax(axis=1)
+            w = int(n.max()) if len(n) else 0
+            run = np.minimum(first[:, None] + np.arange(w), len(xs) - 1)
+            runs.append(run)
+            # past a run's end the displacement is NaN, which every mask's tests reject
+            disp.append(np.where(np.arange(w) < n[:, None], xs[run] - anchors[:, k:k + 1], np.nan))
+            if distances is not None:
+                x = xs[run]
+                d = drivers[:, k:k + 1] - x if distances else x - drivers[:, k:k + 1]
+                if self.layer.periodic:
+                    e = self.layer.extent[k]
+                    d -= e * _round_half_away(d * (1 / e))
+                sq.append(d * d)
+        w0, w1 = runs[0].shape[1], runs[1].shape[1]
+        inside = self.mask.inside([disp[0][:, :, None], disp[1][:, None, :]])
+        # boolean selections of broadcast sums: cheaper than index arithmetic per pair
+        di = np.repeat(np.arange(len(anchors)), inside.sum(axis=(1, 2)))
+        ci = ((runs[0] * self._axes[2])[:, :, None] + runs[1][:, None, :])[inside]
+        dist = np.sqrt((sq[0][:, :, None] + sq[1][:, None, :])[inside]) if sq else None
+        return di, ci, dist
 
     def _in_cube(self, centres, half):
         """(centre row, candidate index), sorted, of candidates within ``half`` of a centre in
@@ -173,6 +232,28 @@ class MaskedPool:
         return out
 
 
+def _lattice_axes(pos):
+    """(x values, y values, rows) when the 2-D candidates are a lattice in a grid layer's
+    order (x outer, each coordinate a strictly monotone function of its own index), else
+    (): then a run of lattice lines per axis is exactly the candidates within a distance
+    of a point along that axis (a rounded difference is monotone)."""
+    if pos.shape[1] != 2 or len(pos) < 2:
+        return ()
+    n1 = int(np.argmax(pos[:, 0] != pos[0, 0])) or len(pos)
+    if len(pos) % n1:
+        return ()
+    g = pos.reshape(-1, n1, 2)
+    xs, ys = g[:, 0, 0], g[0, :, 1]
+    if not (np.array_equal(g[:, :, 0], np.broadcast_to(xs[:, None], g.shape[:2]))
+            and np.array_equal(g[:, :, 1], np.broadcast_to(ys, g.shape[:2]))):
+        return ()
+    for v in (xs, ys):
+        dv = np.diff(v)
+        if not (np.all(dv > 0) or np.all(dv < 0)):
+            return ()
+    return xs, ys, n1
+
+
 def _fmod_positive(x, p):
     """nest::mod and Ntree::insert: fmod, moved up by p where negative."""
     r = np.fmod(x, p)
@@ -234,22 +315,24 @@ def connect_layers(pre, post, pre_layer, post_layer, spec, rng):
     if fixed:
         degrees = _degrees(spec["outdegree" if outdegree else "indegree"], len(drivers), rng)
     step = _MASKED_DRIVERS if pool.mask is not None else max(1, _BLOCK // max(len(pool.pos), 1))
+    # pool.layer is value_layer: the kernel's distances can come with the pool's members
+    want = (not outdegree) if isinstance(kernel, Parameter) and kernel.is_spatial() else None
     found = []
     for d0 in range(0, len(drivers), step):  # drivers are independent: blocks bound the memory
-        d, c = pool.members(driver_pos[d0:d0 + step])
+        d, c, dist = pool.members(driver_pos[d0:d0 + step], want)
         src, tgt = (d + d0, c) if outdegree else (c, d + d0)
         if fixed:
             take = _fixed_degree(d, src, tgt, pre, post, pre_pos, post_pos, value_layer, kernel, mask,
                                  degrees[d0:d0 + step], drivers[d0:d0 + step], autapses, multapses,
-                                 not outdegree, rng)
+                                 not outdegree, rng, dist)
             found.append((src[take], tgt[take], None))
             continue
         if not autapses:
             keep = pre[src] != post[tgt]
             src, tgt = src[keep], tgt[keep]
-        dist = None
+            dist = None if dist is None else dist[keep]
         if kernel is not None:
-            v, ctx = _kernel_values(kernel, src, tgt, pre_pos, post_pos, value_layer, rng)
+            v, ctx = _kernel_values(kernel, src, tgt, pre_pos, post_pos, value_layer, rng, dist)
             dist = None if ctx is None else ctx._distance
             if rule == "pairwise_bernoulli":
                 take = rng.random(len(v)) < v
@@ -268,24 +351,25 @@ def connect_layers(pre, post, pre_layer, post_layer, spec, rng):
 
 
 def _fixed_degree(d, src, tgt, pre, post, pre_pos, post_pos, layer, kernel, mask, degrees, drivers,
-                  autapses, multapses, indegree, rng):
+                  autapses, multapses, indegree, rng, dist=None):
     """Rows of (src, tgt) each driver of a block draws from its pool."""
     n = len(drivers)
-    w = np.ones(len(d)) if kernel is None else _kernel_values(kernel, src, tgt, pre_pos, post_pos,
-                                                                 layer, rng)[0]
-    self_pair = pre[src] == post[tgt]
+    # w None: every member weighs 1 (no kernel), which _draw needs no column for
+    w = None if kernel is None else _kernel_values(kernel, src, tgt, pre_pos, post_pos, layer, rng,
+                                                   dist)[0]
+    self_pair = None if autapses else pre[src] == post[tgt]
     _check_pools(d, self_pair, degrees, n, autapses, multapses, indegree, mask, drivers)
     # NEST rejects autapse draws except for fixed_indegree with a mask and no kernel
     if not autapses and not (indegree and mask is not None and kernel is None):
-        w = np.where(self_pair, 0.0, w)
+        w = np.where(self_pair, 0.0, 1.0 if w is None else w)
     return _draw(d, w, degrees, n, multapses, rng)[0]
 
 
-def _kernel_values(kernel, src, tgt, pre_pos, post_pos, layer, rng):
+def _kernel_values(kernel, src, tgt, pre_pos, post_pos, layer, rng, dist=None):
     """The kernel per pair, and the PairContext it read (None for a constant)."""
     if not isinstance(kernel, Parameter):
         return np.full(len(src), kernel), None
-    ctx = PairContext.of_rows(pre_pos, src, post_pos, tgt, layer)
+    ctx = PairContext.of_rows(pre_pos, src, post_pos, tgt, layer, dist)
     return np.asarray(kernel.evaluate(len(src), rng, ctx), float), ctx
 
 
@@ -304,8 +388,9 @@ def _degrees(value, n, rng):
 
 def _check_pools(d, self_pair, degrees, n_drivers, autapses, multapses, indegree, mask, drivers):
     size = np.bincount(d, minlength=n_drivers)
-    only_self = (size == 1) & (np.bincount(d, weights=self_pair, minlength=n_drivers) == 1)
-    bad = (size == 0) | (~autapses & only_self) | (~multapses & (size < degrees))
+    bad = (size == 0) | (~multapses & (size < degrees))
+    if not autapses:
+        bad |= (size == 1) & (np.bincount(d, weights=self_pair, minlength=n_drivers) == 1)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         who = "target" if indegree else "source"
@@ -318,31 +403,38 @@ def _check_pools(d, self_pair, degrees, n_drivers, autapses, multapses, indegree
 def _draw(d, w, degrees, n_drivers, multapses, rng):
     """For each driver, ``degrees`` pool members with probability proportional to ``w``:
     with replacement, or (no multapses) one after the other among those not yet drawn,
-    which is ordering by exponential keys E/w (Efraimidis-Spirakis)."""
-    if np.any(w < 0) or not np.all(np.isfinite(w)):
+    which is ordering by exponential keys E/w (Efraimidis-Spirakis). ``w`` None: all 1,
+    where the cumulative weights are the members' ranks, so a draw's rank is its floor."""
+    if w is not None and (np.any(w < 0) or not np.all(np.isfinite(w))):
         raise NESTErrors.BadProperty("Connection probabilities must be finite and non-negative.")
-    total = np.bincount(d, weights=w, minlength=n_drivers)
+    total = np.bincount(d, weights=w, minlength=n_drivers).astype(float)
     need = degrees > 0
     if np.any(need & (total <= 0)):
         raise NESTErrors.BadProperty("No pool member has a positive connection probability.")
     if multapses:
         drivers = np.repeat(np.arange(n_drivers), degrees)
-        cum = np.cumsum(w)
-        start = np.concatenate([[0.0], cum])[np.searchsorted(d, np.arange(n_drivers))]
-        u = start[drivers] + rng.random(len(drivers)) * total[drivers]
-        pick = np.searchsorted(cum, u, side="right")
+        at = np.searchsorted(d, np.arange(n_drivers))
+        if w is None:  # cum would be 1, 2, ..., len(d), exact
+            start = at.astype(float)
+            u = start[drivers] + rng.random(len(drivers)) * total[drivers]
+            pick = np.minimum(np.floor(u), len(d)).astype(np.int64)
+        else:
+            cum = np.cumsum(w)
+            start = np.concatenate([[0.0], cum])[at]
+            u = start[drivers] + rng.random(len(drivers)) * total[drivers]
+            pick = np.searchsorted(cum, u, side="right")
         # guard rounding at a segment's end: stay within the driver's members
         first = np.searchsorted(d, drivers)
         last = np.searchsorted(d, drivers, side="right") - 1
         pick = np.clip(pick, first, last)
-        while True:  # a zero-weight member is never drawn
+        while w is not None:  # a zero-weight member is never drawn
             zero = w[pick] <= 0
             if not zero.any():
                 break
             pick[zero] = np.minimum(pick[zero] + 1, last[zero])
         return pick, drivers
     with np.errstate(divide="ignore"):
-        key = rng.standard_exponential(len(d)) / w
+        key = rng.standard_exponential(len(d)) / (1.0 if w is None else w)
     order = np.lexsort((key, d))
     rank = np.arange(len(d)) - np.searchsorted(d[order], d[order])
     keep = (rank < degrees[d[order]]) & np.isfinite(key[order])

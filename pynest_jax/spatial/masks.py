@@ -1,7 +1,9 @@
 """Masks: predicates over arrays of displacements (nestkernel/mask.h, mask.cpp, spatial.cpp).
 
 ``Mask`` is the object ``nest.CreateMask`` returns; its ``_m`` is a shape with
-``inside(points) -> bool array`` over an (m, D) array and ``bbox() -> (lower_left,
+``inside(columns) -> bool array`` over D coordinate arrays (of any shapes that broadcast:
+a grid's candidates are tested as an outer product of per-axis arrays, with the same
+operations, so the same bits, as point by point) and ``bbox() -> (lower_left,
 upper_right)``.  Boundaries are NEST's: closed boxes (rotated ones widened by 1e-12),
 closed balls, closed ellipses.
 """
@@ -41,21 +43,25 @@ class _Box:
         return np.stack([x * self.pol_cos - z * self.pol_sin + self.c[0], y + self.c[1],
                          x * self.pol_sin + z * self.pol_cos + self.c[2]], axis=1)
 
-    def inside(self, p):
+    def inside(self, q):
         if not self.rotated:
-            return np.all((self.ll <= p) & (p <= self.ur), axis=1)
-        q = p - self.c
+            ok = (self.ll[0] <= q[0]) & (q[0] <= self.ur[0])
+            for k in range(1, self.dim):
+                ok = ok & (self.ll[k] <= q[k]) & (q[k] <= self.ur[k])
+            return ok
+        q = [x - c for x, c in zip(q, self.c)]
         if self.dim == 2:
-            nx = q[:, 0] * self.az_cos + q[:, 1] * self.az_sin + self.c[0]
-            ny = -q[:, 0] * self.az_sin + q[:, 1] * self.az_cos + self.c[1]
-            new = np.stack([nx, ny], axis=1)
+            new = (q[0] * self.az_cos + q[1] * self.az_sin + self.c[0],
+                   -q[0] * self.az_sin + q[1] * self.az_cos + self.c[1])
         else:
-            a = q[:, 0] * self.az_cos + q[:, 1] * self.az_sin
-            nx = a * self.pol_cos - q[:, 2] * self.pol_sin + self.c[0]
-            ny = -q[:, 0] * self.az_sin + q[:, 1] * self.az_cos + self.c[1]
-            nz = a * self.pol_sin + q[:, 2] * self.pol_cos + self.c[2]
-            new = np.stack([nx, ny, nz], axis=1)
-        return np.all((self.ll - 1e-12 <= new) & (new <= self.ur + 1e-12), axis=1)
+            a = q[0] * self.az_cos + q[1] * self.az_sin
+            new = (a * self.pol_cos - q[2] * self.pol_sin + self.c[0],
+                   -q[0] * self.az_sin + q[1] * self.az_cos + self.c[1],
+                   a * self.pol_sin + q[2] * self.pol_cos + self.c[2])
+        ok = True
+        for k in range(self.dim):
+            ok = ok & (self.ll[k] - 1e-12 <= new[k]) & (new[k] <= self.ur[k] + 1e-12)
+        return ok
 
     def bbox(self):
         return self._bb
@@ -65,18 +71,25 @@ class _Ball:
     def __init__(self, center, radius):
         self.c, self.r = np.asarray(center, float), float(radius)
         self.dim = len(self.c)
+        # the largest square whose sqrt is at most r (sqrt is monotone and correctly
+        # rounded): sqrt(l2) <= r exactly when l2 <= _r2, without the sqrt
+        r2 = self.r * self.r
+        while np.sqrt(r2) > self.r:
+            r2 = np.nextafter(r2, -np.inf)
+        while np.isfinite(r2) and np.sqrt(np.nextafter(r2, np.inf)) <= self.r:
+            r2 = np.nextafter(r2, np.inf)
+        self._r2 = float(r2)
 
     def inside(self, p):
-        # coordinate by coordinate: reductions over a short axis 1 cost numpy several
-        # times more; the sums are in the same order, so the same bits
-        q = [p[:, k] - self.c[k] for k in range(self.dim)]
-        d = [np.abs(x) for x in q]
-        box, l1, l2 = d[0] <= self.r, d[0].copy(), q[0] * q[0]
-        for k in range(1, self.dim):
-            box &= d[k] <= self.r
-            l1 += d[k]
-            l2 += q[k] * q[k]
-        return box & ((l1 <= self.r) | (np.sqrt(l2) <= self.r))
+        q = [p[k] - self.c[k] for k in range(self.dim)]
+        # outside the bounding box a coordinate becomes NaN, for which both tests below
+        # are false: the box test is made on the (small, when they broadcast) columns
+        q = [np.where(np.abs(x) <= self.r, x, np.nan) for x in q]
+        l1, l2 = np.abs(q[0]), q[0] * q[0]
+        for k in range(1, self.dim):  # not in place: the columns may broadcast
+            l1 = l1 + np.abs(q[k])
+            l2 = l2 + q[k] * q[k]
+        return (l1 <= self.r) | (l2 <= self._r2)
 
     def bbox(self):
         return self.c - self.r, self.c + self.r
@@ -97,13 +110,13 @@ class _Ellipse:
         self._bb = (self.c - radii[:self.dim], self.c + radii[:self.dim])
 
     def inside(self, p):
-        q = p - self.c
-        a = q[:, 0] * self.az_cos + q[:, 1] * self.az_sin
-        ny = q[:, 0] * self.az_sin - q[:, 1] * self.az_cos
+        q = [x - c for x, c in zip(p, self.c)]
+        a = q[0] * self.az_cos + q[1] * self.az_sin
+        ny = q[0] * self.az_sin - q[1] * self.az_cos
         if self.dim == 2:
             return a ** 2 * self.xs + ny ** 2 * self.ys <= 1
-        nx = a * self.pol_cos - q[:, 2] * self.pol_sin
-        nz = a * self.pol_sin + q[:, 2] * self.pol_cos
+        nx = a * self.pol_cos - q[2] * self.pol_sin
+        nz = a * self.pol_sin + q[2] * self.pol_cos
         return nx ** 2 * self.xs + ny ** 2 * self.ys + nz ** 2 * self.zs <= 1
 
     def bbox(self):
@@ -132,7 +145,7 @@ class _Anchored:
         self.m, self.anchor, self.dim = m, np.asarray(anchor, float), m.dim
 
     def inside(self, p):
-        return self.m.inside(p - self.anchor)
+        return self.m.inside([x - a for x, a in zip(p, self.anchor)])
 
     def bbox(self):
         lo, hi = self.m.bbox()
@@ -144,7 +157,7 @@ class _Converse:
         self.m, self.dim = m, m.dim
 
     def inside(self, p):
-        return self.m.inside(-p)
+        return self.m.inside([-x for x in p])
 
     def bbox(self):
         lo, hi = self.m.bbox()
@@ -203,7 +216,7 @@ class Mask:
         p = np.asarray(point, float).reshape(1, -1)
         if p.shape[1] != self._m.dim:
             raise NESTErrors.BadProperty(f"Expected a {self._m.dim}-dimensional position.")
-        return bool(self._m.inside(p)[0])
+        return bool(np.all(self._m.inside(list(p.T))))
 
     def __repr__(self):
         return f"<Mask {type(self._m).__name__.strip('_').lower()} ({self._m.dim}-D)>"
