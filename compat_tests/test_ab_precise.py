@@ -20,7 +20,8 @@ import pytest
 
 from _scenarios import barrage_times
 from _worst import WorstDeviations
-from conftest import assert_defaults_equal, assert_samples_aligned, refuse_on_both
+from conftest import (assert_defaults_equal, assert_samples_aligned, assert_spikes_identical,
+                      refuse_on_both)
 
 RTOL = 1e-9
 FLOOR = 1e-3
@@ -264,3 +265,32 @@ def test_more_events_in_a_step_than_the_lists_hold(ab, model):
         return _run(nest, n, sr, mm, keys=KEYS + STATE[model], t=20.0)
 
     _compare(*ab(run), scenario=f"{model} many events", record_from=REC[model], min_spikes=3)
+
+
+@pytest.mark.parametrize("sender", ["spike_generator", "parrot_neuron", "parrot_neuron_ps"])
+def test_cont_delay_synapse_offset_reaches_a_precise_target(ab, sender):
+    """cont_delay_synapse adds the part of its delay between steps to the event's
+    offset (a step sooner when the sum reaches one): a precise target spikes at the
+    sent time plus the exact delay. From a generator, a grid parrot and a precise
+    parrot (offsets 0.0, 0.0 and 0.35 + 0.3: a step sooner). Spike times identical."""
+    def run(nest):
+        nest.resolution = 1.0
+        sg = nest.Create("spike_generator", params={"precise_times": True,
+                                                    "spike_times": [2.0, 5.65]})
+        src = sg
+        if sender != "spike_generator":
+            src = nest.Create(sender)
+            nest.Connect(sg, src)
+        n = nest.Create("iaf_psc_delta_ps", 2)
+        nest.SetDefaults("cont_delay_synapse", {"weight": 100.0, "delay": 1.7})
+        nest.Connect(src, n[0], syn_spec={"synapse_model": "cont_delay_synapse"})
+        nest.Connect(src, n[1], syn_spec={"synapse_model": "cont_delay_synapse", "weight": 100.0})
+        nest.GetConnections(src, n[1]).set({"delay": 2.4})
+        sr = nest.Create("spike_recorder")
+        nest.Connect(n, sr)
+        nest.Simulate(12.0)
+        return sr.get("events")
+
+    ref, got = ab(run)
+    assert len(ref["times"]) == 4
+    assert_spikes_identical(ref, got)

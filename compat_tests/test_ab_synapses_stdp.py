@@ -151,3 +151,60 @@ def test_stdp_family_in_a_busy_network(ab, model):
         if not isinstance(ref[k][0], str) and k != "port":
             _close(np.asarray(ref[k])[r], np.asarray(got[k])[g], k)
     assert np.ptp(ref["weight"]) > 0.5  # the rule moved the weights apart
+
+
+@pytest.mark.parametrize("parrot,model", [("parrot_neuron_ps", "stdp_synapse"),
+                                          ("parrot_neuron", "stdp_pl_synapse_hom")])
+def test_post_trace_is_the_last_K_value_a_synapse_read(ab, parrot, model):
+    """A neuron's post_trace is what the last presynaptic spike through a plastic
+    connection read of its K_minus (ArchivingNode::get_K_value), 0 before any; read
+    after each min_delay slice. Two sources onto one target: the later read wins.
+    Exact values (the same exponentials of the same times): rtol 1e-12."""
+    def run(nest):
+        nest.resolution = 0.1
+        ps = parrot.endswith("_ps")
+        pre = nest.Create("spike_generator", 2, params=[
+            {"spike_times": [2.0, 3.0, 10.0, 14.3], "precise_times": ps},
+            {"spike_times": [2.5, 10.0], "precise_times": ps}])
+        post_sg = nest.Create("spike_generator", params={"spike_times": [1.0, 2.0, 3.0, 9.4],
+                                                         "precise_times": ps})
+        pa = nest.Create(parrot, 2)
+        pb = nest.Create(parrot, params={"tau_minus": 2.0})
+        nest.Connect(pre, pa, "one_to_one", syn_spec={"delay": 1.0})
+        nest.Connect(post_sg, pb, syn_spec={"delay": 1.0})
+        nest.Connect(pa, pb, syn_spec={"synapse_model": model, "receptor_type": 1,
+                                       "delay": 1.0})
+        out = [pb.post_trace]
+        for _ in range(20):
+            nest.Simulate(1.0)
+            out.append(pb.post_trace)
+        return out
+
+    ref, got = ab(run)
+    assert any(v > 0 for v in ref)
+    np.testing.assert_allclose(got, ref, rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("parrot", ["parrot_neuron", "parrot_neuron_ps"])
+def test_spikes_of_a_runs_last_slice_wait_for_the_next_run(ab, parrot):
+    """min_delay 5 ms (50 steps): a spike in a run's last min_delay slice passes its
+    plastic connection at the start of the next run, so the connection's state and the
+    target's post_trace read between runs are NEST's. Exact: rtol 1e-12."""
+    def run(nest):
+        nest.resolution = 0.1
+        pre = nest.Create("spike_generator", params={"spike_times": [3.0, 9.5, 21.0]})
+        post = nest.Create("spike_generator", params={"spike_times": [1.0, 4.0, 13.0]})
+        pa, pb = nest.Create(parrot), nest.Create(parrot, params={"tau_minus": 2.0})
+        nest.Connect(pre, pa, syn_spec={"delay": 5.0})
+        nest.Connect(post, pb, syn_spec={"delay": 5.0})
+        nest.Connect(pa, pb, syn_spec={"synapse_model": "stdp_synapse", "receptor_type": 1,
+                                       "delay": 5.0})
+        c = nest.GetConnections(pa, pb)
+        out = []
+        for _ in range(7):
+            nest.Simulate(5.0)
+            out.append([c.weight, c.get("Kplus"), pb.post_trace])
+        return out
+
+    ref, got = ab(run)
+    np.testing.assert_allclose(got, ref, rtol=1e-12, atol=0)

@@ -442,11 +442,12 @@ def refresh_need(prog_core, carry, conns):
 
 
 def slice_steps(prog, min_delay_steps):
-    """Steps per slice. clopath_synapse reads the LTD ring when NEST delivers (at the
-    end of NEST's min_delay slice), and what the ring still holds then depends on it:
-    with a clopath reader the slices are NEST's min_delay (generators included)."""
-    reads = any(p.spec.post == "clopath" for p in prog.plastic)
-    if not reads or not min_delay_steps:
+    """Steps per slice: NEST's min_delay (generators included) wherever a plastic
+    connection is. clopath_synapse reads the LTD ring when NEST delivers (at the end of
+    NEST's min_delay slice), and what the ring still holds then depends on it; and the
+    state a run leaves (weights, traces, post_trace) is NEST's only if the spikes of
+    the run's last slice wait for the next run exactly as NEST's do."""
+    if not prog.plastic or not min_delay_steps:
         return prog.D
     return int(min_delay_steps)
 

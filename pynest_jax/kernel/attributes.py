@@ -72,6 +72,15 @@ def _store(key):
     return setter
 
 
+def _is_off_grid(graph, pop):
+    """Model::is_off_grid: a model's declaration, or a node's value of the parameter
+    it names (spike_train_injector: precise_times, which NEST's pre_run_hook reads)."""
+    flag = getattr(pop.spec, "off_grid", False)
+    if isinstance(flag, str):
+        return bool(np.any(pop.arrays[flag]))
+    return bool(flag)
+
+
 def _const(v):
     return lambda kernel: v() if callable(v) else v
 
@@ -211,7 +220,7 @@ ATTRS = {
     "num_processes": Attr("MPI processes", _const(1)),
     # NodeManager::add_node: creating a node of an off-grid model switches it on
     "off_grid_spiking": Attr("precise spike times in use", lambda kernel: any(
-        getattr(p.spec, "off_grid", False) and len(p) for p in kernel.graph.pop_list)),
+        _is_off_grid(kernel.graph, p) and len(p) for p in kernel.graph.pop_list)),
     "overwrite_files": Attr("overwrite existing files", _kernel_value("overwrite_files"),
                             _store("overwrite_files"), "bool"),
     "prepared": Attr("inside Prepare/Cleanup", lambda kernel: kernel.prepared, attribute=False),

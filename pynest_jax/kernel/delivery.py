@@ -167,10 +167,22 @@ def _dense_events(proj, a, em, ev, n, L, lanes=None):
     if "uo" in a:
         valid = valid & (a["uo"] == 0)
     lanes_n = count.shape[0]
-    slot = jnp.broadcast_to((n + a["d"]) % L, (lanes_n,) + a["d"].shape)
+    slot = jnp.broadcast_to(n + a["d"], (lanes_n,) + a["d"].shape)
+    if "doff" in a:  # cont_delay_synapse
+        offset, sooner = delay_offset(offset, a["doff"][None, :], proj.h_ms)
+        slot = slot - sooner.astype(slot.dtype)
+    slot = slot % L
     tgt = jnp.broadcast_to(a["tgt"], slot.shape)
     return precise.append(ev, slot.reshape(-1), tgt.reshape(-1), offset.reshape(-1),
                           w.reshape(-1), valid.reshape(-1))
+
+
+def delay_offset(offset, doff, h):
+    """cont_delay_synapse::send: the event's offset plus the connection's; a sum of a
+    step or more arrives one step sooner with a step less. (offset, sooner)."""
+    total = offset + doff
+    sooner = total >= h
+    return jnp.where(sooner, total - h, total), sooner
 
 
 def _pack(active):
@@ -277,7 +289,10 @@ def _deliver_slice_events(proj, a, spk, flat, s, L, N, C, offsets=None, ev=None,
             m = jnp.where(a["uo"][src] != 0, m * o[:, None], m)
         slot = slot[:, None] + (d if d is not None else a["d"][src])
         if early:  # the event's offset and the delay's reach a step: one step sooner
-            slot = slot - (o[:, None] + a["doff"][src] >= proj.h_ms).astype(slot.dtype)
+            o, sooner = delay_offset(o[:, None], a["doff"][src], proj.h_ms)
+            slot = slot - sooner.astype(slot.dtype)
+        else:
+            o = o[:, None]
         slot = jnp.where(slot >= L, slot - L, slot)  # below 2L: no integer division
         fi = a["fi"][src]
         if thin is not None:  # each connection's own binomial share of the event
@@ -288,7 +303,7 @@ def _deliver_slice_events(proj, a, spk, flat, s, L, N, C, offsets=None, ev=None,
             is_ev = (fi // N == proj.precise) & (fi < C * N)
             ev = precise.append(ev, jnp.broadcast_to(slot, fi.shape).reshape(-1),
                                 (fi - proj.precise * N).reshape(-1),
-                                jnp.broadcast_to(o[:, None], fi.shape).reshape(-1),
+                                jnp.broadcast_to(o, fi.shape).reshape(-1),
                                 w.reshape(-1), is_ev.reshape(-1))
             fi = jnp.where(is_ev, L * C * N, fi)
         idx = slot * (C * N) + fi  # padding: beyond the buffer

@@ -179,6 +179,7 @@ class PostHistory:
         self._tau_m = tau_minus[tgt]
         self._tau_t = tau_minus_triplet[tgt]
         self.overflow = jnp.zeros(tgt.shape, jnp.bool_)
+        self.trace = None  # what the last K_value read, per row (NEST's post_trace)
 
     def _n_below(self, below):
         """How many kept entries have ``below(t)`` (true for the oldest entries up to a
@@ -293,8 +294,10 @@ class PostHistory:
                             search)
 
     def K_value(self, t):
-        """ArchivingNode::get_K_value: K_minus at t from the newest earlier entry; 0 if none."""
-        return self._at_arrival(t, "K_value", lambda: self._K_value(_ms(t)))
+        """ArchivingNode::get_K_value: K_minus at t from the newest earlier entry; 0 if none.
+        NEST keeps the value it returns as the neuron's ``post_trace``."""
+        self.trace = self._at_arrival(t, "K_value", lambda: self._K_value(_ms(t)))
+        return self.trace
 
     def _K_value(self, t, before=None):
         found, et, km, _ = self._latest_before(t, before)
@@ -356,13 +359,14 @@ def _ms(t):
 # --- delivery through plastic connections (device, end of a slice) -----------------
 
 def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, grid, key,
-                  rec=None, dopa=None, cstate=None):
+                  rec=None, dopa=None, cstate=None, pop=None):
     """The slice's spikes through one plastic projection, in batches of events (a
     source's spike at a step). ``rec``: the projection's weight recorder buffer, or
     None; ``dopa``: its volume transmitter's history (kernel/dopamine.py), or None;
     ``cstate``: the model's common keys that ``on_pre`` changes
-    (SynapseModel.common_state), or None. Returns (ring buffer, rows, archive
-    overflow, rec, cstate).
+    (SynapseModel.common_state), or None; ``pop``: the targets' state, whose
+    ``post_trace`` holds the last K_minus a connection read. Returns (ring buffer,
+    rows, archive overflow, rec, cstate, pop).
 
     Every event of a slice reads the same archives (NEST delivers them after the
     slice), so the events need no step-by-step loop: they go in rounds, the q-th
@@ -403,7 +407,7 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
         qkey = jax.random.fold_in(jax.random.fold_in(key, s), q)
 
         def one_batch(b, carry):
-            flat, syn, overflow, rec, cstate = carry
+            flat, syn, overflow, rec, cstate, trace = carry
             ev = _select(packed, b * K + jnp.arange(K, dtype=jnp.int32), E)
             real_ev = ev < E
             src = jnp.where(real_ev, ev % n_s, n_s)  # n_s: the all-padding row
@@ -450,6 +454,12 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
             w = jnp.broadcast_to(jnp.asarray(w), ok.shape)
             if post is not None:
                 overflow = overflow | jnp.any(post.overflow & ok)
+            if trace is not None and getattr(post, "trace", None) is not None:
+                # NEST's order of a slice's events: by source, then step (each node
+                # registers all its spikes of a slice as it updates), then connection
+                col = jnp.arange(tgt.shape[1], dtype=jnp.int64)[None, :]
+                place = ((src.astype(jnp.int64) * D + j)[:, None] * tgt.shape[1] + col)
+                trace = _last_read(trace, post.trace, tgt.reshape(-1), ok, place.reshape(-1))
             if rec is not None:
                 rec = _record(rec, src, tgt.shape, sent, w, stamp)
             if "counts" in a:  # channels that count spikes instead of adding weights
@@ -460,12 +470,34 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
             idx = (slot * (C * N) + a["fi"][src]).reshape(-1)
             amount = (w.reshape(tgt.shape) * m[:, None]).reshape(-1)
             flat = flat.at[idx].add(amount.astype(flat.dtype), mode="drop")
-            return flat, syn, overflow, rec, cstate
+            return flat, syn, overflow, rec, cstate, trace
 
         return jax.lax.fori_loop(0, (count + K - 1) // K, one_batch, carry)
 
     overflow = jnp.zeros((), jnp.bool_)
-    return jax.lax.fori_loop(0, rounds, one_round, (flat, syn, overflow, rec, cstate))
+    trace = None
+    if spec.post == "stdp" and pop is not None and "post_trace" in pop:
+        # with the place in NEST's order of the read it holds
+        trace = (pop["post_trace"], jnp.full(pop["post_trace"].shape, -1, jnp.int64))
+    out = jax.lax.fori_loop(0, rounds, one_round, (flat, syn, overflow, rec, cstate, trace))
+    return out[:5] + (pop if trace is None else dict(pop, post_trace=out[5][0]),)
+
+
+def _last_read(trace, read, tgt, ok, order):
+    """Each target's ``post_trace`` (value, place in NEST's order) after a batch: the
+    value read by the connection latest in NEST's order (ArchivingNode::get_K_value
+    keeps what it returns)."""
+    value, held = trace
+    n = value.shape[0]
+    seg = jnp.where(ok, tgt, n)
+    order = jnp.where(ok, order, -1)
+    last = jax.ops.segment_max(order, seg, num_segments=n + 1)[:n]
+    row = jax.ops.segment_max(jnp.where(ok & (order == last[jnp.minimum(tgt, n - 1)]),
+                                        jnp.arange(ok.shape[0]), -1), seg, num_segments=n + 1)[:n]
+    newer = last > held
+    read = jnp.broadcast_to(jnp.asarray(read), ok.shape)
+    return (jnp.where(newer, read[jnp.maximum(row, 0)], value).astype(value.dtype),
+            jnp.where(newer, last, held))
 
 
 def _record(rec, src, shape, sent, w, stamp):

@@ -539,7 +539,7 @@ class _Core:
         bufs = delivery.deliver_slice(self.projections, conns, spk, off, dict(carry["buf"]),
                                       s, self.L, pev, delivery.thinning(self.plans, params, key, s))
         syn, arch, wrec = dict(carry["syn"]), dict(carry["arch"]), dict(carry["wrec"])
-        hist, cstate = dict(carry["hist"]), dict(carry["cstate"])
+        hist, cstate, pops = dict(carry["hist"]), dict(carry["cstate"]), dict(carry["pop"])
         for i, proj in enumerate(self.projections):
             if proj.kind != "plastic":
                 continue
@@ -549,11 +549,11 @@ class _Core:
                 tau = (pt["tau_minus"], pt["tau_minus_triplet"])
             elif proj.spec.post in archives.KINDS:  # the target's parameters come along
                 tau, a_ = params[proj.tgt], hist[proj.tgt]
-            bufs[proj.tgt], syn[proj.key], overflow, r_, cs = plasticity.deliver_slice(
+            bufs[proj.tgt], syn[proj.key], overflow, r_, cs, pops[proj.tgt] = plasticity.deliver_slice(
                 proj, proj.spec, conns[proj.key], syn[proj.key], params["syn:" + proj.key],
                 a_, tau, spk[proj.src], bufs[proj.tgt], s, r, self.L, self.grid,
                 jax.random.fold_in(key, i), wrec.get(proj.key),
-                self.dopamine.history(proj, carry), cstate.get(proj.model))
+                self.dopamine.history(proj, carry), cstate.get(proj.model), pops[proj.tgt])
             if cs is not None:  # shared by the model's projections, one after the other
                 cstate[proj.model] = cs
             if r_ is not None:
@@ -562,7 +562,7 @@ class _Core:
                 hist[proj.tgt] = dict(hist[proj.tgt], overflow=hist[proj.tgt]["overflow"] | overflow)
             elif proj.tgt in arch:
                 arch[proj.tgt] = dict(arch[proj.tgt], overflow=arch[proj.tgt]["overflow"] | overflow)
-        carry = dict(carry, syn=syn, arch=arch, wrec=wrec, hist=hist, cstate=cstate,
+        carry = dict(carry, syn=syn, arch=arch, wrec=wrec, hist=hist, cstate=cstate, pop=pops,
                      **({"pev": pev} if pev else {}))
         # The input of the next slice's first step was taken out of its slot before
         # the slice's events arrived: take it again.

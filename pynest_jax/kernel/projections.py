@@ -136,7 +136,7 @@ class ProjectionLayout:
             _make_plastic(proj, arrays, graph, model[1], tpop)
         elif isinstance(sspec, NeuronModel):
             proj, arrays = _event_projection(key, spop, tpop, rows, sloc, tloc, dsteps, cp, cn, uo)
-            _delay_offsets(proj, arrays, conns, sspec, self.h_ms)
+            _delay_offsets(proj, arrays, conns, sspec, tspec, self.h_ms)
         else:
             proj = Projection(key, spop.spec.name, tpop.spec.name, "dense",
                               per_target=sspec.per_target, event=event)
@@ -149,6 +149,10 @@ class ProjectionLayout:
                           cn=cn.astype(np.int32), rows=rows)
             if uo.any():  # generators send offset 0 (on-grid spikes): nothing on those ports
                 arrays["uo"] = uo.astype(np.int32)
+            if tspec.precise_channel is not None and conns.has("delay_offset"):
+                doff = np.nan_to_num(conns.col("delay_offset")[rows])
+                if np.any(doff > 0):  # cont_delay_synapse: see _delay_offsets
+                    arrays["doff"], proj.h_ms = doff, self.h_ms
             # Common case: each target of the population once, in order, one delay, one
             # channel (a generator driving a whole population): a vector add into the ring
             # buffer's slot instead of a scatter.
@@ -281,12 +285,14 @@ def _event_projection(key, spop, tpop, rows, sloc, tloc, dsteps, cp, cn, uo):
     return proj, arrays
 
 
-def _delay_offsets(proj, arrays, conns, sspec, h_ms):
-    """Connections whose delay lies between steps (cont_delay_synapse) from a sender
-    with spike offsets: the event arrives a step early when its offset and the
-    connection's reach a step (cont_delay_synapse.h: send), so the slice is one step
-    shorter. From grid senders (offset 0) nothing changes and nothing is kept."""
-    if not getattr(sspec, "off_grid", False) or not conns.has("delay_offset"):
+def _delay_offsets(proj, arrays, conns, sspec, tspec, h_ms):
+    """Connections whose delay lies between steps (cont_delay_synapse): the event's
+    offset grows by the connection's, and it arrives a step early when the two reach
+    a step (cont_delay_synapse.h: send), so from a sender with spike offsets the slice
+    is one step shorter. Kept for precise targets (they see the offset) and off-grid
+    senders; a grid sender into a grid target changes nothing."""
+    off_grid = getattr(sspec, "off_grid", False)
+    if not (off_grid or tspec.precise_channel is not None) or not conns.has("delay_offset"):
         return
     doff = np.nan_to_num(conns.col("delay_offset")[arrays["rows"]])  # table order
     if not np.any(doff > 0):
@@ -294,7 +300,7 @@ def _delay_offsets(proj, arrays, conns, sspec, h_ms):
     t = np.zeros(arrays["tgt"].shape)
     t.reshape(-1)[arrays["flat"]] = doff
     arrays["doff"] = t
-    proj.early = 1
+    proj.early = int(bool(off_grid))
     proj.h_ms = h_ms
 
 

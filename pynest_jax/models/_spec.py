@@ -204,8 +204,9 @@ class NeuronModel(Model):
     # (a refractory time shorter than a step); may raise. As GeneratorModel.pre_run.
     pre_run: Optional[Callable] = None
     # is_off_grid(): update returns (s, (spikes, offsets)), the offset (ms) of each
-    # spike before the end of its step; spike recorders write precise times.
-    off_grid: bool = False
+    # spike before the end of its step; spike recorders write precise times. A string
+    # names the bool parameter that decides it per node (NEST: is_off_grid()).
+    off_grid: object = False
     # Precise spike input (NEST's _ps models, SliceRingBuffer): spikes on this channel
     # arrive as events (offset, weight x multiplicity) kept per ring slot, handed to
     # update sorted by time within the step as ``ctx.events`` (kernel/precise.py);
