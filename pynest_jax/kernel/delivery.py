@@ -169,6 +169,8 @@ def _dense_events(proj, a, em, ev, n, L, lanes=None):
     lanes_n = count.shape[0]
     slot = jnp.broadcast_to((n + a["d"]) % L, (lanes_n,) + a["d"].shape)
     tgt = jnp.broadcast_to(a["tgt"], slot.shape)
+    if proj.distinct:  # one list per connection: no sort to rank the events
+        return precise.append_distinct(ev, slot, tgt, offset, w, valid)
     return precise.append(ev, slot.reshape(-1), tgt.reshape(-1), offset.reshape(-1),
                           w.reshape(-1), valid.reshape(-1))
 
