@@ -4,6 +4,8 @@ measurement, ratios printed and written to docs/benchmarks.md with the machine.
     python -m benchmarks                  # everything (about 5-8 minutes on 2 cores)
     python -m benchmarks --only small brunel_delta --simtime 200 --out /tmp/b.md
     python -m benchmarks --only startup   # issue 14's start-up cases (benchmarks/startup.py)
+    python -m benchmarks --only brunel_delta_ps --simtime 200 --threads 1 --repeat 2
+                                          # issue 13: precise spikes, CPU times
 
 NEST runs with local_num_threads equal to the cores JAX's CPU backend uses (all cores of
 this process). Targets (issue 4) are checked and marked in the table.
@@ -26,6 +28,7 @@ IMPLS = ("nest", "pynest_jax")
 
 
 PLASTIC_SCALE = 0.2  # brunel_stdp: 2,500 neurons, 400,000 plastic of 625,000 synapses
+PRECISE_SCALE = 0.2  # brunel_delta_ps (issue 13), with brunel_delta at the same scale
 
 
 def cores():
@@ -61,7 +64,7 @@ def _log(msg):
     print(msg, file=sys.stderr, flush=True)
 
 
-def run_all(only, simtime, threads, float32=()):
+def run_all(only, simtime, threads, float32=(), repeat=1):
     results = []
     plan = []
     if "small" in only:
@@ -74,6 +77,8 @@ def run_all(only, simtime, threads, float32=()):
     if "brunel_stdp" in only:  # plastic: hpc_benchmark's STDP rule, 2,500 neurons
         # half the size too: the memory each further synapse costs, without the fixed part
         plan += [("brunel_stdp", PLASTIC_SCALE / 2, simtime), ("brunel_stdp", PLASTIC_SCALE, simtime)]
+    if "brunel_delta_ps" in only:  # precise spikes, and the grid network beside it
+        plan += [("brunel_delta", PRECISE_SCALE, simtime), ("brunel_delta_ps", PRECISE_SCALE, simtime)] * repeat
     if "scaling" in only:
         plan += [("brunel_delta", s, simtime) for s in SCALES if s != 1.0 or "brunel_delta" not in only]
     warm = tempfile.mkdtemp(prefix="pynest_jax_bench_cache_")
@@ -224,6 +229,7 @@ def render(results, simtime, threads, wall):
             L += ["", f"aeif_cond_alpha (issue 5): simulate cost per neuron and step "
                   f"{cb:.2f} us against NEST's {ca:.2f} us ({_ratio(cb, ca):.2f}x), firing at "
                   f"{b['rate_hz']:.1f} Hz against NEST's {a['rate_hz']:.1f} Hz."]
+    L += precise_section(results)
     L += ["", "Compilation when only values change (second Simulate, another length, after "
           "SetStatus, the same structure rebuilt after ResetKernel) is counted by "
           "`tests/test_compile_once.py` in the default test command: zero.", ""]
@@ -231,6 +237,31 @@ def render(results, simtime, threads, wall):
     if analysis.exists():
         L += [analysis.read_text(encoding="utf-8")]
     return "\n".join(L) + "\n"
+
+
+def precise_section(results):
+    """Issue 13: every run of the precise network and the grid network beside it, with
+    the CPU time of the timed Simulate (the machine is shared: wall time waits)."""
+    runs = [r for r in results if r["scale"] == PRECISE_SCALE and r["net"] in ("brunel_delta", "brunel_delta_ps")
+            and "simulate_cpu_s" in r]
+    if not runs:
+        return []
+    L = ["", f"### Precise spikes (issue 13): brunel_delta_ps x{PRECISE_SCALE:g}", "",
+         "iaf_psc_delta_ps with poisson_generator_ps noise, against brunel_delta at the same "
+         "scale; every run listed, in order. CPU: the process's CPU time over the timed "
+         "Simulate.", "",
+         "| network | impl | threads | sim ms | compile s | simulate CPU s | simulate wall s | rate Hz |",
+         "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for r in runs:
+        L.append(f"| {r['net']} | {r['impl']} | {r['threads']} | {r['simtime_ms']:g} | {r['compile_s']:.1f} | "
+                 f"{r['simulate_cpu_s']:.2f} | {r['simulate_s']:.2f} | {r['rate_hz']:.1f} |")
+    for net in ("brunel_delta", "brunel_delta_ps"):
+        cpu = {i: [r["simulate_cpu_s"] for r in runs if r["net"] == net and r["impl"] == i] for i in IMPLS}
+        if all(cpu.values()):
+            ratio = min(cpu["pynest_jax"]) / min(cpu["nest"])
+            L.append(f"\n{net}: simulate CPU time ours / NEST's (best of each) **{ratio:.2f}**"
+                     + (f"; target (<= 1) {'met' if ratio <= 1 else '**not met**'}." if net.endswith("_ps") else "."))
+    return L
 
 
 def main(argv=None):
@@ -243,11 +274,12 @@ def main(argv=None):
                     help="networks also run with pynest_jax in float32 (full size)")
     ap.add_argument("--simtime", type=float, default=1000.0, help="ms simulated by the brunel networks")
     ap.add_argument("--threads", type=int, default=cores(), help="NEST's local_num_threads")
+    ap.add_argument("--repeat", type=int, default=1, help="runs of the brunel_delta_ps pair")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--json", type=Path, help="also save the raw results here")
     a = ap.parse_args(argv)
     t0 = time.perf_counter()
-    results = run_all(a.only, a.simtime, a.threads, a.float32)
+    results = run_all(a.only, a.simtime, a.threads, a.float32, a.repeat)
     text = render(results, a.simtime, a.threads, time.perf_counter() - t0)
     if "startup" in a.only:  # fresh processes of their own: import, first run, per-call cost
         from . import startup

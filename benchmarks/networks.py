@@ -4,6 +4,8 @@ builds them in real NEST and in pynest_jax.
 brunel: NEST's gallery brunel_delta_nest / brunel_alpha_nest (Brunel 2000, regime of
 synchronous irregular activity: g = 5, eta = 2, J = 0.1 mV, delay 1.5 ms, fixed in-degree
 10 % of each population, 50 + 50 neurons recorded) at `scale` times 12,500 neurons.
+brunel_delta_ps: brunel_delta with iaf_psc_delta_ps neurons and poisson_generator_ps noise
+(spikes off the grid, issue 13).
 small: 10 iaf_psc_alpha neurons with DC drive and a ring of connections, 1 s.
 aeif: 1,000 aeif_cond_alpha neurons (800 excitatory, 200 inhibitory, fixed in-degree 10 %,
 conductance weights 2 nS and -8 nS, delay 1.5 ms) driven by Poisson input (15 kHz, 2 nS),
@@ -28,15 +30,17 @@ def _psp_norm(tau_m, c_m, tau_syn):
                - t_max * math.exp(-t_max / tau_syn)))
 
 
-def brunel(nest, model, scale, mark, plastic=False):
+def brunel(nest, model, scale, mark, plastic=False, noise_model="poisson_generator"):
     """Create and connect; `mark(name)` is called between phases (for timing and memory).
     `plastic`: excitatory -> excitatory connections are hpc_benchmark's
-    stdp_pl_synapse_hom_hpc (its STDP parameters, tau_minus 30 ms on the neurons)."""
+    stdp_pl_synapse_hom_hpc (its STDP parameters, tau_minus 30 ms on the neurons).
+    brunel_delta_ps: model iaf_psc_delta_ps (the same parameter names) and
+    noise_model poisson_generator_ps, the precise input of NEST's precise Brunel examples."""
     order = int(round(2500 * scale))
     NE, NI = 4 * order, order
     CE, CI = int(0.1 * NE), int(0.1 * NI)
     J, g, eta, delay, theta, tau_m = 0.1, 5.0, 2.0, 1.5, 20.0, 20.0
-    if model == "iaf_psc_delta":
+    if model in ("iaf_psc_delta", "iaf_psc_delta_ps"):
         params = {"C_m": 1.0, "tau_m": tau_m, "t_ref": 2.0, "E_L": 0.0, "V_reset": 0.0,
                   "V_m": 0.0, "V_th": theta}
         J_ex = J
@@ -51,7 +55,7 @@ def brunel(nest, model, scale, mark, plastic=False):
 
     ex = nest.Create(model, NE, params=params)
     inh = nest.Create(model, NI, params=params)
-    noise = nest.Create("poisson_generator", params={"rate": p_rate})
+    noise = nest.Create(noise_model, params={"rate": p_rate})
     espikes = nest.Create("spike_recorder")
     ispikes = nest.Create("spike_recorder")
     nest.CopyModel("static_synapse", "excitatory", {"weight": J_ex, "delay": delay})

@@ -173,6 +173,8 @@ def _dense_events(proj, a, em, ev, n, L, lanes=None):
         slot = slot - sooner.astype(slot.dtype)
     slot = slot % L
     tgt = jnp.broadcast_to(a["tgt"], slot.shape)
+    if proj.distinct:  # one list per connection: no sort to rank the events
+        return precise.append_distinct(ev, slot, tgt, offset, w, valid)
     return precise.append(ev, slot.reshape(-1), tgt.reshape(-1), offset.reshape(-1),
                           w.reshape(-1), valid.reshape(-1))
 

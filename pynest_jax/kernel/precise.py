@@ -19,6 +19,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..errors import NESTErrors
+from .. import units as U
 from ..models._spec import Events
 
 CAPACITY = 8  # events per neuron and ring slot to start with
@@ -70,13 +71,37 @@ def append(ev, slot, tgt, off, w, valid):
             "over": ev["over"] | jnp.any(valid & (pos >= K))}
 
 
-def take(ev, step, L, summed):
-    """The events of ``step``'s slot in order of arrival, and the lists with that slot
-    emptied (it is filled again for step + L). ``summed``: what reached the channel's
-    summed buffer (plastic connections write there), one more event at offset 0."""
+def append_distinct(ev, slot, tgt, off, w, valid):
+    """``append`` of (lanes, connections) events whose connections each have a list of
+    their own: an event's rank in its list is the count of its connection's events in
+    earlier lanes, the rank ``append``'s sort of the flat lane-major order gives."""
+    L, K, n = ev["off"].shape
+    if slot.size == 0:
+        return ev
+    key = slot[0].astype(jnp.int32) * n + tgt[0].astype(jnp.int32)
+    vi = valid.astype(jnp.int32)
+    cnt = ev["n"].reshape(-1)
+    pos = jnp.where(valid, cnt[key][None, :] + jnp.cumsum(vi, axis=0) - vi, K)
+    keep = valid & (pos < K)
+    place = jnp.where(keep, (slot.astype(jnp.int32) * K + pos) * n + tgt.astype(jnp.int32),
+                      L * K * n).reshape(-1)
+    return {"off": ev["off"].reshape(-1).at[place].set(off.reshape(-1).astype(ev["off"].dtype),
+                                                       mode="drop").reshape(L, K, n),
+            "w": ev["w"].reshape(-1).at[place].set(w.reshape(-1).astype(ev["w"].dtype),
+                                                   mode="drop").reshape(L, K, n),
+            "n": cnt.at[key].add(jnp.sum(vi, axis=0, dtype=jnp.int32)).reshape(L, n),
+            "over": ev["over"] | jnp.any(valid & (pos >= K))}
+
+
+def take(ev, step, L, summed, rows=None):
+    """The events of ``step``'s slot in order of arrival, in a table of ``rows`` rows
+    (the slot's lists' longest, at most; all ``K`` rows when None) and one more, and the
+    lists with that slot emptied (it is filled again for step + L). ``summed``: what
+    reached the channel's summed buffer (plastic connections write there), one more
+    event at offset 0."""
     slot = (step % L).astype(jnp.int32)
-    off = jax.lax.dynamic_index_in_dim(ev["off"], slot, 0, keepdims=False)
-    w = jax.lax.dynamic_index_in_dim(ev["w"], slot, 0, keepdims=False)
+    off = jax.lax.dynamic_index_in_dim(ev["off"], slot, 0, keepdims=False)[:rows]
+    w = jax.lax.dynamic_index_in_dim(ev["w"], slot, 0, keepdims=False)[:rows]
     count = jax.lax.dynamic_index_in_dim(ev["n"], slot, 0, keepdims=False)
     K = off.shape[0]
     extra = summed != 0
@@ -91,6 +116,29 @@ def take(ev, step, L, summed):
     off = jnp.where(real, off, -1.0)
     off, w = (jnp.take_along_axis(a, order, axis=0) for a in (off, jnp.where(real, w, 0.0)))
     return Events(off, w, count), ev
+
+
+def update(ev, step, L, summed, plan, p, d, s, x, ctx):
+    """The model's update of the step with its events (``ctx.events``) in a table just
+    long enough: the lists hold ``K`` rows, as many as the busiest step so far needed,
+    but the sort and every walk iteration cost as many rows as the table has, so each
+    step takes the smallest of 8, 16, 32, ... rows that holds its longest list (rows
+    past a list's count are padding: the events and their order are the same)."""
+    K = ev["off"].shape[1]
+    sizes = [b for b in (8 << i for i in range(12)) if b < K] + [K]
+    count = jax.lax.dynamic_index_in_dim(ev["n"], (step % L).astype(jnp.int32), 0, keepdims=False)
+    units = plan.units
+
+    def branch(rows):
+        def run():
+            ctx.events = take(ev, step, L, summed, rows)[0]
+            state, fired = plan.spec.update(p, d, s, x, ctx)
+            return U.strip(state, units), fired
+        return run
+
+    i = jnp.searchsorted(jnp.asarray(sizes), jnp.max(count, initial=0))
+    state, fired = jax.lax.switch(i, [branch(b) for b in sizes])
+    return (U.attach(state, units), fired), take(ev, step, L, summed, 1)[1]
 
 
 def overflowed(carry):

@@ -216,7 +216,6 @@ class Program:
                 or self.dopamine.overflowed(carry) or precise.overflowed(carry))
 
 
-
     def grow(self, saved, after):
         """The carry to run an overflowed chunk again from: larger archives or weight
         recorder buffers, whichever ``after`` (the carry the chunk left) outgrew."""
@@ -443,11 +442,13 @@ class _Core:
                 ias = archiving.ignore_and_spike(plan.archiving, p, s, self._steps_of)
                 ctx = Ctx(self.grid.h, st.n, pkey, self.grid, ias, plan.integrator)
                 if plan.name in self.precise:  # this step's events, in order of arrival
-                    ctx.events, ev = precise.take(st.carry["pev"][plan.name], st.n, self.L,
-                                                  x_raw[self.precise[plan.name]])
+                    (st.state[plan.name], st.fired[plan.name]), ev = precise.update(
+                        st.carry["pev"][plan.name], st.n, self.L, x_raw[self.precise[plan.name]],
+                        plan, p, st.derived[plan.name], s, x, ctx)
                     st.carry = dict(st.carry, pev=dict(st.carry["pev"], **{plan.name: ev}))
-                st.state[plan.name], st.fired[plan.name] = plan.spec.update(
-                    p, st.derived[plan.name], s, x, ctx)
+                else:
+                    st.state[plan.name], st.fired[plan.name] = plan.spec.update(
+                        p, st.derived[plan.name], s, x, ctx)
                 st.ias[plan.name] = ias
             else:
                 ctx = Ctx(self.grid.h, st.n, pkey, self.grid)

@@ -38,6 +38,7 @@ class Projection:
     early: int = 0  # steps an event may arrive before its delay (cont_delay_synapse)
     binary: bool = False  # spikes into a binary neuron: multiplicities decoded (Channel.binary)
     precise: Any = None  # the target's precise channel (kernel/precise.py), if it has one
+    distinct: bool = False  # dense: no two connections share a target
 
 
 class ProjectionLayout:
@@ -147,6 +148,7 @@ class ProjectionLayout:
             arrays = dict(src=sloc.astype(np.int32), tgt=tloc.astype(np.int32), w=w,
                           d=dsteps.astype(np.int32), cp=cp.astype(np.int32),
                           cn=cn.astype(np.int32), rows=rows)
+            proj.distinct = len(np.unique(tloc)) == m
             if uo.any():  # generators send offset 0 (on-grid spikes): nothing on those ports
                 arrays["uo"] = uo.astype(np.int32)
             if tspec.precise_channel is not None and conns.has("delay_offset"):

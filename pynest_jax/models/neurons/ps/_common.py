@@ -31,15 +31,27 @@ def at(table, idx):
 def next_event(ev, idx, accumulate):
     """The event at each neuron's position ``idx``: (present, offset, weight, next idx).
     With ``accumulate`` the events of equal offset are one, their weights summed
-    (SliceRingBuffer::get_next_spike with accumulate_simultaneous)."""
+    (SliceRingBuffer::get_next_spike with accumulate_simultaneous): they follow each
+    other in the table, so a loop as long as the step's longest run of equal offsets
+    adds them in table order (a masked sum over every row cost the table's length in
+    each iteration of the walk)."""
     present = idx < ev.count
     off = at(ev.offset, idx)
+    nxt = idx + present.astype(idx.dtype)
     if not accumulate:
-        return present, off, at(ev.weight, idx), idx + present.astype(idx.dtype)
-    k = jnp.arange(ev.offset.shape[0])[:, None]
-    same = (k >= idx[None, :]) & (k < ev.count[None, :]) & (ev.offset == off[None, :]) & present
-    w = jnp.sum(jnp.where(same, ev.weight, 0.0), axis=0)
-    return present, off, w, idx + jnp.sum(same, axis=0).astype(idx.dtype)
+        return present, off, at(ev.weight, idx), nxt
+    w = jnp.where(present, at(ev.weight, idx), 0.0)
+
+    def same(nxt):
+        return present & (nxt < ev.count) & (at(ev.offset, nxt) == off)
+
+    def add(c):
+        w, nxt = c
+        m = same(nxt)
+        return jnp.where(m, w + at(ev.weight, nxt), w), nxt + m.astype(nxt.dtype)
+
+    w, nxt = jax.lax.while_loop(lambda c: jnp.any(same(c[1])), add, (w, nxt))
+    return present, off, w, nxt
 
 
 def walk(ev, carry, body, extra=0):
