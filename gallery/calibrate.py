@@ -21,6 +21,8 @@ CASES = {
                        "40 iterations diverging across seeds, rate +50 %"),
     "shared noise loop": (lambda seed, c: synthetic.shared_noise_run(seed, factor=c), 1.3,
                           "40 iterations sharing their noise, rate +30 %"),
+    "sparse recorders": (lambda seed, c: synthetic.sparse_run(seed, factor=c), 2.0,
+                         "200 recorders of about 2 spikes each, rate doubled"),
     "short trace": (lambda seed, c: synthetic.short_trace_run(seed, shift=3.0 * (c - 1.0) / 0.3), 1.3,
                     "trace of 6 correlation times, mean +3 (noise sd 3.2)"),
 }

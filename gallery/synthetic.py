@@ -72,6 +72,18 @@ def network_run(seed, factor=1.0):
     return run_of(spikes(seed, rate=2.0 * common * factor), trace(seed=seed + 1, n=2000, shift=2.0 * (common - 1)))
 
 
+def sparse_run(seed, factor=1.0, n_recorders=200, mean_events=2.0):
+    """Many spike recorders of one parrot each, a few spikes apiece (urbanczik_synapse_example:
+    200 parrots at 10 spikes/s for 200 ms), so some recorders hold fewer than 2 events."""
+    rng = np.random.default_rng(seed)
+    recorders = []
+    for k in range(n_recorders):
+        n = rng.poisson(mean_events * factor)
+        times = np.round(np.sort(rng.uniform(0.0, 200.0, n)), 1)
+        recorders.append(rec(401 + k, "spike_recorder", times=times, senders=np.full(n, 201 + k)))
+    return run_of(*recorders)
+
+
 def poisson_run(seed, factor=1.0):
     return run_of(spikes(seed, rate=factor))
 
