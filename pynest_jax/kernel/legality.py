@@ -125,6 +125,8 @@ def plastic_sources(graph, spec, sp):
         if isinstance(src, RecorderModel):  # a multimeter's DataLoggingRequest, or nothing
             why = ("The target node or synapse model does not support data logging requests."
                    if src.kind == "sampler" else "Source node does not send output.")
+        elif not src.ds_test_event:
+            continue
         else:  # a generator's event; drawn per target: a DS event
             ds = "DS " if getattr(src, "per_target", False) else ""
             kind = f"{ds}current" if getattr(src, "event", "spike") == "current" else "spike"

@@ -517,7 +517,7 @@ class _Core:
         # the carry of the next step: every population's state, the buffers, the input
         new_pop = {plan.name: U.strip(st.state[plan.name], plan.units) for plan in self.plans}
         st.carry = dict(st.carry, pop=new_pop, buf=bufs, inp=inp, **({"pev": pev} if pev else {}))
-        st.spk = {name: st.spk[name].at[st.j].set(st.emitted[name].count) for name in st.spk}
+        st.spk = {k: v.at[st.j].set(st.emitted[k].count.astype(v.dtype)) for k, v in st.spk.items()}
         st.off = {name: st.off[name].at[st.j].set(st.emitted[name].offset) for name in st.off}
 
     def _record(self, st):

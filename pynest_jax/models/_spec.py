@@ -362,6 +362,11 @@ class GeneratorModel(Model):
     # the spikes of one step leave as that many events of multiplicity 1 (spike_generator's
     # repeated spike times): what devices that read multiplicities see (RecorderModel.handle)
     repeats: bool = False
+    # The event it tests a synapse model that keeps per-connection state with (NEST's
+    # send_test_event on a dummy target): a DS event, which the dummy refuses, so such a
+    # synapse cannot leave the device; pulsepacket_generator tests with a plain spike,
+    # which passes.
+    ds_test_event: bool = True
 
 
 @dataclasses.dataclass(frozen=True)

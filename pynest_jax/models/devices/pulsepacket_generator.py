@@ -128,7 +128,7 @@ def host_prepare(v, ctx):
 
 
 pulsepacket_generator = GeneratorModel(
-    name="pulsepacket_generator", event="spike", uses_rng=True,
+    name="pulsepacket_generator", event="spike", uses_rng=True, ds_test_event=False,
     doc="Gaussian packets of spikes around given pulse times.",
     params=C.STIMULATION_PARAMS + (
         Param("pulse_times", np.zeros(0), u.ms, "times of the pulse centres", dtype="vector"),
