@@ -105,6 +105,11 @@ class SpatialDistance(_SpatialLeaf):
         return np.abs(layer.displacement_rounded(ctx.source_pos[:, d:d + 1], ctx.target_pos[:, d:d + 1],
                                                  axes=[d])[:, 0])
 
+    def operand(self, n, rng, ctx=None):
+        if self.dimension == 0 and isinstance(ctx, PairContext):
+            return ctx.distance(), False  # read only: no copy
+        return self.evaluate(n, rng, ctx), False
+
     def __str__(self):
         return "distance" if self.dimension == 0 else f"distance.{'xyz'[self.dimension - 1]}"
 
@@ -157,8 +162,13 @@ class _Distribution(P.Parameter):
         return True
 
     def evaluate(self, n, rng, ctx=None):
+        return self.operand(n, rng, ctx)[0]
+
+    def operand(self, n, rng, ctx=None):
+        # every fn only reads its arguments and returns a new array
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return self.fn(*(c.evaluate(n, rng, ctx) for c in self.children))
+            r = self.fn(*(c.operand(n, rng, ctx)[0] for c in self.children))
+        return r, isinstance(r, np.ndarray)
 
     def __str__(self):
         inner = ", ".join([str(c) for c in self.children] + [f"{k}={v!r}" for k, v in self.args.items()])
@@ -175,7 +185,16 @@ def exponential(x, beta=1.0):
     if not beta > 0:
         raise NESTErrors.BadProperty(f"beta > 0 required for exponential distribution parameter, got beta={beta}")
     inv = 1.0 / beta
-    return _Distribution("exponential", {"beta": beta}, lambda v: np.exp(-v * inv), _param(x))
+
+    def fn(v):
+        e = np.negative(v)  # -v * inv, in place
+        e *= inv
+        return _exp_in_place(e)
+    return _Distribution("exponential", {"beta": beta}, fn, _param(x))
+
+
+def _exp_in_place(e):
+    return np.exp(e, out=e) if isinstance(e, np.ndarray) and e.dtype == np.float64 else np.exp(e)
 
 
 def gaussian(x, mean=0.0, std=1.0):
@@ -187,7 +206,10 @@ def gaussian(x, mean=0.0, std=1.0):
 
     def fn(v):
         dx = v - mean
-        return np.exp(-dx * dx * c)
+        e = np.negative(dx)  # -dx * dx * c, in place: the same operations in the same order
+        e *= dx
+        e *= c
+        return _exp_in_place(e)
     return _Distribution("gaussian", {"mean": mean, "std": std}, fn, _param(x))
 
 
