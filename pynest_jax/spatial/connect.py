@@ -25,7 +25,7 @@ from .parameters import PairContext
 __all__ = ["connect_layers", "MaskedPool", "SPATIAL_CONN_KEYS"]
 
 _BLOCK = 1 << 21  # (driver, candidate) pairs per block of drivers without a mask
-_MASKED_DRIVERS = 512  # drivers per block with a mask
+_MASKED_DRIVERS = 256  # drivers per block with a mask
 
 SPATIAL_CONN_KEYS = ("mask", "allow_multapses", "allow_autapses", "rule", "indegree", "outdegree", "p",
                      "pairwise_avg_num_conns", "use_on_source", "allow_oversized_mask")
