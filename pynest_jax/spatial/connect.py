@@ -140,7 +140,7 @@ class MaskedPool:
             n, first = near.sum(axis=1), near.argmax(axis=1)
             w = int(n.max()) if len(n) else 0
             run = np.minimum(first[:, None] + np.arange(w), len(xs) - 1)
-            runs.append(run)
+            runs.append(run.astype(np.int32) if len(self.pos) < 2 ** 31 else run)
             # past a run's end the displacement is NaN, which every mask's tests reject
             disp.append(np.where(np.arange(w) < n[:, None], xs[run] - anchors[:, k:k + 1], np.nan))
             if distances is not None:
@@ -154,8 +154,8 @@ class MaskedPool:
         # boolean selections of broadcast sums: cheaper than index arithmetic per pair
         di = np.repeat(row_driver, inside.sum(axis=(1, 2)))
         ci = ((runs[0] * self._axes[2])[:, :, None] + runs[1][:, None, :])[inside]
-        dist = np.sqrt((sq[0][:, :, None] + sq[1][:, None, :])[inside]) if sq else None
-        return di, ci, dist
+        dist = (sq[0][:, :, None] + sq[1][:, None, :])[inside] if sq else None
+        return di, ci, None if dist is None else np.sqrt(dist, out=dist)
 
     def _in_cube(self, centres, half):
         """(centre row, candidate index), sorted, of candidates within ``half`` of a centre in
