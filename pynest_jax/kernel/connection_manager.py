@@ -47,14 +47,15 @@ def _synapse(graph, syn_spec):
 
 
 def _connect(kernel, sources, targets, value_index, model, spec, defaults, own, values, rng,
-             rule=None, ctx=None):
-    """Create connections (source, target) with syn_spec values; all checks before any change."""
+             rule=None, ctx=None, pops=(None, None)):
+    """Create connections (source, target) with syn_spec values; all checks before any change.
+    ``pops``: the ends' populations where the caller knows them (read-only arrays)."""
     n = len(sources)
     if n == 0:
         return
     graph = kernel.graph
     # node -> population once for both ends (each a gather over all new connections)
-    sp, tp = graph.node_pop[sources], graph.node_pop[targets]
+    sp, tp = (graph.node_pop[ids] if p is None else p for p, ids in zip(pops, (sources, targets)))
     is_neuron = legality.neuron_pops(graph)
     tgt_px = is_neuron[tp]
     if rule not in legality.RULES_TO_DEVICES and not legality.proxy_pops(graph)[tp].all():
@@ -395,19 +396,19 @@ def connect_spatial(kernel, pre, post, pre_layer, post_layer, conn_spec, syn_spe
     state = rng.bit_generator.state
     undo = _undo_point(kernel) if len(synapses) > 1 else None
     try:
-        src, tgt, ctx = connect_layers(np.asarray(pre, np.int64), np.asarray(post, np.int64),
-                                       pre_layer, post_layer, conn_spec, rng)
-        # node ids in the table's type (int32 while they fit): no copy when it stores them
-        ids = np.int32 if graph.network_size < 2 ** 31 else np.int64
-        sources, targets = np.asarray(pre, ids)[src], np.asarray(post, ids)[tgt]
+        sources, targets, ctx = connect_layers(np.asarray(pre, np.int64), np.asarray(post, np.int64),
+                                               pre_layer, post_layer, conn_spec, rng)
         index = range(len(sources))  # values take entries one by one: only arrays read it
+        # a layer of one model: its population without a gather over the connections
+        pops = [np.broadcast_to(p[0], (len(sources),)) if len(p) and np.all(p == p[0]) else None
+                for p in (graph.node_pop[np.asarray(pre)], graph.node_pop[np.asarray(post)])]
         first_row = len(graph.connections)
         rule = conn_spec["rule"]
         if rule == "pairwise_poisson" or (rule == "pairwise_bernoulli" and conn_spec.get("use_on_source")):
             rule = "spatial_on_source"
         for model, spec, defaults, own, values, _ in synapses:
             _commit(kernel, _connect(kernel, sources, targets, index, model, spec, defaults, own,
-                                     values, rng, rule=rule, ctx=ctx))
+                                     values, rng, rule=rule, ctx=ctx, pops=pops))
         if len(synapses) > 1:
             graph.connections.interleave(first_row, len(synapses))
     except BaseException:

@@ -277,7 +277,7 @@ def _mask_shape(spec):
 def connect_layers(pre, post, pre_layer, post_layer, spec, rng):
     """Spatial Connect of node ids ``pre`` and ``post`` (their layers given).
 
-    ``spec`` is the conn_spec (PyNEST's keys).  Returns ``(pre_idx, post_idx, ctx)``.
+    ``spec`` is the conn_spec (PyNEST's keys).  Returns ``(sources, targets, ctx)``: node ids.
     """
     rule = spec["rule"]
     if pre_layer.dim != post_layer.dim:
@@ -345,8 +345,22 @@ def connect_layers(pre, post, pre_layer, post_layer, spec, rng):
             dist = None if dist is None else np.repeat(dist, n)
         found.add(src, tgt, dist)
     src, tgt, dist = found.columns()
+    (sources, s_rows, s_off), (targets, t_rows, t_off) = _node_ids(pre, src), _node_ids(post, tgt)
     # the distances the kernel computed serve the synapse values too
-    return src, tgt, PairContext.of_rows(pre_pos, src, post_pos, tgt, value_layer, dist)
+    return sources, targets, PairContext.of_rows(pre_pos, s_rows, post_pos, t_rows, value_layer, dist,
+                                                 (s_off, t_off))
+
+
+def _node_ids(ids, rows):
+    """(node ids of ``rows`` of the collection ``ids``, in the connection table's int32
+    while they fit; what gives the rows back; its offset): a collection that is a range
+    (one Create) adds its first id in place, and its rows are the ids less it."""
+    fits = not len(ids) or ids[-1] < 2 ** 31
+    if rows.dtype == np.int32 and fits and len(ids) and ids[-1] - ids[0] == len(ids) - 1 \
+            and np.all(np.diff(ids) == 1):
+        rows += np.int32(ids[0])
+        return rows, rows, int(ids[0])
+    return np.asarray(ids, np.int32 if fits and np.all(ids < 2 ** 31) else np.int64)[rows], rows, 0
 
 
 class _Pairs:

@@ -29,12 +29,18 @@ class PairContext:
         self.layer, self._distance, self._rows = layer, distance, None
 
     @classmethod
-    def of_rows(cls, source_pos, src, target_pos, tgt, layer, distance=None):
-        """Pairs given as rows of two position arrays; the pairs' (n, D) positions are made
-        only if a Parameter reads them (the distance reads the rows' coordinates)."""
+    def of_rows(cls, source_pos, src, target_pos, tgt, layer, distance=None, offsets=(0, 0)):
+        """Pairs given as rows of two position arrays (``src - offsets[0]``, ``tgt -
+        offsets[1]``: node ids of collections that are ranges); the pairs' (n, D)
+        positions are made only if a Parameter reads them (the distance reads the rows'
+        coordinates)."""
         ctx = cls(None, None, layer, distance)
-        ctx._rows = (source_pos, src, target_pos, tgt)
+        ctx._rows = (source_pos, src, target_pos, tgt, offsets)
         return ctx
+
+    def _row_indices(self):
+        sp, src, tp, tgt, (a, b) = self._rows
+        return sp, (src - a if a else src), tp, (tgt - b if b else tgt)
 
     @property
     def source_pos(self):
@@ -46,7 +52,7 @@ class PairContext:
 
     def _materialize(self):
         if self._rows is not None:
-            sp, src, tp, tgt = self._rows
+            sp, src, tp, tgt = self._row_indices()
             self._pos, self._rows = (sp[src], tp[tgt]), None
         return self._pos
 
@@ -54,7 +60,7 @@ class PairContext:
         """The pairs' distances, computed once: a Connect's kernel and its synapse values
         read the same ones."""
         if self._distance is None and self._rows is not None:
-            sp, src, tp, tgt = self._rows
+            sp, src, tp, tgt = self._row_indices()
             self._distance = self.layer.distance_of_columns(
                 [sp[:, k][src] for k in range(sp.shape[1])], [tp[:, k][tgt] for k in range(tp.shape[1])])
         elif self._distance is None:
