@@ -14,6 +14,7 @@ from ..errors import NESTErrors
 from .nodecollection import NodeCollection
 from .synapsecollection import SynapseCollection
 from ..kernel import connection_manager
+from ..kernel.host_pages import small_pages
 from ..kernel.values import nest_type
 from .helpers import check_pydict
 from ..connect.parameters import Parameter
@@ -233,38 +234,39 @@ def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=F
     the rules pairwise_bernoulli, fixed_indegree, fixed_outdegree and pairwise_poisson;
     ``syn_spec`` values may be spatial Parameters.
     """
-    use_arrays, pre, post = _process_input_nodes(pre, post, conn_spec)
-    cspec = _process_conn_spec(conn_spec)
-    if "rule" not in cspec:  # PyNEST reads the rule of a conn_spec dict
-        raise KeyError("rule")
-    sspec = _process_syn_spec(syn_spec, cspec, len(pre), len(post), use_arrays)
-    if isinstance(sspec, dict):
-        check_pydict(sspec)
-    if use_arrays:
+    with small_pages():  # numpy's huge-page advice costs more than it saves here
+        use_arrays, pre, post = _process_input_nodes(pre, post, conn_spec)
+        cspec = _process_conn_spec(conn_spec)
+        if "rule" not in cspec:  # PyNEST reads the rule of a conn_spec dict
+            raise KeyError("rule")
+        sspec = _process_syn_spec(syn_spec, cspec, len(pre), len(post), use_arrays)
+        if isinstance(sspec, dict):
+            check_pydict(sspec)
+        if use_arrays:
+            if return_synapsecollection:
+                raise ValueError("SynapseCollection cannot be returned when connecting two arrays of "
+                                 "node IDs")
+            connection_manager.connect_arrays(kernel, pre, post, sspec)
+            return None
+        if not isinstance(pre, NodeCollection):
+            raise TypeError("Not implemented, presynaptic nodes must be a NodeCollection")
+        if not isinstance(post, NodeCollection):
+            raise TypeError("Not implemented, postsynaptic nodes must be a NodeCollection")
+        cspec = dict(cspec)
+        cspec.setdefault("rule", "all_to_all")  # PyNEST fills in the rule the dict lacks
+        valid = pre._generation == kernel.generation and post._generation == kernel.generation
+        if _spatial_needed(cspec, sspec):
+            if not valid:  # NEST looks the layer's nodes up in the new kernel
+                raise NESTErrors.UnknownNode("The layer's nodes do not exist: ResetKernel was called.")
+            _connect_spatial(pre, post, cspec, sspec)
+            return GetConnections(pre, post) if return_synapsecollection else None
+        if isinstance(sspec, CollocatedSynapses):
+            sspec = _collocated_specs(sspec)
+        connection_manager.connect(kernel, pre._gids, post._gids, cspec,
+                                   {} if sspec is None else sspec, valid)
         if return_synapsecollection:
-            raise ValueError("SynapseCollection cannot be returned when connecting two arrays of "
-                             "node IDs")
-        connection_manager.connect_arrays(kernel, pre, post, sspec)
+            return GetConnections(pre, post)
         return None
-    if not isinstance(pre, NodeCollection):
-        raise TypeError("Not implemented, presynaptic nodes must be a NodeCollection")
-    if not isinstance(post, NodeCollection):
-        raise TypeError("Not implemented, postsynaptic nodes must be a NodeCollection")
-    cspec = dict(cspec)
-    cspec.setdefault("rule", "all_to_all")  # PyNEST fills in the rule the dict lacks
-    valid = pre._generation == kernel.generation and post._generation == kernel.generation
-    if _spatial_needed(cspec, sspec):
-        if not valid:  # NEST looks the layer's nodes up in the new kernel
-            raise NESTErrors.UnknownNode("The layer's nodes do not exist: ResetKernel was called.")
-        _connect_spatial(pre, post, cspec, sspec)
-        return GetConnections(pre, post) if return_synapsecollection else None
-    if isinstance(sspec, CollocatedSynapses):
-        sspec = _collocated_specs(sspec)
-    connection_manager.connect(kernel, pre._gids, post._gids, cspec,
-                               {} if sspec is None else sspec, valid)
-    if return_synapsecollection:
-        return GetConnections(pre, post)
-    return None
 
 
 def GetConnections(source=None, target=None, synapse_model=None, synapse_label=None):

@@ -73,6 +73,13 @@ class Parameter:
         """``n`` independent values as a float64 array."""
         raise NotImplementedError
 
+    def operand(self, n, rng, ctx=None):
+        """``evaluate`` for an inner node that only reads the values: (values, owned);
+        ``owned``: a temporary of this evaluation, which the reader may overwrite with
+        its own result (one array where there were two: a leaf that holds its values,
+        a Connect's distances, hands them over without the copy ``evaluate`` makes)."""
+        return self.evaluate(n, rng, ctx), False
+
     def is_spatial(self):
         """Whether the expression depends on node positions (then it has values only in Connect)."""
         return any(c.is_spatial() for c in self._children())
@@ -147,7 +154,8 @@ class Constant(Parameter):
 # Samplers in NEST's parametrisation (parameter.h / parameter.cpp).
 _SAMPLERS = {
     # lower + drand() * (max - min), drand in [0, 1)
-    "uniform": lambda rng, n, a: a["min"] + rng.random(n) * (a["max"] - a["min"]),
+    "uniform": lambda rng, n, a: _in_place(np.add, _in_place(np.multiply, rng.random(n),
+                                                               a["max"] - a["min"]), a["min"]),
     # ulrand(max): integers in [0, max), returned as doubles
     "uniform_int": lambda rng, n, a: rng.integers(0, a["max"], n).astype(np.float64),
     "normal": lambda rng, n, a: rng.normal(a["mean"], a["std"], n),
@@ -169,6 +177,23 @@ class _Random(Parameter):
     def __str__(self):
         inner = ", ".join(f"{k}={v!r}" for k, v in self.args.items())
         return f"{self.name}({inner})"
+
+
+def _in_place(op, x, y):
+    """``op(x, y)`` into ``x`` (a temporary float64 array; ``y`` a number or an array of
+    its shape): the same values as a new array, one allocation less."""
+    return op(x, y, out=x)
+
+
+def _owned_out(values, owned, shape):
+    """The owned float64 operand among ``values`` that may take the result (float64, of
+    ``shape``) of an operation on them, else None."""
+    if np.result_type(*values) != np.float64:
+        return None
+    for v, own in zip(values, owned):
+        if own and isinstance(v, np.ndarray) and v.dtype == np.float64 and v.ndim and v.shape == shape:
+            return v
+    return None
 
 
 def _compare(op):
@@ -198,12 +223,21 @@ class _Binary(Parameter):
         return (self.a, self.b)
 
     def evaluate(self, n, rng, ctx=None):
+        return self.operand(n, rng, ctx)[0]
+
+    def operand(self, n, rng, ctx=None):
         a, b = self.a, self.b
         # a constant operand enters as a scalar (the same values, no column of n copies)
         one = isinstance(a, Constant) != isinstance(b, Constant)
+        av, a_own = (a.value, False) if one and isinstance(a, Constant) else a.operand(n, rng, ctx)
+        bv, b_own = (b.value, False) if one and isinstance(b, Constant) else b.operand(n, rng, ctx)
+        op = _BINARY[self.op]
+        out = None
+        if isinstance(op, np.ufunc) and (a_own or b_own):  # arithmetic: the result may reuse one
+            out = _owned_out((av, bv), (a_own, b_own), np.broadcast_shapes(np.shape(av), np.shape(bv)))
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return _BINARY[self.op](a.value if one and isinstance(a, Constant) else a.evaluate(n, rng, ctx),
-                                    b.value if one and isinstance(b, Constant) else b.evaluate(n, rng, ctx))
+            r = op(av, bv) if out is None else op(av, bv, out=out)
+        return r, isinstance(r, np.ndarray)
 
     def __str__(self):
         return f"{_wrap(self.a)} {self.op} {_wrap(self.b)}"
@@ -216,14 +250,8 @@ def _wrap(p):
 
 # Unary nodes with an optional float argument (ExpParameter, SinParameter, CosParameter,
 # PowParameter, MinParameter, MaxParameter).
-_UNARY = {
-    "exp": lambda x, _: np.exp(x),
-    "sin": lambda x, _: np.sin(x),
-    "cos": lambda x, _: np.cos(x),
-    "pow": np.power,
-    "min": np.minimum,
-    "max": np.maximum,
-}
+_UNARY = {"exp": np.exp, "sin": np.sin, "cos": np.cos, "pow": np.power, "min": np.minimum,
+          "max": np.maximum}
 
 
 class _Unary(Parameter):
@@ -234,8 +262,15 @@ class _Unary(Parameter):
         return (self.p,)
 
     def evaluate(self, n, rng, ctx=None):
+        return self.operand(n, rng, ctx)[0]
+
+    def operand(self, n, rng, ctx=None):
+        x, own = self.p.operand(n, rng, ctx)
+        args = (x,) if self.value is None else (x, self.value)
+        out = _owned_out(args, (own, False), np.shape(x)) if own else None
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return _UNARY[self.name](self.p.evaluate(n, rng, ctx), self.value)
+            r = _UNARY[self.name](*args) if out is None else _UNARY[self.name](*args, out=out)
+        return r, isinstance(r, np.ndarray)
 
     def __str__(self):
         if self.name == "pow":

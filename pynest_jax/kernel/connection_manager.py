@@ -12,63 +12,15 @@ import copy
 
 import numpy as np
 
-from ..connect.parameters import Parameter
 from ..connect.rules import RULES, validate_conn_spec
 from ..errors import NESTErrors
 from ..spatial.connect import connect_layers
 from . import archives, legality, ports
+from .conn_parameter import ConnParameter, typename as _typename
 from .connections import FROM_DEVICE, NEURON, TO_DEVICE
 
 # Keys a syn_spec may carry besides the synapse model's own parameters.
 _SYN_GENERIC = ("weight", "delay", "receptor_type")
-
-
-class _Values:
-    """ConnParameter: a scalar, an array consumed connection by connection, or a Parameter."""
-
-    def __init__(self, key, value):
-        self.key = key
-        if isinstance(value, Parameter):
-            self.kind, self.value = "parameter", value
-        elif isinstance(value, (bool, np.bool_, str)) or value is None:
-            raise NESTErrors.BadProperty(
-                f"Cannot handle parameter type. Received {_typename(value)}")
-        elif isinstance(value, np.ndarray):
-            if value.dtype.kind not in "iuf":
-                raise NESTErrors.BadProperty(
-                    f"Cannot handle parameter type. Received {_typename(value)}")
-            self.kind, self.value = "array", value.reshape(-1)
-        elif isinstance(value, (int, float, np.integer, np.floating)):
-            self.kind, self.value = "scalar", value
-        else:
-            raise NESTErrors.BadProperty(
-                f"Cannot handle parameter type. Received {_typename(value)}")
-
-    def draw(self, index, rng, ctx=None):
-        """Values for connections that consume array entries ``index``; ``ctx``: the
-        connections' positions for spatial Parameters."""
-        n = len(index)
-        if self.kind == "scalar":
-            return np.full(n, self.value, dtype=float)
-        if self.kind == "parameter":
-            if self.value.is_spatial() and ctx is None:
-                raise NESTErrors.BadParameterValue("Spatial parameters can only be used when connecting "
-                                                   "spatially distributed nodes.")
-            return np.asarray(self.value.evaluate(n, rng, ctx), float)
-        if n and index.max() >= len(self.value):
-            raise NESTErrors.KernelException("Parameter values exhausted.")
-        return np.asarray(self.value, float)[index]
-
-
-def _typename(v):
-    if isinstance(v, (bool, np.bool_)):
-        return "bool"
-    if isinstance(v, str):
-        return "std::string"
-    if isinstance(v, np.ndarray):
-        return f"std::vector<{v.dtype}>"
-    return type(v).__name__
-
 
 
 def _synapse(graph, syn_spec):
@@ -85,7 +37,7 @@ def _synapse(graph, syn_spec):
     own = [p.name for p in spec.params]
     unknown = [k for k in syn_spec if k not in _SYN_GENERIC and k not in own
                and k != "synapse_model"]
-    values = {k: _Values(k, syn_spec[k]) for k in syn_spec if k in _SYN_GENERIC or k in own}
+    values = {k: ConnParameter(k, syn_spec[k]) for k in syn_spec if k in _SYN_GENERIC or k in own}
     for p in spec.params:  # a long or bool key takes no other scalar (NEST's cast)
         if p.name in values and values[p.name].kind == "scalar":
             _typed(p.name, [values[p.name].value], p.dtype)
@@ -95,14 +47,15 @@ def _synapse(graph, syn_spec):
 
 
 def _connect(kernel, sources, targets, value_index, model, spec, defaults, own, values, rng,
-             rule=None, ctx=None):
-    """Create connections (source, target) with syn_spec values; all checks before any change."""
+             rule=None, ctx=None, pops=(None, None)):
+    """Create connections (source, target) with syn_spec values; all checks before any change.
+    ``pops``: the ends' populations where the caller knows them (read-only arrays)."""
     n = len(sources)
     if n == 0:
         return
     graph = kernel.graph
     # node -> population once for both ends (each a gather over all new connections)
-    sp, tp = graph.node_pop[sources], graph.node_pop[targets]
+    sp, tp = (graph.node_pop[ids] if p is None else p for p, ids in zip(pops, (sources, targets)))
     is_neuron = legality.neuron_pops(graph)
     tgt_px = is_neuron[tp]
     if rule not in legality.RULES_TO_DEVICES and not legality.proxy_pops(graph)[tp].all():
@@ -130,7 +83,8 @@ def _connect(kernel, sources, targets, value_index, model, spec, defaults, own, 
     extra.update({h.name: np.float64(h.initial) for h in spec.hidden})
     # connect_ checks the archive of neuron -> neuron connections only; from a device
     # (connect_from_device_) the source's test event refuses first (plastic_sources)
-    archives.check_targets(graph, spec, tp[is_neuron[sp]])
+    if spec.post in archives.KINDS:
+        archives.check_targets(graph, spec, tp[is_neuron[sp]])
     # ConnectorModel::add_connection calls the connection's set_status (its checks, and
     # what it writes into hidden state) only with keys beyond weight and delay
     if any(k not in ("weight", "delay") for k in values):
@@ -156,9 +110,10 @@ def _connect(kernel, sources, targets, value_index, model, spec, defaults, own, 
         if len(delay) == 1 or (delay[0] == delay[-1] and np.all(delay == delay[0])):
             steps = np.broadcast_to(_delay_steps(kernel, delay[:1]), (n,))  # one delay for all
             delay_ms = kernel.grid.delay_steps_to_ms(steps[:1])[0]
-        else:
-            steps = _delay_steps(kernel, delay)
-            delay_ms = kernel.grid.delay_steps_to_ms(steps)
+        else:  # only the extrema of the steps are kept, for the commit
+            delay_ms, lo, hi = kernel.grid.delays_on_grid(np.asarray(delay, float))
+            kernel.check_delays(lo, hi)
+            steps = np.array([lo, hi], np.int64)
     else:
         steps = None
         delay_ms = delay if len(delay) == n else np.broadcast_to(delay, (n,))
@@ -441,17 +396,19 @@ def connect_spatial(kernel, pre, post, pre_layer, post_layer, conn_spec, syn_spe
     state = rng.bit_generator.state
     undo = _undo_point(kernel) if len(synapses) > 1 else None
     try:
-        src, tgt, ctx = connect_layers(np.asarray(pre, np.int64), np.asarray(post, np.int64),
-                                       pre_layer, post_layer, conn_spec, rng)
-        sources, targets = np.asarray(pre)[src], np.asarray(post)[tgt]
-        index = np.arange(len(sources))
+        sources, targets, ctx = connect_layers(np.asarray(pre, np.int64), np.asarray(post, np.int64),
+                                               pre_layer, post_layer, conn_spec, rng)
+        index = range(len(sources))  # values take entries one by one: only arrays read it
+        # a layer of one model: its population without a gather over the connections
+        pops = [np.broadcast_to(p[0], (len(sources),)) if len(p) and np.all(p == p[0]) else None
+                for p in (graph.node_pop[np.asarray(pre)], graph.node_pop[np.asarray(post)])]
         first_row = len(graph.connections)
         rule = conn_spec["rule"]
         if rule == "pairwise_poisson" or (rule == "pairwise_bernoulli" and conn_spec.get("use_on_source")):
             rule = "spatial_on_source"
         for model, spec, defaults, own, values, _ in synapses:
             _commit(kernel, _connect(kernel, sources, targets, index, model, spec, defaults, own,
-                                     values, rng, rule=rule, ctx=ctx))
+                                     values, rng, rule=rule, ctx=ctx, pops=pops))
         if len(synapses) > 1:
             graph.connections.interleave(first_row, len(synapses))
     except BaseException:
@@ -499,7 +456,7 @@ def connect_arrays(kernel, pre, post, syn_spec):
     for k in syn_spec:
         if k not in ("weight", "delay", "synapse_model", "receptor_type") and k not in own:
             raise NESTErrors.BadParameter(f"{model} does not have parameter {k}")
-    values = {k: _Values(k, np.asarray(v, float).reshape(-1) if np.ndim(v) else v)
+    values = {k: ConnParameter(k, np.asarray(v, float).reshape(-1) if np.ndim(v) else v)
               for k, v in syn_spec.items() if k != "synapse_model"}
     rng = kernel.host_rng()
     state = rng.bit_generator.state

@@ -60,7 +60,7 @@ class ConnectionStore:
         """Append connections; ``kind`` and ``tdev`` (target is a device) per row or for all."""
         n = len(source)
         chunk = {"source": source, "target": target, "weight": weight, "delay": delay,
-                 "receptor": receptor, "syn": np.full(n, syn), "alive": np.ones(n, bool),
+                 "receptor": receptor, "syn": syn, "alive": True,
                  "kind": kind, "tdev": tdev}
         chunk = {k: np.broadcast_to(np.asarray(v, BASE_COLUMNS[k]), (n,)) for k, v in chunk.items()}
         for k, v in (extra or {}).items():

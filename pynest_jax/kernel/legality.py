@@ -71,7 +71,7 @@ def logger_ports(graph, sources, targets, receptor):
     """
     is_sampler = np.array([isinstance(p.spec, RecorderModel) and p.spec.kind == "sampler"
                            for p in graph.pop_list], bool)
-    if not len(is_sampler):
+    if not is_sampler.any():
         return receptor
     new = is_sampler[graph.node_pop[sources]]
     if not new.any():
@@ -154,10 +154,14 @@ def endpoint_checks(graph, sources, targets, receptor, pops=None):
     # (a sort of 2-D columns is far slower for millions of connections).
     P, rmin = len(graph.pop_list), int(r.min())
     span = int(r.max()) - rmin + 1
-    key = (sp.astype(np.int64) * P + tp) * span + (r - rmin)
     size = P * P * span
-    present = np.flatnonzero(np.bincount(key, minlength=size)) if size <= 1 << 22 else np.unique(key)
-    for k in present.tolist():
+    if span == 1 and sp.min() == sp.max() and tp.min() == tp.max():
+        # one triple (one population each side, one receptor): no key per connection
+        present = [(int(sp[0]) * P + int(tp[0])) * span]
+    else:
+        key = (sp.astype(np.int64) * P + tp) * span + (r - rmin)
+        present = np.flatnonzero(np.bincount(key, minlength=size)) if size <= 1 << 22 else np.unique(key)
+    for k in np.asarray(present).tolist():
         pair, rr = divmod(k, span)
         spi, tpi = divmod(pair, P)
         check_pair(graph.pop_list[spi].spec, graph.pop_list[tpi].spec, rr + rmin)
@@ -210,6 +214,9 @@ def _port_checks(graph, targets, r, sp, tp):
 def mark_port_connections(graph, sources, targets):
     """handles_test_event(SpikeEvent&): a node with ports remembers that it has
     connections (has_connections; its number of ports can then not change)."""
+    if not any(getattr(p.spec, "ports", None) is not None and p.spec.port_per_connection is None
+               for p in graph.pop_list):
+        return  # no node with ports: no gather over the connections
     sp, tp = graph.node_pop[sources], graph.node_pop[targets]
     for pi, sel in _port_spikes(graph, sp, tp).items():
         pop = graph.pop_list[pi]
@@ -220,9 +227,9 @@ def connection_ports(graph, sources, targets, receptor):
     """NeuronModel.port_per_connection: each new spike connection on that receptor gets
     the target's next port as its rport (NEST's handles_test_event counts them), and only
     before the node has been simulated (its ring buffers are sized then)."""
-    tp = graph.node_pop[targets]
-    pops = [p for p in graph.pop_list if getattr(p.spec, "port_per_connection", None)
-            is not None and (tp == p.index).any()]
+    pops = [p for p in graph.pop_list if getattr(p.spec, "port_per_connection", None) is not None]
+    tp = graph.node_pop[targets] if pops else None  # no gather where no model has them
+    pops = [p for p in pops if (tp == p.index).any()]
     if not pops:
         return receptor
     receptor = np.array(np.broadcast_to(receptor, np.shape(targets)), np.int64)
@@ -251,11 +258,12 @@ def connection_ports(graph, sources, targets, receptor):
 
 def count_connection_ports(graph, targets, receptor):
     """After the connections are made: each node's count of its own ports."""
-    tp = graph.node_pop[targets]
+    tp = None
     for pop in graph.pop_list:
         first = getattr(pop.spec, "port_per_connection", None)
         if first is None:
             continue
+        tp = graph.node_pop[targets] if tp is None else tp
         sel = (tp == pop.index) & (np.broadcast_to(receptor, np.shape(targets)) >= first)
         if sel.any():
             local = graph.node_local[targets[sel]]

@@ -42,6 +42,21 @@ class TimeGrid:
         # rounded inverse, not dividing, decides halfway cases exactly as NEST does.
         return np.floor(np.asarray(d, dtype=float) * (1.0 / self.h) + 0.5).astype(np.int64)
 
+    def delays_on_grid(self, d):
+        """delay_to_steps, then delay_steps_to_ms, over one array of float64 delays:
+        (delays in ms, least step, greatest step). The floored values stay floats, as
+        an integer below 2**53 converts to int64 and back unchanged: the same bits with
+        one temporary instead of five."""
+        t = np.multiply(d, 1.0 / self.h)
+        t += 0.5
+        np.floor(t, out=t)
+        lo, hi = t.min(), t.max()
+        if not (-2.0 ** 53 < lo and hi < 2.0 ** 53):  # NaN or huge: int64's own casts
+            steps = t.astype(np.int64)
+            return self.delay_steps_to_ms(steps), int(steps.min()), int(steps.max())
+        t *= self.h
+        return t, int(lo), int(hi)
+
     def delay_steps_to_ms(self, steps):
         """Time::delay_steps_to_ms: steps * MS_PER_STEP (a connection's reported delay)."""
         return np.asarray(steps, dtype=np.int64) * self.h

@@ -25,7 +25,7 @@ from .parameters import PairContext
 __all__ = ["connect_layers", "MaskedPool", "SPATIAL_CONN_KEYS"]
 
 _BLOCK = 1 << 21  # (driver, candidate) pairs per block of drivers without a mask
-_MASKED_DRIVERS = 512  # drivers per block with a mask
+_MASKED_DRIVERS = 256  # drivers per block with a mask
 
 SPATIAL_CONN_KEYS = ("mask", "allow_multapses", "allow_autapses", "rule", "indegree", "outdegree", "p",
                      "pairwise_avg_num_conns", "use_on_source", "allow_oversized_mask")
@@ -78,13 +78,16 @@ class MaskedPool:
         mid, half = (lo + hi) / 2, float(np.max(hi - lo)) / 2 * (1 + 1e-12) + 1e-12
         if self._axes is None:
             self._axes = _lattice_axes(self.pos)
+        images = self._images(anchors)
+        if self._axes:
+            # one row per (driver, anchor image) in NEST's order, drivers first: the members
+            # come out in (driver, image, candidate) order, with nothing to merge
+            drv, k = np.nonzero(np.stack([valid for _, valid in images], axis=1))
+            img = np.stack([im for im, _ in images])[k, drv]
+            return self._in_lattice(img, mid, half, anchors[drv], distances, drv)
         parts = []
-        for img, valid in self._images(anchors):
+        for img, valid in images:
             rows = np.flatnonzero(valid)
-            if self._axes:
-                di, ci, dist = self._in_lattice(img[rows], mid, half, anchors[rows], distances)
-                parts.append((rows[di], ci, dist))
-                continue
             # candidates in the mask's bounding cube, then the mask itself
             di, ci = self._in_cube(img[rows] + mid, half)
             di = rows[di]
@@ -124,8 +127,9 @@ class MaskedPool:
             total = d * d if total is None else total + d * d
         return np.sqrt(total).ravel()
 
-    def _in_lattice(self, anchors, mid, half, drivers, distances):
-        """(anchor row, candidate index) of the mask's members when the candidates are a
+    def _in_lattice(self, anchors, mid, half, drivers, distances, row_driver):
+        """(driver, candidate index, distance or None) of the mask's members, by row of
+        ``anchors`` (``row_driver``: each row's driver), when the candidates are a
         lattice (``_lattice_axes``): per anchor and axis the coordinates within ``half`` of
         the cube's centre are a run of lattice lines, so the cube's candidates are an outer
         product of two short runs, and the mask is tested on it with per-axis displacements
@@ -136,7 +140,7 @@ class MaskedPool:
             n, first = near.sum(axis=1), near.argmax(axis=1)
             w = int(n.max()) if len(n) else 0
             run = np.minimum(first[:, None] + np.arange(w), len(xs) - 1)
-            runs.append(run)
+            runs.append(run.astype(np.int32) if len(self.pos) < 2 ** 31 else run)
             # past a run's end the displacement is NaN, which every mask's tests reject
             disp.append(np.where(np.arange(w) < n[:, None], xs[run] - anchors[:, k:k + 1], np.nan))
             if distances is not None:
@@ -146,13 +150,12 @@ class MaskedPool:
                     e = self.layer.extent[k]
                     d -= e * _round_half_away(d * (1 / e))
                 sq.append(d * d)
-        w0, w1 = runs[0].shape[1], runs[1].shape[1]
         inside = self.mask.inside([disp[0][:, :, None], disp[1][:, None, :]])
         # boolean selections of broadcast sums: cheaper than index arithmetic per pair
-        di = np.repeat(np.arange(len(anchors)), inside.sum(axis=(1, 2)))
+        di = np.repeat(row_driver, inside.sum(axis=(1, 2)))
         ci = ((runs[0] * self._axes[2])[:, :, None] + runs[1][:, None, :])[inside]
-        dist = np.sqrt((sq[0][:, :, None] + sq[1][:, None, :])[inside]) if sq else None
-        return di, ci, dist
+        dist = (sq[0][:, :, None] + sq[1][:, None, :])[inside] if sq else None
+        return di, ci, None if dist is None else np.sqrt(dist, out=dist)
 
     def _in_cube(self, centres, half):
         """(centre row, candidate index), sorted, of candidates within ``half`` of a centre in
@@ -274,7 +277,7 @@ def _mask_shape(spec):
 def connect_layers(pre, post, pre_layer, post_layer, spec, rng):
     """Spatial Connect of node ids ``pre`` and ``post`` (their layers given).
 
-    ``spec`` is the conn_spec (PyNEST's keys).  Returns ``(pre_idx, post_idx, ctx)``.
+    ``spec`` is the conn_spec (PyNEST's keys).  Returns ``(sources, targets, ctx)``: node ids.
     """
     rule = spec["rule"]
     if pre_layer.dim != post_layer.dim:
@@ -317,7 +320,7 @@ def connect_layers(pre, post, pre_layer, post_layer, spec, rng):
     step = _MASKED_DRIVERS if pool.mask is not None else max(1, _BLOCK // max(len(pool.pos), 1))
     # pool.layer is value_layer: the kernel's distances can come with the pool's members
     want = (not outdegree) if isinstance(kernel, Parameter) and kernel.is_spatial() else None
-    found = []
+    found = _Pairs(-(-len(drivers) // step), np.int32 if max(len(pre), len(post)) < 2 ** 31 else np.int64)
     for d0 in range(0, len(drivers), step):  # drivers are independent: blocks bound the memory
         d, c, dist = pool.members(driver_pos[d0:d0 + step], want)
         src, tgt = (d + d0, c) if outdegree else (c, d + d0)
@@ -325,7 +328,7 @@ def connect_layers(pre, post, pre_layer, post_layer, spec, rng):
             take = _fixed_degree(d, src, tgt, pre, post, pre_pos, post_pos, value_layer, kernel, mask,
                                  degrees[d0:d0 + step], drivers[d0:d0 + step], autapses, multapses,
                                  not outdegree, rng, dist)
-            found.append((src[take], tgt[take], None))
+            found.add(src, tgt, None, take)
             continue
         if not autapses:
             keep = pre[src] != post[tgt]
@@ -335,19 +338,69 @@ def connect_layers(pre, post, pre_layer, post_layer, spec, rng):
             v, ctx = _kernel_values(kernel, src, tgt, pre_pos, post_pos, value_layer, rng, dist)
             dist = None if ctx is None else ctx._distance
             if rule == "pairwise_bernoulli":
-                take = rng.random(len(v)) < v
-                src, tgt = src[take], tgt[take]
-                dist = None if dist is None else dist[take]
-            else:
-                n = rng.poisson(np.where(v > 0, v, 0.0))
-                src, tgt = np.repeat(src, n), np.repeat(tgt, n)
-                dist = None if dist is None else np.repeat(dist, n)
-        found.append((src, tgt, dist))
-    src = np.concatenate([f[0] for f in found]) if found else np.empty(0, np.int64)
-    tgt = np.concatenate([f[1] for f in found]) if found else np.empty(0, np.int64)
+                found.add(src, tgt, dist, rng.random(len(v)) < v)
+                continue
+            n = rng.poisson(np.where(v > 0, v, 0.0))
+            src, tgt = np.repeat(src, n), np.repeat(tgt, n)
+            dist = None if dist is None else np.repeat(dist, n)
+        found.add(src, tgt, dist)
+    src, tgt, dist = found.columns()
+    (sources, s_rows, s_off), (targets, t_rows, t_off) = _node_ids(pre, src), _node_ids(post, tgt)
     # the distances the kernel computed serve the synapse values too
-    dist = np.concatenate([f[2] for f in found]) if found and all(f[2] is not None for f in found) else None
-    return src, tgt, PairContext.of_rows(pre_pos, src, post_pos, tgt, value_layer, dist)
+    return sources, targets, PairContext.of_rows(pre_pos, s_rows, post_pos, t_rows, value_layer, dist,
+                                                 (s_off, t_off))
+
+
+def _node_ids(ids, rows):
+    """(node ids of ``rows`` of the collection ``ids``, in the connection table's int32
+    while they fit; what gives the rows back; its offset): a collection that is a range
+    (one Create) adds its first id in place, and its rows are the ids less it."""
+    fits = not len(ids) or ids[-1] < 2 ** 31
+    if rows.dtype == np.int32 and fits and len(ids) and ids[-1] - ids[0] == len(ids) - 1 \
+            and np.all(np.diff(ids) == 1):
+        rows += np.int32(ids[0])
+        return rows, rows, int(ids[0])
+    return np.asarray(ids, np.int32 if fits and np.all(ids < 2 ** 31) else np.int64)[rows], rows, 0
+
+
+class _Pairs:
+    """(source index, target index, distance) of the pairs a Connect makes, block by block,
+    written once, straight into columns (no parts joined at the end) that are sized from
+    the first block's count for all blocks and grow by half where that falls short."""
+
+    def __init__(self, n_blocks, index_type):
+        self.left, self.itype, self.n, self.cols, self.dist = n_blocks, index_type, 0, None, True
+
+    def add(self, src, tgt, dist, take=None):
+        """The rows ``take`` (a mask or indices; all if None) of a block's pairs."""
+        k = len(src) if take is None else int(np.count_nonzero(take)) if take.dtype == bool else len(take)
+        self.dist = self.dist and dist is not None  # distances only if every block has them
+        self.left -= 1
+        if self.cols is None or self.n + k > len(self.cols[0]):
+            cap = max(self.n + k * (self.left + 1) + (self.n + k) // 8,
+                      0 if self.cols is None else len(self.cols[0]) * 3 // 2)
+            old, self.cols = self.cols, [np.empty(cap, self.itype), np.empty(cap, self.itype),
+                                         np.empty(cap) if self.dist else None]
+            for col, was in zip(self.cols, old or ()):
+                if col is not None and was is not None:
+                    col[:self.n] = was[:self.n]
+        at = slice(self.n, self.n + k)
+        for col, x in zip(self.cols, (src, tgt, dist if self.dist else None)):
+            if x is None or col is None:
+                continue
+            if take is None:
+                col[at] = x
+            elif take.dtype == bool:
+                np.compress(take, x, out=col[at])
+            else:
+                np.take(x, take, out=col[at])
+        self.n += k
+
+    def columns(self):
+        if self.cols is None:
+            return np.empty(0, self.itype), np.empty(0, self.itype), None
+        src, tgt, dist = (None if c is None else c[:self.n] for c in self.cols)
+        return src, tgt, dist if self.dist else None
 
 
 def _fixed_degree(d, src, tgt, pre, post, pre_pos, post_pos, layer, kernel, mask, degrees, drivers,

@@ -85,11 +85,16 @@ class _Ball:
         # outside the bounding box a coordinate becomes NaN, for which both tests below
         # are false: the box test is made on the (small, when they broadcast) columns
         q = [np.where(np.abs(x) <= self.r, x, np.nan) for x in q]
-        l1, l2 = np.abs(q[0]), q[0] * q[0]
+        l1 = np.abs(q[0])
         for k in range(1, self.dim):  # not in place: the columns may broadcast
             l1 = l1 + np.abs(q[k])
+        inside = l1 <= self.r
+        del l1  # the temporaries one after the other: less memory at a time
+        l2 = q[0] * q[0]
+        for k in range(1, self.dim):
             l2 = l2 + q[k] * q[k]
-        return (l1 <= self.r) | (l2 <= self._r2)
+        inside |= l2 <= self._r2
+        return inside
 
     def bbox(self):
         return self.c - self.r, self.c + self.r

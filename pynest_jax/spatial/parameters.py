@@ -29,12 +29,18 @@ class PairContext:
         self.layer, self._distance, self._rows = layer, distance, None
 
     @classmethod
-    def of_rows(cls, source_pos, src, target_pos, tgt, layer, distance=None):
-        """Pairs given as rows of two position arrays; the pairs' (n, D) positions are made
-        only if a Parameter reads them (the distance reads the rows' coordinates)."""
+    def of_rows(cls, source_pos, src, target_pos, tgt, layer, distance=None, offsets=(0, 0)):
+        """Pairs given as rows of two position arrays (``src - offsets[0]``, ``tgt -
+        offsets[1]``: node ids of collections that are ranges); the pairs' (n, D)
+        positions are made only if a Parameter reads them (the distance reads the rows'
+        coordinates)."""
         ctx = cls(None, None, layer, distance)
-        ctx._rows = (source_pos, src, target_pos, tgt)
+        ctx._rows = (source_pos, src, target_pos, tgt, offsets)
         return ctx
+
+    def _row_indices(self):
+        sp, src, tp, tgt, (a, b) = self._rows
+        return sp, (src - a if a else src), tp, (tgt - b if b else tgt)
 
     @property
     def source_pos(self):
@@ -46,7 +52,7 @@ class PairContext:
 
     def _materialize(self):
         if self._rows is not None:
-            sp, src, tp, tgt = self._rows
+            sp, src, tp, tgt = self._row_indices()
             self._pos, self._rows = (sp[src], tp[tgt]), None
         return self._pos
 
@@ -54,7 +60,7 @@ class PairContext:
         """The pairs' distances, computed once: a Connect's kernel and its synapse values
         read the same ones."""
         if self._distance is None and self._rows is not None:
-            sp, src, tp, tgt = self._rows
+            sp, src, tp, tgt = self._row_indices()
             self._distance = self.layer.distance_of_columns(
                 [sp[:, k][src] for k in range(sp.shape[1])], [tp[:, k][tgt] for k in range(tp.shape[1])])
         elif self._distance is None:
@@ -104,6 +110,11 @@ class SpatialDistance(_SpatialLeaf):
         d = self.dimension - 1
         return np.abs(layer.displacement_rounded(ctx.source_pos[:, d:d + 1], ctx.target_pos[:, d:d + 1],
                                                  axes=[d])[:, 0])
+
+    def operand(self, n, rng, ctx=None):
+        if self.dimension == 0 and isinstance(ctx, PairContext):
+            return ctx.distance(), False  # read only: no copy
+        return self.evaluate(n, rng, ctx), False
 
     def __str__(self):
         return "distance" if self.dimension == 0 else f"distance.{'xyz'[self.dimension - 1]}"
@@ -157,8 +168,13 @@ class _Distribution(P.Parameter):
         return True
 
     def evaluate(self, n, rng, ctx=None):
+        return self.operand(n, rng, ctx)[0]
+
+    def operand(self, n, rng, ctx=None):
+        # every fn only reads its arguments and returns a new array
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return self.fn(*(c.evaluate(n, rng, ctx) for c in self.children))
+            r = self.fn(*(c.operand(n, rng, ctx)[0] for c in self.children))
+        return r, isinstance(r, np.ndarray)
 
     def __str__(self):
         inner = ", ".join([str(c) for c in self.children] + [f"{k}={v!r}" for k, v in self.args.items()])
@@ -175,7 +191,16 @@ def exponential(x, beta=1.0):
     if not beta > 0:
         raise NESTErrors.BadProperty(f"beta > 0 required for exponential distribution parameter, got beta={beta}")
     inv = 1.0 / beta
-    return _Distribution("exponential", {"beta": beta}, lambda v: np.exp(-v * inv), _param(x))
+
+    def fn(v):
+        e = np.negative(v)  # -v * inv, in place
+        e *= inv
+        return _exp_in_place(e)
+    return _Distribution("exponential", {"beta": beta}, fn, _param(x))
+
+
+def _exp_in_place(e):
+    return np.exp(e, out=e) if isinstance(e, np.ndarray) and e.dtype == np.float64 else np.exp(e)
 
 
 def gaussian(x, mean=0.0, std=1.0):
@@ -187,7 +212,10 @@ def gaussian(x, mean=0.0, std=1.0):
 
     def fn(v):
         dx = v - mean
-        return np.exp(-dx * dx * c)
+        e = np.negative(dx)  # -dx * dx * c, in place: the same operations in the same order
+        e *= dx
+        e *= c
+        return _exp_in_place(e)
     return _Distribution("gaussian", {"mean": mean, "std": std}, fn, _param(x))
 
 
