@@ -93,52 +93,77 @@ def append_distinct(ev, slot, tgt, off, w, valid):
             "over": ev["over"] | jnp.any(valid & (pos >= K))}
 
 
-def take(ev, step, L, summed, rows=None):
-    """The events of ``step``'s slot in order of arrival, in a table of ``rows`` rows
-    (the slot's lists' longest, at most; all ``K`` rows when None) and one more, and the
-    lists with that slot emptied (it is filled again for step + L). ``summed``: what
-    reached the channel's summed buffer (plastic connections write there), one more
-    event at offset 0."""
-    slot = (step % L).astype(jnp.int32)
-    off = jax.lax.dynamic_index_in_dim(ev["off"], slot, 0, keepdims=False)[:rows]
-    w = jax.lax.dynamic_index_in_dim(ev["w"], slot, 0, keepdims=False)[:rows]
-    count = jax.lax.dynamic_index_in_dim(ev["n"], slot, 0, keepdims=False)
-    K = off.shape[0]
+def table(off, w, count, summed):
+    """The events of one slot's lists (``(rows, n)`` tables and the counts) in order of
+    arrival, with one more row: what reached the channel's summed buffer (plastic
+    connections write there), one more event at offset 0."""
+    R = off.shape[0]
     extra = summed != 0
     off = jnp.concatenate([off, jnp.zeros((1,) + count.shape, off.dtype)])
     w = jnp.concatenate([w, summed[None].astype(w.dtype)])
-    real = (jnp.arange(K + 1)[:, None] < count[None, :]) | ((jnp.arange(K + 1) == K)[:, None]
+    real = (jnp.arange(R + 1)[:, None] < count[None, :]) | ((jnp.arange(R + 1) == R)[:, None]
                                                             & extra[None, :])
-    ev = dict(ev, n=jax.lax.dynamic_update_index_in_dim(ev["n"], jnp.zeros_like(count), slot, 0))
     count = count + extra.astype(count.dtype)
-    # earliest first: the largest offset (SliceRingBuffer::SpikeInfo's order)
-    order = jnp.argsort(jnp.where(real, -off, jnp.inf), axis=0, stable=True)
+    # earliest first: the largest offset (SliceRingBuffer::SpikeInfo's order), events of
+    # equal offset in the order they came
+    order = _stable_order(jnp.where(real, -off, jnp.inf))
     off = jnp.where(real, off, -1.0)
     off, w = (jnp.take_along_axis(a, order, axis=0) for a in (off, jnp.where(real, w, 0.0)))
-    return Events(off, w, count), ev
+    return Events(off, w, count)
 
 
-def update(ev, step, L, summed, plan, p, d, s, x, ctx):
-    """The model's update of the step with its events (``ctx.events``) in a table just
-    long enough: the lists hold ``K`` rows, as many as the busiest step so far needed,
-    but the sort and every walk iteration cost as many rows as the table has, so each
-    step takes the smallest of 8, 16, 32, ... rows that holds its longest list (rows
-    past a list's count are padding: the events and their order are the same)."""
-    K = ev["off"].shape[1]
+def _stable_order(key):
+    """jnp.argsort(key, axis=0, stable=True) of a short (R, n) table, by counting for each
+    entry the entries that go before it (R x R comparisons per column: XLA CPU's
+    comparator sort cost several times more for the 9-33 rows a step needs). Keys are
+    compared as sort compares floats (lax.sort's total order: -0.0 before 0.0)."""
+    R = key.shape[0]
+    bits = jax.lax.bitcast_convert_type(key, jnp.int64)
+    k = jnp.where(bits < 0, bits ^ jnp.int64(0x7FFFFFFFFFFFFFFF), bits)
+    i = jnp.arange(R)
+    before = (k[None, :, :] < k[:, None, :]) | ((k[None, :, :] == k[:, None, :])
+                                                & (i[None, :, None] < i[:, None, None]))
+    rank = jnp.sum(before, axis=1, dtype=jnp.int32)  # (R, n): where entry i goes
+    return jnp.max(jnp.where(rank[None, :, :] == i[:, None, None].astype(jnp.int32),
+                             i[None, :, None].astype(jnp.int32), 0), axis=1)
+
+
+def slot_tables(pev, step, L):
+    """{population: the lists of ``step``'s slot} ((K, n) offsets and weights, counts):
+    taken once the slot's last events are in (at the end of the step before, and again
+    after a slice's delivery), so that no read of the (L, K, n) lists waits for the
+    step's appends: with the read at the step's start XLA copied the lists twice a step."""
+    slot = (step % L).astype(jnp.int32)
+    return {name: tuple(jax.lax.dynamic_index_in_dim(ev[k], slot, 0, keepdims=False)
+                        for k in ("off", "w", "n")) for name, ev in pev.items()}
+
+
+def update(ev, tab, step, L, summed, plan, p, d, s, x, ctx):
+    """The model's update of the step with its events (``ctx.events``, from ``tab``: the
+    slot's lists, ``slot_tables``) in a table just long enough: the lists hold ``K``
+    rows, as many as the busiest step so far needed, but the ordering and every walk
+    iteration cost as many rows as the table has, so each step takes the smallest of 8,
+    16, 32, ... rows that holds its longest list (rows past a list's count are padding:
+    the events and their order are the same). Returns the update's result and the lists
+    with the slot emptied (it is filled again for step + L)."""
+    off, w, count = tab
+    K = off.shape[0]
     sizes = [b for b in (8 << i for i in range(12)) if b < K] + [K]
-    count = jax.lax.dynamic_index_in_dim(ev["n"], (step % L).astype(jnp.int32), 0, keepdims=False)
+    slot = (step % L).astype(jnp.int32)
+    ev = dict(ev, n=jax.lax.dynamic_update_index_in_dim(ev["n"], jnp.zeros_like(count), slot, 0))
     units = plan.units
 
     def branch(rows):
-        def run():
-            ctx.events = take(ev, step, L, summed, rows)[0]
-            state, fired = plan.spec.update(p, d, s, x, ctx)
+        def run(off, w, count, summed, s):
+            ctx.events = table(off[:rows], w[:rows], count, summed)
+            state, fired = plan.spec.update(p, d, U.attach(s, units), x, ctx)
             return U.strip(state, units), fired
         return run
 
     i = jnp.searchsorted(jnp.asarray(sizes), jnp.max(count, initial=0))
-    state, fired = jax.lax.switch(i, [branch(b) for b in sizes])
-    return (U.attach(state, units), fired), take(ev, step, L, summed, 1)[1]
+    state, fired = jax.lax.switch(i, [branch(b) for b in sizes], off, w, count, summed,
+                                  U.strip(s, units))
+    return (U.attach(state, units), fired), ev
 
 
 def overflowed(carry):

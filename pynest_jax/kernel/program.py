@@ -422,7 +422,10 @@ class _Core:
             return dict(carry, pending=pending), out
 
         nslices = (nsteps + D - 1) // D
+        if self.precise:  # the first step's slot of the precise lists (precise.slot_tables)
+            carry = dict(carry, ptab=precise.slot_tables(carry["pev"], n0, self.L))
         carry, out = jax.lax.fori_loop(0, nslices, one_slice, (carry, out0))
+        carry = {k: v for k, v in carry.items() if k != "ptab"}
         return self._decay_calcium(carry, params, n0 + nsteps, last), out
 
     # --- the step's phases, in NEST's order -----------------------------------------
@@ -443,8 +446,8 @@ class _Core:
                 ctx = Ctx(self.grid.h, st.n, pkey, self.grid, ias, plan.integrator)
                 if plan.name in self.precise:  # this step's events, in order of arrival
                     (st.state[plan.name], st.fired[plan.name]), ev = precise.update(
-                        st.carry["pev"][plan.name], st.n, self.L, x_raw[self.precise[plan.name]],
-                        plan, p, st.derived[plan.name], s, x, ctx)
+                        st.carry["pev"][plan.name], st.carry["ptab"][plan.name], st.n, self.L,
+                        x_raw[self.precise[plan.name]], plan, p, st.derived[plan.name], s, x, ctx)
                     st.carry = dict(st.carry, pev=dict(st.carry["pev"], **{plan.name: ev}))
                 else:
                     st.state[plan.name], st.fired[plan.name] = plan.spec.update(
@@ -516,7 +519,9 @@ class _Core:
                 plan.n_channels, plan.n)
         # the carry of the next step: every population's state, the buffers, the input
         new_pop = {plan.name: U.strip(st.state[plan.name], plan.units) for plan in self.plans}
-        st.carry = dict(st.carry, pop=new_pop, buf=bufs, inp=inp, **({"pev": pev} if pev else {}))
+        st.carry = dict(st.carry, pop=new_pop, buf=bufs, inp=inp,
+                        **({"pev": pev, "ptab": precise.slot_tables(pev, st.n + 1, self.L)}
+                           if pev else {}))
         st.spk = {name: st.spk[name].at[st.j].set(st.emitted[name].count) for name in st.spk}
         st.off = {name: st.off[name].at[st.j].set(st.emitted[name].offset) for name in st.off}
 
@@ -573,6 +578,8 @@ class _Core:
             size = inp[name].size
             inp[name] = jax.lax.dynamic_slice_in_dim(bufs[name], nxt * size, size).reshape(
                 inp[name].shape)
+        if pev:  # and the precise lists' slot of that step
+            carry = dict(carry, ptab=precise.slot_tables(pev, s + r, self.L))
         return dict(carry, buf=bufs, inp=inp)
 
     def _horizons(self, carry, conns):
