@@ -303,10 +303,8 @@ def _deliver_slice_events(proj, a, spk, flat, s, L, N, C, offsets=None, ev=None,
         w = a["w"][src] * m
         if ev is not None:  # the precise channel's events into the lists, with offsets
             is_ev = (fi // N == proj.precise) & (fi < C * N)
-            ev = precise.append(ev, jnp.broadcast_to(slot, fi.shape).reshape(-1),
-                                (fi - proj.precise * N).reshape(-1),
-                                jnp.broadcast_to(o, fi.shape).reshape(-1),
-                                w.reshape(-1), is_ev.reshape(-1))
+            ev = precise.append_rows(ev, jnp.broadcast_to(slot, fi.shape), fi - proj.precise * N,
+                                     jnp.broadcast_to(o, fi.shape), w, is_ev, a["dup"][src])
             fi = jnp.where(is_ev, L * C * N, fi)
         idx = slot * (C * N) + fi  # padding: beyond the buffer
         buf = buf.at[idx.reshape(-1)].add(w.reshape(-1), mode="drop")

@@ -71,6 +71,33 @@ def append(ev, slot, tgt, off, w, valid):
             "over": ev["over"] | jnp.any(valid & (pos >= K))}
 
 
+def append_rows(ev, slot, tgt, off, w, valid, dup):
+    """``append`` of (sources, row) events of a delivery batch, row by row: an event's
+    rank in its list is the count its list holds from the rows before, plus ``dup``, the
+    events before it in its own row with the same list (multapses, counted at Prepare:
+    projections._duplicate_ranks), the rank ``append``'s sort of the flat order gives.
+    A loop over the batch's rows cost a fraction of that sort of all its events."""
+    L, K, n = ev["off"].shape
+    rows = slot.shape[0]
+    slot, tgt = slot.astype(jnp.int32), tgt.astype(jnp.int32)
+
+    def row(r, c):
+        o, wt, cnt, over = c
+        s_, t_, v = slot[r], tgt[r], valid[r]
+        key = jnp.where(v, s_ * n + t_, L * n)
+        pos = cnt.at[key].get(mode="fill", fill_value=0) + dup[r].astype(jnp.int32)
+        keep = v & (pos < K)
+        place = jnp.where(keep, (s_ * K + pos) * n + t_, L * K * n)
+        return (o.at[place].set(off[r].astype(o.dtype), mode="drop"),
+                wt.at[place].set(w[r].astype(wt.dtype), mode="drop"),
+                cnt.at[key].add(1, mode="drop"), over | jnp.any(v & (pos >= K)))
+
+    o, wt, cnt, over = jax.lax.fori_loop(0, rows, row, (
+        ev["off"].reshape(-1), ev["w"].reshape(-1), ev["n"].reshape(-1), ev["over"]))
+    return {"off": o.reshape(L, K, n), "w": wt.reshape(L, K, n), "n": cnt.reshape(L, n),
+            "over": over}
+
+
 def append_distinct(ev, slot, tgt, off, w, valid):
     """``append`` of (lanes, connections) events whose connections each have a list of
     their own: an event's rank in its list is the count of its connection's events in
@@ -81,7 +108,12 @@ def append_distinct(ev, slot, tgt, off, w, valid):
     key = slot[0].astype(jnp.int32) * n + tgt[0].astype(jnp.int32)
     vi = valid.astype(jnp.int32)
     cnt = ev["n"].reshape(-1)
-    pos = jnp.where(valid, cnt[key][None, :] + jnp.cumsum(vi, axis=0) - vi, K)
+    # the events in earlier lanes, as a product with a triangle of ones (exact: the counts
+    # are small integers; XLA CPU's cumulative sum took a millisecond for 22 x 2,500)
+    lanes = vi.shape[0]
+    tri = (jnp.arange(lanes)[:, None] > jnp.arange(lanes)[None, :]).astype(jnp.float32)
+    before = jnp.dot(tri, vi.astype(jnp.float32)).astype(jnp.int32)
+    pos = jnp.where(valid, cnt[key][None, :] + before, K)
     keep = valid & (pos < K)
     place = jnp.where(keep, (slot.astype(jnp.int32) * K + pos) * n + tgt.astype(jnp.int32),
                       L * K * n).reshape(-1)
@@ -128,25 +160,29 @@ def _stable_order(key):
                              i[None, :, None].astype(jnp.int32), 0), axis=1)
 
 
-def slot_tables(pev, step, L):
-    """{population: the lists of ``step``'s slot} ((K, n) offsets and weights, counts):
-    taken once the slot's last events are in (at the end of the step before, and again
-    after a slice's delivery), so that no read of the (L, K, n) lists waits for the
-    step's appends: with the read at the step's start XLA copied the lists twice a step."""
+def with_tables(carry, pev, step, L):
+    """``carry`` with the lists ``pev`` and, in "ptab", each population's lists of
+    ``step``'s slot ((K, n) offsets and weights, counts), for ``update``: taken once the
+    slot's last events are in (at the end of the step before, and again after a slice's
+    delivery), so that no read of the (L, K, n) lists waits for the step's appends: with
+    the read at the step's start XLA copied the lists twice a step."""
+    if not pev:
+        return carry
     slot = (step % L).astype(jnp.int32)
-    return {name: tuple(jax.lax.dynamic_index_in_dim(ev[k], slot, 0, keepdims=False)
-                        for k in ("off", "w", "n")) for name, ev in pev.items()}
+    return dict(carry, pev=pev, ptab={
+        name: tuple(jax.lax.dynamic_index_in_dim(ev[k], slot, 0, keepdims=False)
+                    for k in ("off", "w", "n")) for name, ev in pev.items()})
 
 
-def update(ev, tab, step, L, summed, plan, p, d, s, x, ctx):
-    """The model's update of the step with its events (``ctx.events``, from ``tab``: the
-    slot's lists, ``slot_tables``) in a table just long enough: the lists hold ``K``
+def update(carry, step, L, summed, plan, p, d, s, x, ctx):
+    """The model's update of the step with its events (``ctx.events``, from the slot's
+    lists in ``carry["ptab"]``: ``with_tables``) in a table just long enough: the lists hold ``K``
     rows, as many as the busiest step so far needed, but the ordering and every walk
     iteration cost as many rows as the table has, so each step takes the smallest of 8,
     16, 32, ... rows that holds its longest list (rows past a list's count are padding:
-    the events and their order are the same). Returns the update's result and the lists
-    with the slot emptied (it is filled again for step + L)."""
-    off, w, count = tab
+    the events and their order are the same). Returns the update's result and the carry
+    with the slot's lists emptied (filled again for step + L)."""
+    ev, (off, w, count) = carry["pev"][plan.name], carry["ptab"][plan.name]
     K = off.shape[0]
     sizes = [b for b in (8 << i for i in range(12)) if b < K] + [K]
     slot = (step % L).astype(jnp.int32)
@@ -163,7 +199,7 @@ def update(ev, tab, step, L, summed, plan, p, d, s, x, ctx):
     i = jnp.searchsorted(jnp.asarray(sizes), jnp.max(count, initial=0))
     state, fired = jax.lax.switch(i, [branch(b) for b in sizes], off, w, count, summed,
                                   U.strip(s, units))
-    return (U.attach(state, units), fired), ev
+    return (U.attach(state, units), fired), dict(carry, pev=dict(carry["pev"], **{plan.name: ev}))
 
 
 def overflowed(carry):
