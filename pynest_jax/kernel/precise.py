@@ -71,58 +71,38 @@ def append(ev, slot, tgt, off, w, valid):
             "over": ev["over"] | jnp.any(valid & (pos >= K))}
 
 
-def append_rows(ev, slot, tgt, off, w, valid, dup):
-    """``append`` of (sources, row) events of a delivery batch, row by row: an event's
-    rank in its list is the count its list holds from the rows before, plus ``dup``, the
-    events before it in its own row with the same list (multapses, counted at Prepare:
-    projections._duplicate_ranks), the rank ``append``'s sort of the flat order gives.
-    A loop over the batch's rows cost a fraction of that sort of all its events."""
+def append_rows(ev, slot, tgt, off, w, valid, dup=None):
+    """``append`` of (rows, m) events row by row: a delivery batch's (sources, padded row)
+    or a generator's (lanes, connections). An event's rank in its list is the count its
+    list holds from the rows before, plus ``dup``, the events before it in its own row
+    with the same list (multapses, counted at Prepare: projections._duplicate_ranks;
+    none where each connection has a list of its own), the rank ``append``'s sort of the
+    flat order gives. Rows after the last with an event are skipped. A loop over the
+    rows cost a fraction of that sort of all the events."""
     L, K, n = ev["off"].shape
     rows = slot.shape[0]
+    if slot.size == 0:
+        return ev
     slot, tgt = slot.astype(jnp.int32), tgt.astype(jnp.int32)
+    used = jnp.max(jnp.where(jnp.any(valid, axis=1), jnp.arange(rows) + 1, 0))
 
     def row(r, c):
         o, wt, cnt, over = c
         s_, t_, v = slot[r], tgt[r], valid[r]
         key = jnp.where(v, s_ * n + t_, L * n)
-        pos = cnt.at[key].get(mode="fill", fill_value=0) + dup[r].astype(jnp.int32)
+        pos = cnt.at[key].get(mode="fill", fill_value=0)
+        if dup is not None:
+            pos = pos + dup[r].astype(jnp.int32)
         keep = v & (pos < K)
         place = jnp.where(keep, (s_ * K + pos) * n + t_, L * K * n)
         return (o.at[place].set(off[r].astype(o.dtype), mode="drop"),
                 wt.at[place].set(w[r].astype(wt.dtype), mode="drop"),
                 cnt.at[key].add(1, mode="drop"), over | jnp.any(v & (pos >= K)))
 
-    o, wt, cnt, over = jax.lax.fori_loop(0, rows, row, (
+    o, wt, cnt, over = jax.lax.fori_loop(0, used, row, (
         ev["off"].reshape(-1), ev["w"].reshape(-1), ev["n"].reshape(-1), ev["over"]))
     return {"off": o.reshape(L, K, n), "w": wt.reshape(L, K, n), "n": cnt.reshape(L, n),
             "over": over}
-
-
-def append_distinct(ev, slot, tgt, off, w, valid):
-    """``append`` of (lanes, connections) events whose connections each have a list of
-    their own: an event's rank in its list is the count of its connection's events in
-    earlier lanes, the rank ``append``'s sort of the flat lane-major order gives."""
-    L, K, n = ev["off"].shape
-    if slot.size == 0:
-        return ev
-    key = slot[0].astype(jnp.int32) * n + tgt[0].astype(jnp.int32)
-    vi = valid.astype(jnp.int32)
-    cnt = ev["n"].reshape(-1)
-    # the events in earlier lanes, as a product with a triangle of ones (exact: the counts
-    # are small integers; XLA CPU's cumulative sum took a millisecond for 22 x 2,500)
-    lanes = vi.shape[0]
-    tri = (jnp.arange(lanes)[:, None] > jnp.arange(lanes)[None, :]).astype(jnp.float32)
-    before = jnp.dot(tri, vi.astype(jnp.float32)).astype(jnp.int32)
-    pos = jnp.where(valid, cnt[key][None, :] + before, K)
-    keep = valid & (pos < K)
-    place = jnp.where(keep, (slot.astype(jnp.int32) * K + pos) * n + tgt.astype(jnp.int32),
-                      L * K * n).reshape(-1)
-    return {"off": ev["off"].reshape(-1).at[place].set(off.reshape(-1).astype(ev["off"].dtype),
-                                                       mode="drop").reshape(L, K, n),
-            "w": ev["w"].reshape(-1).at[place].set(w.reshape(-1).astype(ev["w"].dtype),
-                                                   mode="drop").reshape(L, K, n),
-            "n": cnt.at[key].add(jnp.sum(vi, axis=0, dtype=jnp.int32)).reshape(L, n),
-            "over": ev["over"] | jnp.any(valid & (pos >= K))}
 
 
 def table(off, w, count, summed):
