@@ -140,18 +140,34 @@ def _stable_order(key):
                              i[None, :, None].astype(jnp.int32), 0), axis=1)
 
 
+SMALL = 16  # rows of the slot's table read every step; more only in a step that needs them
+
+
 def with_tables(carry, pev, step, L):
     """``carry`` with the lists ``pev`` and, in "ptab", each population's lists of
-    ``step``'s slot ((K, n) offsets and weights, counts), for ``update``: taken once the
-    slot's last events are in (at the end of the step before, and again after a slice's
-    delivery), so that no read of the (L, K, n) lists waits for the step's appends: with
-    the read at the step's start XLA copied the lists twice a step."""
+    ``step``'s slot for ``update``: offsets and weights of the first ``SMALL`` rows, of
+    all ``K`` rows (read only when a list is longer, else the last such table is kept),
+    and the counts. Taken once the slot's last events are in (at the end of the step
+    before, and again after a slice's delivery), so that no read of the (L, K, n) lists
+    waits for the step's appends: with the read at the step's start XLA copied the
+    lists twice a step."""
     if not pev:
         return carry
     slot = (step % L).astype(jnp.int32)
-    return dict(carry, pev=pev, ptab={
-        name: tuple(jax.lax.dynamic_index_in_dim(ev[k], slot, 0, keepdims=False)
-                    for k in ("off", "w", "n")) for name, ev in pev.items()})
+    old = carry.get("ptab", {})
+    tabs = {}
+    for name, ev in pev.items():
+        get = lambda k: jax.lax.dynamic_index_in_dim(ev[k], slot, 0, keepdims=False)
+        count = get("n")
+        small = tuple(jax.lax.dynamic_slice_in_dim(ev[k], slot, 1, 0)[0, :SMALL]
+                      for k in ("off", "w"))
+        if name in old and ev["off"].shape[1] > SMALL:
+            big = jax.lax.cond(jnp.max(count) > SMALL, lambda: (get("off"), get("w")),
+                               lambda: old[name][1])
+        else:
+            big = (get("off"), get("w"))
+        tabs[name] = (small, big, count)
+    return dict(carry, pev=pev, ptab=tabs)
 
 
 def update(carry, step, L, summed, plan, p, d, s, x, ctx):
@@ -162,22 +178,23 @@ def update(carry, step, L, summed, plan, p, d, s, x, ctx):
     16, 32, ... rows that holds its longest list (rows past a list's count are padding:
     the events and their order are the same). Returns the update's result and the carry
     with the slot's lists emptied (filled again for step + L)."""
-    ev, (off, w, count) = carry["pev"][plan.name], carry["ptab"][plan.name]
-    K = off.shape[0]
+    ev, (small, big, count) = carry["pev"][plan.name], carry["ptab"][plan.name]
+    K = big[0].shape[0]
     sizes = [b for b in (8 << i for i in range(12)) if b < K] + [K]
     slot = (step % L).astype(jnp.int32)
     ev = dict(ev, n=jax.lax.dynamic_update_index_in_dim(ev["n"], jnp.zeros_like(count), slot, 0))
     units = plan.units
 
     def branch(rows):
-        def run(off, w, count, summed, s):
+        def run(small, big, count, summed, s):
+            off, w = small if rows <= small[0].shape[0] else big
             ctx.events = table(off[:rows], w[:rows], count, summed)
             state, fired = plan.spec.update(p, d, U.attach(s, units), x, ctx)
             return U.strip(state, units), fired
         return run
 
     i = jnp.searchsorted(jnp.asarray(sizes), jnp.max(count, initial=0))
-    state, fired = jax.lax.switch(i, [branch(b) for b in sizes], off, w, count, summed,
+    state, fired = jax.lax.switch(i, [branch(b) for b in sizes], small, big, count, summed,
                                   U.strip(s, units))
     return (U.attach(state, units), fired), dict(carry, pev=dict(carry["pev"], **{plan.name: ev}))
 
