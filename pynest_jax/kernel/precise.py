@@ -7,8 +7,8 @@ population whose model declares ``precise_channel`` has, per ring slot, a list o
 most ``K`` events per neuron (offset, weight x multiplicity) and a count; delivery
 appends to it the events of that channel (kernel/delivery.py), and the step hands
 the model its slot's events sorted by arrival (``models._spec.Events``). A list
-that outgrows ``K`` marks the carry; the chunk is run again with ``K`` doubled
-(``Program.grow``), so no event is lost. Populations without a precise channel have
+that outgrows ``K`` marks the carry (``need``); the chunk is run again with ``K``
+grown to fit (``Program.grow``), so no event is lost. Populations without a precise channel have
 no such lists: a grid-only network compiles nothing of this.
 """
 
@@ -38,7 +38,7 @@ def channels(plans):
 
 def empty(L, K, n, dtype):
     return {"off": jnp.zeros((L, K, n), dtype), "w": jnp.zeros((L, K, n), dtype),
-            "n": jnp.zeros((L, n), jnp.int32), "over": jnp.zeros((), bool)}
+            "n": jnp.zeros((L, n), jnp.int32), "need": jnp.zeros((), jnp.int32)}
 
 
 def initial(prog):
@@ -68,7 +68,7 @@ def append(ev, slot, tgt, off, w, valid):
             .reshape(L, K, n),
             "w": ev["w"].reshape(-1).at[place].set(w.astype(ev["w"].dtype), mode="drop").reshape(L, K, n),
             "n": cnt.at[key].add(valid.astype(jnp.int32), mode="drop").reshape(L, n),
-            "over": ev["over"] | jnp.any(valid & (pos >= K))}
+            "need": jnp.maximum(ev["need"], jnp.max(jnp.where(valid, pos + 1, 0)))}
 
 
 def append_rows(ev, slot, tgt, off, w, valid, dup=None):
@@ -87,7 +87,7 @@ def append_rows(ev, slot, tgt, off, w, valid, dup=None):
     used = jnp.max(jnp.where(jnp.any(valid, axis=1), jnp.arange(rows) + 1, 0))
 
     def row(r, c):
-        o, wt, cnt, over = c
+        o, wt, cnt, need = c
         s_, t_, v = slot[r], tgt[r], valid[r]
         key = jnp.where(v, s_ * n + t_, L * n)
         pos = cnt.at[key].get(mode="fill", fill_value=0)
@@ -97,12 +97,12 @@ def append_rows(ev, slot, tgt, off, w, valid, dup=None):
         place = jnp.where(keep, (s_ * K + pos) * n + t_, L * K * n)
         return (o.at[place].set(off[r].astype(o.dtype), mode="drop"),
                 wt.at[place].set(w[r].astype(wt.dtype), mode="drop"),
-                cnt.at[key].add(1, mode="drop"), over | jnp.any(v & (pos >= K)))
+                cnt.at[key].add(1, mode="drop"), jnp.maximum(need, jnp.max(jnp.where(v, pos + 1, 0))))
 
-    o, wt, cnt, over = jax.lax.fori_loop(0, used, row, (
-        ev["off"].reshape(-1), ev["w"].reshape(-1), ev["n"].reshape(-1), ev["over"]))
+    o, wt, cnt, need = jax.lax.fori_loop(0, used, row, (
+        ev["off"].reshape(-1), ev["w"].reshape(-1), ev["n"].reshape(-1), ev["need"]))
     return {"off": o.reshape(L, K, n), "w": wt.reshape(L, K, n), "n": cnt.reshape(L, n),
-            "over": over}
+            "need": need}
 
 
 def table(off, w, count, summed):
@@ -200,17 +200,21 @@ def update(carry, step, L, summed, plan, p, d, s, x, ctx):
 
 
 def overflowed(carry):
-    return any(bool(e["over"]) for e in carry.get("pev", {}).values())
+    return any(int(e["need"]) > e["off"].shape[1] for e in carry.get("pev", {}).values())
 
 
 def grow(prog, saved, after):
-    """The carry to run an overflowed chunk again from, with twice the events per list."""
+    """The carry to run an overflowed chunk again from, with room in each list for the
+    longest list the chunk asked for (``need``: counted on past the full lists; the
+    power of two above it, at least twice ``K``): one recompile where doubling took one
+    per doubling (a synchronous start grew 16 -> 32 -> 64 inside one Simulate)."""
     if not overflowed(after):
         return saved
-    K = prog.precise_capacity * 2
-    if K > MAX_CAPACITY:
+    if prog.precise_capacity * 2 > MAX_CAPACITY:
         raise NESTErrors.KernelException(
             f"More than {MAX_CAPACITY} precise spikes arrive at one neuron in one step.")
+    need = max(int(e["need"]) for e in after["pev"].values())
+    K = min(MAX_CAPACITY, max(prog.precise_capacity * 2, 1 << (need - 1).bit_length()))
     prog.precise_capacity = K
     return dict(saved, pev={name: _resize(e, K) for name, e in saved["pev"].items()})
 
