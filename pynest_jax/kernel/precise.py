@@ -24,6 +24,7 @@ from ..models._spec import Events
 
 CAPACITY = 8  # events per neuron and ring slot to start with
 MAX_CAPACITY = 1 << 14
+ROOMY, BUDGET = 64, 1 << 26  # the first growth: up to 64 events, in up to 64 MiB of lists
 
 
 def channels(plans):
@@ -206,15 +207,21 @@ def overflowed(carry):
 def grow(prog, saved, after):
     """The carry to run an overflowed chunk again from, with room in each list for the
     longest list the chunk asked for (``need``: counted on past the full lists; the
-    power of two above it, at least twice ``K``): one recompile where doubling took one
-    per doubling (a synchronous start grew 16 -> 32 -> 64 inside one Simulate)."""
+    power of two above it, at least twice ``K``), and at the first growth for as many
+    as ``BUDGET`` bytes of lists hold (up to ``ROOMY``): each growth is a recompile and
+    a chunk run again, while a longer list costs memory only (a step reads its slot's
+    first rows; appends write where their events go). Doubling from 8 grew a
+    synchronous start 16 -> 32 -> 64 inside one timed Simulate."""
     if not overflowed(after):
         return saved
     if prog.precise_capacity * 2 > MAX_CAPACITY:
         raise NESTErrors.KernelException(
             f"More than {MAX_CAPACITY} precise spikes arrive at one neuron in one step.")
     need = max(int(e["need"]) for e in after["pev"].values())
-    K = min(MAX_CAPACITY, max(prog.precise_capacity * 2, 1 << (need - 1).bit_length()))
+    L, n = prog.L, sum(e["off"].shape[2] for e in after["pev"].values())
+    fits = BUDGET // (16 * L * n)
+    roomy = min(ROOMY, 1 << (fits.bit_length() - 1)) if fits else 0
+    K = min(MAX_CAPACITY, max(prog.precise_capacity * 2, 1 << (need - 1).bit_length(), roomy))
     prog.precise_capacity = K
     return dict(saved, pev={name: _resize(e, K) for name, e in saved["pev"].items()})
 
