@@ -96,7 +96,7 @@ def deliver(projections, conns, emitted, bufs, n, L, pev=None):
                     lanes = (em.count[None], em.count[None], jnp.zeros((1,) + em.count.shape))
                 lanes = tuple(jax.lax.dynamic_slice_in_dim(x, off, m, axis=1) if m
                               else x[:, :0] for x in lanes)
-                pev[proj.tgt] = _dense_events(proj, dict(a, src=jnp.arange(m)), None,
+                pev[proj.tgt] = _dense_events(proj, dict(a, src=None), None,
                                               pev[proj.tgt], n, L, lanes)
             # the rest of the projection (currents, ports summed on the grid) as usual
         flat = bufs[proj.tgt]  # flat ring buffer (L * channels * targets,)
@@ -157,7 +157,8 @@ def _dense_events(proj, a, em, ev, n, L, lanes=None):
         if lanes is None:
             amt = em.count if em.amount is None else em.amount
             lanes = (em.count[None], amt[None], jnp.zeros((1,) + em.count.shape))
-    count, amount, offset = (x[:, a["src"]] for x in lanes)
+    # (src None: the lanes are the connections' own already)
+    count, amount, offset = (x if a["src"] is None else x[:, a["src"]] for x in lanes)
     w = a["w"][None, :] * amount.astype(a["w"].dtype)
     ch = jnp.where((w >= 0) if em is None or em.amount is not None else
                    (a["w"][None, :] >= 0), a["cp"], a["cn"])
@@ -174,7 +175,7 @@ def _dense_events(proj, a, em, ev, n, L, lanes=None):
     slot = slot % L
     tgt = jnp.broadcast_to(a["tgt"], slot.shape)
     if proj.distinct:  # one list per connection: no sort to rank the events
-        return precise.append_distinct(ev, slot, tgt, offset, w, valid)
+        return precise.append_rows(ev, slot, tgt, offset, w, valid)
     return precise.append(ev, slot.reshape(-1), tgt.reshape(-1), offset.reshape(-1),
                           w.reshape(-1), valid.reshape(-1))
 
@@ -303,10 +304,8 @@ def _deliver_slice_events(proj, a, spk, flat, s, L, N, C, offsets=None, ev=None,
         w = a["w"][src] * m
         if ev is not None:  # the precise channel's events into the lists, with offsets
             is_ev = (fi // N == proj.precise) & (fi < C * N)
-            ev = precise.append(ev, jnp.broadcast_to(slot, fi.shape).reshape(-1),
-                                (fi - proj.precise * N).reshape(-1),
-                                jnp.broadcast_to(o, fi.shape).reshape(-1),
-                                w.reshape(-1), is_ev.reshape(-1))
+            ev = precise.append_rows(ev, jnp.broadcast_to(slot, fi.shape), fi - proj.precise * N,
+                                     jnp.broadcast_to(o, fi.shape), w, is_ev, a["dup"][src])
             fi = jnp.where(is_ev, L * C * N, fi)
         idx = slot * (C * N) + fi  # padding: beyond the buffer
         buf = buf.at[idx.reshape(-1)].add(w.reshape(-1), mode="drop")

@@ -7,8 +7,8 @@ population whose model declares ``precise_channel`` has, per ring slot, a list o
 most ``K`` events per neuron (offset, weight x multiplicity) and a count; delivery
 appends to it the events of that channel (kernel/delivery.py), and the step hands
 the model its slot's events sorted by arrival (``models._spec.Events``). A list
-that outgrows ``K`` marks the carry; the chunk is run again with ``K`` doubled
-(``Program.grow``), so no event is lost. Populations without a precise channel have
+that outgrows ``K`` marks the carry (``need``); the chunk is run again with ``K``
+grown to fit (``Program.grow``), so no event is lost. Populations without a precise channel have
 no such lists: a grid-only network compiles nothing of this.
 """
 
@@ -24,6 +24,7 @@ from ..models._spec import Events
 
 CAPACITY = 8  # events per neuron and ring slot to start with
 MAX_CAPACITY = 1 << 14
+ROOMY, BUDGET = 64, 1 << 26  # the first growth: up to 64 events, in up to 64 MiB of lists
 
 
 def channels(plans):
@@ -38,7 +39,7 @@ def channels(plans):
 
 def empty(L, K, n, dtype):
     return {"off": jnp.zeros((L, K, n), dtype), "w": jnp.zeros((L, K, n), dtype),
-            "n": jnp.zeros((L, n), jnp.int32), "over": jnp.zeros((), bool)}
+            "n": jnp.zeros((L, n), jnp.int32), "need": jnp.zeros((), jnp.int32)}
 
 
 def initial(prog):
@@ -68,91 +69,159 @@ def append(ev, slot, tgt, off, w, valid):
             .reshape(L, K, n),
             "w": ev["w"].reshape(-1).at[place].set(w.astype(ev["w"].dtype), mode="drop").reshape(L, K, n),
             "n": cnt.at[key].add(valid.astype(jnp.int32), mode="drop").reshape(L, n),
-            "over": ev["over"] | jnp.any(valid & (pos >= K))}
+            "need": jnp.maximum(ev["need"], jnp.max(jnp.where(valid, pos + 1, 0)))}
 
 
-def append_distinct(ev, slot, tgt, off, w, valid):
-    """``append`` of (lanes, connections) events whose connections each have a list of
-    their own: an event's rank in its list is the count of its connection's events in
-    earlier lanes, the rank ``append``'s sort of the flat lane-major order gives."""
+def append_rows(ev, slot, tgt, off, w, valid, dup=None):
+    """``append`` of (rows, m) events row by row: a delivery batch's (sources, padded row)
+    or a generator's (lanes, connections). An event's rank in its list is the count its
+    list holds from the rows before, plus ``dup``, the events before it in its own row
+    with the same list (multapses, counted at Prepare: projections._duplicate_ranks;
+    none where each connection has a list of its own), the rank ``append``'s sort of the
+    flat order gives. Rows after the last with an event are skipped. A loop over the
+    rows cost a fraction of that sort of all the events."""
     L, K, n = ev["off"].shape
+    rows = slot.shape[0]
     if slot.size == 0:
         return ev
-    key = slot[0].astype(jnp.int32) * n + tgt[0].astype(jnp.int32)
-    vi = valid.astype(jnp.int32)
-    cnt = ev["n"].reshape(-1)
-    pos = jnp.where(valid, cnt[key][None, :] + jnp.cumsum(vi, axis=0) - vi, K)
-    keep = valid & (pos < K)
-    place = jnp.where(keep, (slot.astype(jnp.int32) * K + pos) * n + tgt.astype(jnp.int32),
-                      L * K * n).reshape(-1)
-    return {"off": ev["off"].reshape(-1).at[place].set(off.reshape(-1).astype(ev["off"].dtype),
-                                                       mode="drop").reshape(L, K, n),
-            "w": ev["w"].reshape(-1).at[place].set(w.reshape(-1).astype(ev["w"].dtype),
-                                                   mode="drop").reshape(L, K, n),
-            "n": cnt.at[key].add(jnp.sum(vi, axis=0, dtype=jnp.int32)).reshape(L, n),
-            "over": ev["over"] | jnp.any(valid & (pos >= K))}
+    slot, tgt = slot.astype(jnp.int32), tgt.astype(jnp.int32)
+    used = jnp.max(jnp.where(jnp.any(valid, axis=1), jnp.arange(rows) + 1, 0))
+
+    def row(r, c):
+        o, wt, cnt, need = c
+        s_, t_, v = slot[r], tgt[r], valid[r]
+        key = jnp.where(v, s_ * n + t_, L * n)
+        pos = cnt.at[key].get(mode="fill", fill_value=0)
+        if dup is not None:
+            pos = pos + dup[r].astype(jnp.int32)
+        keep = v & (pos < K)
+        place = jnp.where(keep, (s_ * K + pos) * n + t_, L * K * n)
+        return (o.at[place].set(off[r].astype(o.dtype), mode="drop"),
+                wt.at[place].set(w[r].astype(wt.dtype), mode="drop"),
+                cnt.at[key].add(1, mode="drop"), jnp.maximum(need, jnp.max(jnp.where(v, pos + 1, 0))))
+
+    o, wt, cnt, need = jax.lax.fori_loop(0, used, row, (
+        ev["off"].reshape(-1), ev["w"].reshape(-1), ev["n"].reshape(-1), ev["need"]))
+    return {"off": o.reshape(L, K, n), "w": wt.reshape(L, K, n), "n": cnt.reshape(L, n),
+            "need": need}
 
 
-def take(ev, step, L, summed, rows=None):
-    """The events of ``step``'s slot in order of arrival, in a table of ``rows`` rows
-    (the slot's lists' longest, at most; all ``K`` rows when None) and one more, and the
-    lists with that slot emptied (it is filled again for step + L). ``summed``: what
-    reached the channel's summed buffer (plastic connections write there), one more
-    event at offset 0."""
-    slot = (step % L).astype(jnp.int32)
-    off = jax.lax.dynamic_index_in_dim(ev["off"], slot, 0, keepdims=False)[:rows]
-    w = jax.lax.dynamic_index_in_dim(ev["w"], slot, 0, keepdims=False)[:rows]
-    count = jax.lax.dynamic_index_in_dim(ev["n"], slot, 0, keepdims=False)
-    K = off.shape[0]
+def table(off, w, count, summed):
+    """The events of one slot's lists (``(rows, n)`` tables and the counts) in order of
+    arrival, with one more row: what reached the channel's summed buffer (plastic
+    connections write there), one more event at offset 0."""
+    R = off.shape[0]
     extra = summed != 0
     off = jnp.concatenate([off, jnp.zeros((1,) + count.shape, off.dtype)])
     w = jnp.concatenate([w, summed[None].astype(w.dtype)])
-    real = (jnp.arange(K + 1)[:, None] < count[None, :]) | ((jnp.arange(K + 1) == K)[:, None]
+    real = (jnp.arange(R + 1)[:, None] < count[None, :]) | ((jnp.arange(R + 1) == R)[:, None]
                                                             & extra[None, :])
-    ev = dict(ev, n=jax.lax.dynamic_update_index_in_dim(ev["n"], jnp.zeros_like(count), slot, 0))
     count = count + extra.astype(count.dtype)
-    # earliest first: the largest offset (SliceRingBuffer::SpikeInfo's order)
-    order = jnp.argsort(jnp.where(real, -off, jnp.inf), axis=0, stable=True)
+    # earliest first: the largest offset (SliceRingBuffer::SpikeInfo's order), events of
+    # equal offset in the order they came
+    order = _stable_order(jnp.where(real, -off, jnp.inf))
     off = jnp.where(real, off, -1.0)
     off, w = (jnp.take_along_axis(a, order, axis=0) for a in (off, jnp.where(real, w, 0.0)))
-    return Events(off, w, count), ev
+    return Events(off, w, count)
 
 
-def update(ev, step, L, summed, plan, p, d, s, x, ctx):
-    """The model's update of the step with its events (``ctx.events``) in a table just
-    long enough: the lists hold ``K`` rows, as many as the busiest step so far needed,
-    but the sort and every walk iteration cost as many rows as the table has, so each
-    step takes the smallest of 8, 16, 32, ... rows that holds its longest list (rows
-    past a list's count are padding: the events and their order are the same)."""
-    K = ev["off"].shape[1]
+def _stable_order(key):
+    """jnp.argsort(key, axis=0, stable=True) of a short (R, n) table, by counting for each
+    entry the entries that go before it (R x R comparisons per column: XLA CPU's
+    comparator sort cost several times more for the 9-33 rows a step needs). Keys are
+    compared as sort compares floats (lax.sort's total order: -0.0 before 0.0)."""
+    R = key.shape[0]
+    bits = jax.lax.bitcast_convert_type(key, jnp.int64)
+    k = jnp.where(bits < 0, bits ^ jnp.int64(0x7FFFFFFFFFFFFFFF), bits)
+    i = jnp.arange(R)
+    before = (k[None, :, :] < k[:, None, :]) | ((k[None, :, :] == k[:, None, :])
+                                                & (i[None, :, None] < i[:, None, None]))
+    rank = jnp.sum(before, axis=1, dtype=jnp.int32)  # (R, n): where entry i goes
+    return jnp.max(jnp.where(rank[None, :, :] == i[:, None, None].astype(jnp.int32),
+                             i[None, :, None].astype(jnp.int32), 0), axis=1)
+
+
+SMALL = 16  # rows of the slot's table read every step; more only in a step that needs them
+
+
+def with_tables(carry, pev, step, L):
+    """``carry`` with the lists ``pev`` and, in "ptab", each population's lists of
+    ``step``'s slot for ``update``: offsets and weights of the first ``SMALL`` rows, of
+    all ``K`` rows (read only when a list is longer, else the last such table is kept),
+    and the counts. Taken once the slot's last events are in (at the end of the step
+    before, and again after a slice's delivery), so that no read of the (L, K, n) lists
+    waits for the step's appends: with the read at the step's start XLA copied the
+    lists twice a step."""
+    if not pev:
+        return carry
+    slot = (step % L).astype(jnp.int32)
+    old = carry.get("ptab", {})
+    tabs = {}
+    for name, ev in pev.items():
+        get = lambda k: jax.lax.dynamic_index_in_dim(ev[k], slot, 0, keepdims=False)
+        count = get("n")
+        small = tuple(jax.lax.dynamic_slice_in_dim(ev[k], slot, 1, 0)[0, :SMALL]
+                      for k in ("off", "w"))
+        if name in old and ev["off"].shape[1] > SMALL:
+            big = jax.lax.cond(jnp.max(count) > SMALL, lambda: (get("off"), get("w")),
+                               lambda: old[name][1])
+        else:
+            big = (get("off"), get("w"))
+        tabs[name] = (small, big, count)
+    return dict(carry, pev=pev, ptab=tabs)
+
+
+def update(carry, step, L, summed, plan, p, d, s, x, ctx):
+    """The model's update of the step with its events (``ctx.events``, from the slot's
+    lists in ``carry["ptab"]``: ``with_tables``) in a table just long enough: the lists hold ``K``
+    rows, as many as the busiest step so far needed, but the ordering and every walk
+    iteration cost as many rows as the table has, so each step takes the smallest of 8,
+    16, 32, ... rows that holds its longest list (rows past a list's count are padding:
+    the events and their order are the same). Returns the update's result and the carry
+    with the slot's lists emptied (filled again for step + L)."""
+    ev, (small, big, count) = carry["pev"][plan.name], carry["ptab"][plan.name]
+    K = big[0].shape[0]
     sizes = [b for b in (8 << i for i in range(12)) if b < K] + [K]
-    count = jax.lax.dynamic_index_in_dim(ev["n"], (step % L).astype(jnp.int32), 0, keepdims=False)
+    slot = (step % L).astype(jnp.int32)
+    ev = dict(ev, n=jax.lax.dynamic_update_index_in_dim(ev["n"], jnp.zeros_like(count), slot, 0))
     units = plan.units
 
     def branch(rows):
-        def run():
-            ctx.events = take(ev, step, L, summed, rows)[0]
-            state, fired = plan.spec.update(p, d, s, x, ctx)
+        def run(small, big, count, summed, s):
+            off, w = small if rows <= small[0].shape[0] else big
+            ctx.events = table(off[:rows], w[:rows], count, summed)
+            state, fired = plan.spec.update(p, d, U.attach(s, units), x, ctx)
             return U.strip(state, units), fired
         return run
 
     i = jnp.searchsorted(jnp.asarray(sizes), jnp.max(count, initial=0))
-    state, fired = jax.lax.switch(i, [branch(b) for b in sizes])
-    return (U.attach(state, units), fired), take(ev, step, L, summed, 1)[1]
+    state, fired = jax.lax.switch(i, [branch(b) for b in sizes], small, big, count, summed,
+                                  U.strip(s, units))
+    return (U.attach(state, units), fired), dict(carry, pev=dict(carry["pev"], **{plan.name: ev}))
 
 
 def overflowed(carry):
-    return any(bool(e["over"]) for e in carry.get("pev", {}).values())
+    return any(int(e["need"]) > e["off"].shape[1] for e in carry.get("pev", {}).values())
 
 
 def grow(prog, saved, after):
-    """The carry to run an overflowed chunk again from, with twice the events per list."""
+    """The carry to run an overflowed chunk again from, with room in each list for the
+    longest list the chunk asked for (``need``: counted on past the full lists; the
+    power of two above it, at least twice ``K``), and at the first growth for as many
+    as ``BUDGET`` bytes of lists hold (up to ``ROOMY``): each growth is a recompile and
+    a chunk run again, while a longer list costs memory only (a step reads its slot's
+    first rows; appends write where their events go). Doubling from 8 grew a
+    synchronous start 16 -> 32 -> 64 inside one timed Simulate."""
     if not overflowed(after):
         return saved
-    K = prog.precise_capacity * 2
-    if K > MAX_CAPACITY:
+    if prog.precise_capacity * 2 > MAX_CAPACITY:
         raise NESTErrors.KernelException(
             f"More than {MAX_CAPACITY} precise spikes arrive at one neuron in one step.")
+    need = max(int(e["need"]) for e in after["pev"].values())
+    L, n = prog.L, sum(e["off"].shape[2] for e in after["pev"].values())
+    fits = BUDGET // (16 * L * n)
+    roomy = min(ROOMY, 1 << (fits.bit_length() - 1)) if fits else 0
+    K = min(MAX_CAPACITY, max(prog.precise_capacity * 2, 1 << (need - 1).bit_length(), roomy))
     prog.precise_capacity = K
     return dict(saved, pev={name: _resize(e, K) for name, e in saved["pev"].items()})
 

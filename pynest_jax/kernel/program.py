@@ -215,7 +215,6 @@ class Program:
                 or any(int(r["n"]) > self.record_capacity for r in carry["wrec"].values())
                 or self.dopamine.overflowed(carry) or precise.overflowed(carry))
 
-
     def grow(self, saved, after):
         """The carry to run an overflowed chunk again from: larger archives or weight
         recorder buffers, whichever ``after`` (the carry the chunk left) outgrew."""
@@ -422,7 +421,9 @@ class _Core:
             return dict(carry, pending=pending), out
 
         nslices = (nsteps + D - 1) // D
+        carry = precise.with_tables(carry, carry.get("pev"), n0, self.L)  # the first step's
         carry, out = jax.lax.fori_loop(0, nslices, one_slice, (carry, out0))
+        carry.pop("ptab", None)
         return self._decay_calcium(carry, params, n0 + nsteps, last), out
 
     # --- the step's phases, in NEST's order -----------------------------------------
@@ -442,10 +443,9 @@ class _Core:
                 ias = archiving.ignore_and_spike(plan.archiving, p, s, self._steps_of)
                 ctx = Ctx(self.grid.h, st.n, pkey, self.grid, ias, plan.integrator)
                 if plan.name in self.precise:  # this step's events, in order of arrival
-                    (st.state[plan.name], st.fired[plan.name]), ev = precise.update(
-                        st.carry["pev"][plan.name], st.n, self.L, x_raw[self.precise[plan.name]],
-                        plan, p, st.derived[plan.name], s, x, ctx)
-                    st.carry = dict(st.carry, pev=dict(st.carry["pev"], **{plan.name: ev}))
+                    (st.state[plan.name], st.fired[plan.name]), st.carry = precise.update(
+                        st.carry, st.n, self.L, x_raw[self.precise[plan.name]], plan, p,
+                        st.derived[plan.name], s, x, ctx)
                 else:
                     st.state[plan.name], st.fired[plan.name] = plan.spec.update(
                         p, st.derived[plan.name], s, x, ctx)
@@ -516,7 +516,8 @@ class _Core:
                 plan.n_channels, plan.n)
         # the carry of the next step: every population's state, the buffers, the input
         new_pop = {plan.name: U.strip(st.state[plan.name], plan.units) for plan in self.plans}
-        st.carry = dict(st.carry, pop=new_pop, buf=bufs, inp=inp, **({"pev": pev} if pev else {}))
+        st.carry = precise.with_tables(dict(st.carry, pop=new_pop, buf=bufs, inp=inp), pev,
+                                       st.n + 1, self.L)
         st.spk = {k: v.at[st.j].set(st.emitted[k].count.astype(v.dtype)) for k, v in st.spk.items()}
         st.off = {name: st.off[name].at[st.j].set(st.emitted[name].offset) for name in st.off}
 
@@ -563,8 +564,7 @@ class _Core:
                 hist[proj.tgt] = dict(hist[proj.tgt], overflow=hist[proj.tgt]["overflow"] | overflow)
             elif proj.tgt in arch:
                 arch[proj.tgt] = dict(arch[proj.tgt], overflow=arch[proj.tgt]["overflow"] | overflow)
-        carry = dict(carry, syn=syn, arch=arch, wrec=wrec, hist=hist, cstate=cstate, pop=pops,
-                     **({"pev": pev} if pev else {}))
+        carry = dict(carry, syn=syn, arch=arch, wrec=wrec, hist=hist, cstate=cstate, pop=pops)
         # The input of the next slice's first step was taken out of its slot before
         # the slice's events arrived: take it again.
         inp = dict(carry["inp"])
@@ -573,7 +573,7 @@ class _Core:
             size = inp[name].size
             inp[name] = jax.lax.dynamic_slice_in_dim(bufs[name], nxt * size, size).reshape(
                 inp[name].shape)
-        return dict(carry, buf=bufs, inp=inp)
+        return precise.with_tables(dict(carry, buf=bufs, inp=inp), pev, s + r, self.L)
 
     def _horizons(self, carry, conns):
         """Each archive's horizon at the chunk's start: the earliest time a connection

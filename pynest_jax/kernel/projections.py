@@ -219,10 +219,26 @@ def _event_device_arrays(proj, a, w, L, dtype):
     if not all(proj.weighted):
         wpad = np.where(np.asarray(proj.weighted)[ch], wpad, 1.0)
     out = {"fi": jnp.asarray(fi), "w": jnp.asarray(wpad, dtype)}
+    if proj.precise is not None:  # ranks of a row's events in their lists (precise.append_rows)
+        out["dup"] = jnp.asarray(_duplicate_ranks(fi, a["d"] if "d" in a else 0))
     for k in ("d", "uo", "doff"):
         if k in a:
             out[k] = jnp.asarray(a[k])
     return out
+
+
+def _duplicate_ranks(fi, d):
+    """Each synapse's count of the synapses before it in its row (its source's) with the
+    same place and delay: multapses, whose events of one spike go into the same list."""
+    rows, width = fi.shape
+    key = ((np.arange(rows, dtype=np.int64)[:, None] * (int(np.max(d)) + 1) + d)
+           * (int(fi.max()) + 1) + fi).reshape(-1)
+    order = np.argsort(key, kind="stable")
+    ks, i = key[order], np.arange(key.size)
+    start = np.maximum.accumulate(np.where(np.r_[True, ks[1:] != ks[:-1]], i, 0))
+    rank = np.empty(key.size, np.int64)
+    rank[order] = i - start
+    return rank.reshape(rows, width).astype(np.int8 if rank.max() < 128 else np.int32)
 
 
 BATCH_SYNAPSES = 16384  # synapses scattered per loop iteration of the event delivery

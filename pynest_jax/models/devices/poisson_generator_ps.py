@@ -146,12 +146,22 @@ def emit(p, d, s, ctx, src):
     stamp, off, drawn = jax.lax.while_loop(lambda c: jnp.any(stale(c)),
                                            lambda c: advance(*c, stale(c)), (stamp, off, drawn))
 
-    def lane(c, _):  # a scan, not an unrolled loop: a fast train has dozens of lanes
-        stamp, off, drawn = c
-        fire = active & (stamp <= hi_t)
-        return advance(stamp, off, drawn, fire), (fire.astype(jnp.int32), jnp.where(fire, off, 0.0))
-    (stamp, off, drawn), (count, offsets) = jax.lax.scan(lane, (stamp, off, drawn), None,
-                                                          length=p.lanes.shape[1])
+    # Lane by lane while any train still sends: a step needs as many as its busiest
+    # train, mostly far fewer than the lanes (a train that sent its last spike of the
+    # step sends no more in it); the lanes beyond stay empty.
+    nl = p.lanes.shape[1]
+    fires = lambda stamp: active & (stamp <= hi_t)
+
+    def lane(c):
+        i, stamp, off, drawn, count, offsets = c
+        fire = fires(stamp)
+        count = jax.lax.dynamic_update_index_in_dim(count, fire.astype(jnp.int32), i, 0)
+        offsets = jax.lax.dynamic_update_index_in_dim(offsets, jnp.where(fire, off, 0.0), i, 0)
+        return (i + 1,) + advance(stamp, off, drawn, fire) + (count, offsets)
+    init = (jnp.int32(0), stamp, off, drawn, jnp.zeros((nl,) + stamp.shape, jnp.int32),
+            jnp.zeros((nl,) + stamp.shape, off.dtype))
+    _, stamp, off, drawn, count, offsets = jax.lax.while_loop(
+        lambda c: (c[0] < nl) & jnp.any(fires(c[1])), lane, init)
     lanes = (count, count, offsets)
     s = s.replace(next_stamp=s.next_stamp.at[src, col].set(stamp),
                   next_offset=s.next_offset.at[src, col].set(off),
