@@ -18,7 +18,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPTS = os.path.join(ROOT, "compat_tests", "tool_scripts")
 
 
-def run_both(script, tmp_path, timeout=300):
+def run_both(script, tmp_path, timeout=300, args=()):
     """(NEST's result, pynest_jax's result): the JSON each run of `script` wrote."""
     procs = {}
     for impl in ("nest", "pynest_jax"):
@@ -26,7 +26,7 @@ def run_both(script, tmp_path, timeout=300):
         work.mkdir()
         out = work / "result.json"
         command = [sys.executable] + (["-m", "pynest_jax"] if impl == "pynest_jax" else [])
-        command += [os.path.join(SCRIPTS, script), str(out)]
+        command += [os.path.join(SCRIPTS, script), str(out), *args]
         env = dict(os.environ, PYNEST_QUIET="1", MPLBACKEND="Agg",
                    PYTHONPATH=os.pathsep.join(p for p in (ROOT, os.environ.get("PYTHONPATH")) if p))
         log = open(work / "log.txt", "wb")

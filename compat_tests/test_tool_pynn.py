@@ -11,9 +11,9 @@ weights PyNN reads back. Nothing is random, so spike times must be identical and
 traces and weights equal within 1e-9 relative. tool_scripts/pynn_poisson.py draws
 random numbers (Poisson sources, a random connector): compared statistically.
 
-PyNN's default spike_precision, "off_grid", asks for NEST's precise-timing models
-(parrot_neuron_ps, poisson_generator_ps, iaf_psc_exp_ps), which pynest_jax does not have
-yet: the scripts set spike_precision="on_grid".
+The scripts set spike_precision="on_grid"; pynn_network.py runs again with PyNN's default,
+"off_grid", for which pyNN.nest uses NEST's precise-timing models (parrot_neuron_ps for
+SpikeSourceArray, the *_ps cell models where they exist).
 """
 
 import numpy as np
@@ -32,6 +32,13 @@ def test_pynn_network_matches_nest(tmp_path):
     assert start not in mid and mid != end  # the STDP weights moved in both parts of the run
     u, x, _, tau_psc = ref["sources_inh_tm.state"]
     assert min(u) > 0 and max(x) < 1 and set(tau_psc) == {1.5}  # the TM synapses were used
+    assert_same_results(ref, got, exact=lambda key: key.endswith(".spikes"))
+
+
+def test_pynn_network_off_grid_matches_nest(tmp_path):
+    """The same network with PyNN's default spike_precision="off_grid"."""
+    ref, got = run_both("pynn_network.py", tmp_path, args=("off_grid",))
+    assert sum(map(len, ref["exc.spikes"])) >= 5 and sum(map(len, ref["inh.spikes"])) >= 5
     assert_same_results(ref, got, exact=lambda key: key.endswith(".spikes"))
 
 

@@ -1,7 +1,10 @@
 """A small network built and run through PyNN's NEST backend, as PyNN's users write it.
 
-    python pynn_network.py OUT.json              (real NEST)
-    python -m pynest_jax pynn_network.py OUT.json (pynest_jax)
+    python pynn_network.py OUT.json [PRECISION]              (real NEST)
+    python -m pynest_jax pynn_network.py OUT.json [PRECISION] (pynest_jax)
+
+PRECISION: PyNN's spike_precision, "on_grid" (the default here) or "off_grid" (PyNN's
+default, which makes pyNN.nest use NEST's precise-timing models).
 
 Spike sources are arrays (no random numbers), so the run is deterministic. Writes the
 spikes, v, gsyn_exc and gsyn_inh PyNN recorded, and the weights PyNN reads back.
@@ -13,7 +16,7 @@ import sys
 import numpy as np
 import pyNN.nest as sim
 
-sim.setup(timestep=0.1, min_delay=0.5, spike_precision="on_grid")
+sim.setup(timestep=0.1, min_delay=0.5, spike_precision=sys.argv[2] if len(sys.argv) > 2 else "on_grid")
 
 spike_times = [[5.0, 12.0, 20.5, 31.0, 44.0, 45.0, 62.0], [7.3, 15.0, 22.0, 50.0, 51.2],
                [10.0, 10.5, 40.0, 41.0, 70.2], [3.0, 33.3, 66.6]]
