@@ -42,17 +42,46 @@ class ConnectionStore:
         # cost about 1 s per 10 M plastic connections per Simulate call; they are fetched
         # only when one of their columns is read, or the rows move.
         self._pending = None
+        # extra columns whose every value lives on the device meanwhile (freed: NEST
+        # keeps one copy of a connection); the deferred read writes them again
+        self._dropped = ()
+        self._owned = (None, ())  # (what it was found for, extra keys the device holds in full)
 
-    def defer(self, keys, read):
+    def defer(self, keys, read, rows_of=None):
         """Columns ``keys`` are out of date until ``read()`` (which calls write_state)
-        has run; it runs at the first read of one of them."""
-        self.settle()
-        self._pending = (frozenset(keys), read)
+        has run; it runs at the first read of one of them. ``rows_of(key)``: the rows
+        ``read`` writes of ``key``; an extra column with values in no others is freed
+        until then."""
+        if self._pending is None or not (self._pending[0] <= frozenset(keys)
+                                         and self._pending[2] == self.version):
+            self.settle()  # (a read of the same rows and columns or more replaces it)
+        self._flush()
+        self._pending = (frozenset(keys), read, self.version)
+        if rows_of is None:
+            return
+        at = (self.version, frozenset(keys), id(getattr(rows_of, "__self__", rows_of)))
+        if self._owned[0] != at:
+            owned = []
+            for k in keys:
+                if k in self.extra:
+                    held = np.isnan(self.extra[k])
+                    held[rows_of(k)] = True
+                    if held.all():
+                        owned.append(k)
+            self._owned = (at, tuple(owned))
+        self._dropped = tuple(k for k in self._owned[1] if k in self.extra or k in self._dropped)
+        for k in self._dropped:
+            self.extra.pop(k, None)
 
     def settle(self, key=None):
         """Fetch deferred values (those of ``key`` only if given)."""
         if self._pending is not None and (key is None or key in self._pending[0]):
             read, self._pending = self._pending[1], None
+            self._flush()
+            for k in self._dropped:  # the rows read does not write hold no value
+                if k not in self.extra:
+                    self.extra[k] = np.full(len(self._cols["source"]), np.nan)
+            self._dropped = ()
             read()
 
     def add(self, source, target, syn, weight, delay, receptor, extra=None, kind=NEURON,
@@ -79,7 +108,12 @@ class ConnectionStore:
             parts += [c.get(k, np.full(len(c["source"]), np.nan)) for c in self._chunks]
             self.extra[k] = np.concatenate(parts)
         for k in BASE_COLUMNS:
-            self._cols[k] = np.concatenate([self._cols[k]] + [c[k] for c in self._chunks])
+            parts = [self._cols[k]] + [c[k] for c in self._chunks]
+            one = None if k in ("source", "target") else _one_value(parts)
+            # a column of one value (one delay, one receptor, ...) is that value seen
+            # n times (no memory); it becomes an array when a row is written
+            self._cols[k] = (np.concatenate(parts) if one is None
+                             else np.broadcast_to(one, (total,)))
         assert len(self._cols["source"]) == total
         self._chunks = []
 
@@ -103,7 +137,8 @@ class ConnectionStore:
         order = start + (np.arange(k)[None, :] * n + np.arange(n)[:, None]).ravel()
         for cols in (self._cols, self.extra):
             for key in cols:
-                cols[key][start:] = cols[key][order]
+                if cols[key].strides[0]:  # (one value: nothing moves)
+                    cols[key][start:] = cols[key][order]
         self.version += 1
 
     def __len__(self):
@@ -116,7 +151,7 @@ class ConnectionStore:
 
     def has(self, key) -> bool:
         self._flush()
-        return key in self._cols or key in self.extra
+        return key in self._cols or key in self.extra or key in self._dropped
 
     def set_values(self, rows, key, values):
         self._flush()
@@ -125,7 +160,7 @@ class ConnectionStore:
         if key not in target:
             self.extra[key] = np.full(len(self._cols["source"]), np.nan)
             target = self.extra
-        target[key][rows] = values
+        _writable(target, key)[rows] = values
         self.version += 1
 
     def write_state(self, rows, key, values):
@@ -134,7 +169,7 @@ class ConnectionStore:
         self._flush()
         self.settle(key)
         target = self._cols if key in self._cols else self.extra
-        target[key][rows] = values
+        _writable(target, key)[rows] = values
 
     @property
     def n_alive(self) -> int:
@@ -189,7 +224,7 @@ class ConnectionStore:
 
     def remove(self, rows):
         self._flush()
-        self._cols["alive"][rows] = False
+        _writable(self._cols, "alive")[rows] = False
         self.version += 1
 
     def ports(self, rows) -> np.ndarray:
@@ -211,3 +246,28 @@ class ConnectionStore:
         pos = np.full(len(self._cols["source"]), -1, np.int64)
         pos[alive[order]] = np.arange(len(order)) - first
         return pos[np.asarray(rows, np.int64)]
+
+
+def _one_value(parts):
+    """The one value (a 0-d array) that every part holds, bit for bit, or None."""
+    one = None
+    for p in parts:
+        if len(p) == 0:
+            continue
+        bits = p.view(f"u{p.itemsize}")
+        if one is None:
+            one = p[0].copy()
+            first = bits[0]
+        elif bits[0] != first:
+            return None
+        if p.strides[0] and not (bits == first).all():
+            return None
+    return one
+
+
+def _writable(cols, key):
+    """The column ``key``, an array of its own (a column of one value is a view)."""
+    if not cols[key].flags.writeable:
+        cols[key] = np.array(cols[key])
+    return cols[key]
+

@@ -36,6 +36,7 @@ from ..models._spec import Vars
 from . import archives
 from .delivery import _pack, _select
 from .archiving import ms_of_steps
+from .projections import per_connection
 
 STDP_EPS = 1.0e-6  # ConnectionManager::stdp_eps_ (ms)
 HISTORY = 32  # spikes kept per neuron at first; doubled after an overflow
@@ -346,7 +347,8 @@ def arrival_table(arch, tau_minus, tau_minus_triplet, q):
 def horizon(arch, proj, rows, tgt):
     """The earliest time from which the projection's connections will read their
     targets' archives (t_lastspike - delay), merged into the archive's horizon."""
-    t1 = rows[proj.spec.reads_from] - (rows["delay"] if "delay" in rows else proj.delay_ms)
+    t1 = (per_connection(rows[proj.spec.reads_from], tgt.shape)
+          - (rows["delay"] if "delay" in rows else proj.delay_ms))
     t1 = jnp.where(tgt < proj.n_tgt, t1, jnp.inf).reshape(-1)
     h = jax.ops.segment_min(t1, tgt.reshape(-1), num_segments=proj.n_tgt + 1)[:proj.n_tgt]
     return dict(arch, horizon=jnp.minimum(arch["horizon"], h))
@@ -381,6 +383,7 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
     units = proj.units
     d_const = proj.const.get("d")
     s_slot = (s % L).astype(jnp.int32)
+    itype = jnp.int32 if 2 * L * C * N < 2 ** 31 else jnp.int64  # as _plastic_device_arrays
     common = U.attach(common, units)
     fired = spk > 0
     # each spike's number within its source's spikes of the slice (a running count
@@ -417,7 +420,12 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
             real = tgt < N
             stamp = jnp.broadcast_to((s + j + 1)[:, None], tgt.shape).reshape(-1)
             t = ms_of_steps(grid, stamp)  # each event's stamp, per connection
-            rows = {k: v[src].reshape(-1) for k, v in syn.items()}
+            # a value kept once per source (SynapseModel.per_source) is read at every
+            # connection's place and written back from all of them, as a full row is:
+            # XLA's CPU code then computes the model's exp as it does for full rows
+            # (broadcast, or taken at one place, it came out different in the last bit)
+            src2 = jnp.broadcast_to(src[:, None], tgt.shape)
+            rows = {k: (v[src] if v.ndim == 2 else v[src2]).reshape(-1) for k, v in syn.items()}
             c = U.attach(rows, units)
             ones = jnp.ones(rows["weight"].shape, rows["weight"].dtype)
             # scalars one per row; a vector (a look-up table) as it is
@@ -449,7 +457,11 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
                 new = dict(syn)
                 for k, v in changes.items():
                     v = jnp.where(ok, jnp.broadcast_to(v, ok.shape), rows[k]).astype(syn[k].dtype)
-                    new[k] = syn[k].at[src].set(v.reshape(tgt.shape))
+                    v = v.reshape(tgt.shape)
+                    if syn[k].ndim == 1:  # equal over the source's connections
+                        v = jnp.max(jnp.where(real, v, -jnp.inf), axis=1)
+                        v = jnp.where(v > -jnp.inf, v, syn[k][src])
+                    new[k] = syn[k].at[src].set(v)
                 syn = new
             w = jnp.broadcast_to(jnp.asarray(w), ok.shape)
             if post is not None:
@@ -467,7 +479,10 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
             w = jnp.where(sent, w, 0.0)  # a failed transmission sends no event at all
             slot = (s_slot + j)[:, None] + (d_const if d_const is not None else a["d"][src])
             slot = slot % L
-            idx = (slot * (C * N) + a["fi"][src]).reshape(-1)
+            # one channel for all: the place from the target (padding beyond the buffer)
+            fi = a["fi"][src] if "fi" in a else jnp.where(
+                real, a["ch"] * N + tgt.astype(itype), L * C * N).astype(itype)
+            idx = (slot * (C * N) + fi).reshape(-1)
             amount = (w.reshape(tgt.shape) * m[:, None]).reshape(-1)
             flat = flat.at[idx].add(amount.astype(flat.dtype), mode="drop")
             return flat, syn, overflow, rec, cstate, trace

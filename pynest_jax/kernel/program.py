@@ -296,7 +296,7 @@ class Program:
             # carry the kernel holds then, which a later run replaces
             graph.connections.defer(
                 {k for proj in self.plastic for k in proj.keys if k != "delay"},
-                lambda: self.read_plastic(graph, carry_of()))
+                lambda: self.read_plastic(graph, carry_of()), self.layout.plastic_rows_of)
         for plan in self.plans:
             pop = graph.populations[plan.name]
             for k, v in carry["pop"][plan.name].items():

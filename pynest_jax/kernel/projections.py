@@ -99,6 +99,7 @@ class ProjectionLayout:
             self.max_delay_steps = max(self.max_delay_steps, int(ds.max()))
             model = self.plastic_models[m - 1] if m else None
             self._add(graph, spop, tpop, r, graph.node_local[sg], graph.node_local[tg], ds, model)
+        self._all_rows = None  # (4 B per connection)
 
     def _add(self, graph, spop, tpop, rows, sloc, tloc, dsteps, model=None):
         conns = graph.connections
@@ -172,6 +173,12 @@ class ProjectionLayout:
         self.projections.append(proj)
         self.host_arrays[key] = arrays
 
+    def plastic_rows_of(self, key):
+        """The connection rows whose ``key`` the plastic projections hold on the device."""
+        parts = [self.host_arrays[p.key]["rows"] for p in self.projections
+                 if p.kind == "plastic" and key in p.keys]
+        return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
     def device_arrays(self, graph, dtype=jnp.float64):
         """Values of the projections, refreshed from the graph when a weight may have changed.
 
@@ -187,6 +194,8 @@ class ProjectionLayout:
             w = conns.col("weight")[a["rows"]]
             if proj.kind == "plastic":
                 out[proj.key] = _plastic_device_arrays(proj, a, w, self.max_delay_steps + 1)
+                # the host reads the device's table (a view on CPU): one copy of it
+                a["tgt"] = np.asarray(out[proj.key]["tgt"])
             elif proj.kind == "event":
                 out[proj.key] = _event_device_arrays(proj, a, w, self.max_delay_steps + 1, dtype)
             else:
@@ -391,8 +400,13 @@ def _plastic_device_arrays(proj, a, w, L):
     ch = np.where(wpad >= 0, cp, cn) * np.ones(a["tgt"].shape, np.int64)
     big = L * C * N
     itype = np.int32 if 2 * big < 2 ** 31 else np.int64
-    out = {"tgt": jnp.asarray(a["tgt"]),
-           "fi": jnp.asarray(np.where(a["tgt"] < N, ch * N + a["tgt"], big).astype(itype))}
+    out = {"tgt": jnp.asarray(a["tgt"])}
+    real = a["tgt"] < N
+    one = ch[real][:1] if real.any() else np.zeros(1, np.int64)
+    if np.all((ch == one) | ~real):  # one channel: the places made from the targets
+        out["ch"] = jnp.asarray(one[0], itype)
+    else:
+        out["fi"] = jnp.asarray(np.where(real, ch * N + a["tgt"], big).astype(itype))
     if not all(proj.weighted):
         out["counts"] = jnp.asarray(~np.asarray(proj.weighted)[ch])
     if "d" in a:
@@ -402,15 +416,31 @@ def _plastic_device_arrays(proj, a, w, L):
 
 def plastic_rows(graph, proj, arrays, dtype):
     """The per-connection values of a plastic projection as padded rows (n_src + 1,
-    width), from the graph's connection table."""
+    width), from the graph's connection table. A key of the model's ``per_source``
+    that is equal over each source's connections is one value per source (n_src + 1,):
+    the model keeps it so (SynapseModel.per_source)."""
     conns = graph.connections
     out = {}
+    real = None
     for k in proj.keys:
         col = conns.col(k)[arrays["rows"]]
         t = np.zeros(arrays["tgt"].shape, np.float64)
         t.reshape(-1)[arrays["flat"]] = col
+        if k in proj.spec.per_source:
+            if real is None:
+                real = arrays["tgt"] < proj.n_tgt
+            # a source's connections fill its row from the first place on
+            if np.all((t == t[:, :1]) | ~real):
+                t = t[:, 0]
         out[k] = jnp.asarray(t.astype(dtype))
     return out
+
+
+def per_connection(v, shape):
+    """A plastic row value on the padded table's shape (per-source values repeated)."""
+    if v.ndim == 2:
+        return v
+    return (np if isinstance(v, np.ndarray) else jnp).broadcast_to(v[:, None], shape)
 
 
 def connection_rows(arrays):
@@ -428,5 +458,6 @@ def read_plastic_rows(graph, proj, arrays, rows):
     for k in proj.keys:
         if k == "delay":
             continue
-        v = np.asarray(rows[k]).reshape(-1)[arrays["flat"]].astype(np.float64)
+        v = per_connection(np.asarray(rows[k]), arrays["tgt"].shape)
+        v = v.reshape(-1)[arrays["flat"]].astype(np.float64)
         conns.write_state(arrays["rows"], k, v)

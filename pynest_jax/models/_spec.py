@@ -467,6 +467,11 @@ class SynapseModel:
     # scalar), counting in NEST's order the rows of the batch that are connections
     # (``ctx.real``).
     common_state: tuple = ()
+    # Per-connection keys that ``on_pre`` updates from the source's spikes and common
+    # values alone (a _hom pair rule's Kplus and t_lastspike): connections of one source
+    # that hold equal values keep them equal, so a projection keeps one per source
+    # while they are (kernel/projections.py: plastic_rows).
+    per_source: tuple = ()
     # report_common(before, after): what NEST's send writes on stdout as it changes the
     # common state (the model's defaults before the run and its common state after it)
     report_common: Optional[Callable] = None

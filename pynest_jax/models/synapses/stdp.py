@@ -22,6 +22,8 @@ STDP_KEYS = (
 )
 KPLUS = Param("Kplus", 0.0, None, "presynaptic trace")
 T_LASTSPIKE = State("t_lastspike", 0.0, u.ms, "time of the last presynaptic spike")
+# with tau_plus common, the pair rule moves these alike for all connections of a source
+PER_SOURCE = ("Kplus", "t_lastspike")
 
 
 def facilitate(c, w, kplus):
@@ -83,4 +85,4 @@ stdp_synapse_hom = SynapseModel(
     name="stdp_synapse_hom", doc="Synapse with spike-timing dependent plasticity, "
     "parameters common to all connections.",
     params=(KPLUS,), common=STDP_KEYS, hidden=(T_LASTSPIKE,), on_pre=on_pre, post="stdp",
-    check=check, sizeof=48)
+    check=check, sizeof=48, per_source=PER_SOURCE)

@@ -6,7 +6,7 @@ import brainunit as u
 import jax.numpy as jnp
 
 from .._spec import Param, SynapseModel
-from .stdp import KPLUS, T_LASTSPIKE, pair_rule
+from .stdp import KPLUS, PER_SOURCE, T_LASTSPIKE, pair_rule
 
 
 def _facilitate(c, w, kplus):
@@ -35,4 +35,4 @@ stdp_pl_synapse_hom = SynapseModel(
     # NEST multiplies by the inverse of tau_plus it keeps
     hidden=(T_LASTSPIKE,), on_pre=pair_rule(_facilitate, _depress,
                                             lambda c, dt: dt * (1.0 / c.tau_plus)),
-    post="stdp", check=check, sizeof=48)
+    post="stdp", check=check, sizeof=48, per_source=PER_SOURCE)
