@@ -88,7 +88,7 @@ def append_rows(ev, slot, tgt, off, w, valid, dup=None):
     used = jnp.max(jnp.where(jnp.any(valid, axis=1), jnp.arange(rows) + 1, 0))
 
     def row(r, c):
-        o, wt, cnt, need = c
+        o, wt, cnt = c
         s_, t_, v = slot[r], tgt[r], valid[r]
         key = jnp.where(v, s_ * n + t_, L * n)
         pos = cnt.at[key].get(mode="fill", fill_value=0)
@@ -98,12 +98,14 @@ def append_rows(ev, slot, tgt, off, w, valid, dup=None):
         place = jnp.where(keep, (s_ * K + pos) * n + t_, L * K * n)
         return (o.at[place].set(off[r].astype(o.dtype), mode="drop"),
                 wt.at[place].set(w[r].astype(wt.dtype), mode="drop"),
-                cnt.at[key].add(1, mode="drop"), jnp.maximum(need, jnp.max(jnp.where(v, pos + 1, 0))))
+                cnt.at[key].add(1, mode="drop"))
 
-    o, wt, cnt, need = jax.lax.fori_loop(0, used, row, (
-        ev["off"].reshape(-1), ev["w"].reshape(-1), ev["n"].reshape(-1), ev["need"]))
+    o, wt, cnt = jax.lax.fori_loop(0, used, row, (
+        ev["off"].reshape(-1), ev["w"].reshape(-1), ev["n"].reshape(-1)))
+    # the longest list asked for: each list's count is its last event's rank + 1 (a
+    # maximum per row, inside the loop, cost as much as the appends)
     return {"off": o.reshape(L, K, n), "w": wt.reshape(L, K, n), "n": cnt.reshape(L, n),
-            "need": need}
+            "need": jnp.maximum(ev["need"], jnp.max(cnt))}
 
 
 def table(off, w, count, summed):

@@ -54,6 +54,15 @@ def next_event(ev, idx, accumulate):
     return present, off, w, nxt
 
 
+def where_any(mask, value):
+    """``value()`` (an (n,) array) where ``mask``, computed only when some neuron needs it
+    (else zeros): a threshold crossing's log or a refractory input's exp is needed by a
+    few neurons in a few iterations of the walk, while the vectorised walk computed it
+    for every neuron in every iteration, most of the walk's time."""
+    out = jax.eval_shape(value)
+    return jax.lax.cond(jnp.any(mask), value, lambda: jnp.zeros(out.shape, out.dtype))
+
+
 def walk(ev, carry, body, extra=0):
     """Run ``body(i, carry) -> carry`` while any neuron has an event left: as many
     iterations as the step's largest count, plus ``extra`` (pseudo-events)."""

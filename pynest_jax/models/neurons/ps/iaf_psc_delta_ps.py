@@ -70,7 +70,7 @@ def update(p, d, s, x, ctx):
     fire = quiet & (U_free >= U_th)
     U = jnp.where(quiet, U_free, U)
     U, refr, spk, off, last_step, last_off = emit(U, refr, spk, off, last_step, last_off,
-                                                  fire, crossing(U))
+                                                  fire, ps.where_any(fire, lambda: crossing(U)))
 
     def body(_, c_):
         U, refr, spk, off, last_step, last_off, t, idx, pseudo, buf = c_
@@ -84,7 +84,8 @@ def update(p, d, s, x, ctx):
         # refractory: input discounted into the buffer, or the period ends
         in_refr = act & refr
         gap = (last_step - T - 1) * h - (last_off - e_off) + t_ref
-        buf = jnp.where(in_refr & ~take_pseudo & with_refr, buf + e_w * jnp.exp(-gap / tau), buf)
+        kept = in_refr & ~take_pseudo & with_refr
+        buf = jnp.where(kept, ps.where_any(kept, lambda: buf + e_w * jnp.exp(-gap / tau)), buf)
         ends = in_refr & take_pseudo
         refr = refr & ~ends
         U = jnp.where(ends & with_refr, U + buf, U)
@@ -97,7 +98,8 @@ def update(p, d, s, x, ctx):
         t = jnp.where(act, e_off, t)
         crossed = free & (U >= U_th)
         U, refr, spk, off, last_step, last_off = emit(U, refr, spk, off, last_step, last_off,
-                                                      crossed, e_off + crossing(U))
+                                                      crossed,
+                                                      ps.where_any(crossed, lambda: e_off + crossing(U)))
         jump = free & ~crossed
         U = jnp.where(jump, U + e_w, U)
         U, refr, spk, off, last_step, last_off = emit(U, refr, spk, off, last_step, last_off,
@@ -110,8 +112,9 @@ def update(p, d, s, x, ctx):
     # the rest of the step after the last arrival
     rest = has_input & ~refr & (t > 0)
     U = jnp.where(rest, propagate(U, t), U)
+    fire = rest & (U >= U_th)
     U, refr, spk, off, last_step, last_off = emit(U, refr, spk, off, last_step, last_off,
-                                                  rest & (U >= U_th), crossing(U))
+                                                  fire, ps.where_any(fire, lambda: crossing(U)))
     s = s.replace(V_m=u.Quantity(U, unit=u.mV), is_refractory=refr, last_spike_step=last_step,
                   last_spike_offset=last_off, refr_spikes_buffer=buf, y0=x.currents)
     return s, (spk.astype(jnp.int32), off)
