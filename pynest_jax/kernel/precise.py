@@ -98,7 +98,10 @@ def append_rows(ev, slot, tgt, off, w, valid, dup=None):
         place = jnp.where(keep, (s_ * K + pos) * n + t_, L * K * n)
         return (o.at[place].set(off[r].astype(o.dtype), mode="drop"),
                 wt.at[place].set(w[r].astype(wt.dtype), mode="drop"),
-                cnt.at[key].add(1, mode="drop"))
+                # one more in each list (pos >= 0 always): an increment that waits for
+                # the read of the counts lets XLA add in place, where it copied the counts
+                # twice per row (4.5 instead of 10.7 us a row of 320)
+                cnt.at[key].add((pos >= 0).astype(cnt.dtype), mode="drop"))
 
     o, wt, cnt = jax.lax.fori_loop(0, used, row, (
         ev["off"].reshape(-1), ev["w"].reshape(-1), ev["n"].reshape(-1)))
