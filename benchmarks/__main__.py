@@ -72,8 +72,9 @@ def run_all(only, simtime, threads, float32=(), repeat=1):
     for net in ("brunel_delta", "brunel_alpha"):
         if net in only:
             plan.append((net, 1.0, simtime))
-    if "aeif" in only:
-        plan.append(("aeif", 1.0, simtime))
+    for net in ("aeif", "hh"):  # adaptive-step (GSL RKF45) models
+        if net in only:
+            plan.append((net, 1.0, simtime))
     if "brunel_stdp" in only:  # plastic: hpc_benchmark's STDP rule, 2,500 neurons
         # half the size too: the memory each further synapse costs, without the fixed part
         plan += [("brunel_stdp", PLASTIC_SCALE / 2, simtime), ("brunel_stdp", PLASTIC_SCALE, simtime)]
@@ -223,10 +224,11 @@ def render(results, simtime, threads, wall):
         row("brunel_stdp: marginal bytes per synapse (64 % plastic) <= NEST (issue 11)",
             f"{pb:.0f} vs {pa:.0f} B: {pb / pa:.2f}x", pb <= pa)
     for (net, scale), a, b in pairs(results):
-        if net == "aeif":
+        if net in ("aeif", "hh"):
             steps = a["simtime_ms"] / 0.1 * a["neurons"]
             ca, cb = a["simulate_s"] / steps * 1e6, b["simulate_s"] / steps * 1e6
-            L += ["", f"aeif_cond_alpha (issue 5): simulate cost per neuron and step "
+            model = {"aeif": "aeif_cond_alpha (issue 5)", "hh": "hh_cond_exp_traub (issue 14)"}[net]
+            L += ["", f"{model}: simulate cost per neuron and step "
                   f"{cb:.2f} us against NEST's {ca:.2f} us ({_ratio(cb, ca):.2f}x), firing at "
                   f"{b['rate_hz']:.1f} Hz against NEST's {a['rate_hz']:.1f} Hz."]
     L += precise_section(results)

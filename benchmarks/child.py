@@ -1,5 +1,5 @@
 """One measurement in its own process: `python -m benchmarks.child --impl nest|pynest_jax
---net brunel_delta|brunel_delta_ps|brunel_alpha|brunel_stdp|small|aeif [--scale S] [--simtime T] [--threads N]
+--net brunel_delta|brunel_delta_ps|brunel_alpha|brunel_stdp|small|aeif|hh [--scale S] [--simtime T] [--threads N]
 [--precision float64|float32]` (precision: pynest_jax's kernel attribute).
 Prints one line `RESULT {json}`.
 
@@ -52,8 +52,8 @@ def main(argv=None):
     from benchmarks import networks
     if a.net == "small":
         info = networks.small(nest, mark)
-    elif a.net == "aeif":
-        info = networks.aeif(nest, mark)
+    elif a.net in ("aeif", "hh"):
+        info = getattr(networks, a.net)(nest, mark)
     else:
         if a.net == "brunel_delta_ps":
             info = networks.brunel(nest, "iaf_psc_delta_ps", a.scale, mark,

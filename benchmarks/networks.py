@@ -10,6 +10,9 @@ small: 10 iaf_psc_alpha neurons with DC drive and a ring of connections, 1 s.
 aeif: 1,000 aeif_cond_alpha neurons (800 excitatory, 200 inhibitory, fixed in-degree 10 %,
 conductance weights 2 nS and -8 nS, delay 1.5 ms) driven by Poisson input (15 kHz, 2 nS),
 1 s: the cost per neuron of an adaptive-step (GSL RKF45) model.
+hh: the same network of 1,000 hh_cond_exp_traub neurons with the gallery's
+brette_et_al_2007/hh_coba neuron parameters and weights (6 nS, -67 nS), Poisson input
+(1 kHz, 6 nS): an adaptive-step model with stiff spikes.
 """
 
 import math
@@ -100,10 +103,30 @@ def aeif(nest, mark):
     nest.Connect(noise, neurons, syn_spec={"weight": w, "delay": 1.0})
     nest.Connect(neurons[:100], sr)
     mark("devices")
+    return _recurrent(nest, mark, neurons, sr, NE, NI, w, -g * w)
+
+
+HH_COBA = {"g_Na": 20000.0, "g_K": 6000.0, "g_L": 10.0, "C_m": 200.0, "E_Na": 50.0,
+           "E_K": -90.0, "E_L": -60.0, "E_ex": 0.0, "E_in": -80.0, "tau_syn_ex": 5.0,
+           "tau_syn_in": 10.0}
+
+
+def hh(nest, mark):
+    NE, NI = 800, 200
+    neurons = nest.Create("hh_cond_exp_traub", NE + NI, params=HH_COBA)
+    noise = nest.Create("poisson_generator", params={"rate": 1000.0})
+    sr = nest.Create("spike_recorder")
+    nest.Connect(noise, neurons, syn_spec={"weight": 6.0, "delay": 1.0})
+    nest.Connect(neurons[:100], sr)
+    mark("devices")
+    return _recurrent(nest, mark, neurons, sr, NE, NI, 6.0, -67.0)
+
+
+def _recurrent(nest, mark, neurons, sr, NE, NI, w_ex, w_in):
     nest.Connect(neurons[:NE], neurons, {"rule": "fixed_indegree", "indegree": NE // 10},
-                 {"weight": w, "delay": 1.5})
+                 {"weight": w_ex, "delay": 1.5})
     nest.Connect(neurons[NE:], neurons, {"rule": "fixed_indegree", "indegree": NI // 10},
-                 {"weight": -g * w, "delay": 1.5})
+                 {"weight": w_in, "delay": 1.5})
     mark("recurrent")
     return {"neurons": NE + NI, "recurrent_synapses": (NE + NI) * (NE + NI) // 10,
             "recorded": 100, "recorders": (sr,)}

@@ -31,7 +31,10 @@ Here all this runs vectorized over the neurons of a population: state ``y`` of
 shape ``(dim, n)``, each neuron with its own ``t`` and ``h``. One
 ``lax.while_loop`` iteration makes one attempt for every neuron that has not
 reached ``t1``: accepted attempts advance, rejected ones shrink ``h``; the loop
-ends when every neuron is done. Finished neurons are masked, never stepped.
+ends when every neuron is done. Finished neurons are masked, never stepped. As
+neurons finish, the few still busy are gathered into narrower columns (static
+widths, ``compaction_widths``) and iterated there, so that one neuron needing
+many sub-steps does not make the whole population pay for them.
 The arithmetic of a step follows GSL's order of operations so that results agree
 with NEST to rounding.
 """
@@ -213,40 +216,115 @@ def evolve_attempt(f, control, t, t1, h, y, tab: ButcherTableau = RKF45):
             jnp.where(accepted, y1, y))
 
 
+def compaction_widths(n: int, ratio: int = 8, least: int = 4):
+    """The widths the active neurons are gathered into as they become few: the
+    next power of two at or above ``n / ratio``, then each ``ratio`` times
+    smaller, down to ``least``; none for a population that small already."""
+    widths, m = [], n
+    while True:
+        m = 1 << max(0, -(-m // ratio) - 1).bit_length()
+        if m < least or m >= n or (widths and m >= widths[-1]):
+            return tuple(widths)
+        widths.append(m)
+
+
 def integrate_step(f: Callable, y, h, t1, control: StandardControl, aux=None,
                    after_step: Optional[Callable] = None, tab: ButcherTableau = RKF45,
-                   max_attempts: int = 1_000_000):
+                   max_attempts: int = 1_000_000, widths=None, params=None):
     """NEST's ``while (t < t1) gsl_odeiv_evolve_apply(...)`` for every neuron.
 
     ``f(t, y, aux) -> dy/dt`` with ``y`` of shape ``(dim, n)``; ``h`` (n,) is each
     neuron's ``IntegrationStep_`` on entry, the updated one is returned. ``aux``
     is a pytree of per-neuron arrays the derivatives may read (refractoriness,
-    input current). ``after_step(y, aux) -> (y, aux)`` runs after every accepted
-    step of a neuron (NEST's spike test inside the loop, for aeif models).
+    input current); its leaves have the neurons on their first axis (or are
+    shared: shape ``()`` or ``(1, ...)``), and ``f`` must read nothing else per
+    neuron. ``after_step(y, aux) -> (y, aux)`` runs after every accepted step of
+    a neuron (NEST's spike test inside the loop, for aeif models). ``params``,
+    when given, is a read-only pytree of the same kind handed to both as a last
+    argument (the model's parameters).
     Returns ``(y, h, aux, attempts)``; ``attempts`` counts the loop iterations.
+
+    Each neuron makes the same attempts as alone; the work per attempt is what
+    changes. Once at most ``widths[0]`` neurons are still active, they are
+    gathered into that many columns and iterated there (then ``widths[1]`` ...),
+    and scattered back at the end: a step costs about the sum of the neurons'
+    attempts, not the busiest neuron's attempts times ``n``. ``widths`` defaults
+    to ``compaction_widths(n)``; ``()`` iterates at full width throughout.
     """
     n = y.shape[-1]
-    t0 = jnp.zeros((n,), y.dtype)
     t1 = jnp.asarray(t1, y.dtype)
+    if widths is None:
+        widths = compaction_widths(n)
+    # Tolerances given per neuron travel with the neurons; plain numbers stay constants.
+    eps = {k: v for k, v in (("eps_abs", control.eps_abs), ("eps_rel", control.eps_rel))
+           if not isinstance(v, (int, float))}
+    if params is None:
+        f0, hook0 = f, after_step
+        f = lambda t, y, a, _: f0(t, y, a)  # noqa: E731
+        after_step = None if hook0 is None else (lambda y, a, _: hook0(y, a))
+    c = (jnp.zeros((n,), y.dtype), h, y, aux, params, eps)
+    (_, h, y, aux, _, _), it = _iterate(f, control, tab, after_step, t1, max_attempts, widths,
+                                        c, jnp.int32(0))
+    return y, h, aux, it
 
-    def cond(c):
-        t, _, _, _, it = c
-        return jnp.any(t < t1) & (it < max_attempts)
 
-    def body(c):
-        t, h, y, aux, it = c
+def _iterate(f, control, tab, after_step, t1, max_attempts, widths, c, it):
+    """Attempts at the width of ``c`` while more neurons are active than fit into
+    ``widths[0]``; then those few, gathered, at the next width."""
+    m = widths[0] if widths else 0
+
+    def cond(ci):
+        c, it = ci
+        return (jnp.sum(c[0] < t1) > m) & (it < max_attempts)
+
+    def body(ci):
+        (t, h, y, aux, params, eps), it = ci
         active = t < t1
-        accepted, t_n, h_n, y_n = evolve_attempt(lambda tt, yy: f(tt, yy, aux), control,
+        ctl = dataclasses.replace(control, **eps)
+        accepted, t_n, h_n, y_n = evolve_attempt(lambda tt, yy: f(tt, yy, aux, params), ctl,
                                                  t, t1, h, y, tab)
         moved = active & accepted
         if after_step is not None:
-            y_e, aux_e = after_step(y_n, aux)
+            y_e, aux_e = after_step(y_n, aux, params)
             y_n = jnp.where(moved, y_e, y_n)
             aux = _select(moved, aux_e, aux)
         t = jnp.where(active, t_n, t)
         h = jnp.where(active, h_n, h)
         y = jnp.where(active, y_n, y)
-        return t, h, y, aux, it + 1
+        return (t, h, y, aux, params, eps), it + 1
 
-    _, h, y, aux, it = jax.lax.while_loop(cond, body, (t0, h, y, aux, jnp.int32(0)))
-    return y, h, aux, it
+    c, it = jax.lax.while_loop(cond, body, (c, it))
+    if not widths:
+        return c, it
+    n = c[0].shape[0]
+    # The active ones first; padding points past the end, is done, and is dropped.
+    idx = jnp.nonzero(c[0] < t1, size=m, fill_value=n)[0]
+    sub = _columns(c, n, lambda a, axis: jnp.take(a, idx, axis=axis, mode="clip"))
+    sub = (jnp.where(idx < n, sub[0], t1),) + sub[1:]
+    sub, it = _iterate(f, control, tab, after_step, t1, max_attempts, widths[1:], sub, it)
+    return _columns((c, sub), n, lambda a, axis: _put(a[0], a[1], idx, axis), pair=True), it
+
+
+def _columns(c, n, fn, pair=False):
+    """``fn`` on the neuron axis of every per-neuron leaf of ``c = (t, h, y, aux,
+    params, eps)`` (``y``: the last axis, the others: the first); shared leaves as they are.
+    With ``pair``, ``c`` is two such tuples and ``fn`` gets both leaves."""
+    def per(axis):
+        def g(*leaves):
+            a = leaves[0]
+            if a.ndim == 0 or a.shape[axis] == 1 and n != 1:
+                return a
+            if a.shape[axis] != n:
+                raise ValueError(f"a per-neuron value of shape {a.shape} in a population of {n}")
+            return fn(leaves if pair else a, axis)
+        return g
+
+    parts = tuple(zip(*c)) if pair else c
+    return tuple(jax.tree.map(per(-1 if i == 2 else 0), *(x if pair else (x,)))
+                 for i, x in enumerate(parts))
+
+
+def _put(full, part, idx, axis):
+    if axis == 0:
+        return full.at[idx].set(part, mode="drop")
+    return full.at[..., idx].set(part, mode="drop")

@@ -91,15 +91,17 @@ def advance(p, s, ode, derivatives, ctx, aux=None, after_step=None):
     h_ms = _mantissa(s.h_int, u.ms)
     h = jnp.where(h_ms > 0, h_ms, ctx.h_ms)
 
-    def f(t, y, a):
-        return _unwrap(derivatives(p, _wrap(y, ode, units, widths), a), ode, rates, widths)
+    # The parameters travel with the neurons (numerics.rkf45 gathers the few still
+    # active), so the derivatives read them from the argument, never from ``p``.
+    def f(t, y, a, q):
+        return _unwrap(derivatives(Vars(q), _wrap(y, ode, units, widths), a), ode, rates, widths)
 
     hook = None
     if after_step is not None:
-        def hook(y, a):
-            yv, a = after_step(p, _wrap(y, ode, units, widths), a)
+        def hook(y, a, q):
+            yv, a = after_step(Vars(q), _wrap(y, ode, units, widths), a)
             return _unwrap(yv, ode, units, widths), a
 
-    y, h, aux, _ = integrate_step(f, y0, h, ctx.h_ms, control, aux, hook)
+    y, h, aux, _ = integrate_step(f, y0, h, ctx.h_ms, control, aux, hook, params=dict(p))
     out = _wrap(y, ode, units, widths)
     return s.replace(h_int=u.Quantity(h, unit=u.ms), **out), aux
