@@ -30,11 +30,11 @@ from __future__ import annotations
 
 import dataclasses
 
-import brainunit as u
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .._brainunit import u
 from ..errors import NESTErrors
 from ..models._spec import NeuronModel, RecorderModel, Vars
 from .. import units as U

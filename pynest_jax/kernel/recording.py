@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from .._brainunit import u
 from ..models._spec import NeuronModel, RecorderModel
 from . import ports
 
