@@ -45,10 +45,6 @@ def _persistent_compilation_cache():
 
 _persistent_compilation_cache()
 
-from ._deferred_matplotlib import import_brainunit as _import_brainunit  # noqa: E402
-
-_import_brainunit()  # before any module of ours imports it: see _deferred_matplotlib
-
 from ._version import __version__  # noqa: E402
 from .errors import NESTError, NESTErrors, KernelException  # noqa: E402
 from .api.nodecollection import NodeCollection  # noqa: E402

@@ -5,8 +5,7 @@ unit for each key; the kernel stores plain arrays in those units. A unit
 collapses at trace time, so it costs nothing in the compiled program.
 """
 
-import brainunit as u
-
+from ._brainunit import u
 from .models._spec import Vars
 
 

@@ -94,3 +94,14 @@ def test_binomial_counts_chi_square(n, p):
     pmf[0], pmf[-1] = stats.binom.cdf(lo, n, p), stats.binom.sf(hi - 1, n, p)
     expected = pmf / pmf.sum() * len(x)
     assert stats.chisquare(obs, expected).pvalue > 1e-4
+
+
+@pytest.mark.parametrize("seed", [1, 12345, 2 ** 31, 2 ** 32 - 1])
+def test_kernel_rbg_key_is_jax_random_key(seed):
+    # the kernel makes the run's key from its data, without jax's seeding programs
+    from pynest_jax.kernel.kernel import rbg_key
+    ours, jax_key = rbg_key(seed), jax.random.key(seed, impl="rbg")
+    assert jax.random.key_impl(ours) == jax.random.key_impl(jax_key)
+    assert np.array_equal(jax.random.key_data(ours), jax.random.key_data(jax_key))
+    assert np.array_equal(jax.random.bits(jax.random.fold_in(ours, 7), (4,)),
+                          jax.random.bits(jax.random.fold_in(jax_key, 7), (4,)))

@@ -20,11 +20,11 @@ kept at NEST's length, so that it forgets what NEST forgets.
 
 from __future__ import annotations
 
-import brainunit as u
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .._brainunit import u
 from ..errors import NESTErrors
 from ..models._spec import Vars
 from .archiving import ms_of_steps

@@ -8,7 +8,7 @@ belongs here too, kept only for the neurons that declare it.
 
 from __future__ import annotations
 
-import brainunit as u
+from .._brainunit import u
 import jax
 import jax.numpy as jnp
 

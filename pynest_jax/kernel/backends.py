@@ -15,7 +15,7 @@ import numpy as np
 
 from ..errors import NESTErrors
 
-from ..models.devices._common import RECORDING_BACKENDS as BACKENDS  # noqa: E402
+from ..models.devices import RECORDING_BACKENDS as BACKENDS  # noqa: E402
 
 
 def _threads(kernel) -> int:

@@ -24,11 +24,11 @@ post-synaptic archive. Networks without neuromodulated synapses build none of th
 
 from __future__ import annotations
 
-import brainunit as u
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .._brainunit import u
 from .. import units as U
 from ..models._spec import Vars
 from .archiving import ms_of_steps

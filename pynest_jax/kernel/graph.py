@@ -12,6 +12,7 @@ import numpy as np
 
 from ..errors import NESTErrors
 from ..models._spec import GeneratorModel, NeuronModel, RecorderModel, Model
+from ..models._lazy import LazyMapping
 from ..models.ids import synapse_id
 from . import values as V
 from .connections import ConnectionStore
@@ -64,17 +65,36 @@ class ModelEntry:
         self.base = base  # the built-in model it was copied from
 
 
+def calibrate_defaults(entry: ModelEntry, grid):
+    """NEST's calibrate_time on a model prototype after a change of resolution."""
+    hook = getattr(entry.spec, "calibrate", None)
+    if hook is not None:
+        entry.defaults = hook(dict(entry.defaults), grid)
+
+
 class Graph:
     """Everything a script has built since the last ResetKernel."""
 
     def __init__(self, node_specs: dict, synapse_specs: dict, ctx):
-        self.models: dict[str, ModelEntry] = {
-            name: ModelEntry(spec, V.initial_defaults(spec, ctx), name)
-            for name, spec in node_specs.items()}
-        self.synapses = {name: (spec, {"weight": spec.default_weight, "delay": 1.0,
-                                       "receptor_type": 0,
-                                       **spec.default_params()}, name)
-                         for name, spec in synapse_specs.items()}
+        # A model's defaults are made when the model is first named (LazyMapping), as
+        # ResetKernel would have made them: from the declaration with the ResetKernel's
+        # ctx, then calibrated to each resolution set since, in order (hooks.calibrate).
+        self.calibrations = []
+
+        def node_entry(name):
+            spec = node_specs[name]
+            entry = ModelEntry(spec, V.initial_defaults(spec, ctx), name)
+            for grid in self.calibrations:
+                calibrate_defaults(entry, grid)
+            return entry
+
+        def synapse_entry(name):
+            spec = synapse_specs[name]
+            return (spec, {"weight": spec.default_weight, "delay": 1.0, "receptor_type": 0,
+                           **spec.default_params()}, name)
+
+        self.models: LazyMapping[str, ModelEntry] = LazyMapping(node_specs, node_entry)
+        self.synapses = LazyMapping(synapse_specs, synapse_entry)
         self.synapse_names = {synapse_id(name): name for name in synapse_specs}
         self.populations: dict[str, Population] = {}
         self.node_pop = np.zeros(1, np.int32)  # gid -> population index (gid 0 unused)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import ports
+from .graph import calibrate_defaults
 
 
 def _ctx(kernel, pop, until=None):
@@ -76,11 +77,11 @@ def host_prepare(kernel, until: int):
 
 
 def calibrate(graph, grid):
-    """NEST's calibrate_time on model prototypes after a change of resolution."""
-    for entry in graph.models.values():
-        hook = getattr(entry.spec, "calibrate", None)
-        if hook is not None:
-            entry.defaults = hook(dict(entry.defaults), grid)
+    """NEST's calibrate_time on model prototypes after a change of resolution: those made
+    so far now, the others when they are made (Graph)."""
+    for _, entry in graph.models.made():
+        calibrate_defaults(entry, grid)
+    graph.calibrations.append(grid)
 
 
 def feeds_structure(spec, key) -> bool:

@@ -23,6 +23,15 @@ from .time import TimeGrid
 from .values import nest_type
 
 
+def rbg_key(seed: int):
+    """jax.random.key(seed, impl="rbg") for 0 <= seed < 2**32, without the two small
+    programs jax compiles to make it (50 ms of CPU at a script's first Simulate): an rbg
+    key's data is threefry's seed, (seed >> 32, seed & 0xFFFFFFFF), twice
+    (tests/test_fastrand.py checks it against jax.random.key)."""
+    data = np.array([0, seed, 0, seed], np.uint32)
+    return jax.random.wrap_key_data(jax.device_put(data), impl="rbg")
+
+
 class Kernel:
     def __init__(self):
         self.generation = 0
@@ -290,7 +299,7 @@ class Kernel:
         """The run's key (a run folds the step in), made once per seed: making it cost
         about 0.3 ms, more than a short run of a small network."""
         if getattr(self, "_key", (None,))[0] != seed:
-            self._key = (seed, jax.random.key(seed, impl="rbg"))
+            self._key = (seed, rbg_key(seed))
         return self._key[1]
 
     def _print_progress(self, done, nsteps, t0):

@@ -26,11 +26,11 @@ Networks without plastic synapses build none of this.
 
 from __future__ import annotations
 
-import brainunit as u
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .._brainunit import u
 from .. import units as U
 from ..models._spec import Vars
 from . import archives

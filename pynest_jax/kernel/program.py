@@ -30,11 +30,11 @@ from __future__ import annotations
 
 import dataclasses
 
-import brainunit as u
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .._brainunit import u
 from ..errors import NESTErrors
 from ..models._spec import NeuronModel, RecorderModel, Vars
 from .. import units as U
@@ -155,15 +155,15 @@ class Program:
                 # of the step before. Neurons never read the buffer itself: with readers
                 # and in-place delivery on one array, XLA copied the whole buffer (two or
                 # three times per step).
-                carry["buf"][plan.name] = jnp.zeros((self.L * plan.n_channels * plan.n,), self.fdtype)
-                carry["inp"][plan.name] = jnp.zeros((plan.n_channels, plan.n), self.fdtype)
+                carry["buf"][plan.name] = _zeros((self.L * plan.n_channels * plan.n,), self.fdtype)
+                carry["inp"][plan.name] = _zeros((plan.n_channels, plan.n), self.fdtype)
         sources = sorted({p.src for p in self.layout.projections if p.kind in ("event", "plastic")})
         off_grid = [n for n in sources if getattr(self.plan_by_name[n].spec, "off_grid", False)]
         if sources:  # a slice's spikes, delivered at the start of the next slice
             carry["pending"] = {
-                "spk": {n: jnp.zeros((self.D, self.plan_by_name[n].n), jnp.int32) for n in sources},
-                "off": {n: jnp.zeros((self.D, self.plan_by_name[n].n)) for n in off_grid},
-                "s": jnp.zeros((), jnp.int64), "r": jnp.zeros((), jnp.int64)}
+                "spk": {n: _zeros((self.D, self.plan_by_name[n].n), np.int32) for n in sources},
+                "off": {n: _zeros((self.D, self.plan_by_name[n].n), np.float64) for n in off_grid},
+                "s": _zeros((), np.int64), "r": _zeros((), np.int64)}
         carry["syn"] = self.plastic_rows(graph)
         carry["wrec"] = {proj.key: plasticity.empty_record(self.record_capacity)
                          for proj in self.plastic if proj.recorder is not None}
@@ -316,8 +316,8 @@ class Program:
         x = np.asarray(x)
         if x.dtype.kind == "f" and x.dtype != self.fdtype:
             with np.errstate(over="ignore"):  # beyond float32's range (NEST's -DBL_MAX): inf
-                return jnp.asarray(x.astype(self.fdtype))
-        return jnp.asarray(x)
+                return jax.device_put(x.astype(self.fdtype))
+        return jax.device_put(x)
 
     # --- host driver ---------------------------------------------------------------
     def run(self, carry, params, conns, n0: int, nsteps: int, base_key, last=True):
@@ -325,6 +325,12 @@ class Program:
         # numpy scalars: the same abstract values as jnp's, without a device array each
         return self.core.run(carry, params, conns, np.int64(n0), np.int64(nsteps), base_key,
                              np.bool_(last))
+
+
+def _zeros(shape, dtype):
+    """Zeros on the device. jnp.zeros (and jnp.asarray) compile a small program for each
+    new shape and dtype, 10-30 ms of CPU each: most of a small network's Prepare."""
+    return jax.device_put(np.zeros(shape, dtype))
 
 
 # The compiled core of a program: kernel/cores.py keeps one per structure.

@@ -16,10 +16,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from .._brainunit import u
 from ..models._spec import GeneratorModel, NeuronModel
 from .ports import width as port_width
 

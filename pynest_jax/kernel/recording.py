@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from .._brainunit import u
 from ..models._spec import NeuronModel, RecorderModel
 from . import ports
 
@@ -314,6 +314,8 @@ def _spike_events(kernel, plan, host, rec, n0, t_min, t_max, md):
         n_copies = copies[pos] if trains is None else np.ones(len(cols), np.int64)
         loc = loc if trains is None else trains
         counts = host.spikes[pop.spec.name][:, cols]
+        if not counts.any():  # most chunks of a short run: nothing to order or append
+            continue
         ci, ti = np.nonzero(counts.T)  # by sender, then time
         mult = counts[ti, ci] * n_copies[ci]
         pc = getattr(pop.spec, "copy_probability", None)

@@ -28,7 +28,7 @@ import dataclasses
 from types import MappingProxyType
 from typing import Any, Callable, Mapping, NamedTuple, Optional
 
-import brainunit as u
+from .._brainunit import u
 import numpy as np
 
 

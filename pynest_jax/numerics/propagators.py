@@ -20,7 +20,7 @@ per neuron) and return quantities: ``P32`` in mV/pA-compatible units (ms/pF),
 
 from __future__ import annotations
 
-import brainunit as u
+from .._brainunit import u
 import jax.numpy as jnp
 
 # iaf_propagator.h: NUMERICAL_STABILITY_FACTOR_. The regular formula for P31

@@ -2,11 +2,12 @@
 stimulation_device.h), NEST's Time arithmetic on the host (nestkernel/nest_time.h),
 and the set_status rules shared by all devices."""
 
-import brainunit as u
 import numpy as np
 
+from ..._brainunit import u
 from ...errors import NESTErrors
 from .._spec import Param, State
+from . import RECORDING_BACKENDS
 
 DBL_MAX = 1.7976931348623157e308
 
@@ -118,7 +119,6 @@ def window(grid, origin, start, stop):
 
 # --- set_status rules -----------------------------------------------------------
 
-RECORDING_BACKENDS = ("memory", "ascii", "screen")  # those NEST 3.10 has without MPI/SIONlib
 
 
 def device_check(p):

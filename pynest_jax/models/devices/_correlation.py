@@ -5,9 +5,9 @@ and the device window. They are not recording devices: they keep their statistic
 their status, which the kernel's handled events (kernel/recording.py) update on the
 host in NEST's delivery order."""
 
-import brainunit as u
 import numpy as np
 
+from ..._brainunit import u
 from ...errors import NESTErrors
 from .._spec import Param, State
 from . import _common as C

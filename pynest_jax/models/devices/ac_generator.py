@@ -1,8 +1,7 @@
 """ac_generator: a sine current, amplitude * sin(omega t + phase) + offset
 (models/ac_generator.cpp). The sine is integrated by rotation (_oscillator.py)."""
 
-import brainunit as u
-
+from ..._brainunit import u
 from .._spec import GeneratorModel, Param, State
 from . import _oscillator as osc
 from ._common import (CURRENT_RECORDABLES, STIMULATION_PARAMS, device_check, device_on_set,

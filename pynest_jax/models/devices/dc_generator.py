@@ -1,7 +1,6 @@
 """dc_generator: a constant current while active (models/dc_generator.cpp)."""
 
-import brainunit as u
-
+from ..._brainunit import u
 from .._spec import GeneratorModel, Param, State
 from ._common import CURRENT_RECORDABLES, STIMULATION_PARAMS, device_check, device_on_set
 from ._windows import current_active

@@ -8,10 +8,10 @@ last value when new times are set. Each target draws its own Poisson count with 
 sends nothing.
 """
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from ..._brainunit import u
 from ...errors import NESTErrors
 from .._spec import GeneratorModel, Param, State
 from . import _common as C

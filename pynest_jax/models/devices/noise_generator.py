@@ -10,11 +10,11 @@ Per-target amplitudes are not stored: a draw stores one key per device, and
 each step recomputes target ``j``'s normal from ``fold_in(key, j)``.
 """
 
-import brainunit as u
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ..._brainunit import u
 from .._spec import GeneratorModel, Param, State
 from . import _common as C
 from . import _oscillator as osc

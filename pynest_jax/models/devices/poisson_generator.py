@@ -5,10 +5,10 @@ per target), with mean ``rate * h``. Active for the step ``n`` being computed
 when ``t_min < n <= t_max``: its spikes carry stamp ``n + 1``.
 """
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from ..._brainunit import u
 from .._spec import GeneratorModel, Param
 from . import _common as C
 from ._poisson import counts_shared

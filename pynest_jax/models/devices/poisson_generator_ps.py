@@ -17,11 +17,11 @@ _TAIL per target and step (the Poisson tail at the train's rate, capped by the d
 time); a spike beyond them moves to the next step.
 """
 
-import brainunit as u
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ..._brainunit import u
 from .._spec import GeneratorModel, Param, State
 from . import _common as C
 from . import _trains as T

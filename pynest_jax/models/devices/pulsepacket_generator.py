@@ -15,9 +15,9 @@ numpy's generator seeded by (rng_seed, node id, run); spike_generator's
 device code then sends them.
 """
 
-import brainunit as u
 import numpy as np
 
+from ..._brainunit import u
 from .._spec import GeneratorModel, Param, State
 from . import _common as C
 from ._pointer import NEVER, ragged

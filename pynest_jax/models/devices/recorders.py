@@ -6,9 +6,9 @@ connected to, at multiples of ``interval`` shifted by ``offset``. What is
 recorded when is kernel/recording.py.
 """
 
-import brainunit as u
 import numpy as np
 
+from ..._brainunit import u
 from ...errors import NESTErrors
 from .._spec import Param, RecorderModel
 from . import _common as C

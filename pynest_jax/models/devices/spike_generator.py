@@ -9,10 +9,10 @@ when ``t_min < s <= t_max``; stamps not after the current time are skipped.
 All of this is decided on the host; the device reads one entry per step.
 """
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from ..._brainunit import u
 from ...errors import NESTErrors
 from .._spec import GeneratorModel, Param, State
 from . import _common as C

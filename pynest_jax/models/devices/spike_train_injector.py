@@ -13,10 +13,10 @@ precise_times); the spikes of one step go as one spike of their summed multiplic
 at the earliest offset, as parrot_neuron_ps sends them (one offset per node and step).
 """
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from ..._brainunit import u
 from .._spec import NeuronModel, Param, State
 from ..integrators import Exact
 from . import _common as C

@@ -5,9 +5,9 @@ The amplitude changes to ``amplitude_values[i]`` in the step that ends at
 set are skipped without changing the amplitude, as in NEST.
 """
 
-import brainunit as u
 import numpy as np
 
+from ..._brainunit import u
 from ...errors import NESTErrors
 from .._spec import GeneratorModel, Param, State
 from . import _common as C

@@ -4,10 +4,10 @@ IgnoreAndSpikeMechanism in nestkernel/): declared once, added to each neuron."""
 import dataclasses
 from typing import Optional
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from ..._brainunit import u
 from .._spec import Param, State
 
 ARCHIVING_PARAMS = (

@@ -15,9 +15,9 @@ for spikes inside NEST's ``while (t < step)`` loop (the aeif family) pass
 
 from __future__ import annotations
 
-import brainunit as u
 import jax.numpy as jnp
 
+from ..._brainunit import u
 from .._spec import State, Vars
 from ..integrators import RKF45
 from ...numerics.rkf45 import StandardControl, integrate_step

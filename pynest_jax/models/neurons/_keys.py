@@ -9,8 +9,7 @@ iaf_psc family keeps V_th, V_reset and V_m relative to E_L (its vocabulary
 
 import dataclasses
 
-import brainunit as u
-
+from ..._brainunit import u
 from .._spec import Param, State
 
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import dataclasses
 
-import brainunit as u
 import numpy as np
 
+from ..._brainunit import u
 from .._spec import Channel, Param
 from ...errors import NESTErrors
 

@@ -7,10 +7,10 @@ Receptor 1 accepts connections whose spikes are ignored. Flush events
 them, so ``flush_event_send_interval`` is kept and checked only.
 """
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from ..._brainunit import u
 from .._spec import Channel, NeuronModel, Param
 from ..integrators import Exact
 from ._common import Archiving, neuron_params, neuron_state

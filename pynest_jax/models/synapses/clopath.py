@@ -8,10 +8,10 @@ carries the new weight; then x_bar jumps by 1 / tau_x. The archive is the target
 (kernel/archives.py, ``Archiving(history="clopath")``).
 """
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from ..._brainunit import u
 from .._spec import Param, State, SynapseModel
 
 

@@ -6,8 +6,7 @@ rounded to the grid and keeps the default connection's offset. Grid-based target
 ignore the offset (they add the weight at the event's step), so the offset only
 shows in the reported delay; the kernel keeps it per connection (delay_offset)."""
 
-import brainunit as u
-
+from ..._brainunit import u
 from .._spec import State, SynapseModel
 
 cont_delay_synapse = SynapseModel(

@@ -2,8 +2,7 @@
 Hill & Tononi 2005). The pool P recovers towards 1 since the previous spike, the
 event carries weight * P, then a fraction delta_P of the pool is used."""
 
-import brainunit as u
-
+from ..._brainunit import u
 from .._spec import Param, State, SynapseModel
 
 

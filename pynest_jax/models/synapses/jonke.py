@@ -2,9 +2,9 @@
 depression beta at every update (models/jonke_synapse.h; Jonke et al. 2017),
 parameters common to all connections. lambda == 0 freezes the weight."""
 
-import brainunit as u
 import jax.numpy as jnp
 
+from ..._brainunit import u
 from .._spec import Param, SynapseModel
 from .stdp import KPLUS, T_LASTSPIKE, pair_rule
 

@@ -7,9 +7,9 @@ whole delay), then depression by the post-synaptic trace at the spike; the event
 carries the new weight; then the presynaptic trace Kplus jumps by one.
 """
 
-import brainunit as u
 import jax.numpy as jnp
 
+from ..._brainunit import u
 from .._spec import Param, State, SynapseModel
 
 STDP_KEYS = (

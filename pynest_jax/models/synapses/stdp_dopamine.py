@@ -17,9 +17,9 @@ dopamine spike processed: where NEST keeps an index into the transmitter's list,
 whose first entry is the time of the last trigger).
 """
 
-import brainunit as u
 import jax.numpy as jnp
 
+from ..._brainunit import u
 from .._spec import Param, State, SynapseModel
 from .stdp import KPLUS
 

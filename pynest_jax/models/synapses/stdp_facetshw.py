@@ -15,11 +15,11 @@ order: the model's common no_synapses counts them, and the readout cycle follows
 (NEST's send writes into its common properties; SynapseModel.common_state).
 """
 
-import brainunit as u
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ..._brainunit import u
 from ...errors import NESTErrors
 from .._spec import Param, State, SynapseModel
 

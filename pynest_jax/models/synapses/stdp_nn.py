@@ -12,10 +12,10 @@ The weight dependence is stdp_synapse's; what differs is which spike pairs count
 Post-synaptic spikes are seen through the dendritic delay (the whole delay).
 """
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from ..._brainunit import u
 from .._spec import SynapseModel
 from .stdp import KPLUS, STDP_KEYS, T_LASTSPIKE, check as stdp_check, depress, facilitate, \
     same_sign

@@ -2,9 +2,9 @@
 (models/stdp_pl_synapse_hom.h; Morrison et al. 2007), parameters common to all
 connections. No upper bound: facilitation adds lambda * w**mu * Kplus."""
 
-import brainunit as u
 import jax.numpy as jnp
 
+from ..._brainunit import u
 from .._spec import Param, SynapseModel
 from .stdp import KPLUS, PER_SOURCE, T_LASTSPIKE, pair_rule
 

@@ -8,9 +8,9 @@ Kplus_triplet just before this spike; then both presynaptic traces jump by one.
 The weight keeps Wmax's sign and |weight| stays within [0, |Wmax|].
 """
 
-import brainunit as u
 import jax.numpy as jnp
 
+from ..._brainunit import u
 from .._spec import Param, SynapseModel
 from .stdp import T_LASTSPIKE, same_sign
 

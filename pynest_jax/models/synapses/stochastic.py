@@ -4,10 +4,10 @@ Loebel et al. 2009). A failed transmission sends no event (``send`` returns
 false), which a target that counts spikes (parrot_neuron) must not see: on_pre
 returns whether each event was sent."""
 
-import brainunit as u
 import jax
 import jax.numpy as jnp
 
+from ..._brainunit import u
 from .._spec import Param, State, SynapseModel
 from .tsodyks import stp_check
 

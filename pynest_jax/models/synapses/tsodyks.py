@@ -2,9 +2,9 @@
 Maass & Markram 2002). The event carries x * u * weight, with u and x brought to the
 spike from the previous one through the synapse (not at the first)."""
 
-import brainunit as u
 import jax.numpy as jnp
 
+from ..._brainunit import u
 from .._spec import Param, State, SynapseModel
 
 

@@ -11,9 +11,9 @@ its excitatory or inhibitory synaptic time constant by the weight's sign; the
 event carries it; then the traces decay and jump by one.
 """
 
-import brainunit as u
 import jax.numpy as jnp
 
+from ..._brainunit import u
 from .._spec import Param, State, SynapseModel
 from .clopath import same_sign_urbanczik
 

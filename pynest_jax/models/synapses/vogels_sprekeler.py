@@ -3,10 +3,10 @@ Vogels et al. 2011). Each pre-post pair facilitates by eta times the trace, whic
 spike came first; each presynaptic spike also depresses by alpha * eta. The weight keeps
 Wmax's sign and |weight| stays within [0, |Wmax|]."""
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from ..._brainunit import u
 from .._spec import Param, SynapseModel
 from .stdp import T_LASTSPIKE, pair_rule
 

@@ -5,10 +5,10 @@ spike test that NEST runs after every accepted GSL sub-step, inside the
 ``while (t < step)`` loop (spike-driven adaptation can act within a step).
 """
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from ...._brainunit import u
 from ..._spec import Channel, Param, State
 from .. import _gsl
 from .._common import neuron_params, neuron_state

@@ -4,8 +4,7 @@ models/aeif_cond_{alpha,beta}_multisynapse.cpp): the AdEx membrane of the family
 ``y = (V_m, w, dg_1, g_1, dg_2, g_2, ...)``; a spike of port i kicks dg_i by its
 weight times the port's normalisation g0_i."""
 
-import brainunit as u
-
+from ...._brainunit import u
 from ..._spec import State
 from .. import _gsl
 from .. import _multisynapse as ms

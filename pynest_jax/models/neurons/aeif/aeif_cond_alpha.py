@@ -1,9 +1,9 @@
 """aeif_cond_alpha: adaptive exponential integrate-and-fire, alpha-shaped
 synaptic conductances (NEST models/aeif_cond_alpha.{h,cpp}); GSL rkf45."""
 
-import brainunit as u
 import numpy as np
 
+from ...._brainunit import u
 from ..._spec import NeuronModel
 from ...integrators import RKF45
 from .._common import Archiving

@@ -2,9 +2,9 @@
 receptor ports, each with its own E_rev and tau_syn
 (NEST models/aeif_cond_alpha_multisynapse.{h,cpp}); GSL rkf45."""
 
-import brainunit as u
 import numpy as np
 
+from ...._brainunit import u
 from .. import _multisynapse as ms
 from . import _cond_multisynapse as cm
 

@@ -4,9 +4,9 @@ receptor ports, each with its own E_rev, tau_rise and tau_decay
 
 import math
 
-import brainunit as u
 import numpy as np
 
+from ...._brainunit import u
 from .. import _multisynapse as ms
 from . import _cond_multisynapse as cm
 

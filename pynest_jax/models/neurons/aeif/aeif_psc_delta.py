@@ -10,9 +10,9 @@ unsigned negation), which makes V_m inf or NaN once such input is added; this
 model does the same.
 """
 
-import brainunit as u
 import jax.numpy as jnp
 
+from ...._brainunit import u
 from ..._spec import Channel, NeuronModel, Param, State
 from ...integrators import RKF45
 from .. import _gsl

@@ -11,9 +11,9 @@ and u_bar_bar (u_bar_minus filtered) are integrated with the rest; after each
 step the kernel archives them for clopath_synapse (``Archiving(history="clopath")``).
 """
 
-import brainunit as u
 import jax.numpy as jnp
 
+from ...._brainunit import u
 from ..._spec import Channel, NeuronModel, Param, State
 from ...integrators import RKF45
 from .. import _gsl

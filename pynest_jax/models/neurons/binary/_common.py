@@ -67,7 +67,7 @@ def check(p):
 
 
 def binary_neuron(name, doc, gain, own_params, gain_check=None):
-    import brainunit as u
+    from ...._brainunit import u
     return NeuronModel(
         name=name,
         doc=doc,

@@ -3,10 +3,10 @@ models/iaf_cond_{exp,alpha,beta}.cpp): the membrane equation with conductance
 synapses, the integration tolerance, the refractory clamp and the parameter
 checks. Each model adds its synapse kinetics."""
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from ...._brainunit import u
 from ....errors import NESTErrors
 from ..._spec import Channel, GeneratorModel, RecorderModel, State
 from .. import _gsl

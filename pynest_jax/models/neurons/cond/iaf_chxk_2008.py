@@ -3,10 +3,10 @@ synaptic and after-hyperpolarisation (AHP) conductances, no reset (Casti et al.
 2008); spikes are off-grid, at the linearly interpolated threshold crossing
 (NEST models/iaf_chxk_2008.{h,cpp}); GSL rkf45."""
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from ...._brainunit import u
 from ..._spec import NeuronModel, Param, State
 from ...integrators import RKF45
 from .. import _gsl

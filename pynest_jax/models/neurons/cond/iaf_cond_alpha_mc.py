@@ -9,10 +9,10 @@ suffix (``E_L.s``, ``V_m.p``, the suffixes of NEST's recordables), and the
 declaration's ``groups`` map the sub-dictionaries onto them.
 """
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from ...._brainunit import u
 from ..._spec import Channel, NeuronModel, Param, State
 from ...integrators import RKF45
 from .. import _gsl

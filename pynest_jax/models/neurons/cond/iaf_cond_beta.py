@@ -1,10 +1,10 @@
 """iaf_cond_beta: leaky integrate-and-fire, beta-shaped synaptic conductances
 (NEST models/iaf_cond_beta.{h,cpp}); GSL rkf45."""
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from ...._brainunit import u
 from ..._spec import NeuronModel, Param
 from ...integrators import RKF45
 from .. import _gsl

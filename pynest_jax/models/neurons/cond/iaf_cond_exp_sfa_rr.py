@@ -2,9 +2,9 @@
 relative-refractory conductance, each incremented at a spike (NEST
 models/iaf_cond_exp_sfa_rr.{h,cpp}); GSL rkf45."""
 
-import brainunit as u
 import jax.numpy as jnp
 
+from ...._brainunit import u
 from ..._spec import NeuronModel, Param, State
 from ...integrators import RKF45
 from .. import _gsl

@@ -16,11 +16,11 @@ kernel archives the dendrite's potential and the step's spikes for
 urbanczik_synapse (``Archiving(history="urbanczik")``).
 """
 
-import brainunit as u
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ...._brainunit import u
 from ....numerics import fastrand
 from ...devices._poisson import counts as poisson_counts
 from ..._spec import Channel, NeuronModel, Param, State

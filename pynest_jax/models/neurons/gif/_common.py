@@ -8,11 +8,11 @@ lambda_0 in 1/ms and shows it in 1/s; here it is kept as shown (Hz) and divided 
 where used. q_stc is documented in nA by NEST but subtracted from currents in pA without
 conversion; it is declared in pA so that the arithmetic is NEST's."""
 
-import brainunit as u
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ...._brainunit import u
 from ..._spec import Channel, Param, State
 from .._common import Archiving, neuron_params
 

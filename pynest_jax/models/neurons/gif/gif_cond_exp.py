@@ -2,8 +2,7 @@
 current and a moving threshold, exponential synaptic conductances (NEST
 models/gif_cond_exp.{h,cpp}); GSL rkf45 with gsl_error_tol."""
 
-import brainunit as u
-
+from ...._brainunit import u
 from ..._spec import NeuronModel, Param, State
 from ...integrators import RKF45
 from .. import _gsl

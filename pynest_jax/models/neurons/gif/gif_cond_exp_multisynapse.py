@@ -7,9 +7,9 @@ first SetStatus: GetStatus shows ``g`` = [0, 0] for one port until then. ``g`` i
 therefore a host vector (resized by every SetStatus, refreshed after every Run from the
 device's ``g_port``)."""
 
-import brainunit as u
 import numpy as np
 
+from ...._brainunit import u
 from ..._spec import State
 from .. import _gsl
 from .. import _multisynapse as ms

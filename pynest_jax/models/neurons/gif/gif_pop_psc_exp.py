@@ -11,10 +11,10 @@ clipped to N — from the kernel's random stream, and sends it as one spike of t
 multiplicity. It is a plain Node in NEST (no archiving keys). lambda_0 is in 1/s,
 as NEST shows and uses it (the 0.0005 = 1/2 x 1e-3 of its trapezoid hazards)."""
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from ...._brainunit import u
 from ..._spec import Channel, NeuronModel, Param, State
 from ...integrators import Exact
 from .._common import as_vectors, unequal_lengths

@@ -2,9 +2,9 @@
 current and a moving threshold, exponential synaptic currents (NEST
 models/gif_psc_exp.{h,cpp}); exact integration on the grid."""
 
-import brainunit as u
 import jax.numpy as jnp
 
+from ...._brainunit import u
 from ..._spec import NeuronModel, Param, State
 from ...integrators import Exact
 from ....numerics.propagators import iaf_propagator_exp

@@ -4,9 +4,9 @@ current with its own tau_syn (NEST models/gif_psc_exp_multisynapse.{h,cpp}).
 Unlike gif_psc_exp, V_m takes the ports' currents of the previous step (summed port by
 port before they decay and take this step's spikes)."""
 
-import brainunit as u
 import jax.numpy as jnp
 
+from ...._brainunit import u
 from ..._spec import State
 from ....numerics.propagators import iaf_propagator_exp
 from .. import _multisynapse as ms

@@ -12,10 +12,10 @@ vectors in, with the ASC propagators computed in double on the host as NEST's
 pre_run_hook does; ``after_run`` copies them back.
 """
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from ...._brainunit import u
 from ....errors import NESTErrors
 from ..._spec import Param, State
 from .. import _multisynapse as ms

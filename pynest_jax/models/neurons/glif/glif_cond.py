@@ -3,10 +3,10 @@
 and the conductances are integrated by GSL's rkf45 (control y, 1e-3 absolute), then
 the threshold, the after-spike currents and the resets are updated as in glif_psc."""
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from ...._brainunit import u
 from ..._spec import NeuronModel, Param, State
 from ...integrators import RKF45
 from .. import _gsl

@@ -2,10 +2,10 @@
 Allen Institute (Teeter et al. 2018) with alpha-shaped synaptic currents on receptor
 ports 1..n (NEST models/glif_psc.{h,cpp}). Exact integration on the grid."""
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from ...._brainunit import u
 from ..._spec import NeuronModel, State
 from ...integrators import Exact
 from ....numerics.propagators import iaf_propagator_alpha

@@ -2,9 +2,9 @@
 slow alpha function, the slow one scaled by amp_slow
 (NEST models/glif_psc_double_alpha.{h,cpp}). Exact integration on the grid."""
 
-import brainunit as u
 import jax.numpy as jnp
 
+from ...._brainunit import u
 from ..._spec import State
 from .. import _multisynapse as ms
 from .._common import neuron_params, neuron_state

@@ -4,9 +4,9 @@ functions, and the spike at the maximum of an action potential."""
 
 import math
 
-import brainunit as u
 import jax.numpy as jnp
 
+from ...._brainunit import u
 from ..._spec import Channel
 from .. import _gsl
 from .._common import neuron_state

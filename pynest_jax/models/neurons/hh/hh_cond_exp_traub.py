@@ -6,9 +6,9 @@ Spikes at the maximum of an action potential: V >= V_T + 30 mV and V falling
 during the step (not refractory); refractoriness only blocks the detection.
 """
 
-import brainunit as u
 import jax.numpy as jnp
 
+from ...._brainunit import u
 from ..._spec import NeuronModel, Param
 from ...integrators import RKF45
 from .. import _gsl

@@ -6,10 +6,10 @@ falling during the step (not refractory). Refractoriness only blocks the
 detection; the dynamics run on.
 """
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from ...._brainunit import u
 from ..._spec import NeuronModel
 from ...integrators import RKF45
 from .. import _gsl

@@ -7,8 +7,7 @@ hh_psc_alpha's; u_bar_plus, u_bar_minus (V_m filtered) and u_bar_bar
 step the kernel archives them for clopath_synapse (``Archiving(history="clopath")``).
 """
 
-import brainunit as u
-
+from ...._brainunit import u
 from ..._spec import NeuronModel, Param, State
 from ...integrators import RKF45
 from .._common import CLOPATH_PARAMS, Archiving, neuron_params

@@ -4,9 +4,9 @@ defaults they all have (V_th, V_reset and V_m relative to E_L, as these models
 store them), its channels and receptors, and the update fragments that are the
 same operations in the same order in several models."""
 
-import brainunit as u
 import jax.numpy as jnp
 
+from ...._brainunit import u
 from ..._spec import Channel, Param, State
 from .. import _multisynapse as ms
 from .._keys import PSC, tau_syn

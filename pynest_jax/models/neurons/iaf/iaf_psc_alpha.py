@@ -1,10 +1,10 @@
 """iaf_psc_alpha: leaky integrate-and-fire, alpha-shaped synaptic currents
 (NEST models/iaf_psc_alpha.{h,cpp}). Exact integration on the grid."""
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from ...._brainunit import u
 from ..._spec import NeuronModel
 from ...integrators import Exact
 from ....numerics.propagators import iaf_propagator_alpha

@@ -2,10 +2,10 @@
 alpha-shaped current with its own tau_syn (NEST models/iaf_psc_alpha_multisynapse.{h,cpp}).
 Exact integration on the grid."""
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from ...._brainunit import u
 from ..._spec import State
 from ....numerics.propagators import iaf_propagator_alpha
 from .. import _multisynapse as ms

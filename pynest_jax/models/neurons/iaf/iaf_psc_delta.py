@@ -1,10 +1,10 @@
 """iaf_psc_delta: leaky integrate-and-fire, delta-shaped synaptic input
 (NEST models/iaf_psc_delta.{h,cpp}). Exact integration on the grid."""
 
-import brainunit as u
 import jax
 import jax.numpy as jnp
 
+from ...._brainunit import u
 from ..._spec import Channel, NeuronModel, Param, State
 from ...integrators import Exact
 from .._common import Archiving, IGNORE_AND_SPIKE_STATE, neuron_params, neuron_state

@@ -2,10 +2,10 @@
 (NEST models/iaf_psc_exp.{h,cpp}). Exact integration on the grid; optional
 escape noise (``delta`` > 0: stochastic threshold of intensity ``rho``)."""
 
-import brainunit as u
 import jax
 import jax.numpy as jnp
 
+from ...._brainunit import u
 from ..._spec import NeuronModel
 from ...integrators import Exact
 from ....numerics.propagators import iaf_propagator_exp

@@ -3,10 +3,10 @@ currents, with an absolute refractory period (V_m clamped) inside a longer total
 one (V_m free, no threshold test) (NEST models/iaf_psc_exp_htum.{h,cpp}).
 Exact integration on the grid."""
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from ...._brainunit import u
 from ....errors import NESTErrors
 from ..._spec import NeuronModel, Param, State
 from ...integrators import Exact

@@ -2,9 +2,9 @@
 exponential current with its own tau_syn (NEST models/iaf_psc_exp_multisynapse.{h,cpp}).
 Exact integration on the grid; no escape noise, no current receptor 1."""
 
-import brainunit as u
 import jax.numpy as jnp
 
+from ...._brainunit import u
 from ..._spec import State
 from ....numerics.propagators import iaf_propagator_exp
 from .. import _multisynapse as ms

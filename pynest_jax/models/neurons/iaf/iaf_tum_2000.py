@@ -10,9 +10,9 @@ spike recorders write stamp minus that value as the spike time: we reproduce it
 by returning the value as the spike's offset (``off_grid``).
 """
 
-import brainunit as u
 import jax.numpy as jnp
 
+from ...._brainunit import u
 from ....errors import NESTErrors
 from ..._spec import NeuronModel, Param, State
 from ...integrators import Exact

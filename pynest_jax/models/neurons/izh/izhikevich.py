@@ -9,10 +9,10 @@ in the model's dimensionless numbers (mV, ms, pA as plain values), so they are
 written on the mantissas.
 """
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from ...._brainunit import u
 from ..._spec import Channel, NeuronModel, Param, State
 from ...integrators import Euler
 from .._common import Archiving, neuron_params, neuron_state

@@ -2,10 +2,10 @@
 the parameter table, the adaptive threshold kept as state, its GetStatus value,
 the pre_run_hook check, and the values handed to the kernel."""
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from ...._brainunit import u
 from ....errors import NESTErrors, unaccessed
 from ..._spec import Channel, Param, State
 

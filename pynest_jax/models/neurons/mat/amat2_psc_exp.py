@@ -2,9 +2,9 @@
 V_th_v driven by the membrane potential (Yamauchi et al. 2011); V_m is not reset
 at a spike (NEST models/amat2_psc_exp.{h,cpp}). Exact integration on the grid."""
 
-import brainunit as u
 import jax.numpy as jnp
 
+from ...._brainunit import u
 from ..._spec import NeuronModel, Param, State
 from ...integrators import Exact
 from .._common import Archiving, neuron_params, neuron_state

@@ -3,9 +3,9 @@ currents and a threshold of two adapting time constants (MAT, Kobayashi et al.
 2009); V_m is not reset at a spike (NEST models/mat2_psc_exp.{h,cpp}). Exact
 integration on the grid."""
 
-import brainunit as u
 import jax.numpy as jnp
 
+from ...._brainunit import u
 from ..._spec import NeuronModel
 from ...integrators import Exact
 from .._common import Archiving, neuron_params, neuron_state

@@ -20,10 +20,10 @@ compares traces to 1e-9.
 
 import math
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from ...._brainunit import u
 from ....errors import NESTErrors
 from ..._spec import Channel, NeuronModel, Param, State
 from ...integrators import RKF45

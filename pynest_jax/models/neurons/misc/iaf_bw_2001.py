@@ -17,10 +17,10 @@ float64 mantissas (nS, mV, pA, ms), in NEST's order.
 
 import math
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from ...._brainunit import u
 from ....errors import NESTErrors
 from ..._spec import Channel, NeuronModel, Param, State
 from ...integrators import RKF45

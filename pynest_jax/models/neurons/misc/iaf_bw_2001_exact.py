@@ -10,10 +10,10 @@ conductance is the sum over connections of s_j times the connection's weight
 port, so here the connection's weight, read at Prepare).
 """
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from ...._brainunit import u
 from ..._spec import NeuronModel, State
 from ...integrators import RKF45
 from .. import _gsl

@@ -4,10 +4,10 @@ excitatory input filtered once more, an after-spike potential that decays with
 tau_reset, and a noise signal given as a vector, one sample per step
 (NEST models/iaf_chs_2007.{h,cpp}). Exact integration on the grid."""
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from ...._brainunit import u
 from ..._spec import Channel, NeuronModel, Param, State
 from ...integrators import Exact
 from .._common import Archiving, neuron_params, neuron_state

@@ -5,11 +5,11 @@ threshold components (NEST models/pp_psc_delta.{h,cpp}). Spikes are drawn from t
 kernel's random stream: a Bernoulli draw per step with a dead time, a Poisson count
 (multiplicity) without one."""
 
-import brainunit as u
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ...._brainunit import u
 from ..._spec import Channel, NeuronModel, Param, State
 from ...integrators import Exact
 from ...devices._poisson import counts as poisson_counts

@@ -7,11 +7,11 @@ arrival to the next, so the walk is a loop over events, vectorised over neurons,
 length is the step's largest count: no work beyond the events that arrived.
 """
 
-import brainunit as u
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ...._brainunit import u
 from ....errors import NESTErrors
 
 from ..._spec import Channel

@@ -7,10 +7,10 @@ interval's start; here the membrane is bounded below by V_min at every propagati
 and a zero-length interval (simultaneous arrivals) is propagated too.
 """
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from ...._brainunit import u
 from ..._spec import NeuronModel, State
 from ...integrators import Exact
 from ....numerics.propagators import iaf_propagator_alpha

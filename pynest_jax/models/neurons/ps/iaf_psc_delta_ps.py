@@ -8,10 +8,10 @@ refractory is dropped, or, with ``refractory_input``, summed discounted and adde
 the end of the refractory period, which is a pseudo-event at the precise time.
 """
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from ...._brainunit import u
 from ..._spec import NeuronModel, State
 from ...integrators import Exact
 from .._common import Archiving, neuron_params, neuron_state

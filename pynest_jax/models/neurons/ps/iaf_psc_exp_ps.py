@@ -8,10 +8,10 @@ still charges the synaptic currents; the membrane is clamped until the refractor
 period ends, at its precise time (a pseudo-event).
 """
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from ...._brainunit import u
 from ..._spec import NeuronModel, State
 from ...integrators import Exact
 from ....numerics.propagators import iaf_propagator_exp

@@ -5,8 +5,7 @@ initial state by the state-space bounds of is_spike, before regula falsi locates
 It needs equal synaptic time constants, different from the membrane's.
 """
 
-import brainunit as u
-
+from ...._brainunit import u
 from ..._spec import NeuronModel, State
 from ...integrators import Exact
 from .._common import Archiving, neuron_state
