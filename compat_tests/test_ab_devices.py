@@ -293,6 +293,33 @@ def test_spike_recorder_time_in_steps_and_clear(ab):
     assert got[2] == ref[2]
 
 
+def test_recorders_over_many_short_runs(ab):
+    """Events and n_events read between many short Simulate calls, a clear midway:
+    what each read returns equals NEST's (the store keeps its count as events come)."""
+    def fn(nest):
+        n = _neurons(nest)
+        sr = nest.Create("spike_recorder")
+        vm = nest.Create("voltmeter", params={"interval": 0.5})
+        nest.Connect(n, sr)
+        nest.Connect(vm, n)
+        seen = []
+        for i in range(40):
+            nest.Simulate(1.5)
+            if i % 7 == 3:
+                seen.append((sr.events, vm.events, sr.n_events, vm.n_events))
+            if i == 20:
+                sr.n_events = 0
+        seen.append((sr.events, vm.events, sr.n_events, vm.n_events))
+        return seen
+    ref, got = ab(fn)
+    assert len(got) == len(ref)
+    for r, g in zip(ref, got):
+        assert_events_equal(r[0], g[0])
+        assert_events_equal(r[1], g[1])
+        assert g[2:] == r[2:]
+    assert ref[-1][2] > 0 and ref[-1][3] > 100
+
+
 @pytest.mark.parametrize("h", RES)
 @pytest.mark.parametrize("sampling", [{"interval": 1.0}, {"interval": 0.6, "offset": 0.4},
                                       {"interval": 2.0, "offset": 3.0},

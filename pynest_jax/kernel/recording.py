@@ -146,6 +146,7 @@ class EventStore:
         self._parts: dict[int, list[dict]] = {}
         self._pending: dict[int, list[dict]] = {}  # samples not yet handed to their recorder
         self._written: dict[int, int] = {}  # events a file/screen backend took
+        self._held: dict[int, int] = {}  # events in _parts (counted once, not per Simulate)
         # events on their way to a device that receives them a slice later (_handled_events)
         self.deferred: dict[int, list] = {}
         self.sink = None  # sink(gid, events) -> True to keep them in memory
@@ -180,6 +181,7 @@ class EventStore:
             return
         if self.sink is None or self.sink(gid, events):
             self._parts.setdefault(gid, []).append(events)
+            self._held[gid] = self._held.get(gid, 0) + n
         else:
             self._written[gid] = self._written.get(gid, 0) + n
 
@@ -188,13 +190,19 @@ class EventStore:
         if not parts:
             return {k: np.zeros(0, np.int64 if k == "senders" else float) for k in keys}
         names = parts[0].keys()
-        return {k: np.concatenate([p[k] for p in parts]) for k in names}
+        whole = (parts[0] if len(parts) == 1
+                 else {k: np.concatenate([p[k] for p in parts]) for k in names})
+        # one part from now on: a script reading events after each of many short
+        # Simulate calls would otherwise join every earlier part again each time
+        self._parts[gid] = [whole]
+        return {k: v.copy() for k, v in whole.items()}
 
     def count(self, gid: int) -> int:
-        return sum(len(p["senders"]) for p in self._parts.get(gid, [])) + self._written.get(gid, 0)
+        return self._held.get(gid, 0) + self._written.get(gid, 0)
 
     def clear(self, gid: int):
         self._parts.pop(gid, None)
+        self._held.pop(gid, None)
         self._pending.pop(gid, None)
         self._written.pop(gid, None)
 
