@@ -39,7 +39,7 @@ from ..errors import NESTErrors
 from ..models._spec import NeuronModel, RecorderModel, Vars
 from .. import units as U
 from . import (archives, archiving, common_state, cores, delivery, dopamine, plasticity, ports,
-               precise, projections, recording, uploads)
+               precise, projections, recording, uploads, xla_cpu)
 
 
 @dataclasses.dataclass
@@ -374,7 +374,7 @@ class _Core:
         self.dopamine = prog.dopamine  # volume transmitters and the synapses that read them
         self.histories = {name: kind for name, (kind, _) in prog.histories.items()}
         self.compiles = 0
-        self.run = jax.jit(self._run_chunk, donate_argnums=(0,))
+        self.run = jax.jit(self._run_chunk, donate_argnums=(0,), compiler_options=xla_cpu.OPTIONS)
 
     # --- the compiled chunk ------------------------------------------------------
     def _run_chunk(self, carry, params, conns, n0, nsteps, base_key, last):

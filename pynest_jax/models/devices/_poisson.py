@@ -61,29 +61,37 @@ _TABLE_TERMS = 64  # a power of two (binary search)
 _TABLE_MAX_MEAN = 16.0  # P(count >= 64) < 1e-18 up to here
 
 
-def counts_shared(key, lam_dev, src):
+def cdf_table(lam_dev):
+    """Each device's Poisson CDF for ``counts_shared``: (devices * 64,), the last entry of
+    a row infinite. A function of the mean only, so a generator whose mean is fixed
+    through a run computes it once per run (its ``derive``), not in every step."""
+    j = jnp.arange(1, _TABLE_TERMS, dtype=jnp.float64)
+    ratios = lam_dev[:, None] / j[None, :]
+    pmf = jnp.exp(-lam_dev)[:, None] * jnp.concatenate(
+        [jnp.ones((lam_dev.shape[0], 1)), jnp.cumprod(ratios, axis=1)], axis=1)
+    return jnp.cumsum(pmf, axis=1).at[:, -1].set(jnp.inf).reshape(-1)
+
+
+def counts_shared(key, lam_dev, src, cdf=None):
     """One Poisson count per target, target i drawing with mean ``lam_dev[src[i]]``.
 
-    The targets of one device share its mean, so its CDF is a table computed once per
-    step (64 terms, by the recurrence p_j = p_(j-1) lam / j), and each target's count is
-    the number of table entries below its uniform, found by binary search: a few fused
-    gathers per target instead of a term-by-term loop. Means above 16 (rare: 160 kHz at
-    0.1 ms) take the general sampler."""
+    The targets of one device share its mean, so its CDF is a table (``cdf_table``, 64
+    terms, by the recurrence p_j = p_(j-1) lam / j; given as ``cdf`` when computed
+    before the step, where rows of devices with ``lam_dev`` 0 may hold any mean), and
+    each target's count is the number of table entries below its uniform, found by
+    binary search: a few fused gathers per target instead of a term-by-term loop. Means
+    above 16 (rare: 160 kHz at 0.1 ms) take the general sampler."""
     if src.shape[0] == 0:
         return jnp.zeros(src.shape, jnp.int32)
 
     def by_table(_):
-        j = jnp.arange(1, _TABLE_TERMS, dtype=jnp.float64)
-        ratios = lam_dev[:, None] / j[None, :]
-        pmf = jnp.exp(-lam_dev)[:, None] * jnp.concatenate(
-            [jnp.ones((lam_dev.shape[0], 1)), jnp.cumprod(ratios, axis=1)], axis=1)
-        cdf = jnp.cumsum(pmf, axis=1).at[:, -1].set(jnp.inf).reshape(-1)
+        table = cdf_table(lam_dev) if cdf is None else cdf
         u = fastrand.uniform(jax.random.fold_in(key, 1), src.shape)
         base = src.astype(jnp.int32) * _TABLE_TERMS
         k = jnp.zeros(src.shape, jnp.int32)
         step = _TABLE_TERMS // 2
         while step >= 1:  # unrolled: k = number of entries below u
-            k = jnp.where(cdf[base + k + step - 1] < u, k + step, k)
+            k = jnp.where(table[base + k + step - 1] < u, k + step, k)
             step //= 2
         return k
 

@@ -11,7 +11,7 @@ import numpy as np
 from ..._brainunit import u
 from .._spec import GeneratorModel, Param
 from . import _common as C
-from ._poisson import counts_shared
+from ._poisson import cdf_table, counts_shared
 from ._windows import step_active
 
 
@@ -21,14 +21,24 @@ def check(p):
     return C.device_check(p)
 
 
+def _mean(p, ctx):
+    return p.rate.to_decimal(u.Hz) * ctx.h_ms * 1e-3  # per device
+
+
+def derive(p, ctx):
+    # the CDF of the mean when active: fixed through a run (issue 14: not every step)
+    return {"cdf": cdf_table(_mean(p, ctx))}
+
+
 def emit(p, d, s, ctx, src):
-    lam = p.rate.to_decimal(u.Hz) * ctx.h_ms * 1e-3  # per device
+    lam = _mean(p, ctx)
     on = step_active(p, ctx) & (lam > 0)
-    return s, jnp.where(on[src], counts_shared(ctx.key, jnp.where(on, lam, 0.0), src), 0)
+    sent = counts_shared(ctx.key, jnp.where(on, lam, 0.0), src, d.cdf)
+    return s, jnp.where(on[src], sent, 0)
 
 
 poisson_generator = GeneratorModel(
     name="poisson_generator", event="spike", per_target=True, uses_rng=True,
     doc="Independent Poisson spike trains, one per target.",
     params=C.STIMULATION_PARAMS + (Param("rate", 0.0, u.Hz, "mean firing rate"),),
-    check=check, on_set=C.device_on_set, emit=emit)
+    check=check, on_set=C.device_on_set, derive=derive, emit=emit)
