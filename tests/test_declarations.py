@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import pynest_jax as nest
-from pynest_jax.kernel.program import _Core
+from pynest_jax.kernel.chunk import Core as _Core
 from pynest_jax.models import integrators as I
 from pynest_jax.models._spec import NeuronModel
 from pynest_jax.models.neurons import _gsl

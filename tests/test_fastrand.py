@@ -105,3 +105,15 @@ def test_kernel_rbg_key_is_jax_random_key(seed):
     assert np.array_equal(jax.random.key_data(ours), jax.random.key_data(jax_key))
     assert np.array_equal(jax.random.bits(jax.random.fold_in(ours, 7), (4,)),
                           jax.random.bits(jax.random.fold_in(jax_key, 7), (4,)))
+
+
+def test_unrolled_threefry_known_answer():
+    """kernel/xla_cpu.py lowers threefry2x32 on the CPU without its loop: still the
+    Random123 known-answer vector (key 0x13198a2e 0x03707344, counter pi's digits)."""
+    from pynest_jax.kernel import xla_cpu
+    t = pytest.importorskip("jax._src.random.threefry2x32")
+    assert xla_cpu.UNROLLED_THREEFRY
+    k = jnp.array([0x13198A2E, 0x03707344], dtype=jnp.uint32)
+    c = jnp.array([0x243F6A88, 0x85A308D3], dtype=jnp.uint32)
+    got = [int(x) for x in jax.jit(t.threefry_2x32)(k, c)]
+    assert got == [0xC4923A9C, 0x483DF7A0]

@@ -4,7 +4,7 @@ Built at Prepare/Simulate only when the graph's structure changed. Values
 (parameters, weights, delays of existing connections, state) are arguments of
 the compiled function, so SetStatus between runs compiles nothing.
 
-The step is a named list of phases, ``_Core.PHASES``, run in NEST's update order
+The step is a named list of phases, ``chunk.Core.PHASES``, run in NEST's update order
 within one step of ``resolution``:
   update   every neuron population reads its input for this step (its ring-buffer
            slot) and advances with its declared integrator (``NeuronModel.update``),
@@ -34,12 +34,12 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._brainunit import u
 from ..errors import NESTErrors
-from ..models._spec import NeuronModel, RecorderModel, Vars
+from ..models._spec import NeuronModel, RecorderModel
 from .. import units as U
-from . import (archives, archiving, common_state, cores, delivery, dopamine, plasticity, ports,
-               precise, projections, recording, uploads, xla_cpu)
+from . import (archives, common_state, cores, dopamine, plasticity, ports, precise, projections,
+               recording, uploads)
+from .chunk import Core
 
 
 @dataclasses.dataclass
@@ -55,34 +55,6 @@ class PopPlan:
     n_ports: int = 0  # port channels (multisynapse models: the largest count of ports)
     integrator: object = None  # the neuron model's declaration (models/integrators.py)
     archiving: object = None  # its ArchivingNode needs (neurons/_common.Archiving), or None
-
-
-class Ctx:
-    """What a model function may know about the step it is in."""
-
-    def __init__(self, h_ms, n, key, grid, ias=None, integrator=None):
-        self.h = u.Quantity(h_ms, unit=u.ms)
-        self.h_ms = h_ms
-        self.n = n  # the step being computed: from n*h to (n+1)*h
-        self.key = key
-        self._grid = grid
-        self._ias = ias
-        self.integrator = integrator  # the model's declared one (models/integrators.py)
-
-    def steps(self, t):
-        """Time(Time::ms(t)).get_steps(): nearest tic, then up to the next step."""
-        ms = t.to_decimal(u.ms) if isinstance(t, u.Quantity) else t
-        # times in double, always; NEST clamps to +-inf, here to +-1e15 ms so int64 stays finite
-        ms = jnp.clip(jnp.asarray(ms, jnp.float64), -1e15, 1e15)
-        tics = jnp.floor(ms * self._grid.tics_per_ms + 0.5).astype(jnp.int64)
-        return -((-tics) // self._grid.tics_per_step)
-
-    def spike_due(self, dynamic):
-        """IgnoreAndSpikeMechanism::spike_event_is_due."""
-        if self._ias is None:
-            return dynamic
-        on, forced, _ = self._ias
-        return jnp.where(on, forced, dynamic)
 
 
 class Program:
@@ -137,7 +109,7 @@ class Program:
         self.record_capacity = plasticity.RECORD  # weight recorder events per chunk
         self.syn_version = None  # the connection table's version the carry's rows came from
         self.chunk = int(max(1, min(chunk_steps, 2 ** 24 // max(1, self.recording.width))))
-        self.core = cores.core_for(self, _Core)
+        self.core = cores.core_for(self, Core)
 
     @property
     def compiles(self):
@@ -335,272 +307,3 @@ def _zeros(shape, dtype):
 
 # The compiled core of a program: kernel/cores.py keeps one per structure.
 _CORES = cores.CORES  # (tests clear it)
-
-
-class _Step:
-    """What the phases of one step hand on to each other."""
-
-    def __init__(self, inputs, carry, out, spk, off, i, j, n, key):
-        # the run's arguments: parameters (no units), derived values, connection arrays
-        self.params_in, self.derived, self.conns = inputs
-        self.carry = carry  # the populations, ring buffers and inputs at the step's start
-        self.out, self.spk, self.off = out, spk, off  # the chunk's outputs; the slice's queue
-        self.i, self.j, self.n, self.key = i, j, n, key  # step in chunk, in slice, absolute
-        self.params = {}  # population -> parameters, with units
-        self.state = {}  # population -> its state after the step, with units
-        self.fired = {}  # neuron population -> what update returned as spikes
-        self.ias = {}  # neuron population -> IgnoreAndSpikeMechanism's (on, forced, counter)
-        self.emitted: dict[str, delivery.Emitted] = {}
-
-
-class _Core:
-    """What one compiled chunk needs, and the jitted chunk itself."""
-
-    def __init__(self, prog):
-        self.grid = prog.grid
-        self.plans = prog.plans
-        self.projections = prog.layout.projections  # their static shape; arrays come as arguments
-        self.recording = prog.recording
-        self.L = prog.L
-        self.chunk = prog.chunk
-        self.D = prog.D
-        self.plan_n = {p.name: p.n for p in prog.plans}
-        self.precise = prog.precise  # populations with event lists
-        self.off_grid_spec = {p.name: bool(getattr(p.spec, "off_grid", False)) for p in prog.plans}
-        # neuron populations whose spikes (and offsets) leave by event projections
-        self.event_sources = sorted({p.src for p in prog.layout.projections
-                                     if p.kind in ("event", "plastic")})
-        self.archives = tuple(prog.archives)  # populations that keep a post-synaptic archive
-        self.dopamine = prog.dopamine  # volume transmitters and the synapses that read them
-        self.histories = {name: kind for name, (kind, _) in prog.histories.items()}
-        self.compiles = 0
-        self.run = jax.jit(self._run_chunk, donate_argnums=(0,), compiler_options=xla_cpu.OPTIONS)
-
-    # --- the compiled chunk ------------------------------------------------------
-    def _run_chunk(self, carry, params, conns, n0, nsteps, base_key, last):
-        self.compiles += 1  # counts traces: a trace is a compilation
-        carry = archives.refresh_need(self, carry, conns)
-        out0 = self.recording.empty(self.chunk, self.plans, params)
-        derived = {}
-        for plan in self.plans:
-            fn = plan.spec.derive
-            p = U.attach(params[plan.name], plan.units)
-            ctx = Ctx(self.grid.h, n0, None, self.grid, integrator=plan.integrator)
-            derived[plan.name] = Vars(fn(p, ctx))
-        inputs = (params, derived, conns)
-        carry = self._horizons(carry, conns)
-
-        D = self.D
-        sources = {name: self.plan_n[name] for name in self.event_sources}
-        with_offsets = [name for name in sources if self.off_grid_spec[name]]
-
-        def step(j, c):
-            carry, out, spk, off, k = c
-            i = k * D + j
-            n = n0 + i
-            st = _Step(inputs, carry, out, spk, off, i, j, n, jax.random.fold_in(base_key, n))
-            for _, phase in self.PHASES:
-                phase(self, st)
-            return st.carry, st.out, st.spk, st.off, k
-
-        def one_slice(k, c):
-            # NEST's schedule: the spikes of a slice of D steps (D = the least neuron ->
-            # neuron delay) are delivered together at the start of the next slice, then
-            # the neurons advance step by step through the slice. The last slice's spikes
-            # of a run wait in the carry ("pending") for the next run, as in NEST: a value
-            # set between runs applies to them, and a plastic connection shows its state
-            # before them.
-            carry, out = c
-            if sources:
-                p = carry["pending"]
-                carry = self._deliver_slice(conns, params, carry, p["spk"], p["off"], p["s"],
-                                            p["r"], jax.random.fold_in(base_key, 0x7FFFFFFF))
-            r = jnp.minimum(D, nsteps - k * D)
-            spk = {name: jnp.zeros((D, n), jnp.int32) for name, n in sources.items()}
-            off = {name: jnp.zeros((D, sources[name])) for name in with_offsets}
-            carry, out, spk, off, _ = jax.lax.fori_loop(0, r, step, (carry, out, spk, off, k))
-            carry = self.dopamine.trigger(self, conns, params, carry, n0 + k * D + r)
-            if not sources:
-                return carry, out
-            pending = {"spk": spk, "off": off, "s": (n0 + k * D).astype(jnp.int64),
-                       "r": r.astype(jnp.int64)}
-            return dict(carry, pending=pending), out
-
-        nslices = (nsteps + D - 1) // D
-        carry = precise.with_tables(carry, carry.get("pev"), n0, self.L)  # the first step's
-        carry, out = jax.lax.fori_loop(0, nslices, one_slice, (carry, out0))
-        carry.pop("ptab", None)
-        return self._decay_calcium(carry, params, n0 + nsteps, last), out
-
-    # --- the step's phases, in NEST's order -----------------------------------------
-    def _update(self, st):
-        """update: every node advances one step. Neurons integrate this step's input
-        (taken out of their ring buffers at the end of the step before) with their
-        declared integrator and report spikes; generators compute what they send."""
-        for k, plan in enumerate(self.plans):
-            p = U.attach(st.params_in[plan.name], plan.units)
-            s = U.attach(st.carry["pop"][plan.name], plan.units)
-            st.params[plan.name] = p
-            pkey = jax.random.fold_in(st.key, k)
-            if plan.kind == "neuron":
-                x_raw = st.carry["inp"][plan.name]
-                x = Vars({c.name: (x_raw[j] if c.unit is None else u.Quantity(x_raw[j], unit=c.unit))
-                          for j, c in enumerate(plan.channels)})
-                ias = archiving.ignore_and_spike(plan.archiving, p, s, self._steps_of)
-                ctx = Ctx(self.grid.h, st.n, pkey, self.grid, ias, plan.integrator)
-                if plan.name in self.precise:  # this step's events, in order of arrival
-                    (st.state[plan.name], st.fired[plan.name]), st.carry = precise.update(
-                        st.carry, st.n, self.L, x_raw[self.precise[plan.name]], plan, p,
-                        st.derived[plan.name], s, x, ctx)
-                else:
-                    st.state[plan.name], st.fired[plan.name] = plan.spec.update(
-                        p, st.derived[plan.name], s, x, ctx)
-                st.ias[plan.name] = ias
-            else:
-                ctx = Ctx(self.grid.h, st.n, pkey, self.grid)
-                rec = self.recording.spiking.get(plan.name)
-                st.state[plan.name], st.emitted[plan.name] = delivery.emit(
-                    plan, p, st.derived[plan.name], s, ctx, self.projections, st.conns, rec)
-
-    def _emit(self, st):
-        """emit: the step's spike events (counts, and offsets of off-grid senders),
-        and what an ArchivingNode keeps at its spikes (kernel/archiving.py) — where
-        the post-synaptic history of plastic synapses is appended."""
-        for plan in self.plans:
-            if plan.kind != "neuron":
-                continue
-            spikes, offset = st.fired[plan.name], None
-            if plan.spec.off_grid:  # (count, offset in ms before the step's end)
-                spikes, offset = spikes
-            s = archiving.set_spiketime(plan.archiving, self.grid, st.params[plan.name],
-                                        st.state[plan.name], spikes, st.n, offset)
-            ias = st.ias[plan.name]
-            if ias is not None:
-                s = s.replace(steps_until_spike=ias[2])
-            st.state[plan.name] = s
-            if plan.name in self.archives:  # the post-synaptic history of plastic inputs
-                p = st.params[plan.name]
-                t = archiving.ms_of_steps(self.grid, st.n + 1)
-                if offset is not None:
-                    t = t - offset
-                arch = dict(st.carry["arch"])
-                arch[plan.name] = plasticity.append(
-                    arch[plan.name], spikes, t, p.tau_minus.to_decimal(u.ms),
-                    p.tau_minus_triplet.to_decimal(u.ms))
-                st.carry = dict(st.carry, arch=arch)
-            if plan.name in self.histories:  # what clopath/urbanczik synapses read
-                hist = dict(st.carry["hist"])
-                hist[plan.name] = archives.write(
-                    self.histories[plan.name], hist[plan.name], st.params_in[plan.name],
-                    U.strip(s, plan.units), spikes, st.n, self.grid)
-                st.carry = dict(st.carry, hist=hist)
-            st.emitted[plan.name] = delivery.Emitted(jnp.asarray(spikes).astype(jnp.int32), offset)
-
-    def _deliver(self, st):
-        """deliver: generators' events into the ring buffers now; neurons' spikes
-        queued for the end of the slice (``_deliver_slice``); then the next step's
-        input taken out of each buffer."""
-        bufs = {}
-        for name, b in st.carry["buf"].items():
-            # clear this step's slot: its content was taken out (into carry["inp"]) at the
-            # end of the step before; clearing first and reading last keeps every write to
-            # the buffer before every read, so XLA updates it in place
-            size = b.shape[0] // self.L
-            bufs[name] = jax.lax.dynamic_update_slice_in_dim(b, jnp.zeros(size, b.dtype),
-                                                             (st.n % self.L) * size, 0)
-        pev = dict(st.carry.get("pev", {}))
-        bufs = delivery.deliver(self.projections, st.conns, st.emitted, bufs, st.n, self.L, pev)
-        # Take the next step's slot out of each buffer (delays are >= 1 step, so this
-        # step's deliveries are in); it is cleared there at the start of the next step.
-        inp = {}
-        nxt = (st.n + 1) % self.L
-        for plan in self.plans:
-            if plan.kind != "neuron":
-                continue
-            size = plan.n_channels * plan.n
-            inp[plan.name] = jax.lax.dynamic_slice_in_dim(bufs[plan.name], nxt * size, size).reshape(
-                plan.n_channels, plan.n)
-        # the carry of the next step: every population's state, the buffers, the input
-        new_pop = {plan.name: U.strip(st.state[plan.name], plan.units) for plan in self.plans}
-        st.carry = precise.with_tables(dict(st.carry, pop=new_pop, buf=bufs, inp=inp), pev,
-                                       st.n + 1, self.L)
-        st.spk = {k: v.at[st.j].set(st.emitted[k].count.astype(v.dtype)) for k, v in st.spk.items()}
-        st.off = {name: st.off[name].at[st.j].set(st.emitted[name].offset) for name in st.off}
-
-    def _record(self, st):
-        """record: spikes of recorded nodes and sampled recordables leave the step."""
-        samples = {plan.name: self.recording.sample(plan, st.params[plan.name], st.state[plan.name])
-                   for plan in self.plans}
-        st.out = self.recording.write(st.out, st.i, st.emitted, samples)
-
-    # The step: NEST's update order within one step of ``resolution`` (see the module's
-    # docstring). Each phase reads and extends the _Step the phases before it left.
-    PHASES = (("update", _update),
-              ("volume", lambda core, st: core.dopamine.collect(core, st)),  # kernel/dopamine.py
-              ("emit", _emit), ("deliver", _deliver), ("record", _record))
-
-    def _deliver_slice(self, conns, params, carry, spk, off, s, r, key):
-        """deliver, at the end of a slice: the slice's neuron -> neuron events, in
-        NEST's (step, source) order; plastic connections updated as their spikes pass
-        (kernel/plasticity.py)."""
-        pev = dict(carry.get("pev", {}))
-        bufs = delivery.deliver_slice(self.projections, conns, spk, off, dict(carry["buf"]),
-                                      s, self.L, pev, delivery.thinning(self.plans, params, key, s))
-        syn, arch, wrec = dict(carry["syn"]), dict(carry["arch"]), dict(carry["wrec"])
-        hist, cstate, pops = dict(carry["hist"]), dict(carry["cstate"]), dict(carry["pop"])
-        for i, proj in enumerate(self.projections):
-            if proj.kind != "plastic":
-                continue
-            tau, a_ = None, arch.get(proj.tgt)
-            if proj.spec.post == "stdp":
-                pt = params[proj.tgt]
-                tau = (pt["tau_minus"], pt["tau_minus_triplet"])
-            elif proj.spec.post in archives.KINDS:  # the target's parameters come along
-                tau, a_ = params[proj.tgt], hist[proj.tgt]
-            bufs[proj.tgt], syn[proj.key], overflow, r_, cs, pops[proj.tgt] = plasticity.deliver_slice(
-                proj, proj.spec, conns[proj.key], syn[proj.key], params["syn:" + proj.key],
-                a_, tau, spk[proj.src], bufs[proj.tgt], s, r, self.L, self.grid,
-                jax.random.fold_in(key, i), wrec.get(proj.key),
-                self.dopamine.history(proj, carry), cstate.get(proj.model), pops[proj.tgt])
-            if cs is not None:  # shared by the model's projections, one after the other
-                cstate[proj.model] = cs
-            if r_ is not None:
-                wrec[proj.key] = r_
-            if proj.spec.post in archives.KINDS:
-                hist[proj.tgt] = dict(hist[proj.tgt], overflow=hist[proj.tgt]["overflow"] | overflow)
-            elif proj.tgt in arch:
-                arch[proj.tgt] = dict(arch[proj.tgt], overflow=arch[proj.tgt]["overflow"] | overflow)
-        carry = dict(carry, syn=syn, arch=arch, wrec=wrec, hist=hist, cstate=cstate, pop=pops)
-        # The input of the next slice's first step was taken out of its slot before
-        # the slice's events arrived: take it again.
-        inp = dict(carry["inp"])
-        nxt = (s + r) % self.L
-        for name in bufs:
-            size = inp[name].size
-            inp[name] = jax.lax.dynamic_slice_in_dim(bufs[name], nxt * size, size).reshape(
-                inp[name].shape)
-        return precise.with_tables(dict(carry, buf=bufs, inp=inp), pev, s + r, self.L)
-
-    def _horizons(self, carry, conns):
-        """Each archive's horizon at the chunk's start: the earliest time a connection
-        will read from (kernel/plasticity.py: an entry dropped after it is an overflow)."""
-        if not self.archives:
-            return carry
-        arch = {k: dict(a, horizon=jnp.full_like(a["horizon"], jnp.inf))
-                for k, a in carry["arch"].items()}
-        for proj in self.projections:
-            if proj.kind == "plastic" and proj.spec.post == "stdp":
-                arch[proj.tgt] = plasticity.horizon(arch[proj.tgt], proj, carry["syn"][proj.key],
-                                                    conns[proj.key]["tgt"])
-        return dict(carry, arch=arch)
-
-    def _decay_calcium(self, carry, params, steps, last):
-        pops = dict(carry["pop"])
-        for plan in self.plans:
-            pops[plan.name] = archiving.decay_calcium(
-                plan.archiving, self.grid, U.attach(params[plan.name], plan.units),
-                pops[plan.name], steps, last)
-        return dict(carry, pop=pops)
-
-    def _steps_of(self, t):
-        return Ctx(self.grid.h, 0, None, self.grid).steps(t)

@@ -6,20 +6,30 @@ measured in benchmarks/stepcost.py and docs/benchmarks.md). Neither changes a re
   `while` loop (smaller programs). In a step that is ~30 small operations run five times
   per `fold_in` (the step's key, each population's key; 'rbg' keys fold in by threefry
   too): most of a Poisson-driven small network's step. Unrolled, the rounds fuse.
-- OPTIONS, given to the chunk's `jax.jit`: region analysis lets copy insertion see that
-  the step loop's state can be updated in place; without it every state array of every
-  population was copied each step (12 of a small network's ~36 operations per step).
+- OPTIONS, given to the chunk's `jax.jit`: none now. XLA's
+  `xla_cpu_copy_insertion_use_region_analysis` removed most per-step copies of the state
+  (12 of a small network's ~36 operations per step) but miscompiled the chunk of a
+  spike_generator with a long list (tests/test_devices.py: nothing was recorded), so it
+  is not used.
 """
 
 from functools import partial
 
-from jax._src.interpreters import mlir
-from jax._src.random import threefry2x32 as _threefry
 
-mlir.register_lowering(
-    _threefry.threefry2x32_p,
-    mlir.lower_fun(partial(_threefry._threefry2x32_lowering, use_rolled_loops=False),
-                   multiple_results=True),
-    platform="cpu")
+def _unrolled_threefry():
+    # JAX's own lowering with its loop unrolled: the same integer rounds, the same bits.
+    # It is private API; a JAX without it keeps its rolled lowering (slower, same results).
+    try:
+        from jax._src.interpreters import mlir
+        from jax._src.random import threefry2x32 as threefry
+        lowering = partial(threefry._threefry2x32_lowering, use_rolled_loops=False)
+        mlir.register_lowering(threefry.threefry2x32_p,
+                               mlir.lower_fun(lowering, multiple_results=True), platform="cpu")
+        return True
+    except (ImportError, AttributeError, TypeError):
+        return False
 
-OPTIONS = {"xla_cpu_copy_insertion_use_region_analysis": True}
+
+UNROLLED_THREEFRY = _unrolled_threefry()
+
+OPTIONS: dict = {}
