@@ -11,7 +11,8 @@ import jax.numpy as jnp
 from .._brainunit import u
 from ..models._spec import Vars
 from .. import units as U
-from . import archives, archiving, delivery, plasticity, precise, xla_cpu
+from . import archives, archiving, delivery, plasticity, precise
+from . import xla_cpu  # noqa: F401  (registers the CPU lowering the chunk compiles with)
 
 
 class Ctx:
@@ -79,7 +80,7 @@ class Core:
         self.dopamine = prog.dopamine  # volume transmitters and the synapses that read them
         self.histories = {name: kind for name, (kind, _) in prog.histories.items()}
         self.compiles = 0
-        self.run = jax.jit(self._run_chunk, donate_argnums=(0,), compiler_options=xla_cpu.OPTIONS)
+        self.run = jax.jit(self._run_chunk, donate_argnums=(0,))
 
     # --- the compiled chunk ------------------------------------------------------
     def _run_chunk(self, carry, params, conns, n0, nsteps, base_key, last):

@@ -6,7 +6,7 @@ measured in benchmarks/stepcost.py and docs/benchmarks.md). Neither changes a re
   `while` loop (smaller programs). In a step that is ~30 small operations run five times
   per `fold_in` (the step's key, each population's key; 'rbg' keys fold in by threefry
   too): most of a Poisson-driven small network's step. Unrolled, the rounds fuse.
-- OPTIONS, given to the chunk's `jax.jit`: none now. XLA's
+- No compiler options are given to the chunk's `jax.jit`. XLA's
   `xla_cpu_copy_insertion_use_region_analysis` removed most per-step copies of the state
   (12 of a small network's ~36 operations per step) but miscompiled the chunk of a
   spike_generator with a long list (tests/test_devices.py: nothing was recorded), so it
@@ -32,4 +32,3 @@ def _unrolled_threefry():
 
 UNROLLED_THREEFRY = _unrolled_threefry()
 
-OPTIONS: dict = {}
