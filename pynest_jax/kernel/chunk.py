@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from .._brainunit import u
 from ..models._spec import Vars
@@ -41,6 +42,28 @@ class Ctx:
             return dynamic
         on, forced, _ = self._ias
         return jnp.where(on, forced, dynamic)
+
+
+_BLOCK = 8  # steps per block of a small network's loop (Core._run_chunk)
+_SMALL = 512  # bytes: XLA CPU's ThunkExecutor runs a body whose buffers are all this small in order
+
+
+def _all_small(trees):
+    """Whether every array in ``trees`` has at most _SMALL bytes (at trace time)."""
+    for x in jax.tree_util.tree_leaves(trees):
+        try:
+            size = int(np.prod(np.shape(x))) * np.dtype(x.dtype).itemsize
+        except (AttributeError, TypeError):  # a Python number; a key (16 bytes)
+            continue
+        if size > _SMALL:
+            return False
+    return True
+
+
+def _is_array_value(v):
+    """Whether a derived value is a (Quantity of an) array: one that can be an argument."""
+    leaves = jax.tree_util.tree_leaves(v)
+    return bool(leaves) and all(isinstance(x, jax.Array) for x in leaves)
 
 
 class _Step:
@@ -81,18 +104,47 @@ class Core:
         self.histories = {name: kind for name, (kind, _) in prog.histories.items()}
         self.compiles = 0
         self.run = jax.jit(self._run_chunk, donate_argnums=(0,))
+        self.derive = jax.jit(self._derive_arrays)
+        self.derived_tree = None  # the structure of what derive returns (Program.derived)
+        self.derive_once = tuple(p.name for p in self.plans
+                                 if getattr(p.spec, "host_prepare", None) is None)
+
+    # --- the populations' derived values ------------------------------------------
+    def _derived(self, params, n0, names=None):
+        """Each population's derived values (NEST's pre_run_hook: `derive`), traced."""
+        derived = {}
+        for plan in self.plans:
+            if names is not None and plan.name not in names:
+                continue
+            p = U.attach(params[plan.name], plan.units)
+            ctx = Ctx(self.grid.h, n0, None, self.grid, integrator=plan.integrator)
+            derived[plan.name] = Vars(plan.spec.derive(p, ctx))
+        return derived
+
+    def _derive_arrays(self, params):
+        """The derived values that are arrays, computed by a program of their own once per
+        set of parameters (Program.run keeps them while the parameters' device arrays are
+        the same). Inside the chunk they were some 25 small kernels of a 100-neuron
+        iaf_psc_alpha population at every call, each independent of the others, which
+        XLA's CPU runtime hands to its thread pool one by one: most of a short run's cost
+        (docs/benchmarks.md, "Start-up (issue 14)"). Values that are not arrays (Python
+        numbers, flags) stay in the chunk's own trace, and so do the derived values of
+        populations with a host_prepare (generators whose arrays are made anew for every
+        run: their values would be computed again at each call anyway)."""
+        return {name: {k: v for k, v in d.items() if _is_array_value(v)}
+                for name, d in self._derived(params, 0, self.derive_once).items()}
 
     # --- the compiled chunk ------------------------------------------------------
-    def _run_chunk(self, carry, params, conns, n0, nsteps, base_key, last):
+    def _run_chunk(self, carry, params, conns, n0, nsteps, base_key, last, derived_in):
         self.compiles += 1  # counts traces: a trace is a compilation
         carry = archives.refresh_need(self, carry, conns)
         out0 = self.recording.empty(self.chunk, self.plans, params)
-        derived = {}
-        for plan in self.plans:
-            fn = plan.spec.derive
-            p = U.attach(params[plan.name], plan.units)
-            ctx = Ctx(self.grid.h, n0, None, self.grid, integrator=plan.integrator)
-            derived[plan.name] = Vars(fn(p, ctx))
+        # the trace's own derived values, their arrays replaced by those computed once
+        # (the ones computed here are then dead code, and XLA drops them); they come as
+        # a flat list (Quantities flatten in Python, at every call)
+        derived = self._derived(params, n0)
+        for name, arrays in jax.tree_util.tree_unflatten(self.derived_tree, derived_in).items():
+            derived[name].update(arrays)
         inputs = (params, derived, conns)
         carry = self._horizons(carry, conns)
 
@@ -132,9 +184,46 @@ class Core:
                        "r": r.astype(jnp.int64)}
             return dict(carry, pending=pending), out
 
-        nslices = (nsteps + D - 1) // D
         carry = precise.with_tables(carry, carry.get("pev"), n0, self.L)  # the first step's
-        carry, out = jax.lax.fori_loop(0, nslices, one_slice, (carry, out0))
+        B = _BLOCK
+        if (not sources and not self.dopamine.projections and self.chunk % B == 0
+                and _all_small((carry, params, conns, derived_in,
+                                [dict(v) for v in derived.values()],
+                                self.recording.empty(B, self.plans, params)))):
+            # nothing is delivered at a slice's end (no neuron -> neuron events, no volume
+            # transmitter), and every array the step touches is small: the steps in
+            # blocks of B, each writing its outputs into a (B, ...) block. XLA's CPU
+            # runtime runs a loop body whose thunks all use buffers of at most 512 bytes
+            # in order on the calling thread; one larger buffer (the chunk's (chunk, n)
+            # outputs) made it hand the step's independent thunks to its thread pool,
+            # which cost some 80 us of CPU per call in waking and spinning threads.
+            def block_step(j, c):
+                carry, block, b = c
+                n = n0 + (b * B + j)
+                st = _Step(inputs, carry, block, {}, {}, j, j, n, jax.random.fold_in(base_key, n))
+                for _, phase in self.PHASES:
+                    phase(self, st)
+                return st.carry, st.out, b
+
+            def one_block(b, c):
+                carry, out = c
+                block = self.recording.empty(B, self.plans, params)
+                carry, block, _ = jax.lax.fori_loop(0, jnp.minimum(B, nsteps - b * B),
+                                                    block_step, (carry, block, b))
+                # rows past nsteps are zeros the host never reads
+                out = jax.tree_util.tree_map(
+                    lambda o, x: jax.lax.dynamic_update_slice_in_dim(o, x, b * B, 0), out, block)
+                return carry, out
+
+            carry, out = jax.lax.fori_loop(0, (nsteps + B - 1) // B, one_block, (carry, out0))
+        elif not sources and not self.dopamine.projections:
+            # nothing is delivered at a slice's end: one loop over the steps, not a loop of
+            # slices of one step each (each level of loop a fixed cost per iteration)
+            carry, out, _, _, _ = jax.lax.fori_loop(
+                0, nsteps, step, (carry, out0, {}, {}, jnp.zeros((), jnp.int64)))
+        else:
+            nslices = (nsteps + D - 1) // D
+            carry, out = jax.lax.fori_loop(0, nslices, one_slice, (carry, out0))
         carry.pop("ptab", None)
         return self._decay_calcium(carry, params, n0 + nsteps, last), out
 

@@ -198,7 +198,7 @@ class Kernel:
         """nest.cpp run(): the simulation time in steps, or NEST's BadParameter."""
         if t_ms < 0:
             raise NESTErrors.BadParameter("The simulation time cannot be negative.")
-        if not np.isfinite(t_ms) or t_ms > self.grid.steps_to_ms(2 ** 60 // self.grid.tics_per_step):
+        if not np.isfinite(t_ms) or t_ms > self.grid.max_ms:
             raise NESTErrors.BadParameter("The simulation time must be finite.")
         steps = self.grid.ms_to_tics(t_ms)
         if steps % self.grid.tics_per_step:

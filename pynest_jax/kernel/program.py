@@ -29,6 +29,7 @@ names of state keys.
 from __future__ import annotations
 
 import dataclasses
+import operator
 
 import jax
 import jax.numpy as jnp
@@ -68,6 +69,8 @@ class Program:
         self.fdtype = jnp.float32 if precision == "float32" else jnp.float64
         self.version = graph.structure_version
         self.uploads = uploads.Uploads(self.device)  # parameters kept on device between runs
+        self._pkeys = {}  # population -> the device keys that are parameters, not state
+        self._derived = None  # (the parameters' device arrays, the derived arrays of them)
         self.plans: list[PopPlan] = []
         for pop in graph.pop_list:
             spec = pop.spec
@@ -242,13 +245,21 @@ class Program:
     def _state_keys(self, plan):
         return tuple(s.name for s in plan.spec.state if s.dtype in ("float", "int", "bool"))
 
+    def _param_keys(self, plan):
+        keys = self._pkeys.get(plan.name)
+        if keys is None:
+            skeys = set(self._state_keys(plan))
+            keys = self._pkeys[plan.name] = tuple(k for k in plan.device_keys if k not in skeys)
+        return keys
+
     def params(self, graph):
         out = {}
+        up = self.uploads.get
         for plan in self.plans:
             pop = graph.populations[plan.name]
-            skeys, up = set(self._state_keys(plan)), self.uploads.get
-            out[plan.name] = {k: up((plan.name, k), pop.arrays[k]) for k in plan.device_keys
-                              if k not in skeys}
+            keys = self._param_keys(plan)
+            out[plan.name] = self.uploads.get_all(("all", plan.name), keys,
+                                                  [pop.arrays[k] for k in keys])
             out[plan.name].update({k: up((plan.name, k), v) for k, v in
                                    ports.device_params(pop, plan.n_ports).items()})
         out.update(self.common_values(graph))
@@ -296,7 +307,21 @@ class Program:
         """`nsteps` steps from step n0; `last`: the run ends with this chunk."""
         # numpy scalars: the same abstract values as jnp's, without a device array each
         return self.core.run(carry, params, conns, np.int64(n0), np.int64(nsteps), base_key,
-                             np.bool_(last))
+                             np.bool_(last), self.derived(params))
+
+    def derived(self, params):
+        """The populations' derived arrays (Core.derive), kept while ``params`` holds the
+        same device arrays (kernel/uploads.py keeps them while the values are the same)."""
+        params = {name: params[name] for name in self.core.derive_once}
+        leaves = jax.tree_util.tree_leaves(params)
+        held = self._derived
+        if held is not None and len(held[0]) == len(leaves) and all(
+                map(operator.is_, held[0], leaves)):
+            return held[1]
+        values = self.core.derive(params) if params else {}  # (nothing to compile for none)
+        derived, self.core.derived_tree = jax.tree_util.tree_flatten(values)
+        self._derived = (leaves, derived)
+        return derived
 
 
 def _zeros(shape, dtype):

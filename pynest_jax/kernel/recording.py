@@ -56,7 +56,9 @@ class RecordingPlan:
             len(v["vars"]) * len(v["local"]) for v in self.sampled.values())
 
     def _add_spiking(self, graph, plans, rec, sources, copies):
-        for pop, pos, loc in graph.group_by_population(sources):
+        # the grouping by population, kept for every chunk (it holds while the program does)
+        groups = list(graph.group_by_population(sources))
+        for pop, pos, loc in groups:
             if pop.spec.name not in plans:
                 continue
             prev = self.spiking.get(pop.spec.name, np.zeros(0, np.int64))
@@ -66,12 +68,14 @@ class RecordingPlan:
                 self.spiking[pop.spec.name] = np.concatenate([prev, entries])
             else:
                 self.spiking[pop.spec.name] = np.union1d(prev, loc)
-        self.recorders.append({"gid": rec, "kind": "spike", "sources": sources, "copies": copies})
+        self.recorders.append({"gid": rec, "kind": "spike", "sources": sources, "copies": copies,
+                               "groups": groups})
 
     def _add_sampler(self, graph, plans, rec, targets):
         rpop = graph.pop_list[graph.node_pop[rec]]
         record_from = list(rpop.host["record_from"][graph.node_local[rec]])
-        for pop, pos, loc in graph.group_by_population(targets):
+        groups = list(graph.group_by_population(targets))
+        for pop, pos, loc in groups:
             if pop.spec.name not in plans or not record_from:  # nothing to sample
                 continue
             cur = self.sampled.setdefault(pop.spec.name, {"vars": [], "local": np.zeros(0, np.int64)})
@@ -80,7 +84,7 @@ class RecordingPlan:
                     cur["vars"].append(v)
             cur["local"] = np.union1d(cur["local"], loc)
         self.recorders.append({"gid": rec, "kind": "sampler", "targets": targets,
-                               "record_from": record_from})
+                               "record_from": record_from, "groups": groups})
 
     def empty(self, T, plans, params):
         """The chunk's outputs, zeroed; offsets for the recorded populations whose spikes
@@ -315,7 +319,7 @@ def _spike_events(kernel, plan, host, rec, n0, t_min, t_max, md):
     graph = kernel.graph
     sources, copies = rec["sources"], rec["copies"]
     steps, senders, offsets = [], [], []
-    for pop, pos, loc in graph.group_by_population(sources):
+    for pop, pos, loc in rec["groups"]:
         if pop.spec.name not in plan.spiking:
             continue
         cols, trains = _columns(plan, pop, loc, rec["gid"])
@@ -448,7 +452,7 @@ def _samples(graph, grid, plan, host, rec, pop, li, stamps):
     cols = {v: [] for v in rec["record_from"]}
     senders = []
     times = []
-    for tpop, _, loc in graph.group_by_population(rec["targets"]):
+    for tpop, _, loc in rec["groups"]:
         s = plan.sampled.get(tpop.spec.name)
         if s is None:
             continue

@@ -18,6 +18,11 @@ class TimeGrid:
         self.tics_per_ms = float(tics_per_ms)
         self.tics_per_step = int(round(resolution_ms * self.tics_per_ms))
         self.h = self.tics_per_step / self.tics_per_ms
+        # steps_scalar of the few window and interval values a recorder or a run asks
+        # for again at every Simulate call (one of a short call's fixed costs)
+        self._steps_memo: dict = {}
+        # the greatest simulation time nest.cpp run() accepts
+        self.max_ms = float(self.steps_to_ms(2 ** 60 // self.tics_per_step))
 
     # Time(Time::ms(t)): round to the nearest tic, half up.
     def ms_to_tics(self, t):
@@ -80,6 +85,17 @@ class TimeGrid:
         return bool(np.all(tics % self.tics_per_step == 0))
 
     def steps_scalar(self, t: float) -> int:
+        if isinstance(t, float):  # numpy's float64 too (a recorder's interval)
+            t = float(t)
+            steps = self._steps_memo.get(t)
+            if steps is None:
+                if len(self._steps_memo) > 4096:
+                    self._steps_memo.clear()
+                steps = self._steps_memo[t] = self._steps_scalar(t)
+            return steps
+        return self._steps_scalar(t)
+
+    def _steps_scalar(self, t) -> int:
         if math.isinf(t):
             return np.iinfo(np.int64).max // 4 if t > 0 else -(np.iinfo(np.int64).max // 4)
         if type(t) is float and -1e15 < t < 1e15:  # ms_to_steps in Python ints
