@@ -175,9 +175,13 @@ def hadjust(control: StandardControl, order: int, y, yerr, yp, h):
     dec = rmax > 1.1
     inc = rmax < 0.5
     # The barrier keeps XLA from rewriting S / pow(r, e) as S * pow(r, -e),
-    # which rounds differently from GSL's division.
-    r_dec = jnp.maximum(_SAFETY / _opaque(jnp.power(rmax, 1.0 / order)), 0.2)
-    r_inc = jnp.clip(_SAFETY / _opaque(jnp.power(rmax, 1.0 / (order + 1.0))), 1.0, 5.0)
+    # which rounds differently from GSL's division. Each pow (a libm call per
+    # element on XLA CPU) takes its exponent only where its result is used and 0
+    # elsewhere: pow(x, 0) is libm's early exit, and the used values are the same.
+    e_dec = jnp.where(dec, 1.0 / order, 0.0)
+    e_inc = jnp.where(inc, 1.0 / (order + 1.0), 0.0)
+    r_dec = jnp.maximum(_SAFETY / _opaque(jnp.power(rmax, e_dec)), 0.2)
+    r_inc = jnp.clip(_SAFETY / _opaque(jnp.power(rmax, e_inc)), 1.0, 5.0)
     r = jnp.where(dec, r_dec, jnp.where(inc, r_inc, 1.0))
     h_new = jnp.where(dec | inc, r * h, h)
     status = jnp.where(dec, HADJ_DEC, jnp.where(inc, HADJ_INC, HADJ_NIL))
@@ -206,7 +210,9 @@ def evolve_attempt(f, control, t, t1, h, y, tab: ButcherTableau = RKF45):
     y1, yerr = rk_step(tab, f, t, y, h0, k1)
     t_new = jnp.where(final, t1, t + h0)
     yp = f(t + h0, y1) if control.needs_dydt_out else None
-    h_adj, status = hadjust(control, tab.order, y1, yerr, yp, h0)
+    # Made once: without the barrier XLA recomputes the error ratios, their
+    # maximum and the pows inside each of the kernels that read the result.
+    h_adj, status = _opaque(hadjust(control, tab.order, y1, yerr, yp, h0))
     dec = status == HADJ_DEC
     retry = dec & (jnp.abs(h_adj) < jnp.abs(h0)) & (t_new + h_adj != t_new)
     # A decrease that would not move t keeps the step and its h.
