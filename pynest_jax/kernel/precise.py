@@ -227,9 +227,19 @@ def update(carry, step, L, summed, plan, p, d, s, x, ctx):
             return U.strip(state, units), fired
         return run
 
-    i = jnp.searchsorted(jnp.asarray(sizes), jnp.max(count, initial=0))
-    state, fired = jax.lax.switch(i, [branch(b) for b in sizes], small, big, count, summed,
-                                  U.strip(s, units))
+    def quiet(small, big, count, summed, s):
+        # no event in the slot (most steps of a small network): an empty table, so the
+        # table's ordering is not computed (the model reads no row of it: counts are 0)
+        n = count.shape[0]
+        ctx.events = Events(jnp.full((1, n), -1.0, small[0].dtype), jnp.zeros((1, n), small[1].dtype),
+                            count)
+        state, fired = plan.spec.update(p, d, U.attach(s, units), x, ctx)
+        return U.strip(state, units), fired
+
+    busy = (jnp.max(count, initial=0) > 0) | jnp.any(summed != 0)
+    i = jnp.where(busy, 1 + jnp.searchsorted(jnp.asarray(sizes), jnp.max(count, initial=0)), 0)
+    state, fired = jax.lax.switch(i, [quiet] + [branch(b) for b in sizes], small, big, count,
+                                  summed, U.strip(s, units))
     return (U.attach(state, units), fired), dict(carry, pev=dict(carry["pev"], **{plan.name: ev}))
 
 

@@ -12,7 +12,14 @@ TERMINATION = 1e-14
 
 def regula_falsi(distance, dt, searching):
     """The time in [0, dt] where ``distance(t)`` (per neuron) crosses 0, for the neurons
-    ``searching``; 0 elsewhere."""
+    ``searching``; 0 elsewhere. Nothing is evaluated in a step where no neuron searches
+    (most steps: the two end-point distances alone cost as much as the rest of a small
+    network's precise update)."""
+    return jax.lax.cond(jnp.any(searching), lambda: _search(distance, dt, searching),
+                        lambda: jnp.zeros_like(dt))
+
+
+def _search(distance, dt, searching):
     zero = jnp.zeros_like(dt)
     a, b = zero, jnp.where(searching, dt, 1.0)
     fa, fb = distance(a), distance(b)

@@ -7,6 +7,7 @@ interval's start; here the membrane is bounded below by V_min at every propagati
 and a zero-length interval (simultaneous arrivals) is propagated too.
 """
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -18,9 +19,24 @@ from ....numerics.regula_falsi import regula_falsi
 from .._common import Archiving, neuron_state
 from .._keys import PSC
 from . import _common as ps
-from .iaf_psc_exp_ps import PS_CHECK, PS_PARAMS, PS_STATE, SYN_STATE, derive
+from .iaf_psc_exp_ps import PS_CHECK, PS_PARAMS, PS_STATE, SYN_STATE, derive as _derive_refr
 
 _EPS = np.finfo(float).eps
+
+
+def derive(p, ctx):
+    """The refractory steps and the propagators of a whole step without input
+    (pre_run_hook's P30, P31, P32, expm1_tau_m, exp_tau_syn): fixed through a run,
+    computed once per chunk, not in every step."""
+    h = ctx.h_ms
+    tau_m, C_m = p.tau_m.to_decimal(u.ms), p.C_m.to_decimal(u.pF)
+    tau_ex, tau_in = p.tau_syn_ex.to_decimal(u.ms), p.tau_syn_in.to_decimal(u.ms)
+    hq = jnp.full(jnp.shape(tau_m), h)
+    P31_ex, P32_ex = iaf_propagator_alpha(tau_ex, tau_m, C_m, hq)
+    P31_in, P32_in = iaf_propagator_alpha(tau_in, tau_m, C_m, hq)
+    return dict(_derive_refr(p, ctx), P31_ex=P31_ex, P32_ex=P32_ex, P31_in=P31_in,
+                P32_in=P32_in, expm1_m=jnp.expm1(-h / tau_m), exp_ex=jnp.exp(-h / tau_ex),
+                exp_in=jnp.exp(-h / tau_in))
 
 
 def update(p, d, s, x, ctx):
@@ -72,12 +88,11 @@ def update(p, d, s, x, ctx):
     hq = jnp.full(y[4].shape, h)
     quiet = ~has_input
     I_ex, dI_ex, I_in, dI_in, V = y
-    P31_ex, P32_ex = iaf_propagator_alpha(tau_ex, tau_m, C_m, hq)
-    P31_in, P32_in = iaf_propagator_alpha(tau_in, tau_m, C_m, hq)
-    e = jnp.expm1(-h / tau_m)
+    P31_ex, P32_ex, P31_in, P32_in = d.P31_ex, d.P32_ex, d.P31_in, d.P32_in
+    e = d.expm1_m
     Vq = jnp.maximum(-tau_m / C_m * e * (I_e + y_in) + P31_ex * dI_ex + P32_ex * I_ex
                      + P31_in * dI_in + P32_in * I_in + e * V + V, U_min)
-    e_ex, e_in = jnp.exp(-h / tau_ex), jnp.exp(-h / tau_in)
+    e_ex, e_in = d.exp_ex, d.exp_in
     y = (jnp.where(quiet, e_ex * h * dI_ex + e_ex * I_ex, I_ex), jnp.where(quiet, e_ex * dI_ex, dI_ex),
          jnp.where(quiet, e_in * h * dI_in + e_in * I_in, I_in), jnp.where(quiet, e_in * dI_in, dI_in),
          jnp.where(quiet & ~refr, Vq, V))
@@ -108,9 +123,11 @@ def update(p, d, s, x, ctx):
 
     init = (y, refr, spk, off, last_step, last_off, before, hq,
             jnp.zeros(hq.shape, jnp.int32), pseudo)
-    y, refr, spk, off, last_step, last_off, before, last, _, _ = ps.walk(ev, init, body, extra=1)
+    y, refr, spk, off, last_step, last_off, before, last, _, _ = ps.walk(ev, init, body,
+                                                                           extra=1)
     rest = has_input & (last > 0)
-    y = propagate(y, refr, jnp.where(rest, last, 0.0), rest)
+    y = jax.lax.cond(jnp.any(rest), lambda y: propagate(y, refr, jnp.where(rest, last, 0.0), rest),
+                     lambda y: y, y)
     fire = rest & (y[4] >= U_th)
     t = crossing(before, jnp.where(fire, last, 1.0), fire)
     y, refr, spk, off, last_step, last_off = emit(y, refr, spk, off, last_step, last_off, fire,
