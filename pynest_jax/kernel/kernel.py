@@ -241,6 +241,10 @@ class Kernel:
             # connections set or made since the rows were written (the graph holds the
             # values the last run read back)
             self.carry = dict(self.carry, syn=prog.plastic_rows(self.graph))
+        # From here the device holds the plastic values: the host's copies that it holds
+        # in full go now, not after the run (hpc_benchmark: 16 B per connection of every
+        # model, Kplus and t_lastspike, during the first run's compile and chunk)
+        prog.defer_plastic(self.graph, lambda: self.carry)
         # XLA's RngBitGenerator ('rbg'): on CPU about 5x faster per random number than
         # threefry, which made random draws most of a step's time in Poisson-driven networks.
         key = self._base_key(self.status["rng_seed"] & 0xFFFFFFFF)

@@ -270,16 +270,21 @@ class Program:
             projections.read_plastic_rows(graph, proj, self.layout.host_arrays[proj.key],
                                           carry["syn"][proj.key])
 
+    def defer_plastic(self, graph, carry_of):
+        """The plastic values live on the device: fetched when a column is read
+        (ConnectionStore.defer), from the rows of the carry the kernel holds then (which
+        a later run replaces); the host's copies of the columns the device holds in
+        full are dropped meanwhile."""
+        if self.plastic:
+            graph.connections.defer(
+                {k for proj in self.plastic for k in proj.keys if k != "delay"},
+                lambda: self.read_plastic(graph, carry_of()), self.layout.plastic_rows_of)
+
     def read_state(self, graph, carry, carry_of):
         """Copy device state back into the graph's arrays (after a run); plastic rows
         when first read, from ``carry_of()`` (the carry the kernel holds then)."""
         common_state.read_back(graph, carry)
-        if self.plastic:
-            # fetched when a column is read (ConnectionStore.defer): the rows of the
-            # carry the kernel holds then, which a later run replaces
-            graph.connections.defer(
-                {k for proj in self.plastic for k in proj.keys if k != "delay"},
-                lambda: self.read_plastic(graph, carry_of()), self.layout.plastic_rows_of)
+        self.defer_plastic(graph, carry_of)
         for plan in self.plans:
             pop = graph.populations[plan.name]
             for k, v in carry["pop"][plan.name].items():

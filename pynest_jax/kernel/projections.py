@@ -61,7 +61,6 @@ class ProjectionLayout:
             delay = conns.col("delay")[rows]
         if len(rows) == 0:
             return
-        src_p, tgt_p = graph.node_pop[src_g], graph.node_pop[tgt_g]
         self._all_rows = rows if alive.all() else None
         rec = conns.col("receptor")
         self._one_receptor = rec[:1] if rec.min() == rec.max() else None
@@ -70,17 +69,27 @@ class ProjectionLayout:
         if dsteps.shape == (1,):
             dsteps = dsteps[0]
         P = len(graph.pop_list)
-        pair = src_p.astype(np.int64) * P + tgt_p
         # Connections of a plastic synapse model (SynapseModel.on_pre) form projections
         # of their own, per model (copies included: their common values differ); every
         # other model shares one projection per pair of populations, as before.
         self.plastic_models = _plastic_models(graph, conns, rows)
+        M = len(self.plastic_models) + 1
+        # each connection's (source population, target population, plastic model) as
+        # one small integer: 2-4 B per connection, no int64 keys (hpc_benchmark: 126 M)
+        ktype = np.int16 if P * P * M < 2 ** 15 else np.int32 if P * P * M < 2 ** 31 else np.int64
+        pair = graph.node_pop[src_g].astype(ktype)
+        pair *= P
+        pair += graph.node_pop[tgt_g]
         if self.plastic_models:
-            code = np.zeros(int(conns.col("syn").max()) + 1, np.int64)
+            code = np.zeros(int(conns.col("syn").max()) + 1, ktype)
             for i, (sid, _) in enumerate(self.plastic_models):
                 code[sid] = i + 1
-            pair = pair * (len(self.plastic_models) + 1) + code[conns.col("syn")[rows]]
-        M = len(self.plastic_models) + 1
+            pair *= M
+            syn = conns.col("syn")
+            pair += code[syn if self._all_rows is not None else syn[rows]]
+        # node id -> index in its population, narrow: the gathers below make
+        # per-connection arrays of it
+        loc = graph.node_local.astype(np.int32 if len(graph.node_local) < 2 ** 31 else np.int64)
         pair_keys = np.flatnonzero(np.bincount(pair, minlength=P * P * M))
         for k in pair_keys:
             spt, m = divmod(int(k), M)
@@ -91,14 +100,16 @@ class ProjectionLayout:
             if not isinstance(tpop.spec, NeuronModel):
                 continue
             if len(pair_keys) == 1:  # one projection: every row, no masked copies
-                r, ds, sg, tg = rows, dsteps, src_g, tgt_g
+                r, ds, sl, tl = rows, dsteps, loc[src_g], loc[tgt_g]
             else:
                 sel = pair == k
-                r, sg, tg = rows[sel], src_g[sel], tgt_g[sel]
+                r, sl, tl = rows[sel], loc[src_g[sel]], loc[tgt_g[sel]]
                 ds = dsteps if dsteps.ndim == 0 else dsteps[sel]
+                del sel
             self.max_delay_steps = max(self.max_delay_steps, int(ds.max()))
             model = self.plastic_models[m - 1] if m else None
-            self._add(graph, spop, tpop, r, graph.node_local[sg], graph.node_local[tg], ds, model)
+            self._add(graph, spop, tpop, r, sl, tl, ds, model)
+            del r, sl, tl, ds
         self._all_rows = None  # (4 B per connection)
 
     def _add(self, graph, spop, tpop, rows, sloc, tloc, dsteps, model=None):
@@ -189,42 +200,73 @@ class ProjectionLayout:
         if self._device is not None and self._device[0] == (conns.version, dtype):
             return self._device[1]
         out = {}
+        weight = conns.col("weight")
         for proj in self.projections:
             a = self.host_arrays[proj.key]
-            w = conns.col("weight")[a["rows"]]
             if proj.kind == "plastic":
-                out[proj.key] = _plastic_device_arrays(proj, a, w, self.max_delay_steps + 1)
+                out[proj.key] = _plastic_device_arrays(proj, a, weight, self.max_delay_steps + 1)
                 # the host reads the device's table (a view on CPU): one copy of it
                 a["tgt"] = np.asarray(out[proj.key]["tgt"])
             elif proj.kind == "event":
-                out[proj.key] = _event_device_arrays(proj, a, w, self.max_delay_steps + 1, dtype)
+                out[proj.key] = _event_device_arrays(proj, a, weight, self.max_delay_steps + 1,
+                                                     dtype)
             else:
+                w = weight[a["rows"]]
                 out[proj.key] = {k: jnp.asarray(v) if k != "w" else jnp.asarray(w, dtype)
                                  for k, v in a.items() if k != "rows"}
         self._device = ((conns.version, dtype), out)
         return out
 
 
-def _event_device_arrays(proj, a, w, L, dtype):
+def padded(a, col, fill=0.0, dtype=np.float64):
+    """A connection column (of the whole table) on a projection's padded table, a chunk
+    of connections at a time (no per-connection temporaries of the whole projection)."""
+    t = np.full(a["tgt"].shape, fill, dtype)
+    tf, rows, flat = t.reshape(-1), a["rows"], a["flat"]
+    for i in range(0, len(rows), PLACE_CHUNK):
+        tf[flat[i:i + PLACE_CHUNK]] = col[rows[i:i + PLACE_CHUNK]]
+    return t
+
+
+def _signs(a, col):
+    """(any, all) of the projection's connections' values of ``col`` being >= 0."""
+    pos, rows, n = False, a["rows"], len(a["rows"])
+    neg = False
+    for i in range(0, n, PLACE_CHUNK):
+        ge = col[rows[i:i + PLACE_CHUNK]] >= 0
+        pos = pos or bool(ge.any())
+        neg = neg or not bool(ge.all())
+    return pos, not neg
+
+
+def _event_device_arrays(proj, a, weight, L, dtype):
     """An event projection's padded tables on the device: for each synapse the place in
     the target's ring-buffer slot that it adds to (channel x targets + target, the
     channel chosen by the weight's sign) and the weight (1 for a channel that counts
     spikes). Padding places lie beyond the whole buffer, so the scatter drops them
     without a select per event."""
     N, C = proj.n_tgt, proj.n_chan
-    flat = a["flat"]
-    wpad = np.zeros(a["tgt"].shape)
-    wpad.reshape(-1)[flat] = w
+    wpad = padded(a, weight)
     const = proj.const
 
     def column(name):
         return const[name] if name in const else a[name]
 
     cp, cn = column("cp"), column("cn")
-    ch = cp if (np.isscalar(cp) and np.isscalar(cn) and cp == cn) else np.where(wpad >= 0, cp, cn)
     big = L * C * N  # beyond the buffer even after adding the slot offset
     itype = np.int32 if 2 * big < 2 ** 31 else np.int64
-    fi = np.where(a["tgt"] < N, np.asarray(ch, itype) * N + a["tgt"], big).astype(itype)
+    tgt = a["tgt"]
+    # fi = channel x N + target, big on padding places; built in place in the index
+    # type (no int64 temporaries of the padded table's size)
+    fi = tgt.astype(itype)
+    if np.isscalar(cp) and np.isscalar(cn) and cp == cn:
+        ch = cp
+        if ch:
+            fi += itype(ch * N)
+    else:
+        ch = np.where(wpad >= 0, np.asarray(cp, itype), np.asarray(cn, itype))
+        fi += ch * itype(N)
+    fi[tgt >= N] = big
     if not all(proj.weighted):
         wpad = np.where(np.asarray(proj.weighted)[ch], wpad, 1.0)
     out = {"fi": jnp.asarray(fi), "w": jnp.asarray(wpad, dtype)}
@@ -265,22 +307,50 @@ def _bucket(width):
     return -(-width // step) * step
 
 
+PLACE_CHUNK = 1 << 22  # connections placed per step of _places (bounds its temporaries)
+
+
+def _places(sloc, counts, width, itype):
+    """Each connection's place in the padded table (row: its source; column: its rank
+    among the source's connections in creation order). The same as a stable sort by
+    source, done a chunk at a time: the temporaries (the chunk's sort order) are those
+    of a chunk, not of millions of connections."""
+    n_s = len(counts)
+    out = np.empty(len(sloc), itype)
+    fill = np.zeros(n_s, itype)  # connections of each source placed so far
+    small = n_s <= 1 << 16  # numpy radix-sorts 16-bit keys, twice as fast
+    for a in range(0, len(sloc), PLACE_CHUNK):
+        s = sloc[a:a + PLACE_CHUNK]
+        order = np.argsort(s.astype(np.uint16) if small else s, kind="stable")
+        ss = s[order]
+        c = np.bincount(s, minlength=n_s).astype(itype)
+        start = np.cumsum(c, dtype=itype)
+        start -= c  # the chunk's first sorted position of each source
+        rank = np.arange(len(s), dtype=itype)
+        rank -= start[ss]
+        rank += fill[ss]
+        ss = ss.astype(itype)
+        ss *= width
+        ss += rank
+        out[a + order] = ss
+        fill += c
+    return out
+
+
 def _event_projection(key, spop, tpop, rows, sloc, tloc, dsteps, cp, cn, uo):
     n_s = len(spop)
-    # synapses grouped by source, creation order kept within a source (a stable sort;
-    # numpy radix-sorts 16-bit keys, twice as fast as a comparison sort of millions)
-    order = np.argsort(sloc.astype(np.uint16) if n_s <= 1 << 16 else sloc, kind="stable")
+    # synapses grouped by source, creation order kept within a source: each one's place
+    # in the padded table, in the connections' order (no permutation kept)
     counts = np.bincount(sloc, minlength=n_s)
     width = _bucket(int(counts.max()))
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    srt = sloc[order]
-    col = np.arange(len(sloc)) - starts[srt]
-    flat = srt * width + col  # position of each (sorted) synapse in the padded table
     shape = (n_s + 1, width)  # one extra all-padding row for compaction fill
+    # connection rows and their places, int32 where they fit (half the memory)
+    idx = np.int32 if max(len(rows) and int(rows.max()), shape[0] * shape[1]) < 2 ** 31 else np.int64
+    flat = _places(sloc, counts, width, idx)
 
     def pad(values, fill, dtype):
         t = np.full(shape, fill, dtype)
-        t.reshape(-1)[flat] = values[order]
+        t.reshape(-1)[flat] = values
         return t
 
     # Padding entries target node n_t: out of range, dropped by the scatter.
@@ -296,11 +366,10 @@ def _event_projection(key, spop, tpop, rows, sloc, tloc, dsteps, cp, cn, uo):
             const[name] = int(col[0])
         else:
             arrays[name] = pad(col, 0, np.int32)
-    # connection rows in the table's order and their places in it, for weight refresh
-    # (int32 where they fit: half the memory of these two maps)
-    idx = np.int32 if max(len(rows) and int(rows.max()), shape[0] * shape[1]) < 2 ** 31 else np.int64
-    arrays["rows"] = rows[order].astype(idx)
-    arrays["flat"] = flat.astype(idx)
+    # connection rows and their places in the table, for weight refresh (pairs in
+    # the connections' order)
+    arrays["rows"] = rows.astype(idx, copy=False)
+    arrays["flat"] = flat
     # Sources scattered per loop iteration: about 16k synapses at a time, so that a step
     # with few spikes does little more work than they need (a batch is padded up to K
     # sources) while the loop's per-iteration cost stays small against the work.
@@ -321,7 +390,7 @@ def _delay_offsets(proj, arrays, conns, sspec, tspec, h_ms):
     off_grid = getattr(sspec, "off_grid", False)
     if not (off_grid or tspec.precise_channel is not None) or not conns.has("delay_offset"):
         return
-    doff = np.nan_to_num(conns.col("delay_offset")[arrays["rows"]])  # table order
+    doff = np.nan_to_num(conns.col("delay_offset")[arrays["rows"]])
     if not np.any(doff > 0):
         return
     t = np.zeros(arrays["tgt"].shape)
@@ -392,15 +461,28 @@ def _plastic_device_arrays(proj, a, w, L):
     by the sign of its weight at Prepare; NEST's plastic models keep the sign) and
     whether its channel counts spikes instead of adding weights."""
     N, C = proj.n_tgt, proj.n_chan
-    wpad = np.zeros(a["tgt"].shape)
-    wpad.reshape(-1)[a["flat"]] = w
     const = proj.const
-    cp = const["cp"] if "cp" in const else a["cp"]
-    cn = const["cn"] if "cn" in const else a["cn"]
-    ch = np.where(wpad >= 0, cp, cn) * np.ones(a["tgt"].shape, np.int64)
     big = L * C * N
     itype = np.int32 if 2 * big < 2 ** 31 else np.int64
     out = {"tgt": jnp.asarray(a["tgt"])}
+    if "d" in a:
+        out["d"] = jnp.asarray(a["d"])
+    if "cp" in const and "cn" in const and all(proj.weighted):
+        # one port (the common case): the channel from the weights' signs alone, no
+        # table of the padded size
+        cp, cn = const["cp"], const["cn"]
+        if cp == cn or not len(a["rows"]):
+            one = cp if len(a["rows"]) else 0
+        else:
+            pos, all_pos = _signs(a, w)
+            one = cp if all_pos else cn if not pos else None
+        if one is not None:
+            out["ch"] = jnp.asarray(np.int64(one), itype)
+            return out
+    wpad = padded(a, w)
+    cp = const["cp"] if "cp" in const else a["cp"]
+    cn = const["cn"] if "cn" in const else a["cn"]
+    ch = np.where(wpad >= 0, cp, cn) * np.ones(a["tgt"].shape, np.int64)
     real = a["tgt"] < N
     one = ch[real][:1] if real.any() else np.zeros(1, np.int64)
     if np.all((ch == one) | ~real):  # one channel: the places made from the targets
@@ -409,8 +491,6 @@ def _plastic_device_arrays(proj, a, w, L):
         out["fi"] = jnp.asarray(np.where(real, ch * N + a["tgt"], big).astype(itype))
     if not all(proj.weighted):
         out["counts"] = jnp.asarray(~np.asarray(proj.weighted)[ch])
-    if "d" in a:
-        out["d"] = jnp.asarray(a["d"])
     return out
 
 
@@ -421,19 +501,24 @@ def plastic_rows(graph, proj, arrays, dtype):
     the model keeps it so (SynapseModel.per_source)."""
     conns = graph.connections
     out = {}
-    real = None
     for k in proj.keys:
-        col = conns.col(k)[arrays["rows"]]
-        t = np.zeros(arrays["tgt"].shape, np.float64)
-        t.reshape(-1)[arrays["flat"]] = col
-        if k in proj.spec.per_source:
-            if real is None:
-                real = arrays["tgt"] < proj.n_tgt
-            # a source's connections fill its row from the first place on
-            if np.all((t == t[:, :1]) | ~real):
-                t = t[:, 0]
-        out[k] = jnp.asarray(t.astype(dtype))
+        t = padded(arrays, conns.col(k))
+        if k in proj.spec.per_source and _equal_per_source(arrays, t):
+            t = t[:, 0]
+        out[k] = jnp.asarray(t.astype(dtype, copy=False))
+        del t
     return out
+
+
+def _equal_per_source(a, t):
+    """Whether every connection's value in ``t`` equals its row's first (a source's
+    connections fill its row from the first place on; padding places do not count)."""
+    tf, flat, width = t.reshape(-1), a["flat"], t.shape[1]
+    for i in range(0, len(flat), PLACE_CHUNK):
+        f = flat[i:i + PLACE_CHUNK]
+        if not np.all(tf[f] == tf[f - f % width]):
+            return False
+    return True
 
 
 def per_connection(v, shape):
@@ -455,9 +540,12 @@ def connection_rows(arrays):
 def read_plastic_rows(graph, proj, arrays, rows):
     """Device rows back into the graph's columns (no structural change)."""
     conns = graph.connections
+    flat, width = arrays["flat"], arrays["tgt"].shape[1]
     for k in proj.keys:
         if k == "delay":
             continue
-        v = per_connection(np.asarray(rows[k]), arrays["tgt"].shape)
-        v = v.reshape(-1)[arrays["flat"]].astype(np.float64)
-        conns.write_state(arrays["rows"], k, v)
+        v = np.asarray(rows[k])
+        for i in range(0, len(flat), PLACE_CHUNK):  # (a chunk's temporaries at a time)
+            f = flat[i:i + PLACE_CHUNK]
+            x = v[f // width] if v.ndim == 1 else v.reshape(-1)[f]  # (per source, or each)
+            conns.write_state(arrays["rows"][i:i + PLACE_CHUNK], k, x.astype(np.float64, copy=False))
