@@ -152,13 +152,17 @@ class Core:
         sources = {name: self.plan_n[name] for name in self.event_sources}
         with_offsets = [name for name in sources if self.off_grid_spec[name]]
 
-        def step(j, c):
-            carry, out, spk, off, k = c
-            i = k * D + j
-            n = n0 + i
+        def advance(carry, out, spk, off, i, j, n):
+            # one step's phases; i: the step's row in ``out``, j: its place in the slice
             st = _Step(inputs, carry, out, spk, off, i, j, n, jax.random.fold_in(base_key, n))
             for _, phase in self.PHASES:
                 phase(self, st)
+            return st
+
+        def step(j, c):
+            carry, out, spk, off, k = c
+            i = k * D + j
+            st = advance(carry, out, spk, off, i, j, n0 + i)
             return st.carry, st.out, st.spk, st.off, k
 
         def one_slice(k, c):
@@ -199,10 +203,7 @@ class Core:
             # which cost some 80 us of CPU per call in waking and spinning threads.
             def block_step(j, c):
                 carry, block, b = c
-                n = n0 + (b * B + j)
-                st = _Step(inputs, carry, block, {}, {}, j, j, n, jax.random.fold_in(base_key, n))
-                for _, phase in self.PHASES:
-                    phase(self, st)
+                st = advance(carry, block, {}, {}, j, j, n0 + (b * B + j))
                 return st.carry, st.out, b
 
             def one_block(b, c):

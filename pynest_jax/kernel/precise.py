@@ -219,27 +219,31 @@ def update(carry, step, L, summed, plan, p, d, s, x, ctx):
     ev = dict(ev, n=jax.lax.dynamic_update_index_in_dim(ev["n"], jnp.zeros_like(count), slot, 0))
     units = plan.units
 
-    def branch(rows):
+    def with_events(make):
+        # the model's update with the step's events as ``make`` lays them out
         def run(small, big, count, summed, s):
-            off, w = small if rows <= small[0].shape[0] else big
-            ctx.events = table(off[:rows], w[:rows], count, summed)
+            ctx.events = make(small, big, count, summed)
             state, fired = plan.spec.update(p, d, U.attach(s, units), x, ctx)
             return U.strip(state, units), fired
         return run
 
-    def quiet(small, big, count, summed, s):
+    def rows_of(rows):
+        def make(small, big, count, summed):
+            off, w = small if rows <= small[0].shape[0] else big
+            return table(off[:rows], w[:rows], count, summed)
+        return make
+
+    def empty(small, big, count, summed):
         # no event in the slot (most steps of a small network): an empty table, so the
         # table's ordering is not computed (the model reads no row of it: counts are 0)
         n = count.shape[0]
-        ctx.events = Events(jnp.full((1, n), -1.0, small[0].dtype), jnp.zeros((1, n), small[1].dtype),
-                            count)
-        state, fired = plan.spec.update(p, d, U.attach(s, units), x, ctx)
-        return U.strip(state, units), fired
+        return Events(jnp.full((1, n), -1.0, small[0].dtype), jnp.zeros((1, n), small[1].dtype),
+                      count)
 
     busy = (jnp.max(count, initial=0) > 0) | jnp.any(summed != 0)
     i = jnp.where(busy, 1 + jnp.searchsorted(jnp.asarray(sizes), jnp.max(count, initial=0)), 0)
-    state, fired = jax.lax.switch(i, [quiet] + [branch(b) for b in sizes], small, big, count,
-                                  summed, U.strip(s, units))
+    branches = [with_events(empty)] + [with_events(rows_of(b)) for b in sizes]
+    state, fired = jax.lax.switch(i, branches, small, big, count, summed, U.strip(s, units))
     return (U.attach(state, units), fired), dict(carry, pev=dict(carry["pev"], **{plan.name: ev}))
 
 

@@ -230,13 +230,12 @@ def padded(a, col, fill=0.0, dtype=np.float64):
 
 def _signs(a, col):
     """(any, all) of the projection's connections' values of ``col`` being >= 0."""
-    pos, rows, n = False, a["rows"], len(a["rows"])
-    neg = False
-    for i in range(0, n, PLACE_CHUNK):
+    any_ge, all_ge, rows = False, True, a["rows"]
+    for i in range(0, len(rows), PLACE_CHUNK):
         ge = col[rows[i:i + PLACE_CHUNK]] >= 0
-        pos = pos or bool(ge.any())
-        neg = neg or not bool(ge.all())
-    return pos, not neg
+        any_ge = any_ge or bool(ge.any())
+        all_ge = all_ge and bool(ge.all())
+    return any_ge, all_ge
 
 
 def _event_device_arrays(proj, a, weight, L, dtype):
