@@ -223,6 +223,7 @@ def update(carry, step, L, summed, plan, p, d, s, x, ctx):
         # the model's update with the step's events as ``make`` lays them out
         def run(small, big, count, summed, s):
             ctx.events = make(small, big, count, summed)
+            ctx.no_events = make is empty  # a model may take a shorter way then
             state, fired = plan.spec.update(p, d, U.attach(s, units), x, ctx)
             return U.strip(state, units), fired
         return run
