@@ -174,33 +174,18 @@ def _stable_order(key):
                              i[None, :, None].astype(jnp.int32), 0), axis=1)
 
 
-SMALL = 16  # rows of the slot's table read every step; more only in a step that needs them
-
-
 def with_tables(carry, pev, step, L):
-    """``carry`` with the lists ``pev`` and, in "ptab", each population's lists of
-    ``step``'s slot for ``update``: offsets and weights of the first ``SMALL`` rows, of
-    all ``K`` rows (read only when a list is longer, else the last such table is kept),
-    and the counts. Taken once the slot's last events are in (at the end of the step
-    before, and again after a slice's delivery), so that no read of the (L, K, n) lists
-    waits for the step's appends: with the read at the step's start XLA copied the
-    lists twice a step."""
+    """``carry`` with the lists ``pev`` and, in "ptab", each population's counts of
+    ``step``'s slot for ``update``, taken once the slot's last events are in (at the end
+    of the step before, and again after a slice's delivery). The rows themselves are
+    read by ``update`` in the steps that have events (a table of the slot's first rows
+    read for every step, and one of all its rows, were copied in every step whether it
+    had events or not: 2 x 16 and 2 x 64 KiB for 128 neurons and 64 rows)."""
     if not pev:
         return carry
     slot = (step % L).astype(jnp.int32)
-    old = carry.get("ptab", {})
-    tabs = {}
-    for name, ev in pev.items():
-        get = lambda k: jax.lax.dynamic_index_in_dim(ev[k], slot, 0, keepdims=False)
-        count = get("n")
-        small = tuple(jax.lax.dynamic_slice_in_dim(ev[k], slot, 1, 0)[0, :SMALL]
-                      for k in ("off", "w"))
-        if name in old and ev["off"].shape[1] > SMALL:
-            big = jax.lax.cond(jnp.max(count) > SMALL, lambda: (get("off"), get("w")),
-                               lambda: old[name][1])
-        else:
-            big = (get("off"), get("w"))
-        tabs[name] = (small, big, count)
+    tabs = {name: jax.lax.dynamic_index_in_dim(ev["n"], slot, 0, keepdims=False)
+            for name, ev in pev.items()}
     return dict(carry, pev=pev, ptab=tabs)
 
 
@@ -212,38 +197,42 @@ def update(carry, step, L, summed, plan, p, d, s, x, ctx):
     16, 32, ... rows that holds its longest list (rows past a list's count are padding:
     the events and their order are the same). Returns the update's result and the carry
     with the slot's lists emptied (filled again for step + L)."""
-    ev, (small, big, count) = carry["pev"][plan.name], carry["ptab"][plan.name]
-    K = big[0].shape[0]
-    sizes = [b for b in (8 << i for i in range(12)) if b < K] + [K]
+    ev, count = carry["pev"][plan.name], carry["ptab"][plan.name]
+    K = ev["off"].shape[1]
     slot = (step % L).astype(jnp.int32)
+    sizes = [b for b in (8 << i for i in range(12)) if b < K] + [K]
     ev = dict(ev, n=jax.lax.dynamic_update_index_in_dim(ev["n"], jnp.zeros_like(count), slot, 0))
     units = plan.units
 
     def with_events(make):
         # the model's update with the step's events as ``make`` lays them out
-        def run(small, big, count, summed, s):
-            ctx.events = make(small, big, count, summed)
+        def run(lists, count, summed, s):
+            ctx.events = make(lists, count, summed)
+            ctx.no_events = make is empty  # a model may take a shorter way then
             state, fired = plan.spec.update(p, d, U.attach(s, units), x, ctx)
             return U.strip(state, units), fired
         return run
 
     def rows_of(rows):
-        def make(small, big, count, summed):
-            off, w = small if rows <= small[0].shape[0] else big
-            return table(off[:rows], w[:rows], count, summed)
+        def make(lists, count, summed):
+            # the slot's first ``rows`` rows, read only in a step with events
+            off, w = (jax.lax.dynamic_slice_in_dim(a, slot, 1, 0)[0, :rows]
+                      for a in lists)
+            return table(off, w, count, summed)
         return make
 
-    def empty(small, big, count, summed):
+    def empty(lists, count, summed):
         # no event in the slot (most steps of a small network): an empty table, so the
         # table's ordering is not computed (the model reads no row of it: counts are 0)
         n = count.shape[0]
-        return Events(jnp.full((1, n), -1.0, small[0].dtype), jnp.zeros((1, n), small[1].dtype),
+        return Events(jnp.full((1, n), -1.0, lists[0].dtype), jnp.zeros((1, n), lists[1].dtype),
                       count)
 
     busy = (jnp.max(count, initial=0) > 0) | jnp.any(summed != 0)
     i = jnp.where(busy, 1 + jnp.searchsorted(jnp.asarray(sizes), jnp.max(count, initial=0)), 0)
     branches = [with_events(empty)] + [with_events(rows_of(b)) for b in sizes]
-    state, fired = jax.lax.switch(i, branches, small, big, count, summed, U.strip(s, units))
+    state, fired = jax.lax.switch(i, branches, (ev["off"], ev["w"]), count, summed,
+                                  U.strip(s, units))
     return (U.attach(state, units), fired), dict(carry, pev=dict(carry["pev"], **{plan.name: ev}))
 
 

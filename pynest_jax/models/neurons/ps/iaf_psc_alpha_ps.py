@@ -40,7 +40,48 @@ def derive(p, ctx):
 
 
 def update(p, d, s, x, ctx):
-    """One step of iaf_psc_alpha_ps::update; potentials relative to E_L (mV), currents pA."""
+    """One step of iaf_psc_alpha_ps::update; potentials relative to E_L (mV), currents pA.
+
+    In a step whose slot holds no event (``ctx.no_events``: kernel/precise.py's empty
+    branch), where no neuron starts at or above the threshold, none returns from
+    refractoriness and none crosses the threshold in the propagation over the whole
+    step, that propagation is the step: the walk and its searches are not entered (in
+    artificial_synchrony's network three steps in four). Its values are those of the
+    full update's no-input case, with the same operations."""
+    if not getattr(ctx, "no_events", False):
+        return _finish(s, x, _update(p, d, s, x, ctx))
+    h, T = ctx.h_ms, ctx.n
+    tau_m, C_m, I_e, U_th, U_reset, U_min, _ = ps.membrane_params(p)
+    y_in = s.y0.to_decimal(u.pA)
+    I_ex, dI_ex, I_in, dI_in = (v.to_decimal(u.pA) for v in (s.I_syn_ex, s.dI_syn_ex,
+                                                                s.I_syn_in, s.dI_syn_in))
+    V = s.V_m.to_decimal(u.mV)
+    refr, last_step, last_off = s.is_refractory, s.last_spike_step, s.last_spike_offset
+    e = d.expm1_m
+    Vq = jnp.maximum(-tau_m / C_m * e * (I_e + y_in) + d.P31_ex * dI_ex + d.P32_ex * I_ex
+                     + d.P31_in * dI_in + d.P32_in * I_in + e * V + V, U_min)
+    e_ex, e_in = d.exp_ex, d.exp_in
+    y = (e_ex * h * dI_ex + e_ex * I_ex, e_ex * dI_ex, e_in * h * dI_in + e_in * I_in,
+         e_in * dI_in, jnp.where(refr, V, Vq))
+    calm = ~jnp.any((V >= U_th) | (refr & (T + 1 - last_step == d.refr_steps))
+                    | (y[4] >= U_th))
+    zero = jnp.zeros(V.shape)
+    quiet = y + (refr, jnp.zeros(V.shape, jnp.int32), zero, last_step, last_off)
+    return _finish(s, x, jax.lax.cond(calm, lambda: quiet, lambda: _update(p, d, s, x, ctx)))
+
+
+def _finish(s, x, raw):
+    I_ex, dI_ex, I_in, dI_in, V, refr, spk, off, last_step, last_off = raw
+    pA = lambda v: u.Quantity(v, unit=u.pA)
+    s = s.replace(V_m=u.Quantity(V, unit=u.mV), I_syn_ex=pA(I_ex), dI_syn_ex=pA(dI_ex),
+                  I_syn_in=pA(I_in), dI_syn_in=pA(dI_in), is_refractory=refr,
+                  last_spike_step=last_step, last_spike_offset=last_off, y0=x.currents)
+    return s, (spk, off)
+
+
+def _update(p, d, s, x, ctx):
+    """The update with the walk through the step's events: (I_ex, dI_ex, I_in, dI_in,
+    V, refractory, spiked, offset, last spike's step, its offset)."""
     h, T, ev = ctx.h_ms, ctx.n, ctx.events
     tau_m, C_m, I_e, U_th, U_reset, U_min, _ = ps.membrane_params(p)
     tau_ex, tau_in = p.tau_syn_ex.to_decimal(u.ms), p.tau_syn_in.to_decimal(u.ms)
@@ -123,8 +164,10 @@ def update(p, d, s, x, ctx):
 
     init = (y, refr, spk, off, last_step, last_off, before, hq,
             jnp.zeros(hq.shape, jnp.int32), pseudo)
-    y, refr, spk, off, last_step, last_off, before, last, _, _ = ps.walk(ev, init, body,
-                                                                           extra=1)
+    # as many iterations as the busiest neuron's items: its events and its pending
+    # refractory end (an iteration past a neuron's items leaves it as it is)
+    y, refr, spk, off, last_step, last_off, before, last, _, _ = ps.walk(
+        ev, init, body, extra=pseudo.astype(jnp.int32))
     rest = has_input & (last > 0)
     y = jax.lax.cond(jnp.any(rest), lambda y: propagate(y, refr, jnp.where(rest, last, 0.0), rest),
                      lambda y: y, y)
@@ -132,12 +175,7 @@ def update(p, d, s, x, ctx):
     t = crossing(before, jnp.where(fire, last, 1.0), fire)
     y, refr, spk, off, last_step, last_off = emit(y, refr, spk, off, last_step, last_off, fire,
                                                   h - ((h - last) + t))
-    I_ex, dI_ex, I_in, dI_in, V = y
-    pA = lambda v: u.Quantity(v, unit=u.pA)
-    s = s.replace(V_m=u.Quantity(V, unit=u.mV), I_syn_ex=pA(I_ex), dI_syn_ex=pA(dI_ex),
-                  I_syn_in=pA(I_in), dI_syn_in=pA(dI_in), is_refractory=refr,
-                  last_spike_step=last_step, last_spike_offset=last_off, y0=x.currents)
-    return s, (spk.astype(jnp.int32), off)
+    return y + (refr, spk.astype(jnp.int32), off, last_step, last_off)
 
 
 iaf_psc_alpha_ps = NeuronModel(

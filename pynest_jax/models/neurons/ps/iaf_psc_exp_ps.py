@@ -122,7 +122,10 @@ def update(p, d, s, x, ctx, lossless=False):
                 pseudo)
 
     init = (y, spk, off, last_step, last_off, before, hq, jnp.zeros(hq.shape, jnp.int32), pseudo)
-    y, spk, off, last_step, last_off, before, last, _, _ = ps.walk(ev, init, body, extra=1)
+    # as many iterations as the busiest neuron's items: its events and its pending
+    # refractory end (an iteration past a neuron's items leaves it as it is)
+    y, spk, off, last_step, last_off, before, last, _, _ = ps.walk(
+        ev, init, body, extra=pseudo.astype(jnp.int32))
     rest = has_input & (last > 0)
     y = propagate(y, jnp.where(rest, last, 1.0), rest)
     fire, span = detect(before, y[2], jnp.where(rest, last, 1.0), rest)
