@@ -296,12 +296,11 @@ class Program:
         self.defer_plastic(graph, carry_of)
         for plan in self.plans:
             pop = graph.populations[plan.name]
-            # one copy per array the device holds (a stacked one: one for its rows)
-            host = packed.unpack({k: np.asarray(v) for k, v in carry["pop"][plan.name].items()},
-                                 plan.packed)
-            for k, v in host.items():
-                # the graph keeps float64 whatever the precision, in arrays of its own
-                pop.arrays[k] = v.astype(np.float64) if v.dtype == np.float32 else v.copy()
+            # one copy per array the device holds (the graph keeps float64 whatever the
+            # precision); a stacked one's rows are views of its copy, which nothing else holds
+            host = {k: v.astype(np.float64) if v.dtype == np.float32 else v.copy()
+                    for k, v in ((k, np.asarray(v)) for k, v in carry["pop"][plan.name].items())}
+            pop.arrays.update(packed.unpack(host, plan.packed))
 
     def write_state(self, graph, carry):
         for plan in self.plans:
