@@ -36,6 +36,7 @@ class Uploads:
         changed, and one comparison of all their bytes costs less than a dozen calls.
         While they are unchanged, the same dict comes back (callers do not change it:
         Program.derived knows the parameters by it)."""
+        arrays = [np.asarray(a) for a in arrays]
         sig = (tuple([(a.dtype, a.shape) for a in arrays]), b"".join([a.tobytes() for a in arrays]))
         held = self._held.get(group)
         if held is not None and held[0] == sig:
