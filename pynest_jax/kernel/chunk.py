@@ -12,7 +12,7 @@ import numpy as np
 from .._brainunit import u
 from ..models._spec import Vars
 from .. import units as U
-from . import archives, archiving, delivery, plasticity, precise
+from . import archives, archiving, delivery, packed, plasticity, precise
 from . import xla_cpu  # noqa: F401  (registers the CPU lowering the chunk compiles with)
 
 
@@ -153,10 +153,13 @@ class Core:
         with_offsets = [name for name in sources if self.off_grid_spec[name]]
 
         def advance(carry, out, spk, off, i, j, n):
-            # one step's phases; i: the step's row in ``out``, j: its place in the slice
-            st = _Step(inputs, carry, out, spk, off, i, j, n, jax.random.fold_in(base_key, n))
+            # one step's phases; i: the step's row in ``out``, j: its place in the slice;
+            # the phases see every state variable on its own (kernel/packed.py)
+            st = _Step(inputs, self._unpack(carry), out, spk, off, i, j, n,
+                       jax.random.fold_in(base_key, n))
             for _, phase in self.PHASES:
                 phase(self, st)
+            st.carry = self._pack(st.carry)
             return st
 
         def step(j, c):
@@ -175,8 +178,9 @@ class Core:
             carry, out = c
             if sources:
                 p = carry["pending"]
-                carry = self._deliver_slice(conns, params, carry, p["spk"], p["off"], p["s"],
-                                            p["r"], jax.random.fold_in(base_key, 0x7FFFFFFF))
+                carry = self._pack(self._deliver_slice(
+                    conns, params, self._unpack(carry), p["spk"], p["off"], p["s"], p["r"],
+                    jax.random.fold_in(base_key, 0x7FFFFFFF)))
             r = jnp.minimum(D, nsteps - k * D)
             spk = {name: jnp.zeros((D, n), jnp.int32) for name, n in sources.items()}
             off = {name: jnp.zeros((D, sources[name])) for name in with_offsets}
@@ -393,10 +397,27 @@ class Core:
     def _decay_calcium(self, carry, params, steps, last):
         pops = dict(carry["pop"])
         for plan in self.plans:
-            pops[plan.name] = archiving.decay_calcium(
+            if plan.archiving is None or not plan.archiving.calcium:
+                continue
+            pops[plan.name] = packed.pack(archiving.decay_calcium(
                 plan.archiving, self.grid, U.attach(params[plan.name], plan.units),
-                pops[plan.name], steps, last)
+                packed.unpack(pops[plan.name], plan.packed), steps, last), plan.packed, jnp.stack)
         return dict(carry, pop=pops)
+
+    def _unpack(self, carry):
+        """The carry with every population's state one array per variable."""
+        if not any(plan.packed for plan in self.plans):
+            return carry
+        return dict(carry, pop={plan.name: packed.unpack(carry["pop"][plan.name], plan.packed)
+                                for plan in self.plans})
+
+    def _pack(self, carry):
+        """_unpack undone: large populations' state stacked (kernel/packed.py)."""
+        if not any(plan.packed for plan in self.plans):
+            return carry
+        return dict(carry, pop={plan.name: packed.pack(carry["pop"][plan.name], plan.packed,
+                                                       jnp.stack)
+                                for plan in self.plans})
 
     def _steps_of(self, t):
         return Ctx(self.grid.h, 0, None, self.grid).steps(t)

@@ -29,7 +29,7 @@ def freeze(x):
 
 def signature(prog):
     plans = tuple((p.name, id(p.spec), p.n, p.kind, freeze({k: str(v) for k, v in p.units.items()}),
-                   p.device_keys, p.n_channels) for p in prog.plans)
+                   p.device_keys, p.n_channels, p.packed) for p in prog.plans)
     shapes = tuple(freeze({k: v for k, v in vars(pr).items()}) for pr in prog.layout.projections)
     rec = prog.recording
     recorded = (freeze(rec.spiking), freeze({k: (tuple(v["vars"]), v["local"])

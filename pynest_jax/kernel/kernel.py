@@ -63,6 +63,7 @@ class Kernel:
         self.simulated = False  # min/max_delay freeze at the first Simulate (has_been_simulated)
         self._frozen_delays = None
         self._rng = None
+        self._time_memo = (None, None, 0)  # check_time's last answer: (grid, ms, steps)
         reset_copies()
 
     def host_rng(self):
@@ -187,15 +188,19 @@ class Kernel:
         self.graph.prepared_upto = self.graph.network_size
         if hooks.pre_run(self):
             self.state_dirty = True
-        n = self.graph.network_size
-        _log(VerbosityLevel.INFO, "NodeManager::prepare_nodes",
-             f"Preparing {n} {'node' if n == 1 else 'nodes'} for simulation.")
+        if verbosity.get_level() <= VerbosityLevel.INFO:
+            n = self.graph.network_size
+            _log(VerbosityLevel.INFO, "NodeManager::prepare_nodes",
+                 f"Preparing {n} {'node' if n == 1 else 'nodes'} for simulation.")
         self._ensure_program()
         self.writers.open_all(self)
         self.prepared = True
 
     def check_time(self, t_ms: float) -> int:
         """nest.cpp run(): the simulation time in steps, or NEST's BadParameter."""
+        memo = self._time_memo
+        if memo[0] is self.grid and memo[1] == t_ms and type(t_ms) is float:
+            return memo[2]  # the time of the call before (Simulate, then Run; a loop of calls)
         if t_ms < 0:
             raise NESTErrors.BadParameter("The simulation time cannot be negative.")
         if not np.isfinite(t_ms) or t_ms > self.grid.max_ms:
@@ -204,7 +209,9 @@ class Kernel:
         if steps % self.grid.tics_per_step:
             raise NESTErrors.BadParameter(
                 "The simulation time must be a multiple of the simulation resolution.")
-        return int(steps // self.grid.tics_per_step)
+        steps = int(steps // self.grid.tics_per_step)
+        self._time_memo = (self.grid, t_ms, steps)
+        return steps
 
     def run(self, t_ms: float):
         nsteps = self.check_time(t_ms)
@@ -219,10 +226,12 @@ class Kernel:
                  "conditions: (i) A network contains more than one source of randomness, e.g., "
                  "two different poisson_generators, and (ii) Simulate is called repeatedly with "
                  "simulation times that are not multiples of the minimal delay.")
-        _log(VerbosityLevel.INFO, "SimulationManager::start_updating_",
-             f"Number of local nodes: {self.graph.network_size}\nSimulation time (ms): "
-             f"{nsteps * self.grid.h:g}\nNumber of OpenMP threads: "
-             f"{self.status['local_num_threads']}\nNot using MPI")
+        info = verbosity.get_level() <= VerbosityLevel.INFO  # (messages formatted only if shown)
+        if info:
+            _log(VerbosityLevel.INFO, "SimulationManager::start_updating_",
+                 f"Number of local nodes: {self.graph.network_size}\nSimulation time (ms): "
+                 f"{nsteps * self.grid.h:g}\nNumber of OpenMP threads: "
+                 f"{self.status['local_num_threads']}\nNot using MPI")
         if not self.simulated:
             # SimulationManager: min/max_delay are fixed once a simulation has run.
             self._frozen_delays = self.delays.extrema(self.grid)
@@ -234,8 +243,8 @@ class Kernel:
         params = prog.params(self.graph)
         self.carry = prog.common_state(self.graph, self.carry)  # perhaps set since
         for name, arrays in extras.items():
-            if name in params:
-                params[name].update({k: prog.device(v) for k, v in arrays.items()})
+            if name in params:  # (a new dict: Program.params hands out the ones it keeps)
+                params[name] = {**params[name], **{k: prog.device(v) for k, v in arrays.items()}}
         conns = prog.layout.device_arrays(self.graph, prog.fdtype)
         if prog.plastic and prog.syn_version != self.graph.connections.version:
             # connections set or made since the rows were written (the graph holds the
@@ -286,7 +295,8 @@ class Kernel:
                 self._print_progress(done, nsteps, t0)
         if self.status["print_time"] and nsteps:
             print(flush=True)
-        _log(VerbosityLevel.INFO, "SimulationManager::run", "Simulation finished.")
+        if info:
+            _log(VerbosityLevel.INFO, "SimulationManager::run", "Simulation finished.")
         # Samples of the slice that holds the last step reach their recorders
         # only when the next slice runs.
         self.events.release((self.clock - 1) // self.min_delay_steps() if self.clock else 0,

@@ -38,8 +38,8 @@ import numpy as np
 from ..errors import NESTErrors
 from ..models._spec import NeuronModel, RecorderModel
 from .. import units as U
-from . import (archives, common_state, cores, dopamine, plasticity, ports, precise, projections,
-               recording, uploads)
+from . import (archives, common_state, cores, dopamine, packed, plasticity, ports, precise,
+               projections, recording, uploads)
 from .chunk import Core
 
 
@@ -56,6 +56,7 @@ class PopPlan:
     n_ports: int = 0  # port channels (multisynapse models: the largest count of ports)
     integrator: object = None  # the neuron model's declaration (models/integrators.py)
     archiving: object = None  # its ArchivingNode needs (neurons/_common.Archiving), or None
+    packed: tuple = ()  # the state kept stacked in the carry (kernel/packed.py)
 
 
 class Program:
@@ -85,6 +86,7 @@ class Program:
                            channels, n_ports)
             if kind == "neuron":
                 plan.integrator, plan.archiving = spec.integrator, spec.archiving
+            plan.packed = packed.layout(spec, len(pop), pop.arrays)
             self.plans.append(plan)
         self.plan_by_name = {p.name: p for p in self.plans}
         self.layout = projections.ProjectionLayout(graph, grid, self.plan_by_name)
@@ -123,7 +125,7 @@ class Program:
         carry = {"pop": {}, "buf": {}, "inp": {}}
         for plan in self.plans:
             pop = graph.populations[plan.name]
-            carry["pop"][plan.name] = {k: self.device(pop.arrays[k]) for k in self._state_keys(plan)}
+            carry["pop"][plan.name] = self._state_arrays(plan, pop)
             if plan.kind == "neuron":
                 # The ring buffer, flat (L * channels * n,), and the input of the step
                 # about to be computed (channels, n), taken out of the buffer at the end
@@ -253,16 +255,23 @@ class Program:
         return keys
 
     def params(self, graph):
+        """The parameters' device arrays by population (and plastic projections' common
+        values); a population's dict is the same object while its values are the same
+        (callers make new dicts rather than change these)."""
         out = {}
         up = self.uploads.get
         for plan in self.plans:
             pop = graph.populations[plan.name]
             keys = self._param_keys(plan)
+            arrays = pop.arrays
             out[plan.name] = self.uploads.get_all(("all", plan.name), keys,
-                                                  [pop.arrays[k] for k in keys])
-            out[plan.name].update({k: up((plan.name, k), v) for k, v in
-                                   ports.device_params(pop, plan.n_ports).items()})
-        out.update(self.common_values(graph))
+                                                  [arrays[k] for k in keys])
+            if ports.has_ports(plan.spec):
+                out[plan.name] = {**out[plan.name], **{
+                    k: up((plan.name, k), v)
+                    for k, v in ports.device_params(pop, plan.n_ports).items()}}
+        if self.plastic:
+            out.update(self.common_values(graph))
         return out
 
     def read_plastic(self, graph, carry):
@@ -287,17 +296,22 @@ class Program:
         self.defer_plastic(graph, carry_of)
         for plan in self.plans:
             pop = graph.populations[plan.name]
-            for k, v in carry["pop"][plan.name].items():
-                v = np.array(v)
-                if v.dtype == np.float32:  # the graph keeps float64 whatever the precision
-                    v = v.astype(np.float64)
-                pop.arrays[k] = v
+            # one copy per array the device holds (the graph keeps float64 whatever the
+            # precision); a stacked one's rows are views of its copy, which nothing else holds
+            host = {k: v.astype(np.float64) if v.dtype == np.float32 else v.copy()
+                    for k, v in ((k, np.asarray(v)) for k, v in carry["pop"][plan.name].items())}
+            pop.arrays.update(packed.unpack(host, plan.packed))
 
     def write_state(self, graph, carry):
         for plan in self.plans:
-            pop = graph.populations[plan.name]
-            carry["pop"][plan.name] = {k: self.device(pop.arrays[k]) for k in self._state_keys(plan)}
+            carry["pop"][plan.name] = self._state_arrays(plan, graph.populations[plan.name])
         return carry
+
+    def _state_arrays(self, plan, pop):
+        """A population's state on the device, as the carry holds it (kernel/packed.py)."""
+        state = packed.pack({k: pop.arrays[k] for k in self._state_keys(plan)}, plan.packed,
+                            np.stack)
+        return {k: self.device(v) for k, v in state.items()}
 
     def device(self, x):
         """A host array on the device, floats in the program's precision."""
@@ -318,14 +332,18 @@ class Program:
         """The populations' derived arrays (Core.derive), kept while ``params`` holds the
         same device arrays (kernel/uploads.py keeps them while the values are the same)."""
         params = {name: params[name] for name in self.core.derive_once}
-        leaves = jax.tree_util.tree_leaves(params)
         held = self._derived
+        dicts = list(params.values())
+        if held is not None and all(map(operator.is_, held[2], dicts)):
+            return held[1]  # the same dicts (Uploads.get_all): the same arrays
+        leaves = jax.tree_util.tree_leaves(params)
         if held is not None and len(held[0]) == len(leaves) and all(
                 map(operator.is_, held[0], leaves)):
+            self._derived = (held[0], held[1], dicts)
             return held[1]
         values = self.core.derive(params) if params else {}  # (nothing to compile for none)
         derived, self.core.derived_tree = jax.tree_util.tree_flatten(values)
-        self._derived = (leaves, derived)
+        self._derived = (leaves, derived, dicts)
         return derived
 
 

@@ -236,24 +236,27 @@ def collect(kernel, prog, out, n0: int, k: int):
     plan = prog.recording
     # to the host first, then cut: slicing the device array by a new length compiles
     host = StepOutputs(*({name: np.asarray(v)[:k] for name, v in part.items()} for part in out))
-    stamps_all = np.arange(n0 + 1, n0 + k + 1)
+    stamps_all = None
     md = kernel.min_delay_steps()
     for rec in plan.recorders:
         gid = rec["gid"]
-        pop, li, t_min, t_max = _recorder_window(graph, grid, gid)
+        pop = graph.pop_list[graph.node_pop[gid]]
+        li = graph.node_local[gid]
         if pop.frozen[li]:
             continue
         if rec["kind"] == "handled":
-            _handled_events(kernel, plan, host, rec, n0, k, md, pop, li, t_min, t_max)
+            _handled_events(kernel, plan, host, rec, n0, k, md, pop, li,
+                            *_recorder_window(graph, grid, gid)[2:])
             continue
         if rec["kind"] == "spike":
-            ev = _spike_events(kernel, plan, host, rec, n0, t_min, t_max,
-                               md)
+            ev = _spike_events(kernel, plan, host, rec, n0, graph, grid, gid, md)
             if ev is None:
                 continue
             stamps, senders, offsets = ev
             events = {"senders": senders, **_times(pop, li, grid, stamps, offsets)}
         else:
+            if stamps_all is None:
+                stamps_all = np.arange(n0 + 1, n0 + k + 1)
             events = _samples(graph, grid, plan, host, rec, pop, li, stamps_all)
             if events is not None:
                 kernel.events.hold(gid, events, (events["_stamps"] - 1) // md)
@@ -308,25 +311,30 @@ def _columns(plan, pop, loc, gid):
     return np.searchsorted(plan.spiking[pop.spec.name], loc), None
 
 
-def _spike_events(kernel, plan, host, rec, n0, t_min, t_max, md):
-    """Spikes of the sources with stamps in (t_min, t_max], in NEST's order.
+def _spike_events(kernel, plan, host, rec, n0, graph, grid, gid, md):
+    """Spikes of the sources with stamps in the window of recorder ``gid``, (t_min, t_max],
+    in NEST's order; None when none was sent (the window is then not looked at).
 
     A spike recorder receives each spike when its sender sends it, and NEST
     updates node after node through a min_delay slice: events come by slice,
     then by sender, then by time; a multiplicity repeats the event, and so does
     each further connection from the sender (``copies``: connections per source).
     """
-    graph = kernel.graph
-    sources, copies = rec["sources"], rec["copies"]
+    copies = rec["copies"]
     steps, senders, offsets = [], [], []
-    for pop, pos, loc in rec["groups"]:
-        if pop.spec.name not in plan.spiking:
+    columns = rec.get("columns")
+    if columns is None:  # kept with the recording plan: it holds while the program does
+        columns = rec["columns"] = [
+            (pop, pos, loc, *_columns(plan, pop, loc, rec["gid"])) for pop, pos, loc in rec["groups"]
+            if pop.spec.name in plan.spiking]
+    for pop, pos, loc, cols, trains in columns:
+        spikes = host.spikes[pop.spec.name]
+        if not spikes.any():  # most chunks of a short run: nothing to order or append
             continue
-        cols, trains = _columns(plan, pop, loc, rec["gid"])
         n_copies = copies[pos] if trains is None else np.ones(len(cols), np.int64)
         loc = loc if trains is None else trains
-        counts = host.spikes[pop.spec.name][:, cols]
-        if not counts.any():  # most chunks of a short run: nothing to order or append
+        counts = spikes[:, cols]
+        if not counts.any():
             continue
         ci, ti = np.nonzero(counts.T)  # by sender, then time
         mult = counts[ti, ci] * n_copies[ci]
@@ -352,6 +360,7 @@ def _spike_events(kernel, plan, host, rec, n0, t_min, t_max, md):
         offsets.append(off)
     if not steps:
         return None
+    t_min, t_max = _recorder_window(graph, grid, gid)[2:]
     stamps, senders, offsets = map(np.concatenate, (steps, senders, offsets))
     order = np.lexsort((stamps, senders, (stamps - 1) // md))  # stable: keeps multiplicity runs
     stamps, senders, offsets = stamps[order], senders[order], offsets[order]
@@ -481,8 +490,8 @@ def update_counts(kernel):
     graph = kernel.graph
     for pop in graph.pop_list:
         if isinstance(pop.spec, RecorderModel) and "n_events" in pop.arrays:
-            for i, g in enumerate(pop.gids):
-                pop.arrays["n_events"][i] = kernel.events.count(int(g))
+            count = kernel.events.count
+            pop.arrays["n_events"][:] = [count(g) for g in pop.gids.tolist()]
 
 
 def carry_buffers(old_prog, old_carry, new_prog, new_carry, clock):

@@ -33,12 +33,14 @@ class Uploads:
     def get_all(self, group, keys, arrays) -> dict:
         """``{k: get((group, k), a)}`` for a population's parameters, checked together
         first: a Simulate call of a small network asks for a dozen arrays that have not
-        changed, and one comparison of all their bytes costs less than a dozen calls."""
+        changed, and one comparison of all their bytes costs less than a dozen calls.
+        While they are unchanged, the same dict comes back (callers do not change it:
+        Program.derived knows the parameters by it)."""
         arrays = [np.asarray(a) for a in arrays]
-        sig = (tuple((a.dtype, a.shape) for a in arrays), b"".join([a.tobytes() for a in arrays]))
+        sig = (tuple([(a.dtype, a.shape) for a in arrays]), b"".join([a.tobytes() for a in arrays]))
         held = self._held.get(group)
         if held is not None and held[0] == sig:
-            return dict(held[1])
+            return held[1]
         out = {k: self.get((group, k), a) for k, a in zip(keys, arrays)}
         self._held[group] = (sig, out)
-        return dict(out)
+        return out
