@@ -350,7 +350,8 @@ def _event_projection(key, spop, tpop, rows, sloc, tloc, dsteps, cp, cn, uo, run
       the spread of out-degrees (brunel_stdp's static E -> I and I -> all, 1:5:
       3.6 padded places per synapse as rows) and a spike's work stays its window.
     * rows (plastic projections, whose rows the plasticity reads and writes back):
-      one padded row per source, (n_src + 1, width).
+      one padded row per source with synapses, then an all-padding row
+      (``row_of``: a source's row, where some sources have none).
 
     ``width``: the largest out-degree, bucketed (``_bucket``); the flat table's length
     is bucketed too, so that networks rebuilt with other random connections of the same
@@ -365,7 +366,16 @@ def _event_projection(key, spop, tpop, rows, sloc, tloc, dsteps, cp, cn, uo, run
         # (and row n_s, all padding) stay inside the table
         shape = (_bucket(len(sloc)) + width,)
     else:
-        shape = (n_s + 1, width)  # one extra all-padding row for compaction fill
+        # a row for each source with synapses (brunel_stdp's E -> E: not the inhibitory
+        # fifth of the population), then one all-padding row: ``row_of`` a source's row,
+        # the padding row for the others (their spikes keep their places in the batches)
+        row_of = None
+        has = counts > 0
+        n_r = int(np.count_nonzero(has))
+        if n_r < n_s:
+            row_of = np.full(n_s + 1, n_r, np.int32)
+            row_of[np.flatnonzero(has)] = np.arange(n_r, dtype=np.int32)
+        shape = (n_r + 1, width)
     size = int(np.prod(shape))
     # connection rows and their places, int32 where they fit (half the memory)
     idx = np.int32 if max(len(rows) and int(rows.max()), size) < 2 ** 31 else np.int64
@@ -375,7 +385,9 @@ def _event_projection(key, spop, tpop, rows, sloc, tloc, dsteps, cp, cn, uo, run
         start[n_s + 1] = start[n_s]
         flat = _places(sloc, counts, start[:n_s], idx)
     else:
-        flat = _places(sloc, counts, np.arange(n_s, dtype=idx) * idx(width), idx)
+        first = np.arange(n_s, dtype=idx) if row_of is None else row_of[:n_s].astype(idx)
+        first *= idx(width)
+        flat = _places(sloc, counts, first, idx)
 
     def pad(values, fill, dtype):
         t = np.full(shape, fill, dtype)
@@ -401,6 +413,8 @@ def _event_projection(key, spop, tpop, rows, sloc, tloc, dsteps, cp, cn, uo, run
     arrays["flat"] = flat
     if runs:
         arrays["start"] = start
+    elif row_of is not None:
+        arrays["row_of"] = row_of
     # Sources scattered per loop iteration: about 16k synapses at a time, so that a step
     # with few spikes does little more work than they need (a batch is padded up to K
     # sources) while the loop's per-iteration cost stays small against the work.
@@ -496,8 +510,9 @@ def _plastic_device_arrays(proj, a, w, L):
     big = L * C * N
     itype = np.int32 if 2 * big < 2 ** 31 else np.int64
     out = {"tgt": jnp.asarray(a["tgt"])}
-    if "d" in a:
-        out["d"] = jnp.asarray(a["d"])
+    for k in ("d", "row_of"):
+        if k in a:
+            out[k] = jnp.asarray(a[k])
     if "cp" in const and "cn" in const and all(proj.weighted):
         # one port (the common case): the channel from the weights' signs alone, no
         # table of the padded size
