@@ -7,9 +7,10 @@ is added at slot ``(n + d) mod L`` and read when step ``n + d`` is computed.
 * Neuron -> neuron projections are delivered event-driven, once per slice of D
   steps (NEST's min_delay schedule: D is the least delay of these projections, so
   a slice's spikes all land after its end): the (step, source) pairs that spiked
-  are found from 32-bit words of flags and their padded rows of outgoing synapses
-  (kernel/projections.py) are scattered, ``K`` sources at a time. Work is
-  proportional to the spikes, not to the synapses.
+  are found from 32-bit words of flags and their outgoing synapses (a run of a flat
+  table, read as a window of the projection's width: kernel/projections.py) are
+  scattered, ``K`` sources at a time. Work is proportional to the spikes, not to the
+  synapses.
 * Generator -> neuron projections are dense over the generator's own
   connections, every step.
 """
@@ -242,12 +243,15 @@ def deliver_slice(projections, conns, spikes, offsets, bufs, s, L, pev=None, thi
 
 
 def _deliver_slice_events(proj, a, spk, flat, s, L, N, C, offsets=None, ev=None, thin=None):
-    """Scatter the padded rows of the slice's spikes into the ring buffer.
+    """Scatter the synapses of the slice's spikes into the ring buffer.
 
     A spike is a set bit of the (steps x sources) flags, taken in ascending (step,
     source) order: each target's slot receives its events in the order a step-by-step
-    delivery gives. K sources' rows per loop iteration, found from 32-bit words of the
-    flags (a count per word, a search per batch), so the work follows the spikes."""
+    delivery gives. K sources per loop iteration, found from 32-bit words of the
+    flags (a count per word, a search per batch), so the work follows the spikes. A
+    source's synapses are its run of the flat tables (``a["start"]``): a window of
+    ``proj.width`` places from the run's start, whose places past the run (the next
+    sources' synapses, or padding) scatter nowhere."""
     D, n_s = spk.shape
     total = D * n_s
     K = proj.batch
@@ -270,6 +274,12 @@ def _deliver_slice_events(proj, a, spk, flat, s, L, N, C, offsets=None, ev=None,
     d = proj.const.get("d")
     s_slot = (s % L).astype(jnp.int32)
     lanes = jnp.arange(K, dtype=jnp.int32)
+    W = proj.width
+    cols = jnp.arange(W, dtype=a["start"].dtype)
+
+    def window(x, first):
+        """Each of the batch's sources' window of a flat table: (K, W)."""
+        return jax.vmap(lambda f: jax.lax.dynamic_slice_in_dim(x, f, W))(first)
 
     def batch(c):
         """Batch c's rows, multiplicities and slots (of their step, before the delay)."""
@@ -287,25 +297,29 @@ def _deliver_slice_events(proj, a, spk, flat, s, L, N, C, offsets=None, ev=None,
         # the search and the slot arithmetic into the row gathers and redid them for
         # every synapse of the batch. The next batch's are found here.
         (buf, ev), (src, slot, m, o) = carry
+        first = a["start"][src]
+        # the places of the window past the source's run: beyond the buffer
+        fi = jnp.where(cols < (a["start"][src + 1] - first)[:, None], window(a["fi"], first),
+                       L * C * N)
         m = m[:, None]
         if uo is None:
-            m = jnp.where(a["uo"][src] != 0, m * o[:, None], m)
-        slot = slot[:, None] + (d if d is not None else a["d"][src])
+            m = jnp.where(window(a["uo"], first) != 0, m * o[:, None], m)
+        slot = slot[:, None] + (d if d is not None else window(a["d"], first))
         if early:  # the event's offset and the delay's reach a step: one step sooner
-            o, sooner = delay_offset(o[:, None], a["doff"][src], proj.h_ms)
+            o, sooner = delay_offset(o[:, None], window(a["doff"], first), proj.h_ms)
             slot = slot - sooner.astype(slot.dtype)
         else:
             o = o[:, None]
         slot = jnp.where(slot >= L, slot - L, slot)  # below 2L: no integer division
-        fi = a["fi"][src]
         if thin is not None:  # each connection's own binomial share of the event
             m = copied(jax.random.fold_in(thin[1], c), jnp.broadcast_to(m, fi.shape),
                        thin[0][jnp.minimum(src, n_s - 1)][:, None]).astype(m.dtype)
-        w = a["w"][src] * m
+        w = window(a["w"], first) * m
         if ev is not None:  # the precise channel's events into the lists, with offsets
             is_ev = (fi // N == proj.precise) & (fi < C * N)
             ev = precise.append_rows(ev, jnp.broadcast_to(slot, fi.shape), fi - proj.precise * N,
-                                     jnp.broadcast_to(o, fi.shape), w, is_ev, a["dup"][src])
+                                     jnp.broadcast_to(o, fi.shape), w, is_ev,
+                                     window(a["dup"], first))
             fi = jnp.where(is_ev, L * C * N, fi)
         idx = slot * (C * N) + fi  # padding: beyond the buffer
         buf = buf.at[idx.reshape(-1)].add(w.reshape(-1), mode="drop")

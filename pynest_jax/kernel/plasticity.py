@@ -414,9 +414,11 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
             ev = _select(packed, b * K + jnp.arange(K, dtype=jnp.int32), E)
             real_ev = ev < E
             src = jnp.where(real_ev, ev % n_s, n_s)  # n_s: the all-padding row
+            # the source's row (kernel/projections.py: sources without synapses have none)
+            row = a["row_of"][src] if "row_of" in a else src
             j = jnp.where(real_ev, ev // n_s, 0)
             m = jnp.where(real_ev, mult[jnp.minimum(ev, E - 1)], 0).astype(flat.dtype)
-            tgt = a["tgt"][src]  # (K, width); padding: N
+            tgt = a["tgt"][row]  # (K, width); padding: N
             real = tgt < N
             stamp = jnp.broadcast_to((s + j + 1)[:, None], tgt.shape).reshape(-1)
             t = ms_of_steps(grid, stamp)  # each event's stamp, per connection
@@ -424,8 +426,8 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
             # connection's place and written back from all of them, as a full row is:
             # XLA's CPU code then computes the model's exp as it does for full rows
             # (broadcast, or taken at one place, it came out different in the last bit)
-            src2 = jnp.broadcast_to(src[:, None], tgt.shape)
-            rows = {k: (v[src] if v.ndim == 2 else v[src2]).reshape(-1) for k, v in syn.items()}
+            row2 = jnp.broadcast_to(row[:, None], tgt.shape)
+            rows = {k: (v[row] if v.ndim == 2 else v[row2]).reshape(-1) for k, v in syn.items()}
             c = U.attach(rows, units)
             ones = jnp.ones(rows["weight"].shape, rows["weight"].dtype)
             # scalars one per row; a vector (a look-up table) as it is
@@ -460,8 +462,8 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
                     v = v.reshape(tgt.shape)
                     if syn[k].ndim == 1:  # equal over the source's connections
                         v = jnp.max(jnp.where(real, v, -jnp.inf), axis=1)
-                        v = jnp.where(v > -jnp.inf, v, syn[k][src])
-                    new[k] = syn[k].at[src].set(v)
+                        v = jnp.where(v > -jnp.inf, v, syn[k][row])
+                    new[k] = syn[k].at[row].set(v)
                 syn = new
             w = jnp.broadcast_to(jnp.asarray(w), ok.shape)
             if post is not None:
@@ -473,14 +475,14 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
                 place = ((src.astype(jnp.int64) * D + j)[:, None] * tgt.shape[1] + col)
                 trace = _last_read(trace, post.trace, tgt.reshape(-1), ok, place.reshape(-1))
             if rec is not None:
-                rec = _record(rec, src, tgt.shape, sent, w, stamp)
+                rec = _record(rec, row, tgt.shape, sent, w, stamp)
             if "counts" in a:  # channels that count spikes instead of adding weights
-                w = jnp.where(a["counts"][src].reshape(-1), 1.0, w)
+                w = jnp.where(a["counts"][row].reshape(-1), 1.0, w)
             w = jnp.where(sent, w, 0.0)  # a failed transmission sends no event at all
-            slot = (s_slot + j)[:, None] + (d_const if d_const is not None else a["d"][src])
+            slot = (s_slot + j)[:, None] + (d_const if d_const is not None else a["d"][row])
             slot = slot % L
             # one channel for all: the place from the target (padding beyond the buffer)
-            fi = a["fi"][src] if "fi" in a else jnp.where(
+            fi = a["fi"][row] if "fi" in a else jnp.where(
                 real, a["ch"] * N + tgt.astype(itype), L * C * N).astype(itype)
             idx = (slot * (C * N) + fi).reshape(-1)
             amount = (w.reshape(tgt.shape) * m[:, None]).reshape(-1)

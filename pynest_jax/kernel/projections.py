@@ -1,10 +1,11 @@
 """Projections: the connections between updated populations, laid out on the host
 for event-driven delivery (built at Prepare, when the graph's structure changed).
 
-* Neuron -> neuron projections ("event"): each source's outgoing synapses in one
-  padded row (sorted by source, creation order kept), so that a spike scatters its
-  row; columns the same for every synapse (delay, channel) are compile-time
-  constants instead of arrays.
+* Neuron -> neuron projections ("event"): each source's outgoing synapses together
+  (sorted by source, creation order kept), so that a spike scatters them: static
+  projections as runs one after another in a flat table, plastic ones as one padded
+  row per source (``_event_projection``); columns the same for every synapse (delay,
+  channel) are compile-time constants instead of arrays.
 * Generator -> neuron projections ("dense"): the generator's own connections as
   flat arrays (NEST also sends a generator's event to each target each step).
 
@@ -30,7 +31,7 @@ class Projection:
     tgt: str
     kind: str  # event | plastic | dense
     n_src: int = 0
-    width: int = 0  # padded row length (event)
+    width: int = 0  # a source's window (event) or padded row (plastic): largest out-degree
     batch: int = 0  # sources handled per scatter (event)
     weighted: tuple = ()  # per target channel: weight multiplies (True) or count only
     per_target: bool = False
@@ -148,7 +149,8 @@ class ProjectionLayout:
             proj, arrays = _event_projection(key, spop, tpop, rows, sloc, tloc, dsteps, cp, cn, uo)
             _make_plastic(proj, arrays, graph, model[1], tpop)
         elif isinstance(sspec, NeuronModel):
-            proj, arrays = _event_projection(key, spop, tpop, rows, sloc, tloc, dsteps, cp, cn, uo)
+            proj, arrays = _event_projection(key, spop, tpop, rows, sloc, tloc, dsteps, cp, cn, uo,
+                                             runs=True)
             _delay_offsets(proj, arrays, conns, sspec, tspec, self.h_ms)
         else:
             proj = Projection(key, spop.spec.name, tpop.spec.name, "dense",
@@ -239,7 +241,8 @@ def _signs(a, col):
 
 
 def _event_device_arrays(proj, a, weight, L, dtype):
-    """An event projection's padded tables on the device: for each synapse the place in
+    """An event projection's tables on the device (runs: see _event_projection): for
+    each synapse the place in
     the target's ring-buffer slot that it adds to (channel x targets + target, the
     channel chosen by the weight's sign) and the weight (1 for a channel that counts
     spikes). Padding places lie beyond the whole buffer, so the scatter drops them
@@ -268,27 +271,28 @@ def _event_device_arrays(proj, a, weight, L, dtype):
     fi[tgt >= N] = big
     if not all(proj.weighted):
         wpad = np.where(np.asarray(proj.weighted)[ch], wpad, 1.0)
-    out = {"fi": jnp.asarray(fi), "w": jnp.asarray(wpad, dtype)}
-    if proj.precise is not None:  # ranks of a row's events in their lists (precise.append_rows)
-        out["dup"] = jnp.asarray(_duplicate_ranks(fi, a["d"] if "d" in a else 0))
+    out = {"fi": jnp.asarray(fi), "w": jnp.asarray(wpad, dtype), "start": jnp.asarray(a["start"])}
+    if proj.precise is not None:  # ranks of a run's events in their lists (precise.append_rows)
+        out["dup"] = jnp.asarray(_duplicate_ranks(fi, a["d"] if "d" in a else 0, a["start"]))
     for k in ("d", "uo", "doff"):
         if k in a:
             out[k] = jnp.asarray(a[k])
     return out
 
 
-def _duplicate_ranks(fi, d):
-    """Each synapse's count of the synapses before it in its row (its source's) with the
+def _duplicate_ranks(fi, d, start):
+    """Each synapse's count of the synapses before it in its run (its source's) with the
     same place and delay: multapses, whose events of one spike go into the same list."""
-    rows, width = fi.shape
-    key = ((np.arange(rows, dtype=np.int64)[:, None] * (int(np.max(d)) + 1) + d)
-           * (int(fi.max()) + 1) + fi).reshape(-1)
+    n = fi.size
+    run = np.repeat(np.arange(len(start) - 1, dtype=np.int64),
+                    np.diff(np.r_[start[:-1], n].astype(np.int64)))  # padding: the last
+    key = (run * (int(np.max(d)) + 1) + d) * (int(fi.max()) + 1) + fi
     order = np.argsort(key, kind="stable")
     ks, i = key[order], np.arange(key.size)
     start = np.maximum.accumulate(np.where(np.r_[True, ks[1:] != ks[:-1]], i, 0))
     rank = np.empty(key.size, np.int64)
     rank[order] = i - start
-    return rank.reshape(rows, width).astype(np.int8 if rank.max() < 128 else np.int32)
+    return rank.astype(np.int8 if rank.max() < 128 else np.int32)
 
 
 BATCH_SYNAPSES = 16384  # synapses scattered per loop iteration of the event delivery
@@ -309,14 +313,15 @@ def _bucket(width):
 PLACE_CHUNK = 1 << 22  # connections placed per step of _places (bounds its temporaries)
 
 
-def _places(sloc, counts, width, itype):
-    """Each connection's place in the padded table (row: its source; column: its rank
-    among the source's connections in creation order). The same as a stable sort by
-    source, done a chunk at a time: the temporaries (the chunk's sort order) are those
-    of a chunk, not of millions of connections."""
+def _places(sloc, counts, first, itype):
+    """Each connection's place in its projection's table: its source's first place
+    (``first``) plus its rank among the source's connections in creation order. The
+    same as a stable sort by source, done a chunk at a time: the temporaries (the
+    chunk's sort order) are those of a chunk, not of millions of connections."""
     n_s = len(counts)
     out = np.empty(len(sloc), itype)
     fill = np.zeros(n_s, itype)  # connections of each source placed so far
+    first = first.astype(itype, copy=False)
     small = n_s <= 1 << 16  # numpy radix-sorts 16-bit keys, twice as fast
     for a in range(0, len(sloc), PLACE_CHUNK):
         s = sloc[a:a + PLACE_CHUNK]
@@ -328,24 +333,61 @@ def _places(sloc, counts, width, itype):
         rank = np.arange(len(s), dtype=itype)
         rank -= start[ss]
         rank += fill[ss]
-        ss = ss.astype(itype)
-        ss *= width
-        ss += rank
-        out[a + order] = ss
+        rank += first[ss]
+        out[a + order] = rank
         fill += c
     return out
 
 
-def _event_projection(key, spop, tpop, rows, sloc, tloc, dsteps, cp, cn, uo):
+def _event_projection(key, spop, tpop, rows, sloc, tloc, dsteps, cp, cn, uo, runs=False):
+    """The host layout of a neuron -> neuron projection. Each source's synapses are
+    together, creation order kept, in one of two tables:
+
+    * ``runs`` (static projections): one flat table, each source's synapses one run
+      after the previous source's (``start[s]`` to ``start[s + 1]``), then padding.
+      Delivery gathers a window of ``width`` places from a source's start and drops
+      the places past its run, so a table has about one place per synapse whatever
+      the spread of out-degrees (brunel_stdp's static E -> I and I -> all, 1:5:
+      3.6 padded places per synapse as rows) and a spike's work stays its window.
+    * rows (plastic projections, whose rows the plasticity reads and writes back):
+      one padded row per source with synapses, then an all-padding row
+      (``row_of``: a source's row, where some sources have none).
+
+    ``width``: the largest out-degree, bucketed (``_bucket``); the flat table's length
+    is bucketed too, so that networks rebuilt with other random connections of the same
+    shape share one compiled program."""
     n_s = len(spop)
     # synapses grouped by source, creation order kept within a source: each one's place
-    # in the padded table, in the connections' order (no permutation kept)
+    # in the table, in the connections' order (no permutation kept)
     counts = np.bincount(sloc, minlength=n_s)
     width = _bucket(int(counts.max()))
-    shape = (n_s + 1, width)  # one extra all-padding row for compaction fill
+    if runs:
+        # at least a window of padding after the last run: the last sources' windows
+        # (and row n_s, all padding) stay inside the table
+        shape = (_bucket(len(sloc)) + width,)
+    else:
+        # a row for each source with synapses (brunel_stdp's E -> E: not the inhibitory
+        # fifth of the population), then one all-padding row: ``row_of`` a source's row,
+        # the padding row for the others (their spikes keep their places in the batches)
+        row_of = None
+        has = counts > 0
+        n_r = int(np.count_nonzero(has))
+        if n_r < n_s:
+            row_of = np.full(n_s + 1, n_r, np.int32)
+            row_of[np.flatnonzero(has)] = np.arange(n_r, dtype=np.int32)
+        shape = (n_r + 1, width)
+    size = int(np.prod(shape))
     # connection rows and their places, int32 where they fit (half the memory)
-    idx = np.int32 if max(len(rows) and int(rows.max()), shape[0] * shape[1]) < 2 ** 31 else np.int64
-    flat = _places(sloc, counts, width, idx)
+    idx = np.int32 if max(len(rows) and int(rows.max()), size) < 2 ** 31 else np.int64
+    if runs:
+        start = np.zeros(n_s + 2, idx)  # start[n_s] = start[n_s + 1]: row n_s is empty
+        np.cumsum(counts, out=start[1:n_s + 1])
+        start[n_s + 1] = start[n_s]
+        flat = _places(sloc, counts, start[:n_s], idx)
+    else:
+        first = np.arange(n_s, dtype=idx) if row_of is None else row_of[:n_s].astype(idx)
+        first *= idx(width)
+        flat = _places(sloc, counts, first, idx)
 
     def pad(values, fill, dtype):
         t = np.full(shape, fill, dtype)
@@ -369,6 +411,10 @@ def _event_projection(key, spop, tpop, rows, sloc, tloc, dsteps, cp, cn, uo):
     # the connections' order)
     arrays["rows"] = rows.astype(idx, copy=False)
     arrays["flat"] = flat
+    if runs:
+        arrays["start"] = start
+    elif row_of is not None:
+        arrays["row_of"] = row_of
     # Sources scattered per loop iteration: about 16k synapses at a time, so that a step
     # with few spikes does little more work than they need (a batch is padded up to K
     # sources) while the loop's per-iteration cost stays small against the work.
@@ -464,8 +510,9 @@ def _plastic_device_arrays(proj, a, w, L):
     big = L * C * N
     itype = np.int32 if 2 * big < 2 ** 31 else np.int64
     out = {"tgt": jnp.asarray(a["tgt"])}
-    if "d" in a:
-        out["d"] = jnp.asarray(a["d"])
+    for k in ("d", "row_of"):
+        if k in a:
+            out[k] = jnp.asarray(a[k])
     if "cp" in const and "cn" in const and all(proj.weighted):
         # one port (the common case): the channel from the weights' signs alone, no
         # table of the padded size
