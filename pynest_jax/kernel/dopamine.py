@@ -142,7 +142,7 @@ def _advance(proj, a, rows, common, arch, pt, dopa, t):
     ones = jnp.ones(flat["weight"].shape, flat["weight"].dtype)
     c.update({k: v * ones for k, v in U.attach(common, units).items()})
     if "delay" not in c:
-        c["delay"] = u.Quantity(proj.delay_ms * ones, unit=u.ms)
+        c["delay"] = u.Quantity(a["delay_ms"] * ones, unit=u.ms)
     tgt = a["tgt"].reshape(-1)
     real = tgt < N
     post = PostHistory(arch, jnp.minimum(tgt, N - 1), pt["tau_minus"], pt["tau_minus_triplet"])
