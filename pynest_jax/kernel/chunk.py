@@ -183,7 +183,7 @@ class Core:
             spk = {name: jnp.zeros((Ds, n), jnp.int32) for name, n in sources.items()}
             off = {name: jnp.zeros((Ds, sources[name])) for name in with_offsets}
             carry, out, spk, off, _ = jax.lax.fori_loop(0, r, step, (carry, out, spk, off, k))
-            carry = self.dopamine.trigger(self, conns, params, carry, n0 + k * D + r)
+            carry = self.dopamine.trigger(self, conns, params, carry, n0 + k * D + r, D)
             if not sources:
                 return carry, out
             pending = {"spk": spk, "off": off, "s": (n0 + k * D).astype(jnp.int64),
