@@ -153,3 +153,37 @@ def test_synapse_common_state_and_tables_compile_nothing():
     nest.GetConnections(synapse_model=m).set({"init_flag": False})
     assert _compiles(lambda: nest.Simulate(20.0)) == (0, 0)
     assert nest.GetDefaults(m, "no_synapses") == 13
+
+
+def _plastic_pair(min_delay, max_delay, delay):
+    """NEST's synapses/test_stdp_pl_synapse_hom.py network: two neurons driven to fire,
+    one plastic connection between them, under a kernel min_delay and max_delay."""
+    nest.ResetKernel()
+    nest.SetKernelStatus({"resolution": 0.1, "min_delay": min_delay, "max_delay": max_delay})
+    n = nest.Create("iaf_psc_exp", 2, params={"tau_minus": 33.7})
+    g = nest.Create("poisson_generator", 2, params={"rate": 100.0})
+    nest.Connect(g[0], n[0], syn_spec={"weight": 3000.0})
+    nest.Connect(g[1], n[1], syn_spec={"weight": 3000.0})
+    nest.Connect(n[0], n[1], syn_spec={"synapse_model": "stdp_pl_synapse_hom", "weight": 0.5,
+                                       "delay": delay})
+    return n
+
+
+def test_small_plastic_network_min_delay_and_delays_compile_nothing(network):
+    """A small network's slice length (min_delay), its plastic connection's delay and
+    its longest delay (within a power of two) are values of one compiled program, and
+    the runs keep their own results (each against the same shape compiled anew)."""
+    shapes = [(1.0, 3.0, 1.0), (0.4, 3.0, 1.0), (0.1, 1.0, 0.5), (0.5, 2.0, 1.5)]
+    weights = []
+    for i, shape in enumerate(shapes):
+        _plastic_pair(*shape)
+        counts = _compiles(lambda: nest.Simulate(200.0))
+        assert counts[0] == (1 if i == 0 else 0), (shape, counts)
+        weights.append(nest.GetConnections(synapse_model="stdp_pl_synapse_hom").get("weight"))
+    assert len(set(weights)) >= 3  # the delays change the results (min_delay need not)
+    from pynest_jax.kernel import program
+    for shape, w in zip(shapes[1:], weights[1:]):
+        program._CORES.clear()
+        _plastic_pair(*shape)
+        nest.Simulate(200.0)
+        assert nest.GetConnections(synapse_model="stdp_pl_synapse_hom").get("weight") == w

@@ -47,3 +47,32 @@ def test_another_transmitter_compiles(network):
     nest.SetDefaults("stdp_dopamine_synapse",
                      {"volume_transmitter": nest.Create("volume_transmitter")})
     assert _compiles(lambda: nest.Simulate(50.0))[0] >= 1
+
+
+def _dopamine_weights(min_delay):
+    nest.ResetKernel()
+    nest.SetKernelStatus({"min_delay": min_delay, "max_delay": 2.0})
+    vt = nest.Create("volume_transmitter", params={"deliver_interval": 2})
+    nest.SetDefaults("stdp_dopamine_synapse", {"volume_transmitter": vt})
+    dsg = nest.Create("spike_generator", params={"spike_times": [3.0, 9.0, 22.0, 41.0]})
+    dopa = nest.Create("parrot_neuron")
+    nest.Connect(dsg, dopa)
+    nest.Connect(dopa, vt)
+    n = nest.Create("iaf_psc_alpha", 4, params={"I_e": 380.0})
+    nest.Connect(n, n, syn_spec={"synapse_model": "stdp_dopamine_synapse", "weight": 20.0})
+    nest.Simulate(60.0)
+    return nest.GetConnections(synapse_model="stdp_dopamine_synapse").get("weight")
+
+
+def test_min_delay_shared_program_keeps_each_runs_triggers():
+    """A small network's slice length is a value of its program (kernel/projections.py,
+    slice_shape); the transmitter's trigger interval (deliver_interval x min_delay) must
+    follow it: each min_delay gives what a program compiled for it alone gives."""
+    from pynest_jax.kernel import program
+    shared = [_dopamine_weights(m) for m in (1.0, 0.5, 0.2)]
+    alone = []
+    for m in (1.0, 0.5, 0.2):
+        program._CORES.clear()
+        alone.append(_dopamine_weights(m))
+    assert shared == alone
+    assert len({tuple(w) for w in alone}) > 1  # min_delay changes the result

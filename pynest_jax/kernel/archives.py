@@ -432,7 +432,7 @@ def refresh_need(prog_core, carry, conns):
         if proj.kind != "plastic" or proj.spec.post not in KINDS or proj.tgt not in hist:
             continue
         rows = carry["syn"][proj.key]
-        d = rows["delay"] if "delay" in rows else proj.delay_ms
+        d = rows["delay"] if "delay" in rows else conns[proj.key]["delay_ms"]
         start = (rows["t_lastspike"] - d).reshape(-1)
         tgt = conns[proj.key]["tgt"].reshape(-1)
         need[proj.tgt] = need[proj.tgt].at[tgt].min(start, mode="drop")

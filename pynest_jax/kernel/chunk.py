@@ -92,7 +92,7 @@ class Core:
         self.recording = prog.recording
         self.L = prog.L
         self.chunk = prog.chunk
-        self.D = prog.D
+        self.D = prog.D_shape  # the slice's static length; the steps per slice come as an argument
         self.plan_n = {p.name: p.n for p in prog.plans}
         self.precise = prog.precise  # populations with event lists
         self.off_grid_spec = {p.name: bool(getattr(p.spec, "off_grid", False)) for p in prog.plans}
@@ -135,7 +135,7 @@ class Core:
                 for name, d in self._derived(params, 0, self.derive_once).items()}
 
     # --- the compiled chunk ------------------------------------------------------
-    def _run_chunk(self, carry, params, conns, n0, nsteps, base_key, last, derived_in):
+    def _run_chunk(self, carry, params, conns, n0, nsteps, base_key, last, derived_in, D):
         self.compiles += 1  # counts traces: a trace is a compilation
         carry = archives.refresh_need(self, carry, conns)
         out0 = self.recording.empty(self.chunk, self.plans, params)
@@ -148,7 +148,9 @@ class Core:
         inputs = (params, derived, conns)
         carry = self._horizons(carry, conns)
 
-        D = self.D
+        # D: the steps of a slice (a value: programs whose slices differ only in length
+        # share one compilation), at most the static length of the slice's arrays
+        Ds = self.D
         sources = {name: self.plan_n[name] for name in self.event_sources}
         with_offsets = [name for name in sources if self.off_grid_spec[name]]
 
@@ -182,10 +184,10 @@ class Core:
                     conns, params, self._unpack(carry), p["spk"], p["off"], p["s"], p["r"],
                     jax.random.fold_in(base_key, 0x7FFFFFFF)))
             r = jnp.minimum(D, nsteps - k * D)
-            spk = {name: jnp.zeros((D, n), jnp.int32) for name, n in sources.items()}
-            off = {name: jnp.zeros((D, sources[name])) for name in with_offsets}
+            spk = {name: jnp.zeros((Ds, n), jnp.int32) for name, n in sources.items()}
+            off = {name: jnp.zeros((Ds, sources[name])) for name in with_offsets}
             carry, out, spk, off, _ = jax.lax.fori_loop(0, r, step, (carry, out, spk, off, k))
-            carry = self.dopamine.trigger(self, conns, params, carry, n0 + k * D + r)
+            carry = self.dopamine.trigger(self, conns, params, carry, n0 + k * D + r, D)
             if not sources:
                 return carry, out
             pending = {"spk": spk, "off": off, "s": (n0 + k * D).astype(jnp.int64),
@@ -391,7 +393,7 @@ class Core:
         for proj in self.projections:
             if proj.kind == "plastic" and proj.spec.post == "stdp":
                 arch[proj.tgt] = plasticity.horizon(arch[proj.tgt], proj, carry["syn"][proj.key],
-                                                    conns[proj.key]["tgt"])
+                                                    conns[proj.key])
         return dict(carry, arch=arch)
 
     def _decay_calcium(self, carry, params, steps, last):

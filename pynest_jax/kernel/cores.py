@@ -30,13 +30,15 @@ def freeze(x):
 def signature(prog):
     plans = tuple((p.name, id(p.spec), p.n, p.kind, freeze({k: str(v) for k, v in p.units.items()}),
                    p.device_keys, p.n_channels, p.packed) for p in prog.plans)
-    shapes = tuple(freeze({k: v for k, v in vars(pr).items()}) for pr in prog.layout.projections)
+    # (min_d: the least delay, which only the host reads, for the slice's length)
+    shapes = tuple(freeze({k: v for k, v in vars(pr).items() if k != "min_d"})
+                   for pr in prog.layout.projections)
     rec = prog.recording
     recorded = (freeze(rec.spiking), freeze({k: (tuple(v["vars"]), v["local"])
                                                  for k, v in rec.sampled.items()}))
     g = prog.grid
     return (plans, shapes, recorded, g.h, g.tics_per_ms, g.tics_per_step, prog.L, prog.chunk,
-            prog.D)
+            prog.D_shape)
 
 
 def core_for(prog, make):

@@ -189,12 +189,20 @@ def delay_offset(offset, doff, h):
     return jnp.where(sooner, total - h, total), sooner
 
 
+SMALL_PACK = 64  # flags up to this many: a running count instead of words of bits
+
+
 def _pack(active):
     """The spiking sources as bits: 32 per word (a float dot with powers of two, exact
     up to 2^32), each word's count and the running count. Finding the sources that
     spiked through these costs a fraction of a compaction of the whole population
-    (jnp.nonzero's cumulative sum over every source was 0.1-0.2 ms a step at 12,500)."""
+    (jnp.nonzero's cumulative sum over every source was 0.1-0.2 ms a step at 12,500).
+    Up to SMALL_PACK flags, the running count of the flags themselves (``words`` None):
+    a search by counting compiles to a few operations, where the words' search is
+    some fifty, which XLA copies into every kernel that reads its result."""
     n = active.shape[0]
+    if n <= SMALL_PACK:
+        return None, jnp.cumsum(active.astype(jnp.int32)), None
     nw = -(-n // 32)
     bits = jnp.pad(active, (0, nw * 32 - n)).reshape(nw, 32).astype(jnp.float64)
     words = (bits @ (2.0 ** jnp.arange(32))).astype(jnp.uint32)
@@ -205,6 +213,8 @@ def _pack(active):
 def _select(packed, ranks, n):
     """The source holding each rank (0-based, ascending sources); n past the last."""
     words, prefix, pc = packed
+    if words is None:  # the number of flags up to a place that hold at most rank
+        return jnp.sum(prefix[None, :] <= ranks[:, None], axis=1, dtype=ranks.dtype)
     nw = words.shape[0]
     w = jnp.searchsorted(prefix, ranks, side="right", method="scan_unrolled").astype(jnp.int32)
     wc = jnp.minimum(w, nw - 1)

@@ -102,16 +102,18 @@ class Plan:
         name, i = proj.vt
         return History(carry["dopa"][name], i)
 
-    def trigger(self, core, conns, params, carry, s_end):
+    def trigger(self, core, conns, params, carry, s_end, min_delay):
         """At the end of a slice ending at step ``s_end``: the transmitters whose
         deliver interval ends here advance all their connections to that time, then
-        start their histories afresh (a pseudo entry at that time)."""
+        start their histories afresh (a pseudo entry at that time). ``min_delay``: the
+        slice's steps, an argument of the chunk (with transmitters, NEST's min_delay:
+        slice_steps), so that programs differing in it share a compilation."""
         if not self.projections:
             return carry
         t = ms_of_steps(core.grid, s_end)
         due = {}
         for name in self.pops:
-            interval = self.min_delay * params[name]["deliver_interval"].astype(jnp.int64)
+            interval = min_delay * params[name]["deliver_interval"].astype(jnp.int64)
             # NEST checks no interval: a zero or negative one fails at Simulate there
             due[name] = (interval > 0) & (s_end % jnp.maximum(interval, 1) == 0)
         syn, arch = dict(carry["syn"]), dict(carry["arch"])
@@ -142,7 +144,7 @@ def _advance(proj, a, rows, common, arch, pt, dopa, t):
     ones = jnp.ones(flat["weight"].shape, flat["weight"].dtype)
     c.update({k: v * ones for k, v in U.attach(common, units).items()})
     if "delay" not in c:
-        c["delay"] = u.Quantity(proj.delay_ms * ones, unit=u.ms)
+        c["delay"] = u.Quantity(a["delay_ms"] * ones, unit=u.ms)
     tgt = a["tgt"].reshape(-1)
     real = tgt < N
     post = PostHistory(arch, jnp.minimum(tgt, N - 1), pt["tau_minus"], pt["tau_minus_triplet"])

@@ -44,6 +44,8 @@ RECORD = 4096  # weight recorder events per chunk at first; grown to what a chun
 APPEND_BATCH = 64  # spiking neurons appended per scatter
 DENSE_TABLE = 4096  # arrival tables count a whole ring per step up to this many places
 FOLD_LANES = 2048  # rows per pass over the entries after a window's first
+FOLD_SMALL = 256  # batches of at most this many rows fold every row in one loop
+SMALL_SLICE = 1024  # (steps x sources) of a slice up to which its spikes are counted by cumsum
 _NEG = -1.0e300  # "no entry": before every time
 _POS = 1.0e300  # an unwritten place of a ring: after every time
 
@@ -111,6 +113,15 @@ def append(arch, spikes, t_ms, tau_minus, tau_minus_triplet):
     tau_t = jnp.broadcast_to(jnp.asarray(tau_minus_triplet, arch["t"].dtype), spikes.shape)
     lanes = jnp.arange(B, dtype=jnp.int32)
 
+    if n <= APPEND_BATCH:
+        # a small population: every neuron in each round, the k-th spike of each in
+        # round k (the same arithmetic per neuron; no search for the spiking ones)
+        def round_k(k, a):
+            on = spikes > k
+            return _append_some(a, jnp.where(on, lanes, n), lanes, on, t, tau_m, tau_t, H, n)
+
+        return jax.lax.fori_loop(0, jnp.max(spikes, initial=0), round_k, arch)
+
     packed = _pack(spikes > 0)
     chunks = (packed[1][-1] + B - 1) // B
 
@@ -121,37 +132,42 @@ def append(arch, spikes, t_ms, tau_minus, tau_minus_triplet):
         idx = _select(packed, (c % chunks) * B + lanes, n)  # n: no neuron (dropped)
         i = jnp.minimum(idx, n - 1)
         on = (idx < n) & (spikes[i] > k)
-        idx = jnp.where(on, idx, n)
-        rec = on & a["incoming"][i]
-        last, tt = a["last"][i], t[i]
-        km = a["Kminus"][i] * jnp.exp((last - tt) * (1.0 / tau_m[i])) + 1.0
-        kt = a["Kminus_triplet"][i] * jnp.exp((last - tt) * (1.0 / tau_t[i])) + 1.0
-        count = a["count"][i]
-        pos = count % H
-        old = {k_: a[k_][i, pos] for k_ in ("t", "Km", "Kt")}
-        drop = rec & (count >= H)
-        out = dict(a)
-        # an entry some connection may still read (at or after its next window's
-        # start, the earliest of which is the archive's horizon): the ring is too
-        # small, the chunk runs again with a larger one (NEST keeps it until all
-        # have read it)
-        out["overflow"] = a["overflow"] | jnp.any(
-            drop & (old["t"] >= a["horizon"][i] + STDP_EPS))
-        at = jnp.where(drop, idx, n)
-        for d, k_ in (("drop_t", "t"), ("drop_Km", "Km"), ("drop_Kt", "Kt")):
-            out[d] = a[d].at[at].set(old[k_], mode="drop")
-        # the values written depend on the values read: XLA then reads before it
-        # writes in place (without that dependence it copied the whole ring)
-        for k_, v in (("t", tt), ("Km", km), ("Kt", kt)):
-            out[k_] = a[k_].at[idx, pos].set(jnp.where(rec, v, old[k_]), mode="drop")
-        at = jnp.where(rec, idx, n)
-        out["Kminus"] = a["Kminus"].at[at].set(km, mode="drop")
-        out["Kminus_triplet"] = a["Kminus_triplet"].at[at].set(kt, mode="drop")
-        out["count"] = a["count"].at[at].set(count + 1, mode="drop")
-        out["last"] = a["last"].at[idx].set(jnp.where(on, tt, last), mode="drop")
-        return out
+        return _append_some(a, jnp.where(on, idx, n), i, on, t, tau_m, tau_t, H, n)
 
     return jax.lax.fori_loop(0, jnp.max(spikes, initial=0) * chunks, chunk, arch)
+
+
+def _append_some(a, idx, i, on, t, tau_m, tau_t, H, n):
+    """One spike of each neuron ``i`` where ``on`` (``idx``: i there, else n, which
+    the scatters drop) into the archive ``a``."""
+    rec = on & a["incoming"][i]
+    last, tt = a["last"][i], t[i]
+    km = a["Kminus"][i] * jnp.exp((last - tt) * (1.0 / tau_m[i])) + 1.0
+    kt = a["Kminus_triplet"][i] * jnp.exp((last - tt) * (1.0 / tau_t[i])) + 1.0
+    count = a["count"][i]
+    pos = _rem(count, H)
+    old = {k_: a[k_][i, pos] for k_ in ("t", "Km", "Kt")}
+    drop = rec & (count >= H)
+    out = dict(a)
+    # an entry some connection may still read (at or after its next window's
+    # start, the earliest of which is the archive's horizon): the ring is too
+    # small, the chunk runs again with a larger one (NEST keeps it until all
+    # have read it)
+    out["overflow"] = a["overflow"] | jnp.any(
+        drop & (old["t"] >= a["horizon"][i] + STDP_EPS))
+    at = jnp.where(drop, idx, n)
+    for d, k_ in (("drop_t", "t"), ("drop_Km", "Km"), ("drop_Kt", "Kt")):
+        out[d] = a[d].at[at].set(old[k_], mode="drop")
+    # the values written depend on the values read: XLA then reads before it
+    # writes in place (without that dependence it copied the whole ring)
+    for k_, v in (("t", tt), ("Km", km), ("Kt", kt)):
+        out[k_] = a[k_].at[idx, pos].set(jnp.where(rec, v, old[k_]), mode="drop")
+    at = jnp.where(rec, idx, n)
+    out["Kminus"] = a["Kminus"].at[at].set(km, mode="drop")
+    out["Kminus_triplet"] = a["Kminus_triplet"].at[at].set(kt, mode="drop")
+    out["count"] = a["count"].at[at].set(count + 1, mode="drop")
+    out["last"] = a["last"].at[idx].set(jnp.where(on, tt, last), mode="drop")
+    return out
 
 
 # --- the archive as a synapse reads it (device, deliver phase) ---------------------
@@ -186,18 +202,12 @@ class PostHistory:
         """How many kept entries have ``below(t)`` (true for the oldest entries up to a
         bound): a binary search over each row's kept entries, which are in time order,
         so a connection reads log2(H) of its target's entries, not all H."""
-        lo = jnp.zeros_like(self._kept)
-        hi = self._kept
-        for _ in range(int(self._H).bit_length()):
-            mid = (lo + hi) // 2
-            go = (mid < hi) & below(self._at("t", jnp.minimum(mid, self._H - 1)))
-            lo = jnp.where(go, mid + 1, lo)
-            hi = jnp.where(go, hi, mid)
-        return lo
+        return _bisect(jnp.zeros_like(self._kept), self._kept, self._H,
+                       lambda c: below(self._at("t", c)))
 
     def _pos(self, c):
         """Ring position of the c-th kept entry (oldest first)."""
-        return (self._first + c) % self._H
+        return _rem(self._first + c, self._H)
 
     def _at(self, key, c):
         return self._arch[key].reshape(-1)[self._base + self._pos(c)]
@@ -228,10 +238,13 @@ class PostHistory:
             new = fn(value, entry) if vals is None else fn(vals, value, entry)
             return jax.tree_util.tree_map(lambda n_, o: jnp.where(c < hi, n_, o), new, value)
 
-        if values is None:
+        n = hi.shape[0]
+        if values is None or n <= FOLD_SMALL:
+            # every row's window in one loop (padding rows do not lengthen it)
             lo = self._n_below(lambda t: t < t1_lim)
-            return jax.lax.fori_loop(0, jnp.max(hi - lo, initial=0), lambda k, v: step(
-                k, v, None, lo, hi, self._base, self._first), init)
+            span = jnp.where(self._real, hi - lo, 0)
+            return jax.lax.fori_loop(0, jnp.max(span, initial=0), lambda k, v: step(
+                k, v, values, lo, hi, self._base, self._first), init)
         # The window's two newest entries tell whether it holds none, one or more
         # (entries are in time order); a window of one is folded for all rows at once,
         # longer ones are searched and folded only for their rows
@@ -240,7 +253,6 @@ class PostHistory:
         single = one & ~more
         value = jax.lax.fori_loop(0, jnp.any(single).astype(jnp.int32), lambda k, v: step(
             k, v, values, jnp.where(single, hi - 1, hi), hi, self._base, self._first), init)
-        n = hi.shape[0]
         P = min(n, FOLD_LANES)
         lanes = jnp.arange(P, dtype=jnp.int32)
         packed = _pack(more & self._real)
@@ -255,13 +267,9 @@ class PostHistory:
             base, first, lim = self._base[i], self._first[i], t1_lim[i]
             hi_ = jnp.where(idx < n, hi[i], 0)
             # the window's start: a search below its second newest entry
-            lo_, up = jnp.zeros_like(hi_), jnp.maximum(hi_ - 2, 0)
-            for _ in range(int(H).bit_length()):
-                mid = (lo_ + up) // 2
-                t = self._arch["t"].reshape(-1)[base + (first + jnp.minimum(mid, H - 1)) % H]
-                go = (mid < up) & (t < lim)
-                lo_ = jnp.where(go, mid + 1, lo_)
-                up = jnp.where(go, up, mid)
+            ring = self._arch["t"].reshape(-1)
+            lo_ = _bisect(jnp.zeros_like(hi_), jnp.maximum(hi_ - 2, 0), H,
+                          lambda c: ring[base + _rem(first + c, H)] < lim)
             sub = jax.lax.fori_loop(0, jnp.max(hi_ - lo_, initial=0),
                                     lambda k, v: step(k, v, vals, lo_, hi_, base, first), sub)
             return jax.tree_util.tree_map(lambda d, v: d.at[idx].set(v, mode="drop"), value, sub)
@@ -320,6 +328,27 @@ class PostHistory:
                 jnp.where(empty, self._arch["Kminus_triplet"][self._tgt], trip))
 
 
+def _rem(x, H):
+    """x mod H for x >= 0 (jnp's % adds a fix-up for negative values: more operations
+    in every kernel the index feeds)."""
+    return jax.lax.rem(x, jnp.asarray(H, x.dtype))
+
+
+def _bisect(lo, hi, H, below):
+    """The least c in [lo, hi] with ``below(c)`` false, where ``below`` (of a kept
+    entry's number, each row's own) holds for a row's oldest entries up to a bound;
+    ``hi``: at most H. A loop of log2(H) + 1 halvings: unrolled, each search was one
+    copy of its code per halving, and XLA copied the gathers it feeds again into each
+    kernel that reads them (a plastic chunk's compilation time went mostly to these)."""
+    def halve(_, bounds):
+        lo, hi = bounds
+        mid = jax.lax.shift_right_logical(lo + hi, jnp.ones_like(lo))  # (lo + hi) // 2, both >= 0
+        go = (mid < hi) & below(jnp.minimum(mid, H - 1))
+        return jnp.where(go, mid + 1, lo), jnp.where(go, hi, mid)
+
+    return jax.lax.fori_loop(0, int(H).bit_length(), halve, (lo, hi))[0]
+
+
 def arrival_table(arch, tau_minus, tau_minus_triplet, q):
     """The reads a pair rule makes at its spikes' arrival, for every neuron of the
     target population and every arrival time ``q`` of a slice (a projection with one
@@ -344,11 +373,13 @@ def arrival_table(arch, tau_minus, tau_minus_triplet, q):
     return {"hi": hi, "K_value": h._K_value(tq, before), "K_values": h._K_values(tq, before)}
 
 
-def horizon(arch, proj, rows, tgt):
+def horizon(arch, proj, rows, a):
     """The earliest time from which the projection's connections will read their
-    targets' archives (t_lastspike - delay), merged into the archive's horizon."""
+    targets' archives (t_lastspike - delay), merged into the archive's horizon;
+    ``a``: the projection's device arrays."""
+    tgt = a["tgt"]
     t1 = (per_connection(rows[proj.spec.reads_from], tgt.shape)
-          - (rows["delay"] if "delay" in rows else proj.delay_ms))
+          - (rows["delay"] if "delay" in rows else a["delay_ms"]))
     t1 = jnp.where(tgt < proj.n_tgt, t1, jnp.inf).reshape(-1)
     h = jax.ops.segment_min(t1, tgt.reshape(-1), num_segments=proj.n_tgt + 1)[:proj.n_tgt]
     return dict(arch, horizon=jnp.minimum(arch["horizon"], h))
@@ -381,25 +412,31 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
     N, C, K = proj.n_tgt, proj.n_chan, proj.batch
     E = D * n_s
     units = proj.units
-    d_const = proj.const.get("d")
+    d_const = a.get("d_one")  # one delay (a device scalar), else a["d"] per connection
     s_slot = (s % L).astype(jnp.int32)
     itype = jnp.int32 if 2 * L * C * N < 2 ** 31 else jnp.int64  # as _plastic_device_arrays
     common = U.attach(common, units)
     fired = spk > 0
     # each spike's number within its source's spikes of the slice (a running count
-    # over the D steps: jnp.cumsum ran as a window reduction, D times the work)
-    seen, occurrence = jnp.zeros((n_s,), jnp.int32), []
-    for j in range(D):
-        seen = seen + fired[j]
-        occurrence.append(seen - 1)
-    occurrence = jnp.stack(occurrence).reshape(-1)
+    # over the D steps: jnp.cumsum runs as a window reduction, D times the work, which
+    # only a slice of few events affords; unrolled, the count is D copies of its code)
+    if E <= SMALL_SLICE:
+        occurrence = (jnp.cumsum(fired, axis=0, dtype=jnp.int32) - 1).reshape(-1)
+    else:
+        seen, occurrence = jnp.zeros((n_s,), jnp.int32), []
+        for j in range(D):
+            seen = seen + fired[j]
+            occurrence.append(seen - 1)
+        occurrence = jnp.stack(occurrence).reshape(-1)
     fired = fired.reshape(-1)
     mult = spk.reshape(-1)
     rounds = jnp.max(jnp.sum(spk > 0, axis=0, dtype=jnp.int32), initial=0)
     table = None
-    if spec.post == "stdp" and proj.delay_ms is not None:
+    if spec.post == "stdp" and proj.one_delay and K * proj.width > FOLD_SMALL:
         # each step's spikes arrive at the stamp less the delay, computed as on_pre does
-        q = ms_of_steps(grid, s + 1 + jnp.arange(D, dtype=jnp.int64)) - proj.delay_ms
+        # (a batch of FOLD_SMALL rows or fewer searches: a table would cost more to
+        # compile than it saves)
+        q = ms_of_steps(grid, s + 1 + jnp.arange(D, dtype=jnp.int64)) - a["delay_ms"]
         table = (arrival_table(arch, tau[0], tau[1], q), q)
 
     def one_round(q, carry):
@@ -413,10 +450,12 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
             flat, syn, overflow, rec, cstate, trace = carry
             ev = _select(packed, b * K + jnp.arange(K, dtype=jnp.int32), E)
             real_ev = ev < E
-            src = jnp.where(real_ev, ev % n_s, n_s)  # n_s: the all-padding row
+            # (ev >= 0: lax's division, without jnp's fix-up for negative values, which
+            # XLA copied into every kernel that reads src or j)
+            src = jnp.where(real_ev, _rem(ev, n_s), n_s)  # n_s: the all-padding row
             # the source's row (kernel/projections.py: sources without synapses have none)
             row = a["row_of"][src] if "row_of" in a else src
-            j = jnp.where(real_ev, ev // n_s, 0)
+            j = jnp.where(real_ev, jax.lax.div(ev, jnp.asarray(n_s, ev.dtype)), 0)
             m = jnp.where(real_ev, mult[jnp.minimum(ev, E - 1)], 0).astype(flat.dtype)
             tgt = a["tgt"][row]  # (K, width); padding: N
             real = tgt < N
@@ -434,7 +473,7 @@ def deliver_slice(proj, spec, a, syn, common, arch, tau, spk, flat, s, r, L, gri
             c.update({k: v * ones if v.ndim == 0 else v for k, v in common.items()})
             c.update({k: v * ones for k, v in U.attach(cstate or {}, units).items()})
             if "delay" not in c:
-                c["delay"] = u.Quantity(jnp.full(rows["weight"].shape, proj.delay_ms), unit=u.ms)
+                c["delay"] = u.Quantity(jnp.full(rows["weight"].shape, a["delay_ms"]), unit=u.ms)
             post = None
             if spec.post is not None:
                 tg = jnp.minimum(tgt, N - 1).reshape(-1)

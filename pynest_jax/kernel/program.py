@@ -91,7 +91,7 @@ class Program:
         self.plan_by_name = {p.name: p for p in self.plans}
         self.layout = projections.ProjectionLayout(graph, grid, self.plan_by_name)
         self.max_delay_steps = self.layout.max_delay_steps
-        self.L = self.max_delay_steps + 1
+        self.L = self.layout.ring_length  # max_delay_steps + 1, or a size class above
         self.D = projections.slice_steps(self.layout.projections)
         self.recording = recording.RecordingPlan(graph, self.plan_by_name)
         self.precise, self.precise_capacity = precise.channels(self.plans), precise.CAPACITY
@@ -110,6 +110,8 @@ class Program:
         # the Clopath/Urbanczik archives (kernel/archives.py): {population: (kind, flags)}
         self.histories = archives.populations(self)
         self.D = archives.slice_steps(self, min_delay)
+        # the slice's static length in the compiled chunk: D itself is an argument
+        self.D_shape = projections.slice_shape(self.D, self.layout.projections)
         self.hist_capacity = dict(archives.CAPACITY)
         self.record_capacity = plasticity.RECORD  # weight recorder events per chunk
         self.syn_version = None  # the connection table's version the carry's rows came from
@@ -138,8 +140,9 @@ class Program:
         off_grid = [n for n in sources if getattr(self.plan_by_name[n].spec, "off_grid", False)]
         if sources:  # a slice's spikes, delivered at the start of the next slice
             carry["pending"] = {
-                "spk": {n: _zeros((self.D, self.plan_by_name[n].n), np.int32) for n in sources},
-                "off": {n: _zeros((self.D, self.plan_by_name[n].n), np.float64) for n in off_grid},
+                "spk": {n: _zeros((self.D_shape, self.plan_by_name[n].n), np.int32) for n in sources},
+                "off": {n: _zeros((self.D_shape, self.plan_by_name[n].n), np.float64)
+                        for n in off_grid},
                 "s": _zeros((), np.int64), "r": _zeros((), np.int64)}
         carry["syn"] = self.plastic_rows(graph)
         carry["wrec"] = {proj.key: plasticity.empty_record(self.record_capacity)
@@ -326,7 +329,7 @@ class Program:
         """`nsteps` steps from step n0; `last`: the run ends with this chunk."""
         # numpy scalars: the same abstract values as jnp's, without a device array each
         return self.core.run(carry, params, conns, np.int64(n0), np.int64(nsteps), base_key,
-                             np.bool_(last), self.derived(params))
+                             np.bool_(last), self.derived(params), np.int64(self.D))
 
     def derived(self, params):
         """The populations' derived arrays (Core.derive), kept while ``params`` holds the

@@ -50,6 +50,8 @@ class ProjectionLayout:
         self.host_arrays: dict[str, dict] = {}
         self._device = None  # (connection table version, device arrays)
         self.max_delay_steps = 1
+        # the ring buffers' cells per slot (ring_length)
+        self._cells = sum(p.n_channels * p.n for p in plans.values() if p.kind == "neuron")
         self.h_ms = float(grid.steps_to_ms(1))  # Time::get_resolution().get_ms()
         conns = graph.connections
         alive = conns.col("alive")
@@ -192,6 +194,19 @@ class ProjectionLayout:
                  if p.kind == "plastic" and key in p.keys]
         return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
+    @property
+    def ring_length(self):
+        """The ring buffers' slots: max_delay + 1, or, in a network with plastic
+        connections whose buffers are small, the next power of two, so that networks
+        whose longest delay differs within it share one compilation (a plastic chunk
+        costs seconds to compile). A slot holds the input of one step; any length above
+        the longest delay keeps the steps in flight apart, and each slot receives its
+        events in the same order, so the results do not depend on it."""
+        L = self.max_delay_steps + 1
+        c = 1 << (L - 1).bit_length()
+        small = c * self._cells * 8 <= RING_CLASS_BYTES
+        return c if small and any(p.kind == "plastic" for p in self.projections) else L
+
     def device_arrays(self, graph, dtype=jnp.float64):
         """Values of the projections, refreshed from the graph when a weight may have changed.
 
@@ -206,11 +221,11 @@ class ProjectionLayout:
         for proj in self.projections:
             a = self.host_arrays[proj.key]
             if proj.kind == "plastic":
-                out[proj.key] = _plastic_device_arrays(proj, a, weight, self.max_delay_steps + 1)
+                out[proj.key] = _plastic_device_arrays(proj, a, weight, self.ring_length)
                 # the host reads the device's table (a view on CPU): one copy of it
                 a["tgt"] = np.asarray(out[proj.key]["tgt"])
             elif proj.kind == "event":
-                out[proj.key] = _event_device_arrays(proj, a, weight, self.max_delay_steps + 1,
+                out[proj.key] = _event_device_arrays(proj, a, weight, self.ring_length,
                                                      dtype)
             else:
                 w = weight[a["rows"]]
@@ -457,6 +472,25 @@ def slice_steps(projections, cap=32, max_flags=1 << 25):
     return int(max(1, min(min(ds), max_flags // max(1, n_max))))
 
 
+RING_CLASS_BYTES = 1 << 20  # ring buffers up to this size get a power-of-two length
+SLICE_CLASS = 32  # the static slice length of small networks' chunks (slice_shape)
+SLICE_CLASS_SOURCES = 64  # at most this many neurons in each population that sends events
+
+
+def slice_shape(D, projections):
+    """The static length of a slice's arrays in the compiled chunk, for slices of D steps
+    (D itself is an argument of the chunk). A network with plastic connections whose
+    event senders are small gets SLICE_CLASS for any D up to it, so that a change of
+    min_delay compiles nothing (NEST's tests run one network under several, and a
+    plastic chunk costs seconds to compile); the rows past D stay empty, and cost
+    little at this size. Other networks get D: a larger one's slice work grows with it."""
+    n = [p.n_src for p in projections if p.kind in ("event", "plastic")]
+    plastic = any(p.kind == "plastic" for p in projections)
+    if plastic and max(n) <= SLICE_CLASS_SOURCES and D <= SLICE_CLASS:
+        return SLICE_CLASS
+    return int(D)
+
+
 # --- plastic projections ------------------------------------------------------------
 
 def _plastic_models(graph, conns, rows):
@@ -483,10 +517,15 @@ def _make_plastic(proj, arrays, graph, model, tpop):
                   **{p.name: p.unit for p in spec.params + spec.hidden + spec.common}}
     proj.keys = ("weight",) + spec.connection_keys
     delay = graph.connections.col("delay")[arrays["rows"]]
-    if len(delay) and np.all(delay == delay[0]):
-        proj.delay_ms = float(delay[0])  # one delay: a constant, not a row
+    proj.one_delay = bool(len(delay) and np.all(delay == delay[0]))
+    if proj.one_delay:
+        # one delay: not a row, and not a constant of the compiled chunk either but a
+        # value among the device arrays (``delay_ms``, in steps ``d_one``), so that
+        # networks that differ in it share one compilation (NEST's tests run one
+        # network under several delays)
+        arrays["delay_ms"] = np.float64(delay[0])
+        arrays["d_one"] = np.int32(proj.const.pop("d"))
     else:
-        proj.delay_ms = None
         proj.keys = proj.keys + ("delay",)
     # events (a source's spike) per batch: a slice's events go in batches of about
     # PLASTIC_BATCH connections. A reader of a per-step history (Clopath, Urbanczik)
@@ -510,7 +549,7 @@ def _plastic_device_arrays(proj, a, w, L):
     big = L * C * N
     itype = np.int32 if 2 * big < 2 ** 31 else np.int64
     out = {"tgt": jnp.asarray(a["tgt"])}
-    for k in ("d", "row_of"):
+    for k in ("d", "row_of", "delay_ms", "d_one"):
         if k in a:
             out[k] = jnp.asarray(a[k])
     if "cp" in const and "cn" in const and all(proj.weighted):
