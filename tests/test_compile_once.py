@@ -187,3 +187,38 @@ def test_small_plastic_network_min_delay_and_delays_compile_nothing(network):
         _plastic_pair(*shape)
         nest.Simulate(200.0)
         assert nest.GetConnections(synapse_model="stdp_pl_synapse_hom").get("weight") == w
+
+
+def test_precise_event_lists_start_as_long_as_the_shape_grew_them(monkeypatch):
+    """A precise network whose event lists outgrew their first length (kernel/precise.py:
+    the chunk runs again with longer lists) is built again after ResetKernel: its lists
+    start at the grown length, so no chunk runs twice, and the spikes are the same."""
+    from pynest_jax.kernel import precise
+
+    grown = []
+    real_grow = precise.grow
+    monkeypatch.setattr(precise, "grow", lambda prog, saved, after: (
+        grown.append(precise.overflowed(after)) or real_grow(prog, saved, after)))
+
+    def build_and_run():
+        nest.ResetKernel()
+        n = nest.Create("iaf_psc_alpha_ps", 3, params={"I_e": 100.0})
+        sgs = nest.Create("spike_generator", 3)
+        for j in range(3):
+            sgs[j].set(precise_times=True,
+                       spike_times=[5.0 + 0.003 * k + 0.0001 * j for k in range(30)])
+        nest.Connect(sgs, n, syn_spec={"weight": 300.0, "delay": 1.0})
+        sr = nest.Create("spike_recorder")
+        nest.Connect(n, sr)
+        nest.Simulate(20.0)
+        ev = sr.get("events")
+        return np.asarray(ev["times"]), np.asarray(ev["senders"])
+
+    first = build_and_run()
+    assert any(grown), "the first run's lists did not overflow: the test sees nothing"
+    grown.clear()
+    second = build_and_run()
+    assert not any(grown), "the rebuilt network's lists started short again"
+    assert len(first[0]) > 0
+    np.testing.assert_array_equal(first[0], second[0])
+    np.testing.assert_array_equal(first[1], second[1])

@@ -95,6 +95,7 @@ class Core:
         self.D = prog.D_shape  # the slice's static length; the steps per slice come as an argument
         self.plan_n = {p.name: p.n for p in prog.plans}
         self.precise = prog.precise  # populations with event lists
+        self.precise_capacity = 0  # the longest event lists a program of this core grew
         self.off_grid_spec = {p.name: bool(getattr(p.spec, "off_grid", False)) for p in prog.plans}
         # neuron populations whose spikes (and offsets) leave by event projections
         self.event_sources = sorted({p.src for p in prog.layout.projections

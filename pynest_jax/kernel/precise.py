@@ -8,7 +8,9 @@ most ``K`` events per neuron (offset, weight x multiplicity) and a count; delive
 appends to it the events of that channel (kernel/delivery.py), and the step hands
 the model its slot's events sorted by arrival (``models._spec.Events``). A list
 that outgrows ``K`` marks the carry (``need``); the chunk is run again with ``K``
-grown to fit (``Program.grow``), so no event is lost. Populations without a precise channel have
+grown to fit (``Program.grow``), so no event is lost; a later program of the same
+compiled core (after ResetKernel, a rebuilt network) starts with lists that long
+(``Core.precise_capacity``). Populations without a precise channel have
 no such lists: a grid-only network compiles nothing of this.
 """
 
@@ -259,6 +261,7 @@ def grow(prog, saved, after):
     roomy = min(ROOMY, 1 << (fits.bit_length() - 1)) if fits else 0
     K = min(MAX_CAPACITY, max(prog.precise_capacity * 2, 1 << (need - 1).bit_length(), roomy))
     prog.precise_capacity = K
+    prog.core.precise_capacity = max(prog.core.precise_capacity, K)  # for the next program
     return dict(saved, pev={name: _resize(e, K) for name, e in saved["pev"].items()})
 
 

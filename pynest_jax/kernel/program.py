@@ -117,6 +117,10 @@ class Program:
         self.syn_version = None  # the connection table's version the carry's rows came from
         self.chunk = int(max(1, min(chunk_steps, 2 ** 24 // max(1, self.recording.width))))
         self.core = cores.core_for(self, Core)
+        # the event lists start as long as a program of this shape grew them before
+        # (kernel/precise.py: a growth re-runs its chunk; the compiled chunk of that
+        # length is the core's already)
+        self.precise_capacity = max(self.precise_capacity, self.core.precise_capacity)
 
     @property
     def compiles(self):
