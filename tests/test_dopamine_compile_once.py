@@ -9,12 +9,10 @@ import pynest_jax as nest
 from test_compile_once import _compiles
 
 
-@pytest.fixture
-def network():
-    nest.ResetKernel()
-    from pynest_jax.kernel import program
-    program._CORES.clear()
-    vt = nest.Create("volume_transmitter")
+def _build(vt_params=None):
+    """4 iaf_psc_alpha connected all to all by stdp_dopamine_synapse, dopamine spikes
+    relayed by a parrot into the volume transmitter: (transmitter, generator, neurons)."""
+    vt = nest.Create("volume_transmitter", params=vt_params or {})
     nest.SetDefaults("stdp_dopamine_synapse", {"volume_transmitter": vt})
     dsg = nest.Create("spike_generator", params={"spike_times": [3.0, 9.0, 22.0, 41.0]})
     dopa = nest.Create("parrot_neuron")
@@ -22,6 +20,15 @@ def network():
     nest.Connect(dopa, vt)
     n = nest.Create("iaf_psc_alpha", 4, params={"I_e": 380.0})
     nest.Connect(n, n, syn_spec={"synapse_model": "stdp_dopamine_synapse", "weight": 20.0})
+    return vt, dsg, n
+
+
+@pytest.fixture
+def network():
+    nest.ResetKernel()
+    from pynest_jax.kernel import program
+    program._CORES.clear()
+    vt, dsg, n = _build()
     first = _compiles(lambda: nest.Simulate(50.0))
     assert first[0] >= 1 and first[1] >= 1
     return vt, dsg, n
@@ -52,14 +59,7 @@ def test_another_transmitter_compiles(network):
 def _dopamine_weights(min_delay):
     nest.ResetKernel()
     nest.SetKernelStatus({"min_delay": min_delay, "max_delay": 2.0})
-    vt = nest.Create("volume_transmitter", params={"deliver_interval": 2})
-    nest.SetDefaults("stdp_dopamine_synapse", {"volume_transmitter": vt})
-    dsg = nest.Create("spike_generator", params={"spike_times": [3.0, 9.0, 22.0, 41.0]})
-    dopa = nest.Create("parrot_neuron")
-    nest.Connect(dsg, dopa)
-    nest.Connect(dopa, vt)
-    n = nest.Create("iaf_psc_alpha", 4, params={"I_e": 380.0})
-    nest.Connect(n, n, syn_spec={"synapse_model": "stdp_dopamine_synapse", "weight": 20.0})
+    _build({"deliver_interval": 2})
     nest.Simulate(60.0)
     return nest.GetConnections(synapse_model="stdp_dopamine_synapse").get("weight")
 
