@@ -34,15 +34,17 @@ def _isnormal(x):
     return jnp.isfinite(m) & (m >= jnp.finfo(m.dtype).tiny)
 
 
-def _p32_parts(tau_syn, tau_m, c_m, h):
-    """IAFPropagator::evaluate_P32_: P32 and the pieces P31 reuses."""
+def _p32_parts(tau_syn, tau_m, c_m, h, expm1=None):
+    """IAFPropagator::evaluate_P32_: P32 and the pieces P31 reuses. ``expm1``: the
+    function for expm1(h / beta) (default u.math.expm1; numerics/series_expm1.py's for
+    NEST 3.10's own sum, on plain floats)."""
     # NEST precomputes the inverses; multiplying by them (not dividing) keeps
     # the same rounding. beta is +-inf at tau_m == tau_syn; inv_beta is 0 there.
     beta = tau_syn * tau_m / (tau_m - tau_syn)
     gamma = beta / c_m
     inv_beta = (tau_m - tau_syn) / (tau_syn * tau_m)
     exp_h_tau_syn = u.math.exp(-h * (1 / tau_syn))
-    expm1_h_tau = u.math.expm1(h * inv_beta)
+    expm1_h_tau = (expm1 or u.math.expm1)(h * inv_beta)
     exp_h_tau = u.math.exp(-h * (1 / tau_m))
 
     p32_regular = gamma * exp_h_tau_syn * expm1_h_tau
@@ -59,12 +61,15 @@ def iaf_propagator_exp(tau_syn, tau_m, c_m, h):
     return _p32_parts(tau_syn, tau_m, c_m, h)[0]
 
 
-def iaf_propagator_alpha(tau_syn, tau_m, c_m, h):
+def iaf_propagator_alpha(tau_syn, tau_m, c_m, h, expm1=None, rnd=None):
     """(P31, P32): V_m's response at ``h`` to unit dI and unit I of an alpha current
-    (IAFPropagatorAlpha::evaluate)."""
-    p32, beta, gamma, exp_h_tau_syn, expm1_h_tau, exp_h_tau = _p32_parts(tau_syn, tau_m, c_m, h)
+    (IAFPropagatorAlpha::evaluate); ``expm1`` as in _p32_parts; ``rnd``, if given,
+    rounds the product beta * expm1 on its own, as C does, before h is subtracted
+    (numerics/series_expm1.py's ``rounded``: no fused multiply-add)."""
+    p32, beta, gamma, exp_h_tau_syn, expm1_h_tau, exp_h_tau = _p32_parts(tau_syn, tau_m, c_m, h,
+                                                                         expm1)
     h_min_regular = NUMERICAL_STABILITY_FACTOR * tau_m * tau_m / u.math.abs(tau_m - tau_syn)
-    p31_regular = gamma * exp_h_tau_syn * (beta * expm1_h_tau - h)
+    p31_regular = gamma * exp_h_tau_syn * ((rnd or (lambda v: v))(beta * expm1_h_tau) - h)
     p31_singular = 0.5 * h * h * (1 / c_m) * exp_h_tau
     p31 = u.math.where(h > h_min_regular, p31_regular, p31_singular)
     return p31, p32

@@ -10,16 +10,18 @@ MAX_ITER = 500
 TERMINATION = 1e-14
 
 
-def regula_falsi(distance, dt, searching):
+def regula_falsi(distance, dt, searching, rnd=None):
     """The time in [0, dt] where ``distance(t)`` (per neuron) crosses 0, for the neurons
     ``searching``; 0 elsewhere. Nothing is evaluated in a step where no neuron searches
     (most steps: the two end-point distances alone cost as much as the rest of a small
-    network's precise update)."""
-    return jax.lax.cond(jnp.any(searching), lambda: _search(distance, dt, searching),
+    network's precise update). ``rnd``, if given, rounds each product of the secant
+    step on its own, as C does (numerics/series_expm1.py's ``rounded``)."""
+    return jax.lax.cond(jnp.any(searching), lambda: _search(distance, dt, searching,
+                                                            rnd or (lambda v: v)),
                         lambda: jnp.zeros_like(dt))
 
 
-def _search(distance, dt, searching):
+def _search(distance, dt, searching, rnd):
     zero = jnp.zeros_like(dt)
     a, b = zero, jnp.where(searching, dt, 1.0)
     fa, fb = distance(a), distance(b)
@@ -29,7 +31,7 @@ def _search(distance, dt, searching):
 
     def body(c):
         done, root, a, b, fa, fb, last, it = c
-        r = (a * fb - b * fa) / (fb - fa)
+        r = (rnd(a * fb) - rnd(b * fa)) / (fb - fa)
         fr = distance(r)
         hit = ~done & (jnp.abs(fr) < TERMINATION)
         go = ~done & ~hit

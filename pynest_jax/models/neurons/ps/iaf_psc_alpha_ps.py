@@ -16,26 +16,35 @@ from ..._spec import NeuronModel, State
 from ...integrators import Exact
 from ....numerics.propagators import iaf_propagator_alpha
 from ....numerics.regula_falsi import regula_falsi
+from ....numerics.series_expm1 import rounded, runtime_zero, series_expm1
 from .._common import Archiving, neuron_state
 from .._keys import PSC
 from . import _common as ps
 from .iaf_psc_exp_ps import PS_CHECK, PS_PARAMS, PS_STATE, SYN_STATE, derive as _derive_refr
 
 _EPS = np.finfo(float).eps
+_FEW = 4  # threshold searches on a gathered set of lanes up to this many neurons
 
 
 def derive(p, ctx):
     """The refractory steps and the propagators of a whole step without input
     (pre_run_hook's P30, P31, P32, expm1_tau_m, exp_tau_syn): fixed through a run,
-    computed once per chunk, not in every step."""
+    computed once per chunk, not in every step. ``zero``: zeros the compiler cannot see
+    through, for ``rounded``.
+
+    NEST's values to the last bit: expm1 is NEST 3.10's own series (series_expm1), and
+    each product is rounded before it is added (``rounded``), where XLA would fuse the
+    two into one fused multiply-add."""
     h = ctx.h_ms
     tau_m, C_m = p.tau_m.to_decimal(u.ms), p.C_m.to_decimal(u.pF)
     tau_ex, tau_in = p.tau_syn_ex.to_decimal(u.ms), p.tau_syn_in.to_decimal(u.ms)
     hq = jnp.full(jnp.shape(tau_m), h)
-    P31_ex, P32_ex = iaf_propagator_alpha(tau_ex, tau_m, C_m, hq)
-    P31_in, P32_in = iaf_propagator_alpha(tau_in, tau_m, C_m, hq)
-    return dict(_derive_refr(p, ctx), P31_ex=P31_ex, P32_ex=P32_ex, P31_in=P31_in,
-                P32_in=P32_in, expm1_m=jnp.expm1(-h / tau_m), exp_ex=jnp.exp(-h / tau_ex),
+    zero = runtime_zero(tau_m)
+    r = lambda v: rounded(v, zero)
+    P31_ex, P32_ex = iaf_propagator_alpha(tau_ex, tau_m, C_m, hq, series_expm1, r)
+    P31_in, P32_in = iaf_propagator_alpha(tau_in, tau_m, C_m, hq, series_expm1, r)
+    return dict(_derive_refr(p, ctx), zero=zero, P31_ex=P31_ex, P32_ex=P32_ex, P31_in=P31_in,
+                P32_in=P32_in, expm1_m=series_expm1(-h / tau_m), exp_ex=jnp.exp(-h / tau_ex),
                 exp_in=jnp.exp(-h / tau_in))
 
 
@@ -58,10 +67,11 @@ def update(p, d, s, x, ctx):
     V = s.V_m.to_decimal(u.mV)
     refr, last_step, last_off = s.is_refractory, s.last_spike_step, s.last_spike_offset
     e = d.expm1_m
-    Vq = jnp.maximum(-tau_m / C_m * e * (I_e + y_in) + d.P31_ex * dI_ex + d.P32_ex * I_ex
-                     + d.P31_in * dI_in + d.P32_in * I_in + e * V + V, U_min)
+    r = lambda v: rounded(v, d.zero)
+    Vq = jnp.maximum(r(-tau_m / C_m * e * (I_e + y_in)) + r(d.P31_ex * dI_ex) + r(d.P32_ex * I_ex)
+                     + r(d.P31_in * dI_in) + r(d.P32_in * I_in) + r(e * V) + V, U_min)
     e_ex, e_in = d.exp_ex, d.exp_in
-    y = (e_ex * h * dI_ex + e_ex * I_ex, e_ex * dI_ex, e_in * h * dI_in + e_in * I_in,
+    y = (r(e_ex * h * dI_ex) + r(e_ex * I_ex), e_ex * dI_ex, r(e_in * h * dI_in) + r(e_in * I_in),
          e_in * dI_in, jnp.where(refr, V, Vq))
     calm = ~jnp.any((V >= U_th) | (refr & (T + 1 - last_step == d.refr_steps))
                     | (y[4] >= U_th))
@@ -87,27 +97,56 @@ def _update(p, d, s, x, ctx):
     tau_ex, tau_in = p.tau_syn_ex.to_decimal(u.ms), p.tau_syn_in.to_decimal(u.ms)
     y_in = s.y0.to_decimal(u.pA)
     norm_ex, norm_in = np.e * (1.0 / tau_ex), np.e * (1.0 / tau_in)
+    r = lambda v: rounded(v, d.zero)
+    n = y_in.shape
+    # the per-neuron values the membrane's propagation reads (gathered with the state
+    # where a threshold search runs on a few neurons only, see crossing)
+    q = tuple(jnp.broadcast_to(v, n) for v in (tau_m, C_m, I_e, y_in, tau_ex, tau_in, U_th,
+                                                d.zero))
 
-    def membrane(y, t):
-        """V_m after t from state y (propagate_ / threshold_distance), before the bound."""
+    def membrane_of(q, y, t):
+        """V_m after t from state y (propagate_ / threshold_distance), before the bound,
+        for the neurons' values q."""
+        tau_m, C_m, I_e, y_in, tau_ex, tau_in, _, zero = q
+        r = lambda v: rounded(v, zero)
         I_ex, dI_ex, I_in, dI_in, V = y
-        e = jnp.expm1(-t * (1.0 / tau_m))
-        P31_ex, P32_ex = iaf_propagator_alpha(tau_ex, tau_m, C_m, t)
-        P31_in, P32_in = iaf_propagator_alpha(tau_in, tau_m, C_m, t)
-        return (-tau_m * (1.0 / C_m) * e * (I_e + y_in) + P31_ex * dI_ex + P32_ex * I_ex
-                + P31_in * dI_in + P32_in * I_in + V * e + V)
+        # the three expm1 (the membrane's, each propagator's expm1(t / beta), the same
+        # arguments as numerics/propagators.py's) in one series
+        e, e_ex, e_in = series_expm1(jnp.stack(
+            [-t * (1.0 / tau_m), t * ((tau_m - tau_ex) / (tau_ex * tau_m)),
+             t * ((tau_m - tau_in) / (tau_in * tau_m))]))
+        P31_ex, P32_ex = iaf_propagator_alpha(tau_ex, tau_m, C_m, t, lambda _: e_ex, r)
+        P31_in, P32_in = iaf_propagator_alpha(tau_in, tau_m, C_m, t, lambda _: e_in, r)
+        return (r(-tau_m * (1.0 / C_m) * e * (I_e + y_in)) + r(P31_ex * dI_ex) + r(P32_ex * I_ex)
+                + r(P31_in * dI_in) + r(P32_in * I_in) + r(V * e) + V)
+
+    membrane = lambda y, t: membrane_of(q, y, t)
 
     def propagate(y, refr, dt, go):
         I_ex, dI_ex, I_in, dI_in, V = y
         V = jnp.where(go & ~refr, jnp.maximum(membrane(y, dt), U_min), V)
         e_ex, e_in = jnp.exp(-dt * (1.0 / tau_ex)), jnp.exp(-dt * (1.0 / tau_in))
-        return (jnp.where(go, e_ex * dt * dI_ex + e_ex * I_ex, I_ex),
+        return (jnp.where(go, r(e_ex * dt * dI_ex) + r(e_ex * I_ex), I_ex),
                 jnp.where(go, e_ex * dI_ex, dI_ex),
-                jnp.where(go, e_in * dt * dI_in + e_in * I_in, I_in),
+                jnp.where(go, r(e_in * dt * dI_in) + r(e_in * I_in), I_in),
                 jnp.where(go, e_in * dI_in, dI_in), V)
 
     def crossing(before, dt, fire):
-        return regula_falsi(lambda t: membrane(before, t) - U_th, dt, fire)
+        """The threshold crossings' times; on the (at most _FEW) firing neurons alone,
+        gathered, where no more fire: the search's every iteration evaluates the
+        membrane's propagation (three expm1 series) for each lane it runs on."""
+        def search(q, before, dt, fire):
+            return regula_falsi(lambda t: membrane_of(q, before, t) - q[6], dt, fire,
+                                lambda v: rounded(v, q[-1]))
+
+        def few():
+            idx = jnp.nonzero(fire, size=_FEW, fill_value=n[0])[0]
+            at = jnp.minimum(idx, n[0] - 1)
+            g = lambda v: v[at]
+            root = search(tuple(map(g, q)), tuple(map(g, before)), g(dt), g(fire) & (idx < n[0]))
+            return jnp.zeros(n).at[idx].set(root, mode="drop")
+
+        return jax.lax.cond(jnp.sum(fire) <= _FEW, few, lambda: search(q, before, dt, fire))
 
     def emit(y, refr, spk, off, last_step, last_off, fire, offset):
         return (y[:4] + (jnp.where(fire, U_reset, y[4]),), refr | fire, spk | fire,
@@ -131,11 +170,11 @@ def _update(p, d, s, x, ctx):
     I_ex, dI_ex, I_in, dI_in, V = y
     P31_ex, P32_ex, P31_in, P32_in = d.P31_ex, d.P32_ex, d.P31_in, d.P32_in
     e = d.expm1_m
-    Vq = jnp.maximum(-tau_m / C_m * e * (I_e + y_in) + P31_ex * dI_ex + P32_ex * I_ex
-                     + P31_in * dI_in + P32_in * I_in + e * V + V, U_min)
+    Vq = jnp.maximum(r(-tau_m / C_m * e * (I_e + y_in)) + r(P31_ex * dI_ex) + r(P32_ex * I_ex)
+                     + r(P31_in * dI_in) + r(P32_in * I_in) + r(e * V) + V, U_min)
     e_ex, e_in = d.exp_ex, d.exp_in
-    y = (jnp.where(quiet, e_ex * h * dI_ex + e_ex * I_ex, I_ex), jnp.where(quiet, e_ex * dI_ex, dI_ex),
-         jnp.where(quiet, e_in * h * dI_in + e_in * I_in, I_in), jnp.where(quiet, e_in * dI_in, dI_in),
+    y = (jnp.where(quiet, r(e_ex * h * dI_ex) + r(e_ex * I_ex), I_ex), jnp.where(quiet, e_ex * dI_ex, dI_ex),
+         jnp.where(quiet, r(e_in * h * dI_in) + r(e_in * I_in), I_in), jnp.where(quiet, e_in * dI_in, dI_in),
          jnp.where(quiet & ~refr, Vq, V))
     fire = quiet & (y[4] >= U_th)
     t = crossing(before, hq, fire)
@@ -155,8 +194,8 @@ def _update(p, d, s, x, ctx):
         I_ex, dI_ex, I_in, dI_in, V = y
         ends = act & is_pseudo
         charge = act & ~is_pseudo
-        y = (I_ex, jnp.where(charge & (e_w >= 0.0), dI_ex + norm_ex * e_w, dI_ex),
-             I_in, jnp.where(charge & (e_w < 0.0), dI_in + norm_in * e_w, dI_in), V)
+        y = (I_ex, jnp.where(charge & (e_w >= 0.0), dI_ex + r(norm_ex * e_w), dI_ex),
+             I_in, jnp.where(charge & (e_w < 0.0), dI_in + r(norm_in * e_w), dI_in), V)
         refr = refr & ~ends
         before = tuple(jnp.where(act, a, b) for a, b in zip(y, before))
         return (y, refr, spk, off, last_step, last_off, before, jnp.where(act, e_off, last),
