@@ -117,3 +117,35 @@ def test_switching_precision_keeps_state(jax_nest, real_nest):
     got = run(jax_nest, True)
     assert_spikes_identical(ref[0], got[0])
     _close(ref[1], got[1], 2e-5)
+
+
+@pytest.mark.parametrize("model", ["iaf_psc_alpha_ps", "iaf_psc_exp_ps", "iaf_psc_delta_ps",
+                                   "parrot_neuron_ps"])
+def test_float32_refused_for_precise_input_models(jax_nest, real_nest, model):
+    """The models with precise spike input compute in float64 only: float32 is refused at
+    Prepare with a KernelException (it crashed inside JAX before), nothing is prepared,
+    and the same network then simulates in float64 as NEST does."""
+    def build(nest):
+        nest.ResetKernel()
+        nest.set_verbosity("M_ERROR")
+        pg = nest.Create("spike_generator", params={"spike_times": [1.0, 2.5, 7.3, 11.0, 15.2]})
+        n = nest.Create(model, 2, params={} if model == "parrot_neuron_ps" else {"I_e": 600.0})
+        sr = nest.Create("spike_recorder")
+        nest.Connect(pg, n, syn_spec={"weight": 5.0})
+        nest.Connect(n, sr)
+        return sr
+    sr = build(jax_nest)
+    jax_nest.precision = "float32"
+    with pytest.raises(jax_nest.NESTErrors.KernelException, match="float64 only"):
+        jax_nest.Simulate(20.0)
+    assert jax_nest.biological_time == 0.0
+    jax_nest.precision = "float64"
+    jax_nest.Simulate(20.0)
+    ref = build(real_nest)
+    real_nest.Simulate(20.0)
+    assert sr.n_events == ref.n_events > 0
+    # precise times: within 1e-9 relative (issue 13's rule; iaf_psc_exp_ps's differ from
+    # NEST's in the last bits, docs/divergences.md)
+    got, want = sr.events, ref.events
+    np.testing.assert_array_equal(np.asarray(got["senders"]), np.asarray(want["senders"]))
+    np.testing.assert_allclose(np.asarray(got["times"]), np.asarray(want["times"]), rtol=1e-9)

@@ -184,6 +184,7 @@ class Kernel:
     def prepare(self):
         if self.prepared:
             raise NESTErrors.KernelException("Prepare called twice.")
+        self._check_precision()
         self.graph.mark_thread_local()
         self.graph.prepared_upto = self.graph.network_size
         if hooks.pre_run(self):
@@ -195,6 +196,19 @@ class Kernel:
         self._ensure_program()
         self.writers.open_all(self)
         self.prepared = True
+
+    def _check_precision(self):
+        """The models with precise spike input (the *_ps neurons, parrot_neuron_ps) compute
+        in float64 only: refuse pynest_jax's opt-in float32 before anything is prepared."""
+        if self.status["precision"] != "float32":
+            return
+        precise = sorted(n for n, pop in self.graph.populations.items()
+                         if len(pop) and getattr(pop.spec, "precise_channel", None) is not None)
+        if precise:
+            raise NESTErrors.KernelException(
+                f"precision 'float32' is not available for models with precise spike input "
+                f"({', '.join(precise)}): they compute in float64 only. "
+                f"Set nest.precision = 'float64'.")
 
     def check_time(self, t_ms: float) -> int:
         """nest.cpp run(): the simulation time in steps, or NEST's BadParameter."""
