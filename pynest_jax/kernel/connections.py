@@ -24,8 +24,11 @@ import numpy as np
 
 NEURON, TO_DEVICE, FROM_DEVICE = 0, 1, 2
 
-# Per synapse 31 bytes: node ids as int32 (networks up to 2**31 - 1 nodes), weight and
-# delay as NEST reports them (float64), receptor int32, synapse model int16, three flags.
+# Per synapse 31 bytes at most: node ids as int32 (networks up to 2**31 - 1 nodes), weight
+# and delay as NEST reports them (float64), receptor int32, synapse model int16 (int8 while
+# the table holds models below 128 only), three flags. A column of one value costs nothing
+# (_flush); kind and tdev keep only the rows that are not 0 (_sparse); while a run's
+# plastic values live on the device, the weight keeps only the other rows (_kept).
 BASE_COLUMNS = {"source": np.int32, "target": np.int32, "weight": np.float64,
                 "delay": np.float64, "receptor": np.int32, "syn": np.int16,
                 "alive": np.bool_, "kind": np.int8, "tdev": np.bool_}
@@ -46,6 +49,15 @@ class ConnectionStore:
         # keeps one copy of a connection); the deferred read writes them again
         self._dropped = ()
         self._owned = (None, ())  # (what it was found for, extra keys the device holds in full)
+        # base columns (the weight) of which the device holds some rows meanwhile: only
+        # the other rows' values stay, as ranges of rows ({key: (ranges, values)})
+        self._kept = {}
+        self._ranges = (None, {})  # (what they were found for, {key: ranges or None})
+        # columns of SPARSE whose values are mostly 0 (NEURON, False): the rows that
+        # differ and their values ({key: (rows, values)}); read as a whole column made
+        # for the reader (1 B per connection each, of which a network of neurons keeps
+        # almost nothing)
+        self._sparse = {}
 
     def defer(self, keys, read, rows_of=None):
         """Columns ``keys`` are out of date until ``read()`` (which calls write_state)
@@ -72,11 +84,48 @@ class ConnectionStore:
         self._dropped = tuple(k for k in self._owned[1] if k in self.extra or k in self._dropped)
         for k in self._dropped:
             self.extra.pop(k, None)
+        self._keep_others(keys, rows_of, at)
+
+    def _keep_others(self, keys, rows_of, at):
+        """Free a base column (the weight: 8 B per connection) whose rows the device
+        holds in part, keeping the other rows' values; the deferred read writes the
+        rest. Only where those rows are a few ranges (connections of one Connect call
+        are consecutive): no index per kept row."""
+        if self._ranges[0] != at:
+            found = {}
+            for k in keys:
+                if k not in BASE_COLUMNS or k in ("source", "target"):
+                    continue
+                held = np.zeros(len(self._cols["source"]), bool)
+                held[rows_of(k)] = True
+                if not held.any():
+                    found[k] = None
+                    continue
+                edges = np.flatnonzero(np.diff(held.view(np.int8))) + 1
+                bounds = np.r_[0, edges, len(held)]
+                ranges = [(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:]) if not held[a]]
+                found[k] = ranges if len(ranges) <= MAX_RANGES else None
+            self._ranges = (at, found)
+        for k, ranges in self._ranges[1].items():
+            col = self._cols.get(k)
+            if ranges is None or col is None or not col.strides[0]:
+                continue  # (a column of one value costs nothing)
+            values = np.concatenate([col[a:b] for a, b in ranges] + [col[:0]])
+            self._kept[k] = (ranges, values)
+            del self._cols[k]
 
     def settle(self, key=None):
         """Fetch deferred values (those of ``key`` only if given)."""
         if self._pending is not None and (key is None or key in self._pending[0]):
             read, self._pending = self._pending[1], None
+            for k, (ranges, values) in self._kept.items():
+                col = np.empty(len(self._cols["source"]), BASE_COLUMNS[k])
+                i = 0
+                for a, b in ranges:
+                    col[a:b] = values[i:i + b - a]
+                    i += b - a
+                self._cols[k] = col
+            self._kept = {}
             self._flush()
             for k in self._dropped:  # the rows read does not write hold no value
                 if k not in self.extra:
@@ -87,6 +136,8 @@ class ConnectionStore:
     def add(self, source, target, syn, weight, delay, receptor, extra=None, kind=NEURON,
             tdev=False):
         """Append connections; ``kind`` and ``tdev`` (target is a device) per row or for all."""
+        if self._kept:  # (the kept ranges are those of the table as it is)
+            self.settle()
         n = len(source)
         chunk = {"source": source, "target": target, "weight": weight, "delay": delay,
                  "receptor": receptor, "syn": syn, "alive": True,
@@ -100,6 +151,7 @@ class ConnectionStore:
     def _flush(self):
         if not self._chunks:
             return
+        self._dense()
         n0 = len(self._cols["source"])
         total = n0 + sum(len(c["source"]) for c in self._chunks)
         keys = set(self.extra) | {k for c in self._chunks for k in c if k not in BASE_COLUMNS}
@@ -114,17 +166,49 @@ class ConnectionStore:
             # n times (no memory); it becomes an array when a row is written
             self._cols[k] = (np.concatenate(parts) if one is None
                              else np.broadcast_to(one, (total,)))
+            if k == "syn" and one is None and self._cols[k].max() < 128:
+                self._cols[k] = self._cols[k].astype(np.int8)  # (the first 128 models: 1 B)
         assert len(self._cols["source"]) == total
         self._chunks = []
+        self._sparsify()
+
+    def _sparsify(self):
+        for k in SPARSE:
+            col = self._cols[k]
+            if not col.strides[0]:
+                continue  # (one value: no memory)
+            rows = np.flatnonzero(col)
+            if len(rows) * 16 < len(col):  # (an index of 4-8 B per row that differs)
+                rtype = np.int32 if len(col) < 2 ** 31 else np.int64
+                self._sparse[k] = (rows.astype(rtype), col[rows])
+                del self._cols[k]
+
+    def _column(self, k):
+        if k not in self._sparse:
+            return self._cols[k]
+        rows, values = self._sparse[k]
+        col = np.zeros(len(self._cols["source"]), BASE_COLUMNS[k])
+        col[rows] = values
+        col.flags.writeable = False  # (made for the reader: writing it would change nothing)
+        return col
+
+    def _dense(self):
+        for k in list(self._sparse):
+            col = self._column(k)
+            col.flags.writeable = True
+            self._cols[k] = col
+            del self._sparse[k]
 
     def truncate(self, n: int):
         """Forget rows from ``n`` on (undo of a failed Connect)."""
         self.settle()
         self._flush()
+        self._dense()
         for k in self._cols:
             self._cols[k] = self._cols[k][:n]
         for k in self.extra:
             self.extra[k] = self.extra[k][:n]
+        self._sparsify()
         self.version += 1
 
     def interleave(self, start: int, k: int):
@@ -133,12 +217,14 @@ class ConnectionStore:
         in which NEST creates collocated synapses."""
         self.settle()
         self._flush()
+        self._dense()
         n = (len(self._cols["source"]) - start) // k
         order = start + (np.arange(k)[None, :] * n + np.arange(n)[:, None]).ravel()
         for cols in (self._cols, self.extra):
             for key in cols:
                 if cols[key].strides[0]:  # (one value: nothing moves)
                     cols[key][start:] = cols[key][order]
+        self._sparsify()
         self.version += 1
 
     def __len__(self):
@@ -147,15 +233,20 @@ class ConnectionStore:
     def col(self, key) -> np.ndarray:
         self._flush()
         self.settle(key)
+        if key in self._sparse:
+            return self._column(key)
         return self._cols[key] if key in self._cols else self.extra[key]
 
     def has(self, key) -> bool:
         self._flush()
-        return key in self._cols or key in self.extra or key in self._dropped
+        return (key in self._cols or key in self.extra or key in self._dropped
+                or key in self._kept or key in self._sparse)
 
     def set_values(self, rows, key, values):
         self._flush()
         self.settle(key)
+        if key in self._sparse:
+            self._dense()
         target = self._cols if key in self._cols else self.extra
         if key not in target:
             self.extra[key] = np.full(len(self._cols["source"]), np.nan)
@@ -168,6 +259,8 @@ class ConnectionStore:
         so the version stays and nothing is rebuilt."""
         self._flush()
         self.settle(key)
+        if key in self._sparse:
+            self._dense()
         target = self._cols if key in self._cols else self.extra
         _writable(target, key)[rows] = values
 
@@ -234,7 +327,7 @@ class ConnectionStore:
         """
         self._flush()
         alive = np.arange(len(self._cols["source"]))
-        src, syn, kind = (self._cols[k][alive] for k in ("source", "syn", "kind"))
+        src, syn, kind = (self._column(k)[alive] for k in ("source", "syn", "kind"))
         neuron = kind == NEURON
         # connector identity: the synapse model (neurons) or (model, source) for devices
         owner = np.where(neuron, -1, src)
@@ -246,6 +339,10 @@ class ConnectionStore:
         pos = np.full(len(self._cols["source"]), -1, np.int64)
         pos[alive[order]] = np.arange(len(order)) - first
         return pos[np.asarray(rows, np.int64)]
+
+
+MAX_RANGES = 4096  # (ConnectionStore._keep_others)
+SPARSE = ("kind", "tdev")  # (ConnectionStore._sparse)
 
 
 def _one_value(parts):

@@ -190,7 +190,7 @@ class ProjectionLayout:
 
     def plastic_rows_of(self, key):
         """The connection rows whose ``key`` the plastic projections hold on the device."""
-        parts = [self.host_arrays[p.key]["rows"] for p in self.projections
+        parts = [_rows(self.host_arrays[p.key]) for p in self.projections
                  if p.kind == "plastic" and key in p.keys]
         return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
@@ -226,7 +226,7 @@ class ProjectionLayout:
                 a["tgt"] = np.asarray(out[proj.key]["tgt"])
             elif proj.kind == "event":
                 out[proj.key] = _event_device_arrays(proj, a, weight, self.ring_length,
-                                                     dtype)
+                                                     dtype, graph)
             else:
                 w = weight[a["rows"]]
                 out[proj.key] = {k: jnp.asarray(v) if k != "w" else jnp.asarray(w, dtype)
@@ -235,27 +235,56 @@ class ProjectionLayout:
         return out
 
 
+def _chunks(a):
+    """(places, connection rows) of a projection's table, a chunk of places at a time:
+    its real places (not padding) and the connection each holds."""
+    rop = a["row_of_place"].reshape(-1)
+    for i in range(0, rop.size, READ_CHUNK):
+        r = rop[i:i + READ_CHUNK]
+        real = np.flatnonzero(r >= 0)
+        yield real + i, r[real]
+
+
+def _rows(a):
+    """The connection rows of a projection (in the order of its places)."""
+    rop = a["row_of_place"].reshape(-1)
+    return rop[rop >= 0]
+
+
 def padded(a, col, fill=0.0, dtype=np.float64):
     """A connection column (of the whole table) on a projection's padded table, a chunk
-    of connections at a time (no per-connection temporaries of the whole projection)."""
-    t = np.full(a["tgt"].shape, fill, dtype)
-    tf, rows, flat = t.reshape(-1), a["rows"], a["flat"]
-    for i in range(0, len(rows), PLACE_CHUNK):
-        tf[flat[i:i + PLACE_CHUNK]] = col[rows[i:i + PLACE_CHUNK]]
+    of places at a time (no per-connection temporaries of the whole projection)."""
+    t = np.full(a["row_of_place"].shape, fill, dtype)
+    tf = t.reshape(-1)
+    for places, rows in _chunks(a):
+        tf[places] = col[rows]
+    return t
+
+
+def host_targets(graph, a, n_t):
+    """A projection's target table (each place's target's index in its population;
+    padding: ``n_t``, the population's size), from the connection table and the rows
+    of the places."""
+    if "tgt" in a:
+        return a["tgt"]
+    t = np.full(a["row_of_place"].shape, n_t, np.int32)
+    tf, target = t.reshape(-1), graph.connections.col("target")
+    for places, rows in _chunks(a):
+        tf[places] = graph.node_local[target[rows]]
     return t
 
 
 def _signs(a, col):
     """(any, all) of the projection's connections' values of ``col`` being >= 0."""
-    any_ge, all_ge, rows = False, True, a["rows"]
-    for i in range(0, len(rows), PLACE_CHUNK):
-        ge = col[rows[i:i + PLACE_CHUNK]] >= 0
+    any_ge, all_ge = False, True
+    for _, rows in _chunks(a):
+        ge = col[rows] >= 0
         any_ge = any_ge or bool(ge.any())
         all_ge = all_ge and bool(ge.all())
     return any_ge, all_ge
 
 
-def _event_device_arrays(proj, a, weight, L, dtype):
+def _event_device_arrays(proj, a, weight, L, dtype, graph):
     """An event projection's tables on the device (runs: see _event_projection): for
     each synapse the place in
     the target's ring-buffer slot that it adds to (channel x targets + target, the
@@ -272,7 +301,10 @@ def _event_device_arrays(proj, a, weight, L, dtype):
     cp, cn = column("cp"), column("cn")
     big = L * C * N  # beyond the buffer even after adding the slot offset
     itype = np.int32 if 2 * big < 2 ** 31 else np.int64
-    tgt = a["tgt"]
+    # the host's target table: the one built at Prepare, used once (4 B per place);
+    # a later refresh (weights set) makes it again from the connection table
+    tgt = host_targets(graph, a, N)
+    a.pop("tgt", None)
     # fi = channel x N + target, big on padding places; built in place in the index
     # type (no int64 temporaries of the padded table's size)
     fi = tgt.astype(itype)
@@ -326,6 +358,7 @@ def _bucket(width):
 
 
 PLACE_CHUNK = 1 << 22  # connections placed per step of _places (bounds its temporaries)
+READ_CHUNK = 1 << 16  # places per step of _chunks (its temporaries: 13 B per place)
 
 
 def _places(sloc, counts, first, itype):
@@ -422,10 +455,12 @@ def _event_projection(key, spop, tpop, rows, sloc, tloc, dsteps, cp, cn, uo, run
             const[name] = int(col[0])
         else:
             arrays[name] = pad(col, 0, np.int32)
-    # connection rows and their places in the table, for weight refresh (pairs in
-    # the connections' order)
-    arrays["rows"] = rows.astype(idx, copy=False)
-    arrays["flat"] = flat
+    # each place's connection row (-1: padding), for weight refresh and reads: one
+    # map of the table's size (4 B per place) instead of rows and places per
+    # connection (8 B); a static projection's host target table goes once uploaded
+    rop = np.full(shape, -1, idx)
+    rop.reshape(-1)[flat] = rows
+    arrays["row_of_place"] = rop
     if runs:
         arrays["start"] = start
     elif row_of is not None:
@@ -450,12 +485,10 @@ def _delay_offsets(proj, arrays, conns, sspec, tspec, h_ms):
     off_grid = getattr(sspec, "off_grid", False)
     if not (off_grid or tspec.precise_channel is not None) or not conns.has("delay_offset"):
         return
-    doff = np.nan_to_num(conns.col("delay_offset")[arrays["rows"]])
-    if not np.any(doff > 0):
+    doff = conns.col("delay_offset")
+    if not np.any(np.nan_to_num(doff[_rows(arrays)]) > 0):
         return
-    t = np.zeros(arrays["tgt"].shape)
-    t.reshape(-1)[arrays["flat"]] = doff
-    arrays["doff"] = t
+    arrays["doff"] = np.nan_to_num(padded(arrays, doff))
     proj.early = int(bool(off_grid))
     proj.h_ms = h_ms
 
@@ -516,7 +549,7 @@ def _make_plastic(proj, arrays, graph, model, tpop):
     proj.units = {"weight": None, "delay": u.ms,
                   **{p.name: p.unit for p in spec.params + spec.hidden + spec.common}}
     proj.keys = ("weight",) + spec.connection_keys
-    delay = graph.connections.col("delay")[arrays["rows"]]
+    delay = graph.connections.col("delay")[_rows(arrays)]
     proj.one_delay = bool(len(delay) and np.all(delay == delay[0]))
     if proj.one_delay:
         # one delay: not a row, and not a constant of the compiled chunk either but a
@@ -556,8 +589,9 @@ def _plastic_device_arrays(proj, a, w, L):
         # one port (the common case): the channel from the weights' signs alone, no
         # table of the padded size
         cp, cn = const["cp"], const["cn"]
-        if cp == cn or not len(a["rows"]):
-            one = cp if len(a["rows"]) else 0
+        real = bool((a["row_of_place"] >= 0).any())
+        if cp == cn or not real:
+            one = cp if real else 0
         else:
             pos, all_pos = _signs(a, w)
             one = cp if all_pos else cn if not pos else None
@@ -598,9 +632,8 @@ def plastic_rows(graph, proj, arrays, dtype):
 def _equal_per_source(a, t):
     """Whether every connection's value in ``t`` equals its row's first (a source's
     connections fill its row from the first place on; padding places do not count)."""
-    tf, flat, width = t.reshape(-1), a["flat"], t.shape[1]
-    for i in range(0, len(flat), PLACE_CHUNK):
-        f = flat[i:i + PLACE_CHUNK]
+    tf, width = t.reshape(-1), t.shape[1]
+    for f, _ in _chunks(a):
         if not np.all(tf[f] == tf[f - f % width]):
             return False
     return True
@@ -614,23 +647,18 @@ def per_connection(v, shape):
 
 
 def connection_rows(arrays):
-    """Connection row of each place in a projection's padded table (-1: padding)."""
-    if "row_of_place" not in arrays:
-        r = np.full(arrays["tgt"].size, -1, np.int64)
-        r[arrays["flat"]] = arrays["rows"]
-        arrays["row_of_place"] = r
-    return arrays["row_of_place"]
+    """Connection row of each place in a projection's padded table, flat (-1: padding)."""
+    return arrays["row_of_place"].reshape(-1)
 
 
 def read_plastic_rows(graph, proj, arrays, rows):
     """Device rows back into the graph's columns (no structural change)."""
     conns = graph.connections
-    flat, width = arrays["flat"], arrays["tgt"].shape[1]
+    width = arrays["row_of_place"].shape[1]
     for k in proj.keys:
         if k == "delay":
             continue
         v = np.asarray(rows[k])
-        for i in range(0, len(flat), PLACE_CHUNK):  # (a chunk's temporaries at a time)
-            f = flat[i:i + PLACE_CHUNK]
+        for f, r in _chunks(arrays):  # (a chunk's temporaries at a time)
             x = v[f // width] if v.ndim == 1 else v.reshape(-1)[f]  # (per source, or each)
-            conns.write_state(arrays["rows"][i:i + PLACE_CHUNK], k, x.astype(np.float64, copy=False))
+            conns.write_state(r, k, x.astype(np.float64, copy=False))
