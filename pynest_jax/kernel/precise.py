@@ -88,6 +88,41 @@ def append_rows(ev, slot, tgt, off, w, valid, dup=None):
         return ev
     slot, tgt = slot.astype(jnp.int32), tgt.astype(jnp.int32)
     used = jnp.max(jnp.where(jnp.any(valid, axis=1), jnp.arange(rows) + 1, 0))
+    keys = jnp.where(valid, slot * n + tgt, L * n)
+    if n < SLAB_FROM:  # small lists: written inside the loop (they were not copied)
+        return _append_rows_in_loop(ev, slot, tgt, off, w, valid, dup, used)
+
+    def row(r, c):
+        pos, cnt = c
+        key = keys[r]
+        p = cnt.at[key].get(mode="fill", fill_value=0)
+        if dup is not None:
+            p = p + dup[r].astype(jnp.int32)
+        # one more in each list (p >= 0 always): an increment that waits for the read
+        # of the counts lets XLA add in place, where it copied the counts twice per row
+        return (jax.lax.dynamic_update_index_in_dim(pos, p, r, 0),
+                cnt.at[key].add((p >= 0).astype(cnt.dtype), mode="drop"))
+
+    # the loop ranks the events (it carries the counts only); the events are written
+    # by one scatter after it: with the (L, K, n) lists in the loop's carry, XLA copied
+    # both lists twice at each entry of the loop (4 x 20 MB a step at 2,500 neurons,
+    # K = 64, for a generator's lanes alone)
+    pos, cnt = jax.lax.fori_loop(0, used, row, (jnp.full((rows,) + keys.shape[1:], K, jnp.int32),
+                                                ev["n"].reshape(-1)))
+    keep = valid & (pos < K)  # rows past ``used``: K, not kept
+    place = jnp.where(keep, (slot * K + pos) * n + tgt, L * K * n).reshape(-1)
+    o = ev["off"].reshape(-1).at[place].set(off.reshape(-1).astype(ev["off"].dtype), mode="drop")
+    wt = ev["w"].reshape(-1).at[place].set(w.reshape(-1).astype(ev["w"].dtype), mode="drop")
+    # the longest list asked for: each list's count is its last event's rank + 1 (a
+    # maximum per row, inside the loop, cost as much as the appends)
+    return {"off": o.reshape(L, K, n), "w": wt.reshape(L, K, n), "n": cnt.reshape(L, n),
+            "need": jnp.maximum(ev["need"], jnp.max(cnt))}
+
+
+def _append_rows_in_loop(ev, slot, tgt, off, w, valid, dup, used):
+    """``append_rows`` writing each row's events inside the loop (a population under
+    SLAB_FROM: one scatter after the loop measured no faster there)."""
+    L, K, n = ev["off"].shape
 
     def row(r, c):
         o, wt, cnt = c
@@ -100,15 +135,10 @@ def append_rows(ev, slot, tgt, off, w, valid, dup=None):
         place = jnp.where(keep, (s_ * K + pos) * n + t_, L * K * n)
         return (o.at[place].set(off[r].astype(o.dtype), mode="drop"),
                 wt.at[place].set(w[r].astype(wt.dtype), mode="drop"),
-                # one more in each list (pos >= 0 always): an increment that waits for
-                # the read of the counts lets XLA add in place, where it copied the counts
-                # twice per row (4.5 instead of 10.7 us a row of 320)
                 cnt.at[key].add((pos >= 0).astype(cnt.dtype), mode="drop"))
 
     o, wt, cnt = jax.lax.fori_loop(0, used, row, (
         ev["off"].reshape(-1), ev["w"].reshape(-1), ev["n"].reshape(-1)))
-    # the longest list asked for: each list's count is its last event's rank + 1 (a
-    # maximum per row, inside the loop, cost as much as the appends)
     return {"off": o.reshape(L, K, n), "w": wt.reshape(L, K, n), "n": cnt.reshape(L, n),
             "need": jnp.maximum(ev["need"], jnp.max(cnt))}
 
@@ -135,6 +165,7 @@ def table(off, w, count, summed):
     return Events(off, w, count)
 
 
+SLAB_FROM = 1024  # neurons: a population this large has its slot's rows read by with_tables
 HEAD = 8  # rows ordered for every neuron; the longer lists of a few neurons on their own
 
 
@@ -188,7 +219,15 @@ def with_tables(carry, pev, step, L):
     slot = (step % L).astype(jnp.int32)
     tabs = {name: jax.lax.dynamic_index_in_dim(ev["n"], slot, 0, keepdims=False)
             for name, ev in pev.items()}
-    return dict(carry, pev=pev, ptab=tabs)
+    # a population of SLAB_FROM neurons or more: its slot's rows too, all K of them. Read
+    # in ``update`` (in a branch, or before the switch), the slot's rows and the step's
+    # appends to the same lists made XLA copy both whole lists twice in every step (4 x
+    # 20 MB at 2,500 neurons and K = 64: 10 of the step's 11 ms): read here, after the
+    # step's appends, the lists are not copied, the (K, n) rows are (2 x 1.3 MB)
+    rows = {name: tuple(jax.lax.dynamic_index_in_dim(ev[k], slot, 0, keepdims=False)
+                        for k in ("off", "w"))
+            for name, ev in pev.items() if ev["off"].shape[2] >= SLAB_FROM}
+    return dict(carry, pev=pev, ptab=tabs, **({"prow": rows} if rows else {}))
 
 
 def update(carry, step, L, summed, plan, p, d, s, x, ctx):
@@ -215,11 +254,19 @@ def update(carry, step, L, summed, plan, p, d, s, x, ctx):
             return U.strip(state, units), fired
         return run
 
+    # a large population's slot (all K rows) was read at the end of the step before
+    # (``with_tables``); a small one's rows are read inside the branch
+    whole = plan.name in carry.get("prow", {})
+    lists = carry["prow"][plan.name] if whole else (ev["off"], ev["w"])
+
     def rows_of(rows):
         def make(lists, count, summed):
             # the slot's first ``rows`` rows, read only in a step with events
-            off, w = (jax.lax.dynamic_slice_in_dim(a, slot, 1, 0)[0, :rows]
-                      for a in lists)
+            if whole:
+                off, w = (a[:rows] for a in lists)
+            else:
+                off, w = (jax.lax.dynamic_slice_in_dim(a, slot, 1, 0)[0, :rows]
+                          for a in lists)
             return table(off, w, count, summed)
         return make
 
@@ -233,7 +280,7 @@ def update(carry, step, L, summed, plan, p, d, s, x, ctx):
     busy = (jnp.max(count, initial=0) > 0) | jnp.any(summed != 0)
     i = jnp.where(busy, 1 + jnp.searchsorted(jnp.asarray(sizes), jnp.max(count, initial=0)), 0)
     branches = [with_events(empty)] + [with_events(rows_of(b)) for b in sizes]
-    state, fired = jax.lax.switch(i, branches, (ev["off"], ev["w"]), count, summed,
+    state, fired = jax.lax.switch(i, branches, lists, count, summed,
                                   U.strip(s, units))
     return (U.attach(state, units), fired), dict(carry, pev=dict(carry["pev"], **{plan.name: ev}))
 
