@@ -15,7 +15,28 @@ import builtins as _builtins
 import sys as _sys
 import types as _types
 
-import jax as _jax
+
+def _xla_small_loops():
+    """Let XLA's CPU compiler run a small ``while`` loop as one function on the calling
+    thread (``xla_cpu_small_while_loop_byte_threshold`` = 1 MiB instead of its default,
+    appended to XLA_FLAGS): a small network's Simulate call costs about half the fixed time
+    and its first compile less (docs/benchmarks.md, issue 14). XLA reads XLA_FLAGS once,
+    when JAX starts its CPU backend; started before this import, it is left as it is.
+    Left alone as well: XLA_FLAGS that already set backend extra options, and
+    PYNEST_JAX_XLA_SMALL_LOOPS=0 (XLA's default)."""
+    import os
+    if os.environ.get("PYNEST_JAX_XLA_SMALL_LOOPS", "1") in ("0", ""):
+        return
+    flags = os.environ.get("XLA_FLAGS", "")
+    if "xla_backend_extra_options" in flags:
+        return
+    extra = "--xla_backend_extra_options=xla_cpu_small_while_loop_byte_threshold=1048576"
+    os.environ["XLA_FLAGS"] = (flags + " " + extra).strip()
+
+
+_xla_small_loops()
+
+import jax as _jax  # noqa: E402
 
 _jax.config.update("jax_enable_x64", True)  # float64 by default: exact integration equals NEST
 
