@@ -9,6 +9,11 @@ import os
 
 os.environ.setdefault("PYNEST_JAX_CACHE_DIR", "0")
 
+# pynest_jax sets its XLA flags when imported, before JAX starts its CPU backend: import it
+# before any test can start the backend with jax alone, so that every worker compiles
+# with the same flags whatever order its tests come in.
+import pynest_jax  # noqa: E402,F401
+
 
 def pytest_collection_modifyitems(config, items):
     """The two ratchets run for about a third of the whole test run each. Under
