@@ -29,7 +29,7 @@ variant, scale, reps = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
 orig = _poisson.counts_shared
 
 
-def by_table(key, src, cdf):  # counts_shared's table search, as there
+def by_table(key, src, cdf):  # counts_shared's binary search (before 2026-12-06 06:30)
     u = fastrand.uniform(jax.random.fold_in(key, 1), src.shape)
     base = src.astype(jnp.int32) * 64
     k = jnp.zeros(src.shape, jnp.int32)
