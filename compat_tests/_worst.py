@@ -42,8 +42,12 @@ class WorstDeviations:
         """The page at ``path``: ``intro`` lines, then one row per key (its parts under
         ``columns``) with its worst deviation and that scenario, and with ``total`` the
         worst over all. Only after a run of the whole file (no -k), which measures every
-        scenario."""
+        scenario, in one process: under pytest-xdist (the default test command) a file's
+        tests are shared among workers, each of which sees only some scenarios, so a worker
+        writes nothing (regenerate with `python -m pytest -n 0 <file>`)."""
         if request.config.getoption("keyword") or not self.seen:
+            return
+        if os.environ.get("PYTEST_XDIST_WORKER"):
             return
         worst = {}
         for (key, scenario), dev in self.seen.items():
