@@ -12,7 +12,7 @@ import numpy as np
 
 import pynest_jax as nest
 from pynest_jax.api._kernel import kernel
-from pynest_jax.kernel import projections
+from pynest_jax.kernel import projections, table_reads
 
 
 def _skewed_network(plastic=False):
@@ -33,7 +33,7 @@ def test_static_runs_hold_each_source_s_targets_in_creation_order():
     graph, layout = _skewed_network()
     (proj,) = [p for p in layout.projections if p.kind == "event"]
     a = layout.host_arrays[proj.key]
-    start, tgt = a["start"], projections.host_targets(graph, a, proj.n_tgt)
+    start, tgt = a["start"], table_reads.host_targets(graph, a, proj.n_tgt)
     conns = graph.connections
     src_g, tgt_g = conns.col("source"), conns.col("target")
     assert len(src_g) == 10 * 3 + 40 * 5
@@ -53,7 +53,7 @@ def test_plastic_rows_only_for_sources_with_synapses():
     graph, layout = _skewed_network(plastic=True)
     (proj,) = [p for p in layout.projections if p.kind == "plastic"]
     a = layout.host_arrays[proj.key]
-    rows = projections.connection_rows(a)
+    rows = table_reads.connection_rows(a)
     senders = np.unique(graph.connections.col("source")[rows[rows >= 0]]) - 1
     assert senders.max() < 30
     assert a["tgt"].shape == (len(senders) + 1, proj.width)

@@ -36,7 +36,7 @@ from ..models._spec import Vars
 from . import archives
 from .delivery import _pack, _select
 from .archiving import ms_of_steps
-from .projections import per_connection
+from .plastic_table import per_connection
 
 STDP_EPS = 1.0e-6  # ConnectionManager::stdp_eps_ (ms)
 HISTORY = 32  # spikes kept per neuron at first; doubled after an overflow

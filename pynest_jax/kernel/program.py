@@ -39,7 +39,7 @@ from ..errors import NESTErrors
 from ..models._spec import NeuronModel, RecorderModel
 from .. import units as U
 from . import (archives, common_state, cores, dopamine, packed, plasticity, ports, precise,
-               projections, recording, uploads)
+               plastic_table, projections, recording, uploads)
 from .chunk import Core
 
 
@@ -164,7 +164,7 @@ class Program:
     def plastic_rows(self, graph):
         """Plastic projections' per-connection values from the graph (the carry's "syn")."""
         self.syn_version = graph.connections.version
-        return {proj.key: projections.plastic_rows(graph, proj, self.layout.host_arrays[proj.key],
+        return {proj.key: plastic_table.plastic_rows(graph, proj, self.layout.host_arrays[proj.key],
                                                    np.float64) for proj in self.plastic}
 
     def carry_archives(self, old_prog, old_carry, carry):
@@ -283,7 +283,7 @@ class Program:
 
     def read_plastic(self, graph, carry):
         for proj in self.plastic:
-            projections.read_plastic_rows(graph, proj, self.layout.host_arrays[proj.key],
+            plastic_table.read_plastic_rows(graph, proj, self.layout.host_arrays[proj.key],
                                           carry["syn"][proj.key])
 
     def defer_plastic(self, graph, carry_of):

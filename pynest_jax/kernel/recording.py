@@ -269,13 +269,13 @@ def weight_events(kernel, prog, weights):
     (weight_recorder::handle): sender, target, stamp, weight, receptor and port of each
     event sent, in NEST's order (by stamp, then sender, then synapse model and
     connection), filtered by the recorder's window and its senders/targets."""
-    from . import projections
+    from . import table_reads
     graph, grid = kernel.graph, kernel.grid
     store = graph.connections
     by_rec: dict = {}
     for key, (stamps, places, w) in weights.items():
         proj = next(p for p in prog.plastic if p.key == key)
-        rows = projections.connection_rows(prog.layout.host_arrays[key])[places]
+        rows = table_reads.connection_rows(prog.layout.host_arrays[key])[places]
         by_rec.setdefault(proj.recorder, []).append((stamps, rows, w))
     for gid, parts in by_rec.items():
         stamps, rows, w = (np.concatenate(x) for x in zip(*parts))
