@@ -19,7 +19,11 @@ PREAMBLE = (
     "NEST {version}'s example gallery, each script run unmodified in a fresh process with real "
     "NEST and with `nest` bound to `{impl}`; written by `python -m gallery` (verdicts defined in "
     "`gallery/compare.py`). Times are wall seconds of the whole process (interpreter, imports, "
-    "script); `>N` is the time limit. Compared: what every recorder recorded, and the values the "
+    "script); `>N` is the time limit. `{impl}` runs each script twice: first on an empty persistent "
+    "compile cache of its own (a user's first run; that run is the one judged), then again on the cache "
+    "the first run filled (a user's later runs; for a script identical to NEST its results must be the "
+    "first run's again); a row without a second-run figure was measured before the table had that "
+    "column, with the shared default cache (its one figure may be a warm run). Compared: what every recorder recorded, and the values the "
     "script read back from the kernel (`get`, attribute access, `GetStatus`, the number of "
     "connections `GetConnections` found), at every `ResetKernel` and at the end. Where a snapshot holds "
     "nothing else (a script that only builds and plots a network), the kernel's state instead: each "
@@ -67,6 +71,8 @@ def _parse(argv):
     parser.add_argument("--keep", type=Path, help="copy each run's scratch folder and log here")
     parser.add_argument("--keep-snapshots", type=Path, metavar="DIR",
                         help="save each run's recorder snapshots here (to judge them again)")
+    parser.add_argument("--no-second-run", action="store_true",
+                        help="run the script under test once (no second-run time)")
     parser.add_argument("--list", action="store_true", help="print the entry points and exit")
     parser.add_argument("--ratchet", type=Path, metavar="FILE",
                         help="evaluate FILE's scripts only (see gallery/ratchet.py); exit 1 if one regressed; "
@@ -139,6 +145,7 @@ def main(argv=None):
                 keep_dir=opts.keep,
                 impl_seed_offset=impl_seed_offset,
                 snapshots_dir=opts.keep_snapshots,
+                second_run=not opts.no_second_run,
             ): entry
             for entry in chosen
         }
@@ -150,7 +157,8 @@ def main(argv=None):
                 traceback.print_exc()
                 continue
             rows[row.script] = row
-            times = f"NEST {row.nest_seconds or '-'} s, {opts.impl_b} {row.impl_seconds or '-'} s"
+            times = (f"NEST {row.nest_seconds or '-'} s, {opts.impl_b} {row.impl_seconds or '-'} s, "
+                     f"second run {row.impl_second or '-'} s")
             print(f"{row.script}: {row.verdict} ({times}) {row.reason}", flush=True)
             # Write after each script, so that a long run stopped early keeps what it measured.
             table.write(out, table.merge(table.read_rows(out), rows), found, opts.impl_b,
@@ -189,7 +197,7 @@ def _ratchet(root, opts):
     bad = []
     with ThreadPoolExecutor(max_workers=max(1, opts.jobs)) as pool:
         futures = {pool.submit(evaluate, root, e.script, opts.impl_b, timeout=opts.timeout,
-                               seed_runs=e.seed_runs, keep_dir=opts.keep): e for e in listed}
+                               seed_runs=e.seed_runs, keep_dir=opts.keep, second_run=False): e for e in listed}
         for future in as_completed(futures):
             entry = futures[future]
             row = future.result()

@@ -76,12 +76,14 @@ def _log_tail(path):
     return " / ".join(lines[-LOG_TAIL_LINES:])
 
 
-def run_script(root, entry, impl, *, timeout=None, seed_offset=0, keep_dir=None, repo=REPO, snapshots_dir=None):
+def run_script(root, entry, impl, *, timeout=None, seed_offset=0, keep_dir=None, repo=REPO, snapshots_dir=None,
+               cache_dir=None):
     """Run gallery script `entry` (relative to `root`) with `nest` bound to `impl`.
 
     `impl` is "nest" or the name of a package importable from `repo` (pynest_jax).
     `keep_dir`, if given, receives a copy of the scratch folder and the child's log;
     `snapshots_dir` only the result file, to judge the runs again without running them.
+    `cache_dir`: pynest_jax's persistent compile cache for this run (PYNEST_JAX_CACHE_DIR).
     """
     source, recursive = entries.scratch_source(root, entry)
     with tempfile.TemporaryDirectory(prefix="gallery_") as tmp:
@@ -94,6 +96,8 @@ def run_script(root, entry, impl, *, timeout=None, seed_offset=0, keep_dir=None,
         command += ["--repo", str(repo), "--seed-offset", str(seed_offset), "--"]
         command += entries.SCRIPT_ARGS.get(entry, [])
         env = dict(os.environ, MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
+        if cache_dir is not None:
+            env["PYNEST_JAX_CACHE_DIR"] = str(cache_dir)
         started = time.perf_counter()
         with open(log, "wb") as log_file:
             proc = subprocess.Popen(

@@ -408,6 +408,47 @@ def test_table_round_trip_and_merge_keep_other_rows(tmp_path):
     assert "| fails | 1 |" in text and "| identical | 1 |" in text and "| not run yet | 0 |" in text
 
 
+def test_a_table_without_the_second_run_column_is_read_and_rewritten(tmp_path):
+    path = tmp_path / "status.md"
+    path.write_text("| script | NEST s | pynest_jax s | verdict | reason |\n|---|---:|---:|---|---|\n"
+                    "| `a.py` | 1.0 | 2.0 | identical |  |\n")
+    rows = table.read_rows(path)
+    assert rows == {"a.py": table.Row("a.py", "1.0", "2.0", compare.IDENTICAL, "", "")}
+    new = {"b.py": table.Row("b.py", "2.0", "5.0", compare.STAT_EQUAL, "x", "3.0")}
+    table.write(path, table.merge(rows, new), ["a.py", "b.py"], "pynest_jax", 2, "text")
+    assert table.read_rows(path) == {**rows, **new}
+    path.write_text(path.read_text().replace("text\n", "text\n\nThis page: runs of today.\n"))
+    table.write(path, table.read_rows(path), ["a.py", "b.py"], "pynest_jax", 2, "new text")
+    assert "new text\n\nThis page: runs of today.\n" in path.read_text()
+
+
+def test_time_summary_totals_matching_scripts_with_both_figures():
+    rows = [table.Row("a.py", "1.0", "2.0", compare.IDENTICAL, "", "1.5"),
+            table.Row("b.py", "3.0", "3.0", compare.STAT_EQUAL, "", ""),
+            table.Row("c.py", "1.0", "9.0", compare.DIFFERS, "", "9.0"),  # not matching: left out
+            table.Row("d.py", "1.0", ">600", compare.FAILS, "")]
+    first, second, every = table.time_summary(rows)[2:]
+    assert first == "| first run (empty compile cache) | 1 | 1.0 | 2.0 | 2.00 | 2.00 (`a.py`) |"
+    assert second == "| second run (the first run's cache) | 1 | 1.0 | 1.5 | 1.50 | 1.50 (`a.py`) |"
+    assert every == "| every matching row, as measured | 2 | 4.0 | 5.0 | 1.25 | 2.00 (`a.py`) |"
+
+
+def test_second_run_must_repeat_an_identical_first_run():
+    from gallery.evaluate import _second
+    from gallery.run import RunResult
+
+    first = RunResult("pynest_jax", 2.0, snapshots=noisy(1))
+    same = RunResult("pynest_jax", 1.0, snapshots=noisy(1))
+    other = RunResult("pynest_jax", 1.0, snapshots=noisy(2))
+    assert _second(None, first, compare.IDENTICAL) == ("", "")
+    assert _second(same, first, compare.IDENTICAL) == ("1.0", "")
+    cell, note = _second(other, first, compare.IDENTICAL)
+    assert cell == "1.0" and "differs from the first" in note
+    assert _second(other, first, compare.STAT_EQUAL) == ("1.0", "")  # seeds fixed, but not required
+    broken = RunResult("pynest_jax", 1.0, snapshots=noisy(1), exception="KeyError: 'x'")
+    assert _second(broken, first, compare.IDENTICAL) == ("failed", " [second run failed: KeyError: 'x']")
+
+
 def test_entry_points_follow_the_folder_rules(tmp_path):
     for rel in ["a.py", "spatial/s.py", "pong/run_simulations.py", "pong/pong.py", "other/x.py"]:
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -671,7 +712,8 @@ seeds.append(nest.rng_seed)
 nest.Create("spike_recorder", {"times": [1.0, 2.5], "senders": [3, 4]})
 same = nest.raster_plot is sys.modules["fakeimpl.raster_plot"]
 with open(os.path.join(os.path.dirname(__file__), "..", "probe.json"), "w") as f:
-    json.dump({"seeds": seeds, "argv": sys.argv, "alias": same, "cwd": os.getcwd()}, f)
+    json.dump({"seeds": seeds, "argv": sys.argv, "alias": same, "cwd": os.getcwd(),
+               "cache": os.environ.get("PYNEST_JAX_CACHE_DIR")}, f)
 if os.path.exists(os.path.join(os.path.dirname(__file__), "slow")):
     import time
     time.sleep(60)
@@ -699,14 +741,14 @@ def _probe(keep):
 def test_child_binds_snapshots_and_shifts_seeds(fake, offset):
     keep = fake / "keep"
     result = run_script(fake / "gallery", "example/script.py", "fakeimpl", repo=fake / "repo", seed_offset=offset,
-                        keep_dir=keep, timeout=60)  # fmt: skip
+                        keep_dir=keep, timeout=60, cache_dir=fake / "cache")  # fmt: skip
     assert result.exception == "ValueError: boom" and not result.timed_out
     assert [s["when"] for s in result.snapshots] == ["before ResetKernel #1", "end"]
     assert result.snapshots[0]["recorders"] == []
     (end,) = result.snapshots[1]["recorders"]
     assert (end["gid"], end["model"], end["data"]["times"].tolist()) == (1, "spike_recorder", [1.0, 2.5])
     probe = _probe(keep)
-    assert probe["alias"] is True
+    assert probe["alias"] is True and probe["cache"] == str(fake / "cache")
     assert Path(probe["argv"][0]).name == "script.py" and Path(probe["cwd"]).name == "example"
     expected = [143202461, 5, 6, 7, 143202461]
     assert probe["seeds"] == [(s - 1 + offset) % (2**32 - 1) + 1 for s in expected]
