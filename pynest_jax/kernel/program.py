@@ -307,8 +307,11 @@ class Program:
             pop = graph.populations[plan.name]
             # one copy per array the device holds (the graph keeps float64 whatever the
             # precision); a stacked one's rows are views of its copy, which nothing else holds
+            # (DLPack views, not np.asarray, which the device array would keep: the next
+            # call then updates these buffers in place rather than copying them)
             host = {k: v.astype(np.float64) if v.dtype == np.float32 else v.copy()
-                    for k, v in ((k, np.asarray(v)) for k, v in carry["pop"][plan.name].items())}
+                    for k, v in ((k, recording.host_view(v))
+                                 for k, v in carry["pop"][plan.name].items())}
             pop.arrays.update(packed.unpack(host, plan.packed))
 
     def write_state(self, graph, carry):

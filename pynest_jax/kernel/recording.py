@@ -232,7 +232,7 @@ def _times(pop, li, grid, stamps, offsets=None):
     return {"times": grid.steps_to_ms(stamps).astype(float) - off}
 
 
-def _host_view(x):
+def host_view(x):
     """A device array's memory as a numpy array, without a copy where DLPack allows."""
     try:
         return np.from_dlpack(x)
@@ -247,7 +247,7 @@ def collect(kernel, prog, out, n0: int, k: int):
     # Views through DLPack, not np.asarray (which the device array would keep as its
     # cache): once the views are gone, the next call can write into these buffers
     # (Program.run donates them); a view kept longer only makes that call copy them.
-    host = StepOutputs(*({name: _host_view(v)[:k] for name, v in part.items()} for part in out))
+    host = StepOutputs(*({name: host_view(v)[:k] for name, v in part.items()} for part in out))
     stamps_all = None
     md = kernel.min_delay_steps()
     for rec in plan.recorders:
