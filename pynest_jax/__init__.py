@@ -66,6 +66,27 @@ def _persistent_compilation_cache():
 
 _persistent_compilation_cache()
 
+
+def _synchronous_cpu_dispatch():
+    """Run a compiled program on the thread that calls it (``jax_cpu_enable_async_dispatch``
+    off). With JAX's default, every call of a program is handed to a worker thread and
+    the caller waits for it at the first read of a result: for a small network's Simulate
+    call, whose results are read at once, the hand-over costs about 40 us of CPU per
+    call, a third of the call (docs/benchmarks.md, "Per call, sixth round"). The compiled
+    code and its own threads are the same either way (results identical); a large
+    network's chunk runs on XLA's thread pool as before. Read when JAX starts its CPU
+    backend: without effect where it started before this import. Left alone where the
+    user set JAX_CPU_ENABLE_ASYNC_DISPATCH, or PYNEST_JAX_CPU_SYNC=0."""
+    import os
+    if os.environ.get("PYNEST_JAX_CPU_SYNC", "1") in ("0", ""):
+        return
+    if "JAX_CPU_ENABLE_ASYNC_DISPATCH" in os.environ:
+        return
+    _jax.config.update("jax_cpu_enable_async_dispatch", False)
+
+
+_synchronous_cpu_dispatch()
+
 from ._version import __version__  # noqa: E402
 from .errors import NESTError, NESTErrors, KernelException  # noqa: E402
 from .api.nodecollection import NodeCollection  # noqa: E402

@@ -84,7 +84,7 @@ class Writers:
         """NEST opens every ascii recorder's file at Prepare, events or not."""
         graph = kernel.graph
         for pop in graph.pop_list:
-            if "record_to" not in pop.host:
+            if "record_to" not in pop.host or "ascii" not in pop.host["record_to"]:
                 continue
             for li, gid in enumerate(pop.gids):
                 if pop.host["record_to"][li] == "ascii" and int(gid) not in self.files:

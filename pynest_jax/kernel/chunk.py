@@ -104,7 +104,9 @@ class Core:
         self.dopamine = prog.dopamine  # volume transmitters and the synapses that read them
         self.histories = {name: kind for name, (kind, _) in prog.histories.items()}
         self.compiles = 0
-        self.run = jax.jit(self._run_chunk, donate_argnums=(0,))
+        # the carry and the outputs' buffers are donated: a call writes its rows into the
+        # buffers the call before returned (Program.run), no (chunk, ...) zeros each call
+        self.run = jax.jit(self._run_chunk, donate_argnums=(0, 9))
         self.derive = jax.jit(self._derive_arrays)
         self.derived_tree = None  # the structure of what derive returns (Program.derived)
         self.derive_once = tuple(p.name for p in self.plans
@@ -136,10 +138,12 @@ class Core:
                 for name, d in self._derived(params, 0, self.derive_once).items()}
 
     # --- the compiled chunk ------------------------------------------------------
-    def _run_chunk(self, carry, params, conns, n0, nsteps, base_key, last, derived_in, D):
+    def _run_chunk(self, carry, params, conns, n0, nsteps, base_key, last, derived_in, D, out0):
         self.compiles += 1  # counts traces: a trace is a compilation
         carry = archives.refresh_need(self, carry, conns)
-        out0 = self.recording.empty(self.chunk, self.plans, params)
+        # out0: the outputs' buffers (recording.empty's shapes), rows 0 to nsteps - 1
+        # written by the steps; the rows past them hold what an earlier call left there,
+        # which the host never reads (recording.collect takes the first nsteps rows)
         # the trace's own derived values, their arrays replaced by those computed once
         # (the ones computed here are then dead code, and XLA drops them); they come as
         # a flat list (Quantities flatten in Python, at every call)
@@ -218,7 +222,8 @@ class Core:
                 block = self.recording.empty(B, self.plans, params)
                 carry, block, _ = jax.lax.fori_loop(0, jnp.minimum(B, nsteps - b * B),
                                                     block_step, (carry, block, b))
-                # rows past nsteps are zeros the host never reads
+                # rows past nsteps are the block's zeros or an earlier call's rows: the
+                # host never reads them
                 out = jax.tree_util.tree_map(
                     lambda o, x: jax.lax.dynamic_update_slice_in_dim(o, x, b * B, 0), out, block)
                 return carry, out

@@ -233,7 +233,8 @@ class Kernel:
             raise NESTErrors.KernelException("Run called without calling Prepare.")
         if nsteps == 0:
             return
-        if nsteps % self.min_delay_steps():
+        md = self.min_delay_steps()  # (the same through the run: delays freeze at the first)
+        if nsteps % md:
             _log(VerbosityLevel.WARNING, "SimulationManager::run",
                  "The requested simulation time is not an integer multiple of the minimal delay "
                  "in the network. This may result in inconsistent results under the following "
@@ -277,7 +278,6 @@ class Kernel:
             print()
             self._print_progress(0, nsteps, t0)
         done = 0
-        md = self.min_delay_steps()
         while done < nsteps:
             k = min(prog.chunk, nsteps - done)
             n0 = self.clock
@@ -313,7 +313,7 @@ class Kernel:
             _log(VerbosityLevel.INFO, "SimulationManager::run", "Simulation finished.")
         # Samples of the slice that holds the last step reach their recorders
         # only when the next slice runs.
-        self.events.release((self.clock - 1) // self.min_delay_steps() if self.clock else 0,
+        self.events.release((self.clock - 1) // md if self.clock else 0,
                             recording.finish_samples(self))
         recording.update_counts(self)
         prog.read_state(self.graph, self.carry, lambda: self.carry)

@@ -115,6 +115,8 @@ class Program:
         self.hist_capacity = dict(archives.CAPACITY)
         self.record_capacity = plasticity.RECORD  # weight recorder events per chunk
         self.syn_version = None  # the connection table's version the carry's rows came from
+        self._out = None  # the last call's output buffers, which the next call writes into
+        self._keep_out = None  # whether they are small enough to be kept (known at the first)
         self.chunk = int(max(1, min(chunk_steps, 2 ** 24 // max(1, self.recording.width))))
         self.core = cores.core_for(self, Core)
         # the event lists start as long as a program of this shape grew them before
@@ -305,8 +307,11 @@ class Program:
             pop = graph.populations[plan.name]
             # one copy per array the device holds (the graph keeps float64 whatever the
             # precision); a stacked one's rows are views of its copy, which nothing else holds
+            # (DLPack views, not np.asarray, which the device array would keep: the next
+            # call then updates these buffers in place rather than copying them)
             host = {k: v.astype(np.float64) if v.dtype == np.float32 else v.copy()
-                    for k, v in ((k, np.asarray(v)) for k, v in carry["pop"][plan.name].items())}
+                    for k, v in ((k, recording.host_view(v))
+                                 for k, v in carry["pop"][plan.name].items())}
             pop.arrays.update(packed.unpack(host, plan.packed))
 
     def write_state(self, graph, carry):
@@ -332,8 +337,21 @@ class Program:
     def run(self, carry, params, conns, n0: int, nsteps: int, base_key, last=True):
         """`nsteps` steps from step n0; `last`: the run ends with this chunk."""
         # numpy scalars: the same abstract values as jnp's, without a device array each
-        return self.core.run(carry, params, conns, np.int64(n0), np.int64(nsteps), base_key,
-                             np.bool_(last), self.derived(params), np.int64(self.D))
+        out = self._out
+        if out is None:
+            out = self.recording.empty(self.chunk, self.plans, params,
+                                       lambda shape, dtype: _zeros(shape, dtype))
+        self._out = None  # donated: the call's own outputs come back in their place
+        carry, out = self.core.run(carry, params, conns, np.int64(n0), np.int64(nsteps),
+                                   base_key, np.bool_(last), self.derived(params),
+                                   np.int64(self.D), out)
+        # kept for the next call to write into (no zeroing of a (chunk, ...) array per call)
+        # while they are small; large ones are made anew, not held between runs
+        if self._keep_out is None:
+            self._keep_out = sum(x.nbytes for x in jax.tree_util.tree_leaves(out)) <= _KEEP_OUTPUTS
+        if self._keep_out:
+            self._out = out
+        return carry, out
 
     def derived(self, params):
         """The populations' derived arrays (Core.derive), kept while ``params`` holds the
@@ -352,6 +370,9 @@ class Program:
         derived, self.core.derived_tree = jax.tree_util.tree_flatten(values)
         self._derived = (leaves, derived, dicts)
         return derived
+
+
+_KEEP_OUTPUTS = 16 << 20  # bytes: output buffers kept between calls up to this size
 
 
 def _zeros(shape, dtype):

@@ -86,17 +86,18 @@ class RecordingPlan:
         self.recorders.append({"gid": rec, "kind": "sampler", "targets": targets,
                                "record_from": record_from, "groups": groups})
 
-    def empty(self, T, plans, params):
+    def empty(self, T, plans, params, zeros=jnp.zeros):
         """The chunk's outputs, zeroed; offsets for the recorded populations whose spikes
-        carry them (NEST's is_off_grid): per node and step one, or a generator's lanes."""
+        carry them (NEST's is_off_grid): per node and step one, or a generator's lanes.
+        ``zeros(shape, dtype)``: jnp.zeros in a trace, device_put numpy zeros on the host."""
         specs = {plan.name: plan.spec for plan in plans}
         off_grid = {name: params[name]["lanes"].shape[1:] if "lanes" in params[name] else ()
                     for name in self.spiking if getattr(specs.get(name), "off_grid", False)}
         return StepOutputs(
-            spikes={name: jnp.zeros((T, len(loc)), jnp.int32) for name, loc in self.spiking.items()},
-            samples={name: jnp.zeros((T, len(v["vars"]), len(v["local"])))
+            spikes={name: zeros((T, len(loc)), jnp.int32) for name, loc in self.spiking.items()},
+            samples={name: zeros((T, len(v["vars"]), len(v["local"])), jnp.float64)
                      for name, v in self.sampled.items()},
-            offsets={name: jnp.zeros((T,) + tuple(lanes) + (len(self.spiking[name]),))
+            offsets={name: zeros((T,) + tuple(lanes) + (len(self.spiking[name]),), jnp.float64)
                      for name, lanes in off_grid.items()})
 
     def write(self, out, i, emitted, samples):
@@ -231,11 +232,22 @@ def _times(pop, li, grid, stamps, offsets=None):
     return {"times": grid.steps_to_ms(stamps).astype(float) - off}
 
 
+def host_view(x):
+    """A device array's memory as a numpy array, without a copy where DLPack allows."""
+    try:
+        return np.from_dlpack(x)
+    except (TypeError, ValueError, RuntimeError, BufferError):
+        return np.asarray(x)
+
+
 def collect(kernel, prog, out, n0: int, k: int):
     graph, grid = kernel.graph, kernel.grid
     plan = prog.recording
-    # to the host first, then cut: slicing the device array by a new length compiles
-    host = StepOutputs(*({name: np.asarray(v)[:k] for name, v in part.items()} for part in out))
+    # to the host first, then cut: slicing the device array by a new length compiles.
+    # Views through DLPack, not np.asarray (which the device array would keep as its
+    # cache): once the views are gone, the next call can write into these buffers
+    # (Program.run donates them); a view kept longer only makes that call copy them.
+    host = StepOutputs(*({name: host_view(v)[:k] for name, v in part.items()} for part in out))
     stamps_all = None
     md = kernel.min_delay_steps()
     for rec in plan.recorders:

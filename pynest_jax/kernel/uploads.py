@@ -11,6 +11,8 @@ than a few thousand elements compares in well under a microsecond.
 
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 
 
@@ -36,11 +38,20 @@ class Uploads:
         changed, and one comparison of all their bytes costs less than a dozen calls.
         While they are unchanged, the same dict comes back (callers do not change it:
         Program.derived knows the parameters by it)."""
+        held = self._held.get(group)
+        if (held is not None and len(held[2]) == len(arrays)
+                and all(map(operator.is_, arrays, held[2]))
+                and b"".join(map(np.ndarray.tobytes, arrays)) == held[0][1]):
+            # the very arrays compared last time (so of the same dtypes and shapes), and
+            # their bytes are still the ones uploaded: a Simulate call after nothing changed
+            return held[1]
+        given = [a if type(a) is np.ndarray else None for a in arrays]
         arrays = [np.asarray(a) for a in arrays]
         sig = (tuple([(a.dtype, a.shape) for a in arrays]), b"".join([a.tobytes() for a in arrays]))
-        held = self._held.get(group)
         if held is not None and held[0] == sig:
+            self._held[group] = (sig, held[1], given)
             return held[1]
         out = {k: self.get((group, k), a) for k, a in zip(keys, arrays)}
-        self._held[group] = (sig, out)
+        # (the given arrays are held, so that an identity is never that of a new object)
+        self._held[group] = (sig, out, given)
         return out
