@@ -121,28 +121,62 @@ def deliver(projections, conns, emitted, bufs, n, L, pev=None):
         else:
             amt = jax.lax.dynamic_slice_in_dim(amt, off, m) if m else amt[:0]
         v = v.astype(flat.dtype)
+        delivered = a["w"] * amt.astype(flat.dtype)
+        # NEST's channel: the sign of the weight the event arrives with (the
+        # connection's times the spike's own weight, spike_generator's spike_weights)
+        sign = a["w"] if emitted[proj.src].amount is None else delivered
         ident = getattr(proj, "identity", None)
         if ident is not None:
-            d, c = ident
-            amount = a["w"] * amt.astype(flat.dtype) if proj.weighted[c] else v
-            start = ((n + d) % L) * (C * N) + c * N
-            seg = jax.lax.dynamic_slice_in_dim(flat, start, N)
-            flat = jax.lax.dynamic_update_slice_in_dim(flat, seg + amount, start, 0)
+            d, cp, cn = ident
+            for c, on in (((cp, None),) if cp == cn else ((cp, sign >= 0), (cn, sign < 0))):
+                amount = delivered if proj.weighted[c] else v
+                if on is not None:  # + 0.0 where the other channel takes the event: exact
+                    amount = jnp.where(on, amount, 0.0)
+                start = ((n + d) % L) * (C * N) + c * N
+                seg = jax.lax.dynamic_slice_in_dim(flat, start, N)
+                flat = jax.lax.dynamic_update_slice_in_dim(flat, seg + amount, start, 0)
         else:
-            delivered = a["w"] * amt.astype(flat.dtype)
-            # NEST's channel: the sign of the weight the event arrives with (the
-            # connection's times the spike's own weight, spike_generator's spike_weights)
-            sign = a["w"] if emitted[proj.src].amount is None else delivered
             ch = jnp.where(sign >= 0, a["cp"], a["cn"])
             amount = jnp.where(weighted[ch], delivered, v)
             if "uo" in a:
                 amount = jnp.where(a["uo"] != 0, 0.0, amount)
             if proj.precise is not None:  # those events are in the lists
                 amount = jnp.where(ch == proj.precise, 0.0, amount)
-            idx = ((n + a["d"]) % L) * (C * N) + ch * N + a["tgt"]
-            flat = flat.at[idx].add(amount)
+            if proj.delay is not None and small_add(amount.shape[0], C * N):
+                # every event into one slot: selects over that slot's (channel, target)
+                start = ((n + proj.delay) % L) * (C * N)
+                seg = jax.lax.dynamic_slice_in_dim(flat, start, C * N)
+                seg = add_at(seg, ch * N + a["tgt"], amount)
+                flat = jax.lax.dynamic_update_slice_in_dim(flat, seg, start, 0)
+            else:
+                flat = add_at(flat, ((n + a["d"]) % L) * (C * N) + ch * N + a["tgt"], amount)
         bufs[proj.tgt] = flat
     return bufs
+
+
+SMALL_ADD = 8192  # updates x entries up to which add_at selects instead of scattering
+
+
+def small_add(updates, entries):
+    return updates * entries <= SMALL_ADD
+
+
+def add_at(x, idx, amount):
+    """``x.at[idx].add(amount)`` (indices within ``x``). A few updates into a small
+    buffer are applied one after the other as selects over the whole buffer: the same
+    additions in the same order as the scatter's, the other entries untouched. XLA's CPU
+    compiler (jaxlib 0.10.2) runs a loop with a scatter in it operation by operation,
+    without one as a single function (its small-loop hoisting): a small network's step
+    loop costs several times less without (docs/benchmarks.md, issue 14)."""
+    if not small_add(idx.shape[0], x.shape[0]):
+        return x.at[idx].add(amount)
+    pos = jnp.arange(x.shape[0], dtype=idx.dtype)
+    # the amounts rounded on their own, as the scatter takes them: otherwise XLA fuses
+    # a product (weight x count) with the addition into one fused multiply-add
+    amount = jax.lax.optimization_barrier(amount)
+    for k in range(idx.shape[0]):
+        x = jnp.where(pos == idx[k], x + amount[k], x)
+    return x
 
 
 def binary_code(m):

@@ -41,6 +41,7 @@ class Projection:
     binary: bool = False  # spikes into a binary neuron: multiplicities decoded (Channel.binary)
     precise: Any = None  # the target's precise channel (kernel/precise.py), if it has one
     distinct: bool = False  # dense: no two connections share a target
+    delay: Any = None  # dense: the one delay (steps) of all its connections, if they share one
 
 
 class ProjectionLayout:
@@ -166,6 +167,8 @@ class ProjectionLayout:
                           d=dsteps.astype(np.int32), cp=cp.astype(np.int32),
                           cn=cn.astype(np.int32), rows=rows)
             proj.distinct = len(np.unique(tloc)) == m
+            if m and np.all(dsteps == dsteps[0]):
+                proj.delay = int(dsteps[0])
             if uo.any():  # generators send offset 0 (on-grid spikes): nothing on those ports
                 arrays["uo"] = uo.astype(np.int32)
             if tspec.precise_channel is not None and conns.has("delay_offset"):
@@ -173,13 +176,12 @@ class ProjectionLayout:
                 if np.any(doff > 0):  # cont_delay_synapse: see _delay_offsets
                     arrays["doff"], proj.h_ms = doff, self.h_ms
             # Common case: each target of the population once, in order, one delay, one
-            # channel (a generator driving a whole population): a vector add into the ring
-            # buffer's slot instead of a scatter.
+            # channel for each sign of the weight (a generator driving a whole population):
+            # vector adds into the ring buffer's slot instead of a scatter.
             if (m == n_t and np.array_equal(tloc, np.arange(n_t)) and m
-                    and tspec.precise_channel is None
-                    and np.all(dsteps == dsteps[0]) and np.all(cp == cp[0]) and np.all(cn == cp[0])
-                    and not uo.any()):
-                proj.identity = (int(dsteps[0]), int(cp[0]))
+                    and tspec.precise_channel is None and proj.delay is not None
+                    and np.all(cp == cp[0]) and np.all(cn == cn[0]) and not uo.any()):
+                proj.identity = (proj.delay, int(cp[0]), int(cn[0]))
         proj.weighted = weighted
         proj.binary = event == "spike" and any(c.binary for c in channels)
         if tspec.precise_channel is not None and event == "spike":
