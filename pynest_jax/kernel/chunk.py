@@ -238,7 +238,6 @@ class Core:
             nslices = (nsteps + D - 1) // D
             carry, out = jax.lax.fori_loop(0, nslices, one_slice, (carry, out0))
         carry.pop("ptab", None)
-        carry.pop("prow", None)
         return self._decay_calcium(carry, params, n0 + nsteps, last), out
 
     # --- the step's phases, in NEST's order -----------------------------------------

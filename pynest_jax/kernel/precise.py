@@ -165,7 +165,7 @@ def table(off, w, count, summed):
     return Events(off, w, count)
 
 
-SLAB_FROM = 1024  # neurons: a population this large has its slot's rows read by with_tables
+SLAB_FROM = 1024  # neurons: a population this large has append_rows write after its loop
 HEAD = 8  # rows ordered for every neuron; the longer lists of a few neurons on their own
 
 
@@ -211,23 +211,16 @@ def with_tables(carry, pev, step, L):
     """``carry`` with the lists ``pev`` and, in "ptab", each population's counts of
     ``step``'s slot for ``update``, taken once the slot's last events are in (at the end
     of the step before, and again after a slice's delivery). The rows themselves are
-    read by ``update`` in the steps that have events (a table of the slot's first rows
-    read for every step, and one of all its rows, were copied in every step whether it
-    had events or not: 2 x 16 and 2 x 64 KiB for 128 neurons and 64 rows)."""
+    read by ``update`` in the steps that have events, as many as the step's table takes
+    (a table of the slot's first rows read for every step, and one of all its rows, were
+    copied in every step whether it had events or not: 2 x 16 and 2 x 64 KiB for 128
+    neurons and 64 rows; 2 x 1.3 MB for 2,500 neurons)."""
     if not pev:
         return carry
     slot = (step % L).astype(jnp.int32)
     tabs = {name: jax.lax.dynamic_index_in_dim(ev["n"], slot, 0, keepdims=False)
             for name, ev in pev.items()}
-    # a population of SLAB_FROM neurons or more: its slot's rows too, all K of them. Read
-    # in ``update`` (in a branch, or before the switch), the slot's rows and the step's
-    # appends to the same lists made XLA copy both whole lists twice in every step (4 x
-    # 20 MB at 2,500 neurons and K = 64: 10 of the step's 11 ms): read here, after the
-    # step's appends, the lists are not copied, the (K, n) rows are (2 x 1.3 MB)
-    rows = {name: tuple(jax.lax.dynamic_index_in_dim(ev[k], slot, 0, keepdims=False)
-                        for k in ("off", "w"))
-            for name, ev in pev.items() if ev["off"].shape[2] >= SLAB_FROM}
-    return dict(carry, pev=pev, ptab=tabs, **({"prow": rows} if rows else {}))
+    return dict(carry, pev=pev, ptab=tabs)
 
 
 def update(carry, step, L, summed, plan, p, d, s, x, ctx):
@@ -242,7 +235,6 @@ def update(carry, step, L, summed, plan, p, d, s, x, ctx):
     K = ev["off"].shape[1]
     slot = (step % L).astype(jnp.int32)
     sizes = [b for b in (8 << i for i in range(12)) if b < K] + [K]
-    ev = dict(ev, n=jax.lax.dynamic_update_index_in_dim(ev["n"], jnp.zeros_like(count), slot, 0))
     units = plan.units
 
     def with_events(make):
@@ -254,19 +246,12 @@ def update(carry, step, L, summed, plan, p, d, s, x, ctx):
             return U.strip(state, units), fired
         return run
 
-    # a large population's slot (all K rows) was read at the end of the step before
-    # (``with_tables``); a small one's rows are read inside the branch
-    whole = plan.name in carry.get("prow", {})
-    lists = carry["prow"][plan.name] if whole else (ev["off"], ev["w"])
+    lists = (ev["off"], ev["w"])
 
     def rows_of(rows):
         def make(lists, count, summed):
             # the slot's first ``rows`` rows, read only in a step with events
-            if whole:
-                off, w = (a[:rows] for a in lists)
-            else:
-                off, w = (jax.lax.dynamic_slice_in_dim(a, slot, 1, 0)[0, :rows]
-                          for a in lists)
+            off, w = (jax.lax.dynamic_slice_in_dim(a, slot, 1, 0)[0, :rows] for a in lists)
             return table(off, w, count, summed)
         return make
 
@@ -282,7 +267,24 @@ def update(carry, step, L, summed, plan, p, d, s, x, ctx):
     branches = [with_events(empty)] + [with_events(rows_of(b)) for b in sizes]
     state, fired = jax.lax.switch(i, branches, lists, count, summed,
                                   U.strip(s, units))
+    # the slot's counts emptied once the update is done: every later append to these
+    # lists in the step ranks its events by the counts, so it waits for the update,
+    # which has read its rows by then. A generator's appends do not depend on the
+    # update otherwise, and where XLA could not order them after the read it copied
+    # both (L, K, n) lists twice a step (4 x 20 MB at 2,500 neurons, K = 64)
+    ev = dict(ev, n=jax.lax.dynamic_update_index_in_dim(ev["n"], _zeros_after(fired, count), slot, 0))
     return (U.attach(state, units), fired), dict(carry, pev=dict(carry["pev"], **{plan.name: ev}))
+
+
+def _zeros_after(fired, count):
+    """Zeros like ``count`` that XLA computes from the update's spike counts (0 for
+    any count: max(min(c, 0), 0)), so what reads them comes after the update (an
+    optimization barrier did not keep that order: zeros of no operand were written
+    before the update, and the lists copied)."""
+    for leaf in jax.tree_util.tree_leaves(fired):
+        if leaf.shape == count.shape and jnp.issubdtype(leaf.dtype, jnp.integer):
+            return jnp.maximum(jnp.minimum(leaf.astype(count.dtype), 0), 0)
+    return jnp.zeros_like(count)
 
 
 def overflowed(carry):
