@@ -14,6 +14,7 @@ import numpy as np
 from ...._brainunit import u
 from ..._spec import NeuronModel, State
 from ...integrators import Exact
+from ....numerics import libm_exp
 from ....numerics.propagators import iaf_propagator_alpha
 from ....numerics.regula_falsi import regula_falsi
 from ....numerics.series_expm1 import rounded, runtime_zero, series_expm1
@@ -41,11 +42,12 @@ def derive(p, ctx):
     hq = jnp.full(jnp.shape(tau_m), h)
     zero = runtime_zero(tau_m)
     r = lambda v: rounded(v, zero)
-    P31_ex, P32_ex = iaf_propagator_alpha(tau_ex, tau_m, C_m, hq, series_expm1, r)
-    P31_in, P32_in = iaf_propagator_alpha(tau_in, tau_m, C_m, hq, series_expm1, r)
+    exp = lambda v: libm_exp.exp(v, zero)
+    P31_ex, P32_ex = iaf_propagator_alpha(tau_ex, tau_m, C_m, hq, series_expm1, r, exp)
+    P31_in, P32_in = iaf_propagator_alpha(tau_in, tau_m, C_m, hq, series_expm1, r, exp)
     return dict(_derive_refr(p, ctx), zero=zero, P31_ex=P31_ex, P32_ex=P32_ex, P31_in=P31_in,
-                P32_in=P32_in, expm1_m=series_expm1(-h / tau_m), exp_ex=jnp.exp(-h / tau_ex),
-                exp_in=jnp.exp(-h / tau_in))
+                P32_in=P32_in, expm1_m=series_expm1(-h / tau_m), exp_ex=exp(-h / tau_ex),
+                exp_in=exp(-h / tau_in))
 
 
 def update(p, d, s, x, ctx):
@@ -109,14 +111,15 @@ def _update(p, d, s, x, ctx):
         for the neurons' values q."""
         tau_m, C_m, I_e, y_in, tau_ex, tau_in, _, zero = q
         r = lambda v: rounded(v, zero)
+        exp = lambda v: libm_exp.exp(v, zero)
         I_ex, dI_ex, I_in, dI_in, V = y
         # the three expm1 (the membrane's, each propagator's expm1(t / beta), the same
         # arguments as numerics/propagators.py's) in one series
         e, e_ex, e_in = series_expm1(jnp.stack(
             [-t * (1.0 / tau_m), t * ((tau_m - tau_ex) / (tau_ex * tau_m)),
              t * ((tau_m - tau_in) / (tau_in * tau_m))]))
-        P31_ex, P32_ex = iaf_propagator_alpha(tau_ex, tau_m, C_m, t, lambda _: e_ex, r)
-        P31_in, P32_in = iaf_propagator_alpha(tau_in, tau_m, C_m, t, lambda _: e_in, r)
+        P31_ex, P32_ex = iaf_propagator_alpha(tau_ex, tau_m, C_m, t, lambda _: e_ex, r, exp)
+        P31_in, P32_in = iaf_propagator_alpha(tau_in, tau_m, C_m, t, lambda _: e_in, r, exp)
         return (r(-tau_m * (1.0 / C_m) * e * (I_e + y_in)) + r(P31_ex * dI_ex) + r(P32_ex * I_ex)
                 + r(P31_in * dI_in) + r(P32_in * I_in) + r(V * e) + V)
 
@@ -125,7 +128,8 @@ def _update(p, d, s, x, ctx):
     def propagate(y, refr, dt, go):
         I_ex, dI_ex, I_in, dI_in, V = y
         V = jnp.where(go & ~refr, jnp.maximum(membrane(y, dt), U_min), V)
-        e_ex, e_in = jnp.exp(-dt * (1.0 / tau_ex)), jnp.exp(-dt * (1.0 / tau_in))
+        e_ex = libm_exp.exp(-dt * (1.0 / tau_ex), d.zero)
+        e_in = libm_exp.exp(-dt * (1.0 / tau_in), d.zero)
         return (jnp.where(go, r(e_ex * dt * dI_ex) + r(e_ex * I_ex), I_ex),
                 jnp.where(go, e_ex * dI_ex, dI_ex),
                 jnp.where(go, r(e_in * dt * dI_in) + r(e_in * I_in), I_in),
