@@ -22,7 +22,7 @@ AVX2 (this machine's and most since 2013) glibc's ifunc picks a variant compiled
 and computes r^2, r^4 and T[i] + r with their own roundings. The constants are those of
 that library's data (InvLn2N = 128 / ln 2, -ln2/128 in a high part with 17 trailing zero
 bits and a low part, the polynomial's coefficients, Shift = 1.5 * 2^52); the table is
-computed here from its definition with 200-bit arithmetic (mpmath) and equals the
+computed here from its definition with 80-digit arithmetic (decimal) and equals the
 library's 256 words.
 
 A fused multiply-add is not a jnp operation: ``fma`` emulates it exactly (Dekker's
@@ -37,6 +37,7 @@ bits, as XLA's CPU code flushes subnormal products to zero.
 """
 
 import functools
+import os
 
 import jax
 import jax.numpy as jnp
@@ -56,15 +57,27 @@ C5 = float.fromhex("0x1.1111167a4d017p-7")
 _SPLIT = 134217729.0          # 2^27 + 1, Veltkamp's splitter for 53-bit significands
 
 
+def enabled():
+    """Whether the models that call NEST's std::exp use this exp (PYNEST_JAX_LIBM_EXP=1)
+    or XLA's. Off by default: it costs iaf_psc_alpha_ps about 3x its first Simulate's
+    compile time and 2.5x its time per step (docs/benchmarks.md, issue 13), for last bits
+    (docs/divergences.md). Read when a program is traced; part of a compiled core's
+    signature (kernel/cores.py)."""
+    return os.environ.get("PYNEST_JAX_LIBM_EXP", "0") not in ("0", "")
+
+
 @functools.lru_cache(maxsize=None)
 def table():
     """(H, T) as float64 arrays of N: H[i] = 2^(i/N) rounded to nearest, T[i] the
-    relative rest (2^(i/N) - H[i]) / H[i] rounded to nearest, from 200-bit values."""
-    import mpmath
-    with mpmath.workprec(200):
-        exact = [mpmath.power(2, mpmath.mpf(i) / N) for i in range(N)]
+    relative rest (2^(i/N) - H[i]) / H[i] rounded to nearest, from 80-digit values
+    (the standard library's decimal: its exp and ln round correctly)."""
+    import decimal
+    with decimal.localcontext() as ctx:
+        ctx.prec = 80
+        ln2 = decimal.Decimal(2).ln()
+        exact = [(ln2 * i / N).exp() for i in range(N)]
         H = [float(v) for v in exact]
-        T = [float((v - h) / h) for v, h in zip(exact, H)]
+        T = [float((v - decimal.Decimal(h)) / decimal.Decimal(h)) for v, h in zip(exact, H)]
     return np.array(H), np.array(T)
 
 

@@ -53,8 +53,11 @@ def derive(p, ctx):
 
 
 def _exp_all(zero, *args):
-    """glibc's exp (numerics/libm_exp.py) of each argument, in one call on their stack:
-    its operations (some 300 per value) appear once in the program, not once per call."""
+    """NEST's std::exp of each argument: XLA's exp, or with PYNEST_JAX_LIBM_EXP=1
+    glibc's (numerics/libm_exp.py: NEST's bits), in one call on their stack: its
+    operations (some 300 per value) appear once in the program, not once per call."""
+    if not libm_exp.enabled():
+        return tuple(jnp.exp(a) for a in args)
     args = jnp.broadcast_arrays(*args)
     return tuple(libm_exp.exp(jnp.stack(args), zero))
 
