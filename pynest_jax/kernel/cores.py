@@ -10,6 +10,8 @@ and its compilations. The core holds no connection arrays, so the cache pins no 
 
 import numpy as np
 
+from ..numerics import libm_exp
+
 CORES: dict = {}
 CORES_MAX = 16
 
@@ -38,7 +40,7 @@ def signature(prog):
                                                  for k, v in rec.sampled.items()}))
     g = prog.grid
     return (plans, shapes, recorded, g.h, g.tics_per_ms, g.tics_per_step, prog.L, prog.chunk,
-            prog.D_shape)
+            prog.D_shape, libm_exp.enabled())
 
 
 def core_for(prog, make):
