@@ -28,14 +28,18 @@ def _compiles(run):
     return nest.GetKernelStatus("compiles_last_run"), backend
 
 
-def _build(indegree=3, weight=2.0, rate=None):
+def _build(indegree=3, weight=2.0, rate=None, dc_delay=1.0):
     n = nest.Create("iaf_psc_delta", 20, params={"I_e": np.linspace(300.0, 500.0, 20)})
     dc = nest.Create("dc_generator", params={"amplitude": 50.0, "start": 5.0})
     sr = nest.Create("spike_recorder")
     mm = nest.Create("multimeter", params={"record_from": ["V_m"], "interval": 1.0})
     nest.Connect(n, n, {"rule": "fixed_indegree", "indegree": indegree},
                  syn_spec={"weight": weight, "delay": 1.5})
-    nest.Connect(dc, n[:5])
+    nest.Connect(dc, n[:5], syn_spec={"delay": dc_delay})
+    # (another model: a projection of its own) the least delay stays 1 ms whatever
+    # dc_delay (up to the largest, 1.5): the slice's and the ring buffers' lengths are
+    # the program's structure
+    nest.Connect(nest.Create("ac_generator", params={"amplitude": 1.0}), n[19])
     nest.Connect(n, sr)
     nest.Connect(mm, n[:3])
     return n, dc, sr, mm
@@ -105,6 +109,25 @@ def test_same_structure_after_reset_compiles_nothing(network):
     nest.rng_seed = 12  # other random connections of the same shape
     _build(weight=3.0)
     assert _compiles(lambda: nest.Simulate(20.0)) == (0, 0)
+
+
+@pytest.mark.parametrize("whole", [False, True])
+def test_generator_delay_after_reset_compiles_nothing(network, whole):
+    """A generator's one delay is a value: its connections are added into that delay's
+    ring slot (kernel/delivery.py), found on the device. ``whole``: a second generator
+    driving every neuron (the vector-add path), built in the first network's place."""
+    for delay in (1.2, 1.5):
+        nest.ResetKernel()
+        n, dc, _, _ = _build(dc_delay=delay)
+        assert _compiles(lambda: nest.Simulate(20.0)) == (0, 0)
+    for delay in (1.0, 1.3):
+        nest.ResetKernel()
+        n, dc, _, _ = _build(dc_delay=delay)
+        if whole:
+            pg = nest.Create("poisson_generator", params={"rate": 1000.0})
+            nest.Connect(pg, n, syn_spec={"weight": -1.0, "delay": delay})
+        counts = _compiles(lambda: nest.Simulate(20.0))
+        assert counts == (0, 0) or delay == 1.0
 
 
 def test_other_structure_after_reset_compiles(network):

@@ -127,7 +127,8 @@ def deliver(projections, conns, emitted, bufs, n, L, pev=None):
         sign = a["w"] if emitted[proj.src].amount is None else delivered
         ident = getattr(proj, "identity", None)
         if ident is not None:
-            d, cp, cn = ident
+            cp, cn = ident
+            d = a["d"][0]  # (a value: a new delay compiles nothing)
             for c, on in (((cp, None),) if cp == cn else ((cp, sign >= 0), (cn, sign < 0))):
                 amount = delivered if proj.weighted[c] else v
                 if on is not None:  # + 0.0 where the other channel takes the event: exact
@@ -142,9 +143,9 @@ def deliver(projections, conns, emitted, bufs, n, L, pev=None):
                 amount = jnp.where(a["uo"] != 0, 0.0, amount)
             if proj.precise is not None:  # those events are in the lists
                 amount = jnp.where(ch == proj.precise, 0.0, amount)
-            if proj.delay is not None and small_add(amount.shape[0], C * N):
+            if proj.one_delay and small_add(amount.shape[0], C * N):
                 # every event into one slot: selects over that slot's (channel, target)
-                start = ((n + proj.delay) % L) * (C * N)
+                start = ((n + a["d"][0]) % L) * (C * N)
                 seg = jax.lax.dynamic_slice_in_dim(flat, start, C * N)
                 seg = add_at(seg, ch * N + a["tgt"], amount)
                 flat = jax.lax.dynamic_update_slice_in_dim(flat, seg, start, 0)

@@ -41,7 +41,7 @@ class Projection:
     binary: bool = False  # spikes into a binary neuron: multiplicities decoded (Channel.binary)
     precise: Any = None  # the target's precise channel (kernel/precise.py), if it has one
     distinct: bool = False  # dense: no two connections share a target
-    delay: Any = None  # dense: the one delay (steps) of all its connections, if they share one
+    one_delay: bool = False  # dense: all its connections have one delay (its value: a device value)
 
 
 class ProjectionLayout:
@@ -167,8 +167,7 @@ class ProjectionLayout:
                           d=dsteps.astype(np.int32), cp=cp.astype(np.int32),
                           cn=cn.astype(np.int32), rows=rows)
             proj.distinct = len(np.unique(tloc)) == m
-            if m and np.all(dsteps == dsteps[0]):
-                proj.delay = int(dsteps[0])
+            proj.one_delay = bool(m and np.all(dsteps == dsteps[0]))
             if uo.any():  # generators send offset 0 (on-grid spikes): nothing on those ports
                 arrays["uo"] = uo.astype(np.int32)
             if tspec.precise_channel is not None and conns.has("delay_offset"):
@@ -179,9 +178,9 @@ class ProjectionLayout:
             # channel for each sign of the weight (a generator driving a whole population):
             # vector adds into the ring buffer's slot instead of a scatter.
             if (m == n_t and np.array_equal(tloc, np.arange(n_t)) and m
-                    and tspec.precise_channel is None and proj.delay is not None
+                    and tspec.precise_channel is None and proj.one_delay
                     and np.all(cp == cp[0]) and np.all(cn == cn[0]) and not uo.any()):
-                proj.identity = (proj.delay, int(cp[0]), int(cn[0]))
+                proj.identity = (int(cp[0]), int(cn[0]))
         proj.weighted = weighted
         proj.binary = event == "spike" and any(c.binary for c in channels)
         if tspec.precise_channel is not None and event == "spike":
