@@ -172,8 +172,9 @@ def add_at(x, idx, amount):
     if not small_add(idx.shape[0], x.shape[0]):
         return x.at[idx].add(amount)
     pos = jnp.arange(x.shape[0], dtype=idx.dtype)
-    # the amounts rounded on their own, as the scatter takes them: otherwise XLA fuses
-    # a product (weight x count) with the addition into one fused multiply-add
+    # the amounts rounded on their own, as the scatter takes them: a precaution against
+    # XLA fusing a product (weight x count) into the addition as a fused multiply-add
+    # (not seen: tests/test_add_at.py gives the scatter's bits without it too)
     amount = jax.lax.optimization_barrier(amount)
     for k in range(idx.shape[0]):
         x = jnp.where(pos == idx[k], x + amount[k], x)

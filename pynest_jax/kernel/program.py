@@ -339,8 +339,7 @@ class Program:
         # numpy scalars: the same abstract values as jnp's, without a device array each
         out = self._out
         if out is None:
-            out = self.recording.empty(self.chunk, self.plans, params,
-                                       lambda shape, dtype: _zeros(shape, dtype))
+            out = self.recording.empty(self.chunk, self.plans, params, _zeros)
         self._out = None  # donated: the call's own outputs come back in their place
         carry, out = self.core.run(carry, params, conns, np.int64(n0), np.int64(nsteps),
                                    base_key, np.bool_(last), self.derived(params),

@@ -188,3 +188,13 @@ def exp(x, zero):
     special = jnp.where(abstop == 0x7FF, 1.0 + x, special)
     special = jnp.where(x == -jnp.inf, 0.0, special)
     return jnp.where(beyond, special, res)
+
+
+def nest_exp(zero, *args):
+    """NEST's std::exp of each argument, as a tuple: XLA's exp, or with
+    PYNEST_JAX_LIBM_EXP=1 (``enabled``) glibc's, in one call on the arguments' stack (its
+    some 300 operations a value appear once in the program, not once per argument)."""
+    if not enabled():
+        return tuple(jnp.exp(a) for a in args)
+    args = jnp.broadcast_arrays(*args)
+    return tuple(exp(jnp.stack(args), zero))

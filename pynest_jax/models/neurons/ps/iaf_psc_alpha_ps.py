@@ -42,24 +42,14 @@ def derive(p, ctx):
     hq = jnp.full(jnp.shape(tau_m), h)
     zero = runtime_zero(tau_m)
     r = lambda v: rounded(v, zero)
-    # NEST's std::exp calls (glibc's) in one: the propagators' exp(-h / tau_syn) and
+    # NEST's std::exp calls in one: the propagators' exp(-h / tau_syn) and
     # exp(-h / tau_m), pre_run_hook's exp_tau_syn
-    e = _exp_all(zero, -hq * (1 / tau_ex), -hq * (1 / tau_in), -hq * (1 / tau_m),
-                 -h / tau_ex, -h / tau_in)
+    e = libm_exp.nest_exp(zero, -hq * (1 / tau_ex), -hq * (1 / tau_in), -hq * (1 / tau_m),
+                          -h / tau_ex, -h / tau_in)
     P31_ex, P32_ex = iaf_propagator_alpha(tau_ex, tau_m, C_m, hq, series_expm1, r, (e[0], e[2]))
     P31_in, P32_in = iaf_propagator_alpha(tau_in, tau_m, C_m, hq, series_expm1, r, (e[1], e[2]))
     return dict(_derive_refr(p, ctx), zero=zero, P31_ex=P31_ex, P32_ex=P32_ex, P31_in=P31_in,
                 P32_in=P32_in, expm1_m=series_expm1(-h / tau_m), exp_ex=e[3], exp_in=e[4])
-
-
-def _exp_all(zero, *args):
-    """NEST's std::exp of each argument: XLA's exp, or with PYNEST_JAX_LIBM_EXP=1
-    glibc's (numerics/libm_exp.py: NEST's bits), in one call on their stack: its
-    operations (some 300 per value) appear once in the program, not once per call."""
-    if not libm_exp.enabled():
-        return tuple(jnp.exp(a) for a in args)
-    args = jnp.broadcast_arrays(*args)
-    return tuple(libm_exp.exp(jnp.stack(args), zero))
 
 
 def update(p, d, s, x, ctx):
@@ -129,7 +119,8 @@ def _update(p, d, s, x, ctx):
         e, e_ex, e_in = series_expm1(jnp.stack(
             [-t * (1.0 / tau_m), t * ((tau_m - tau_ex) / (tau_ex * tau_m)),
              t * ((tau_m - tau_in) / (tau_in * tau_m))]))
-        x_ex, x_in, x_m = _exp_all(zero, -t * (1 / tau_ex), -t * (1 / tau_in), -t * (1 / tau_m))
+        x_ex, x_in, x_m = libm_exp.nest_exp(zero, -t * (1 / tau_ex), -t * (1 / tau_in),
+                                            -t * (1 / tau_m))
         P31_ex, P32_ex = iaf_propagator_alpha(tau_ex, tau_m, C_m, t, lambda _: e_ex, r, (x_ex, x_m))
         P31_in, P32_in = iaf_propagator_alpha(tau_in, tau_m, C_m, t, lambda _: e_in, r, (x_in, x_m))
         return (r(-tau_m * (1.0 / C_m) * e * (I_e + y_in)) + r(P31_ex * dI_ex) + r(P32_ex * I_ex)
@@ -140,7 +131,7 @@ def _update(p, d, s, x, ctx):
     def propagate(y, refr, dt, go):
         I_ex, dI_ex, I_in, dI_in, V = y
         V = jnp.where(go & ~refr, jnp.maximum(membrane(y, dt), U_min), V)
-        e_ex, e_in = _exp_all(d.zero, -dt * (1.0 / tau_ex), -dt * (1.0 / tau_in))
+        e_ex, e_in = libm_exp.nest_exp(d.zero, -dt * (1.0 / tau_ex), -dt * (1.0 / tau_in))
         return (jnp.where(go, r(e_ex * dt * dI_ex) + r(e_ex * I_ex), I_ex),
                 jnp.where(go, e_ex * dI_ex, dI_ex),
                 jnp.where(go, r(e_in * dt * dI_in) + r(e_in * I_in), I_in),
