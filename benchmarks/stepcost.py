@@ -37,11 +37,16 @@ def build(nest, name):
         mm = nest.Create("multimeter", params={"record_from": ["V_m"], "interval": 1.0})
         nest.Connect(dc, n)
         nest.Connect(mm, n)
+    elif name.startswith("recurrent_"):  # all-to-all, driven to spike by a bias current
+        n = nest.Create("iaf_psc_alpha", int(name.split("_")[1]), params={"I_e": 380.0})
+        sr = nest.Create("spike_recorder")
+        nest.Connect(n, n, syn_spec={"weight": 5.0, "delay": 1.0})
+        nest.Connect(n, sr)
     else:
         raise ValueError(name)
 
 
-NETWORKS = ("poisson_1", "balancedneuron", "dc_100")
+NETWORKS = ("poisson_1", "balancedneuron", "dc_100", "recurrent_10", "recurrent_100")
 
 
 def child(impl, ms, repeat):

@@ -226,6 +226,7 @@ def delay_offset(offset, doff, h):
 
 
 SMALL_PACK = 64  # flags up to this many: a running count instead of words of bits
+SMALL_WORDS = 4096  # flags up to this many: words by shifts and a sum rather than a dot
 
 
 def _pack(active):
@@ -240,8 +241,12 @@ def _pack(active):
     if n <= SMALL_PACK:
         return None, jnp.cumsum(active.astype(jnp.int32)), None
     nw = -(-n // 32)
-    bits = jnp.pad(active, (0, nw * 32 - n)).reshape(nw, 32).astype(jnp.float64)
-    words = (bits @ (2.0 ** jnp.arange(32))).astype(jnp.uint32)
+    if n <= SMALL_WORDS:  # shifted and summed: no dot, which keeps a loop from hoisting
+        bits = jnp.pad(active, (0, nw * 32 - n)).reshape(nw, 32).astype(jnp.uint32)
+        words = jnp.sum(bits << jnp.arange(32, dtype=jnp.uint32), axis=1, dtype=jnp.uint32)
+    else:
+        bits = jnp.pad(active, (0, nw * 32 - n)).reshape(nw, 32).astype(jnp.float64)
+        words = (bits @ (2.0 ** jnp.arange(32))).astype(jnp.uint32)
     pc = jax.lax.population_count(words).astype(jnp.int32)
     return words, jnp.cumsum(pc), pc
 
@@ -319,6 +324,9 @@ def _deliver_slice_events(proj, a, spk, flat, s, L, N, C, offsets=None, ev=None,
             mult = mult * off
     d = proj.const.get("d")
     s_slot = (s % L).astype(jnp.int32)
+    if ev is None and thin is None and not early and small_slice(total, L * C * N):
+        return _deliver_slice_seq(a, flags, mult, off if uo is None else None, flat,
+                                  s_slot, d, L, n_s, C * N), None
     lanes = jnp.arange(K, dtype=jnp.int32)
     W = proj.width
     cols = jnp.arange(W, dtype=a["start"].dtype)
@@ -376,6 +384,51 @@ def _deliver_slice_events(proj, a, spk, flat, s, L, N, C, offsets=None, ev=None,
     none = (jnp.full((K,), n_s, jnp.int32), jnp.zeros((K,), jnp.int32),
             jnp.zeros((K,), mult.dtype), jnp.zeros((K,), mult.dtype))
     return jax.lax.fori_loop(-1, nbatch, body, ((flat, ev), none))[0]
+
+
+SEQ_FLAGS, SEQ_ENTRIES = 2048, 1 << 15
+
+
+def small_slice(flags, entries):
+    """A slice delivered by ``_deliver_slice_seq``: few (step, source) places and a
+    small ring buffer, where the step loop around it is one compiled function."""
+    return flags <= SEQ_FLAGS and entries <= SEQ_ENTRIES
+
+
+def _deliver_slice_seq(a, flags, mult, off, flat, s_slot, d, L, n_s, CN):
+    """A small slice's events one synapse at a time, in the batches' order ((step,
+    source) ascending, then the source's run), each an addition of one element of the
+    ring buffer: the scatter's sums, bit for bit. XLA's CPU compiler runs a loop that
+    holds a scatter operation by operation; without one, a small network's whole
+    slice loop is one compiled function (small-loop hoisting, docs/benchmarks.md). The
+    work is a test per place of the slice plus one addition per delivered synapse."""
+    size = flat.shape[0]
+    start = a["start"]
+
+    def event(f, buf):
+        src = f % n_s
+        first = start[src]
+        run = jnp.where(flags[f] > 0, start[src + 1] - first, 0)
+        m = mult[f]
+        base = s_slot + f // n_s
+        base = jnp.where(base >= L, base - L, base)
+
+        def place(q, buf):
+            slot = base + (d if d is not None else a["d"][q])
+            slot = jnp.where(slot >= L, slot - L, slot)
+            mq = m if off is None else jnp.where(a["uo"][q] != 0, m * off[f], m)
+            # the product rounded on its own, as the scatter takes it (no fused
+            # multiply-add with the addition)
+            w = jax.lax.optimization_barrier(a["w"][q] * mq)
+            i = slot * CN + a["fi"][q]
+            ic = jnp.minimum(i, size - 1)
+            old = jax.lax.dynamic_index_in_dim(buf, ic, keepdims=True)
+            return jax.lax.dynamic_update_slice_in_dim(
+                buf, jnp.where(i < size, old + w, old), ic, 0)
+
+        return jax.lax.fori_loop(first, first + run, place, buf)
+
+    return jax.lax.fori_loop(0, flags.shape[0], event, flat)
 
 
 def thinning(plans, params, key, s):
