@@ -1,8 +1,9 @@
 """`u`: the brainunit module, imported when a unit or function of it is first used.
 
-`import brainunit` costs about 0.35 s CPU (saiunit's unit tables and array backend, and
-`brainunit.sparse`, which imports `jax.experimental.sparse` and `scipy.sparse.linalg`),
-more than all of pynest_jax's own modules. A script pays for it at its first Create of a
+`import brainunit` costs about 0.3 s CPU (saiunit's unit tables and array backend; its
+`brainunit.sparse`, which imports `jax.experimental.sparse` and `scipy.sparse.linalg`,
+another 0.2 s, waits for its first use: `_deferred_matplotlib`), more than all of
+pynest_jax's own modules. A script pays for it at its first Create of a
 model (model declarations build their parameter tables with units) or its first Simulate,
 not at `import pynest_jax`. Every module of ours writes `from ..._brainunit import u` and
 then `u.mV`, `u.math.exp`, ... as with `import brainunit as u`; the first attribute asked

@@ -18,7 +18,17 @@ and pynest_jax itself hands plain floats to its plots. So:
 `import matplotlib.pyplot as plt` works unchanged, before or after `import pynest_jax`;
 where matplotlib is already fully loaded, or saiunit already imported, or matplotlib not
 installed, nothing here intervenes.
+
+3. `brainunit/__init__` imports its `sparse` submodule, which imports
+   `jax.experimental.sparse` and `scipy.sparse.linalg` (about 0.2 s of CPU, a third of
+   brainunit's import) for unit-aware sparse matrices pynest_jax never uses. While
+   brainunit is imported, `sys.modules["brainunit.sparse"]` is a placeholder module whose
+   first attribute access (PEP 562 `__getattr__`) imports the real submodule, puts it in
+   its place (in sys.modules and as `brainunit.sparse`) and answers from it: a user's
+   `brainunit.sparse.CSR` works as before, one step later.
 """
+
+import types
 
 import importlib
 import importlib.abc
@@ -28,7 +38,7 @@ import sys
 
 def import_brainunit():
     if "saiunit" in sys.modules or "matplotlib.units" in sys.modules:
-        import brainunit  # noqa: F401
+        _import_without_sparse()
         return
     blocked = [name for name in ("matplotlib", "matplotlib.units") if name not in sys.modules]
     installed = importlib.util.find_spec("matplotlib") is not None
@@ -40,9 +50,32 @@ def import_brainunit():
         for name in blocked:
             if sys.modules.get(name, False) is None:
                 del sys.modules[name]
-    import brainunit  # noqa: F401
+    _import_without_sparse()
     if installed:
         sys.meta_path.insert(0, _SaiunitOnAxes())
+
+
+def _import_without_sparse():
+    if "brainunit" in sys.modules or "brainunit.sparse" in sys.modules:
+        import brainunit  # noqa: F401
+        return
+    placeholder = types.ModuleType("brainunit.sparse", "brainunit.sparse, imported at first use")
+
+    def real(name):
+        if sys.modules.get("brainunit.sparse") is placeholder:
+            del sys.modules["brainunit.sparse"]
+        module = importlib.import_module("brainunit.sparse")
+        sys.modules["brainunit"].sparse = module
+        return getattr(module, name)
+
+    placeholder.__getattr__ = real
+    sys.modules["brainunit.sparse"] = placeholder
+    try:
+        import brainunit  # noqa: F401
+    except BaseException:
+        if sys.modules.get("brainunit.sparse") is placeholder:
+            del sys.modules["brainunit.sparse"]
+        raise
 
 
 def _enable_saiunit_matplotlib():

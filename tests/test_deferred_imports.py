@@ -58,3 +58,17 @@ def test_raster_plot_after_import():
             "nest.raster_plot.from_device(sr)\nimport matplotlib.pyplot as plt\n"
             "print(len(plt.gcf().axes) > 0)")
     assert _run(code) == ["True"]
+
+
+def test_brainunit_sparse_is_imported_at_first_use():
+    """brainunit's sparse submodule (jax.experimental.sparse) waits for its first use,
+    and then is brainunit's own."""
+    out = _run("import sys, pynest_jax as nest\n"
+               "nest.Create('iaf_psc_alpha')\n"
+               "import brainunit as u\n"
+               "print('jax.experimental.sparse' in sys.modules, (3 * u.mV).to_decimal(u.volt))\n"
+               "csr = u.sparse.CSR\n"
+               "import brainunit.sparse as bs, saiunit.sparse\n"
+               "print('jax.experimental.sparse' in sys.modules, csr is saiunit.sparse.CSR,\n"
+               "      bs is sys.modules['brainunit.sparse'], type(bs).__name__, bs.__file__ is not None)")
+    assert out == ["False", "0.003", "True", "True", "True", "module", "True"]
