@@ -2,7 +2,10 @@
 on receptor ports 0..N_channels-1 (NEST models/correlospinmatrix_detector.{h,cpp}):
 each up-state pulse (from an up- to a down-transition, decoded from multiplicities as
 binary neurons send them) is overlapped with the pulses still within tau_max, and the
-overlap in steps is counted per lag bin; reset by setting any parameter."""
+overlap in steps is counted per lag bin; reset by setting any parameter. The events are
+decoded as they come (handle); the overlaps are counted for many pulses at once, when
+BATCH pairs wait and after every Run (after_run), so count_covariance is NEST's whenever
+it can be read."""
 
 import bisect
 
@@ -40,7 +43,6 @@ def _pulses(dt, tmax, kept=()):
 def on_set(old, new, ctx):
     return K.on_set_times("correlospinmatrix_detector", old, new, ctx,
                           lambda v, n: K.reset(_fresh, v, n, ctx.grid), nonnegative=True)
-
 
 
 def _tdiv(n, d):
@@ -98,11 +100,11 @@ def _overlaps(cc, i, t_on, t_off, on, off, j, dt, tmax):
         for w_first, w_last, use in windows:
             lo, hi = np.maximum(first, w_first), np.minimum(last, w_last)
             ok = use & positive & (lo <= hi)
-            lo, hi, al, ii, jj = lo[ok], hi[ok], (alpha[ok] if np.ndim(alpha) else alpha), i[ok], j[ok]
+            lo, hi, al, ii, jj = lo[ok], hi[ok], alpha[ok], i[ok], j[ok]
             # cc[i, j, b] at b = t0 - D: alpha + beta * t0 - beta * b, b in [t0 - hi, t0 - lo]
             starts += [(ii * N + jj) * (bins + 1) + t0 - hi, (jj * N + ii) * (bins + 1) + t0 + lo]
             ends += [(ii * N + jj) * (bins + 1) + t0 - lo + 1, (jj * N + ii) * (bins + 1) + t0 + hi + 1]
-            consts += [al + beta * t0 + 0 * lo, al - beta * t0 + 0 * lo]
+            consts += [al + beta * t0, al - beta * t0]
             slopes += [np.full_like(lo, -beta), np.full_like(lo, beta)]
     starts, ends = np.concatenate(starts), np.concatenate(ends)
     consts, slopes = np.concatenate(consts), np.concatenate(slopes)
