@@ -393,37 +393,28 @@ def _handled_events(kernel, plan, host, rec, n0, k, md, pop, li, t_min, t_max):
     (NEST 3.10's send_remote); those of the chunk's last slice wait for the next chunk,
     or run (never delivered when none follows, as in NEST)."""
     graph = kernel.graph
-    store = graph.connections
     rows = rec["rows"]
-    src = store.col("source")[rows]
-    weight, rport = store.col("weight")[rows], ports.rports(graph, rows)
-    local = pop.spec.local_receiver
+    weight = graph.connections.col("weight")[rows]
+    src, rport, groups = _handled_plan(graph, plan, rec, pop.gids[li], pop.spec.local_receiver)
     parts = list(kernel.events.deferred.pop(int(pop.gids[li]), []))
-    for spop, pos, loc in graph.group_by_population(np.unique(src)):
-        if spop.spec.name not in plan.spiking:
-            continue
-        cols, trains = _columns(plan, spop, loc, pop.gids[li])
-        counts = host.spikes[spop.spec.name][:, cols]
+    for name, cols, gids, remote, repeats, conn_of, conns in groups:
+        counts = host.spikes[name][:, cols]
         ti, ci = np.nonzero(counts)
+        if not len(ti):
+            continue
         mult = counts[ti, ci]
-        remote = isinstance(spop.spec, NeuronModel) and not local
-        if remote or getattr(spop.spec, "repeats", False):  # spike_generator's repeated times
+        if remote or repeats:  # spike_generator's repeated times
             ti, ci, mult = np.repeat(ti, mult), np.repeat(ci, mult), np.ones(mult.sum(), mult.dtype)
-        gid = spop.gids[(loc if trains is None else trains)[ci]]
+        gid = gids[ci]
         st = ti + n0 + 1
         arrival = (st - 1) // md + int(remote)  # the slice in which it is handled
-        if trains is None:  # each connection gets the sender's events, in creation order
-            conns = [(c, gid == src[c]) for c in np.nonzero(np.isin(src, gid))[0]]
-        else:  # a train per connection: column j is the k-th connection from its source
-            col_gid = spop.gids[trains]
-            conn_of = np.zeros(len(cols), np.int64)
-            for g in np.unique(col_gid):
-                conn_of[col_gid == g] = np.nonzero(src == g)[0]
-            conns = [(c, conn_of[ci] == c) for c in np.unique(conn_of[ci])]
-        for c, m in conns:
-            parts.append((st[m], gid[m], np.full(m.sum(), c), mult[m], arrival[m],
-                          np.full(m.sum(), int(not remote)), np.full(m.sum(), weight[c]),
-                          np.full(m.sum(), rport[c])))
+        for c in conns:  # its source's events in creation order, or its own train's
+            m = gid == src[c] if conn_of is None else conn_of[ci] == c
+            n = int(np.count_nonzero(m))
+            if n:
+                parts.append((st[m], gid[m], np.full(n, c), mult[m], arrival[m],
+                              np.full(n, int(not remote)), np.full(n, weight[c]),
+                              np.full(n, rport[c])))
     if not parts:
         return
     stamps, senders, conn, mult, arrival, own, w, rp = map(np.concatenate, zip(*parts))
@@ -443,6 +434,40 @@ def _handled_events(kernel, plan, host, rec, n0, k, md, pop, li, t_min, t_max):
     if written is not None and len(written["senders"]):
         st = written.pop("stamps")
         kernel.events.append(int(pop.gids[li]), {**written, **_times(pop, li, kernel.grid, st)})
+
+
+def _handled_plan(graph, plan, rec, gid, local):
+    """What _handled_events needs of device ``gid``'s connections that holds while the
+    recording plan does (kept with it, as _spike_events keeps its columns): their
+    sources and rports, and per source population its name, recorded columns, the
+    sender of each column, whether its events come a slice later (remote), whether
+    repeated times come as separate events, the connection of each column (a train
+    per connection; None: a connection gets its source's events) and the connections
+    (in creation order)."""
+    made = rec.get("handled_plan")
+    if made is not None:
+        return made
+    rows = rec["rows"]
+    src = graph.connections.col("source")[rows]
+    groups = []
+    for spop, pos, loc in graph.group_by_population(np.unique(src)):
+        if spop.spec.name not in plan.spiking:
+            continue
+        cols, trains = _columns(plan, spop, loc, gid)
+        remote = isinstance(spop.spec, NeuronModel) and not local
+        repeats = bool(getattr(spop.spec, "repeats", False))
+        if trains is None:  # column j: loc[j]
+            gids, conn_of = spop.gids[loc], None
+            conns = np.nonzero(np.isin(src, gids))[0].tolist()
+        else:  # column j is the k-th connection from its source
+            gids = spop.gids[trains]
+            conn_of = np.zeros(len(cols), np.int64)
+            for g in np.unique(gids):
+                conn_of[gids == g] = np.nonzero(src == g)[0]
+            conns = np.unique(conn_of).tolist()
+        groups.append((spop.spec.name, cols, gids, remote, repeats, conn_of, conns))
+    made = rec["handled_plan"] = (src, ports.rports(graph, rows), groups)
+    return made
 
 
 def finish_samples(kernel):

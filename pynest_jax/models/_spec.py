@@ -404,6 +404,9 @@ class RecorderModel(Model):
     handle: Optional[Callable] = None
     pre_run: Optional[Callable] = None  # as NeuronModel.pre_run (init_buffers_ at the first)
     local_receiver: bool = True  # NEST's: receives its events as they are sent (see handle)
+    # after_run(v, ctx) -> updates, after every Run: what handle left pending goes into
+    # the statistics (correlospinmatrix_detector's overlaps, computed in batches)
+    after_run: Optional[Callable] = None
     event_keys: tuple = ()  # what its events hold besides senders and times, once prepared
 
 
