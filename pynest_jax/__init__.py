@@ -18,9 +18,11 @@ import types as _types
 
 def _xla_small_loops():
     """Let XLA's CPU compiler run a small ``while`` loop as one function on the calling
-    thread (``xla_cpu_small_while_loop_byte_threshold`` = 1 MiB instead of its default,
+    thread (``xla_cpu_small_while_loop_byte_threshold`` = 4 MiB instead of its default,
     appended to XLA_FLAGS): a small network's Simulate call costs about half the fixed time
-    and its first compile less (docs/benchmarks.md, issue 14). XLA reads XLA_FLAGS once,
+    and its first compile less, and a step of a network of up to about 2,000 neurons,
+    whose operations XLA does not spread over threads anyway, a third to a half less CPU
+    time (docs/benchmarks.md, issue 14). XLA reads XLA_FLAGS once,
     when JAX starts its CPU backend; started before this import, it is left as it is.
     Left alone as well: XLA_FLAGS that already set backend extra options, and
     PYNEST_JAX_XLA_SMALL_LOOPS=0 (XLA's default)."""
@@ -30,7 +32,7 @@ def _xla_small_loops():
     flags = os.environ.get("XLA_FLAGS", "")
     if "xla_backend_extra_options" in flags:
         return
-    extra = "--xla_backend_extra_options=xla_cpu_small_while_loop_byte_threshold=1048576"
+    extra = "--xla_backend_extra_options=xla_cpu_small_while_loop_byte_threshold=4194304"
     os.environ["XLA_FLAGS"] = (flags + " " + extra).strip()
 
 
