@@ -194,3 +194,35 @@ def test_reset_kernel_between_calls(forgetful):
     assert kernel.program is not None
     forgetful(True)
     assert _same(kept, script())
+
+
+def _leaves(tree):
+    import jax
+    return jax.tree_util.tree_leaves(tree)
+
+
+def test_host_views_held_over_a_call_keep_their_values():
+    """recording.host_view gives the host the outputs' and the state's memory without a
+    copy, and the next call writes into those buffers (donated). A view still held then
+    must keep its values (the call copies the buffer instead), and once no view is held
+    the call must write in place (no copy per call)."""
+    from pynest_jax.kernel import recording
+    n, pg, sr, mm = _net()
+    nest.Simulate(1.0)
+    nest.Simulate(1.0)
+    prog = kernel.program
+    out = [recording.host_view(x) for x in _leaves(prog._out)]
+    state = [recording.host_view(x) for x in _leaves(kernel.carry["pop"])]
+    before = [v.copy() for v in out + state]
+    for _ in range(3):
+        nest.Simulate(1.0)
+    assert any(not np.array_equal(v, b) for v, b in zip(
+        [recording.host_view(x) for x in _leaves(prog._out) + _leaves(kernel.carry["pop"])],
+        before))  # the calls did change the buffers' values
+    assert all(np.array_equal(v, b) for v, b in zip(out + state, before))
+    del out, state
+    nest.Simulate(1.0)
+    ptrs = [x.unsafe_buffer_pointer() for x in _leaves(prog._out) + _leaves(kernel.carry["pop"])]
+    nest.Simulate(1.0)
+    assert ptrs == [x.unsafe_buffer_pointer()
+                    for x in _leaves(prog._out) + _leaves(kernel.carry["pop"])]

@@ -107,7 +107,9 @@ class Core:
         # the carry and the outputs' buffers are donated: a call writes its rows into the
         # buffers the call before returned (Program.run), no (chunk, ...) zeros each call
         self.run = jax.jit(self._run_chunk, donate_argnums=(0, 9))
-        self.derive = jax.jit(self._derive_arrays)
+        # (XLA's elemental emitters on the CPU: the same bits, half the compile: xla_cpu.py)
+        self.derive = jax.jit(self._derive_arrays, compiler_options=(
+            xla_cpu.DERIVE_OPTIONS if jax.default_backend() == "cpu" else None))
         self.derived_tree = None  # the structure of what derive returns (Program.derived)
         self.derive_once = tuple(p.name for p in self.plans
                                  if getattr(p.spec, "host_prepare", None) is None)

@@ -307,8 +307,8 @@ class Program:
             pop = graph.populations[plan.name]
             # one copy per array the device holds (the graph keeps float64 whatever the
             # precision); a stacked one's rows are views of its copy, which nothing else holds
-            # (DLPack views, not np.asarray, which the device array would keep: the next
-            # call then updates these buffers in place rather than copying them)
+            # (recording.host_view: the next call then updates these buffers in place
+            # rather than copying them)
             host = {k: v.astype(np.float64) if v.dtype == np.float32 else v.copy()
                     for k, v in ((k, recording.host_view(v))
                                  for k, v in carry["pop"][plan.name].items())}
@@ -336,14 +336,16 @@ class Program:
     # --- host driver ---------------------------------------------------------------
     def run(self, carry, params, conns, n0: int, nsteps: int, base_key, last=True):
         """`nsteps` steps from step n0; `last`: the run ends with this chunk."""
-        # numpy scalars: the same abstract values as jnp's, without a device array each
         out = self._out
         if out is None:
             out = self.recording.empty(self.chunk, self.plans, params, _zeros)
         self._out = None  # donated: the call's own outputs come back in their place
-        carry, out = self.core.run(carry, params, conns, np.int64(n0), np.int64(nsteps),
-                                   base_key, np.bool_(last), self.derived(params),
-                                   np.int64(self.D), out)
+        # the step counts as device scalars, kept by value: a numpy scalar argument is
+        # copied to the device at every call (~2 us each). The first step, new at every
+        # call, stays a numpy scalar (the same abstract value, nothing to keep)
+        carry, out = self.core.run(carry, params, conns, np.int64(n0), _scalar(nsteps),
+                                   base_key, _scalar(bool(last)), self.derived(params),
+                                   _scalar(self.D), out)
         # kept for the next call to write into (no zeroing of a (chunk, ...) array per call)
         # while they are small; large ones are made anew, not held between runs
         if self._keep_out is None:
@@ -372,6 +374,21 @@ class Program:
 
 
 _KEEP_OUTPUTS = 16 << 20  # bytes: output buffers kept between calls up to this size
+
+
+_SCALARS: dict = {}  # (type, value) -> a device scalar (int64 or bool)
+
+
+def _scalar(v):
+    """A step count or flag as a device scalar, made once per value (int64 for an int,
+    bool for a bool: the abstract values np.int64 and np.bool_ give)."""
+    key = (type(v), v)
+    x = _SCALARS.get(key)
+    if x is None:
+        if len(_SCALARS) > 4096:  # (step counts of many different lengths)
+            _SCALARS.clear()
+        x = _SCALARS[key] = jax.device_put(np.bool_(v) if type(v) is bool else np.int64(v))
+    return x
 
 
 def _zeros(shape, dtype):

@@ -233,19 +233,19 @@ def _times(pop, li, grid, stamps, offsets=None):
 
 
 def host_view(x):
-    """A device array's memory as a numpy array, without a copy where DLPack allows."""
-    try:
-        return np.from_dlpack(x)
-    except (TypeError, ValueError, RuntimeError, BufferError):
-        return np.asarray(x)
+    """A device array's memory as a numpy array (read-only), without a copy on the CPU.
+    np.asarray keeps no reference in the device array (jaxlib caches only a copy), so once
+    the view is gone the next call writes into the same buffer (Program.run donates it);
+    a view still held makes that call copy the buffer, never change the view. DLPack
+    (np.from_dlpack) gives the same view at 15-20 us more per array."""
+    return np.asarray(x)
 
 
 def collect(kernel, prog, out, n0: int, k: int):
     graph, grid = kernel.graph, kernel.grid
     plan = prog.recording
     # to the host first, then cut: slicing the device array by a new length compiles.
-    # Views through DLPack, not np.asarray (which the device array would keep as its
-    # cache): once the views are gone, the next call can write into these buffers
+    # Views (host_view): once they are gone, the next call can write into these buffers
     # (Program.run donates them); a view kept longer only makes that call copy them.
     host = StepOutputs(*({name: host_view(v)[:k] for name, v in part.items()} for part in out))
     stamps_all = None

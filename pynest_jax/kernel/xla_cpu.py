@@ -11,6 +11,17 @@ measured in benchmarks/stepcost.py and docs/benchmarks.md). Neither changes a re
   (12 of a small network's ~36 operations per step) but miscompiled the chunk of a
   spike_generator with a long list (tests/test_devices.py: nothing was recorded), so it
   is not used.
+- The derived values' program (Core.derive: each population's pre_run_hook values, once
+  per set of parameters) is compiled with XLA's older elemental emitters
+  (`xla_cpu_use_fusion_emitters=False`) as one LLVM module
+  (`xla_cpu_parallel_codegen_split_count=1`; XLA splits a module for parallel codegen,
+  each part with its fixed cost): DERIVE_OPTIONS. It is a dozen or more independent
+  kernels of a few divisions and exponentials each, which XLA compiles at ~15 ms of CPU
+  per kernel with its fusion emitters (iaf_psc_alpha: 0.25-0.33 s of CPU; elemental
+  emitters 0.13-0.21 s; both options 0.07 s). Its values are the fusion emitters' bit
+  for bit for every node model (tests/test_derive_options.py). The chunk keeps the fusion emitters: with the elemental
+  ones 9 models' traces differ and large networks step slower (docs/benchmarks.md,
+  "Start-up (issue 14)").
 """
 
 from functools import partial
@@ -32,3 +43,7 @@ def _unrolled_threefry():
 
 UNROLLED_THREEFRY = _unrolled_threefry()
 
+
+
+# compile options of Core.derive on the CPU backend (see above)
+DERIVE_OPTIONS = {"xla_cpu_use_fusion_emitters": False, "xla_cpu_parallel_codegen_split_count": 1}
