@@ -40,6 +40,10 @@ import jax as _jax  # noqa: E402
 
 _jax.config.update("jax_enable_x64", True)  # float64 by default: exact integration equals NEST
 
+from .kernel import sharding as _sharding  # noqa: E402
+
+_sharding.request_devices(_jax)  # PYNEST_JAX_SHARD=1: 2 host devices (kernel/sharding.py)
+
 
 def _persistent_compilation_cache():
     """Keep compiled programs on disk between processes (JAX's persistent cache), so that a
