@@ -1,5 +1,6 @@
 """Large populations split over two host devices (kernel/sharding.py, PYNEST_JAX_SHARD=1)
-give bit for bit the one-device run's results.
+give bit for bit the one-device run's results, and so does XLA's thread pool of one
+thread (PYNEST_JAX_XLA_THREADS=1).
 
 Each run is a process of its own (the number of host devices is fixed when JAX's CPU
 backend starts). The network is NEST's brunel_delta at 0.12 scale (1,500 iaf_psc_delta
@@ -52,8 +53,8 @@ print(json.dumps({"hash": h.hexdigest(), "devices": devices, "spikes": spikes}))
 """
 
 
-def _run(shard):
-    env = dict(os.environ, PYNEST_JAX_SHARD=shard)
+def _run(shard, **env_more):
+    env = dict(os.environ, PYNEST_JAX_SHARD=shard, **env_more)
     r = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True,
                        text=True, timeout=600)
     assert r.returncode == 0, r.stderr[-3000:]
@@ -67,3 +68,6 @@ def test_split_over_two_devices_is_bit_identical():
     assert two["devices"] == 2  # the neurons' state really was split
     assert one["spikes"] > 20  # the network is active: the hash covers spikes
     assert two["hash"] == one["hash"]
+    # XLA's pool of one thread (PYNEST_JAX_XLA_THREADS, pynest_jax/__init__.py): the same
+    one_thread = _run("0", PYNEST_JAX_XLA_THREADS="1")
+    assert one_thread["hash"] == one["hash"]
