@@ -12,10 +12,11 @@ JAX's partitionable threefry (the same bits whatever the split), and the deliver
 whole on each device, in the same order.
 
 It is not faster (docs/benchmarks.md, "Both cores (issue 14, target 7)"): every device
-delivers every event into its replicated ring buffers, and the partitioner exchanges
-data every step (the recorded neurons' spikes and samples, a flag) besides the slice's
-spikes. It is the groundwork for the split that would gain (each device its targets'
-synapses, as NEST's threads): the host side already reads and writes split arrays.
+delivers every event into its replicated ring buffers and draws every Poisson number,
+and the partitioner exchanges the recorded neurons' spikes and samples every step
+besides the slice's spikes. It is the groundwork for the split that would gain (each
+device its targets' synapses, as NEST's threads): the host side already reads and
+writes split arrays.
 """
 
 from __future__ import annotations
