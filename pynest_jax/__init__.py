@@ -42,6 +42,10 @@ import jax as _jax  # noqa: E402
 
 _jax.config.update("jax_enable_x64", True)  # float64 by default: exact integration equals NEST
 
+from .kernel import sharding as _sharding  # noqa: E402
+
+_sharding.request_devices(_jax)  # PYNEST_JAX_SHARD=1: 2 host devices (kernel/sharding.py)
+
 
 def _persistent_compilation_cache():
     """Keep compiled programs on disk between processes (JAX's persistent cache), so that a
@@ -88,6 +92,40 @@ def _synchronous_cpu_dispatch():
 
 
 _synchronous_cpu_dispatch()
+
+
+def _xla_pool_threads():
+    """PYNEST_JAX_XLA_THREADS=N (opt-in; unset: XLA's default, one thread per CPU): XLA's
+    CPU runtime sizes its thread pool by the CPUs the process may use when JAX's CPU
+    backend starts. With N set, the backend is started here with the calling thread
+    limited to N of its CPUs, and every thread of the process is given all its CPUs
+    back right after: a pool of N threads, the process free to run anywhere. On this
+    2-core machine under load, brunel_delta's one-device program with a pool of 1 took
+    about 30 % less CPU and wall than with 2, bit for bit the same results (the two
+    threads took turns rather than running at once; docs/benchmarks.md, "Both cores
+    (issue 14, target 7)"). Without effect where the backend started before."""
+    import os
+    want = os.environ.get("PYNEST_JAX_XLA_THREADS", "")
+    if not want.isdigit() or int(want) < 1 or not hasattr(os, "sched_setaffinity"):
+        return
+    from jax._src import xla_bridge
+    if xla_bridge.backends_are_initialized():
+        return
+    allowed = sorted(os.sched_getaffinity(0))
+    if int(want) >= len(allowed):
+        return
+    try:
+        os.sched_setaffinity(0, allowed[:int(want)])
+        _jax.devices("cpu")  # starts the backend, its pool sized by the CPUs allowed now
+    finally:
+        for tid in os.listdir("/proc/self/task"):
+            try:
+                os.sched_setaffinity(int(tid), allowed)
+            except OSError:
+                pass
+
+
+_xla_pool_threads()
 
 from ._version import __version__  # noqa: E402
 from .errors import NESTError, NESTErrors, KernelException  # noqa: E402

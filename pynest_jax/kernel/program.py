@@ -39,7 +39,7 @@ from ..errors import NESTErrors
 from ..models._spec import NeuronModel, RecorderModel
 from .. import units as U
 from . import (archives, common_state, cores, dopamine, packed, plasticity, ports, precise,
-               plastic_table, projections, recording, uploads)
+               plastic_table, projections, recording, sharding, uploads)
 from .chunk import Core
 
 
@@ -116,6 +116,7 @@ class Program:
         self.record_capacity = plasticity.RECORD  # weight recorder events per chunk
         self.syn_version = None  # the connection table's version the carry's rows came from
         self._out = None  # the last call's output buffers, which the next call writes into
+        self._placer = None  # kernel/sharding.py's, made at the first run (False: none)
         self._keep_out = None  # whether they are small enough to be kept (known at the first)
         self.chunk = int(max(1, min(chunk_steps, 2 ** 24 // max(1, self.recording.width))))
         self.core = cores.core_for(self, Core)
@@ -340,6 +341,8 @@ class Program:
         if out is None:
             out = self.recording.empty(self.chunk, self.plans, params, _zeros)
         self._out = None  # donated: the call's own outputs come back in their place
+        if self._placer is not False:  # large populations split over devices (opt-in)
+            carry, params, conns, out = self._place(carry, params, conns, out)
         # the step counts as device scalars, kept by value: a numpy scalar argument is
         # copied to the device at every call (~2 us each). The first step, new at every
         # call, stays a numpy scalar (the same abstract value, nothing to keep)
@@ -353,6 +356,15 @@ class Program:
         if self._keep_out:
             self._out = out
         return carry, out
+
+    def _place(self, carry, params, conns, out):
+        """The arguments on the host's devices (kernel/sharding.py), where asked for."""
+        if self._placer is None:
+            self._placer = sharding.placer(self.plans) or False
+            if self._placer is False:
+                return carry, params, conns, out
+        pl = self._placer
+        return pl.carry(carry), pl.params(params), pl.conns(conns), pl.tree(out)
 
     def derived(self, params):
         """The populations' derived arrays (Core.derive), kept while ``params`` holds the

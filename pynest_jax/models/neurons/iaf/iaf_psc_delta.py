@@ -17,7 +17,10 @@ def derive(p, ctx):
     h = ctx.h
     P33 = u.math.exp(-h / p.tau_m)
     # iaf_psc_delta::pre_run_hook's order of operations, for the same rounding
-    return dict(P33=P33, P30=1 / p.C_m * (1 - P33) * p.tau_m, refr_steps=ctx.steps(p.t_ref))
+    # whether any neuron accumulates refractory input: once per set of parameters, not
+    # a reduction over the population at every step (over 2 devices, an exchange)
+    return dict(P33=P33, P30=1 / p.C_m * (1 - P33) * p.tau_m, refr_steps=ctx.steps(p.t_ref),
+                any_refractory_input=jnp.any(p.refractory_input))
 
 
 def update(p, d, s, x, ctx):
@@ -28,7 +31,7 @@ def update(p, d, s, x, ctx):
     # by the remaining refractory decay (refractory_input=True).
     # (an exponential per neuron and step: computed only where a neuron asks for it)
     refr_buf = jax.lax.cond(
-        jnp.any(p.refractory_input),
+        d.any_refractory_input,
         lambda: jnp.where(free | ~p.refractory_input, s.refr_spikes_buffer,
                           s.refr_spikes_buffer + spikes_in.to_decimal(u.mV)
                           * u.math.exp(-s.r * ctx.h / p.tau_m)),
