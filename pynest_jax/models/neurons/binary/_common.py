@@ -24,15 +24,21 @@ def make_update(gain):
     """binary_neuron::update with ``gain(p, h, uniform) -> new state``."""
 
     def update(p, d, s, x, ctx):
+        now = jnp.asarray(ctx.n, jnp.float64) * ctx._grid.tics_per_step
         # the step's three draws at once: the gain's, the next interval's, and pre_run_hook's
-        # first interval (used once per node: t_next starts at -inf)
-        u_gain, u_exp, u_first = jax.random.uniform(ctx.key, (3,) + s.h.shape)
+        # first interval (used once per node: t_next starts at -inf). A step in which no
+        # node is due draws nothing (the values would go unused; the step's key is its own,
+        # so a step that draws gets the same numbers either way)
+        u_gain, u_exp, u_first = jax.lax.cond(
+            jnp.any(jnp.isneginf(s.t_next) | (now > s.t_next)),
+            lambda: tuple(jax.random.uniform(ctx.key, (3,) + s.h.shape)),
+            lambda: (jnp.zeros(s.h.shape),) * 3)
         tau = jnp.asarray(p.tau_m.to_decimal(p.tau_m.unit) if hasattr(p.tau_m, "unit")
                           else p.tau_m, jnp.float64)
         first = _tics(ctx, -jnp.log1p(-u_first) * tau)
         t_next = jnp.where(jnp.isneginf(s.t_next), first, s.t_next)
         h = s.h + jnp.asarray(x.spikes)  # the buffer holds changes of h
-        due = jnp.asarray(ctx.n, jnp.float64) * ctx._grid.tics_per_step > t_next
+        due = now > t_next
         new = gain(p, h + jnp.asarray(x.currents), u_gain)
         changed = due & (new != s.S)
         spikes = jnp.where(changed, jnp.where(new, 2, 1), 0).astype(jnp.int32)
