@@ -272,19 +272,18 @@ def update(carry, step, L, summed, plan, p, d, s, x, ctx):
     # which has read its rows by then. A generator's appends do not depend on the
     # update otherwise, and where XLA could not order them after the read it copied
     # both (L, K, n) lists twice a step (4 x 20 MB at 2,500 neurons, K = 64)
-    ev = dict(ev, n=jax.lax.dynamic_update_index_in_dim(ev["n"], _zeros_after(fired, count), slot, 0))
+    spikes = fired[0] if plan.spec.off_grid else fired  # (count, offsets) off the grid
+    ev = dict(ev, n=jax.lax.dynamic_update_index_in_dim(ev["n"], _zeros_after(spikes, count),
+                                                         slot, 0))
     return (U.attach(state, units), fired), dict(carry, pev=dict(carry["pev"], **{plan.name: ev}))
 
 
-def _zeros_after(fired, count):
+def _zeros_after(spikes, count):
     """Zeros like ``count`` that XLA computes from the update's spike counts (0 for
     any count: max(min(c, 0), 0)), so what reads them comes after the update (an
     optimization barrier did not keep that order: zeros of no operand were written
     before the update, and the lists copied)."""
-    for leaf in jax.tree_util.tree_leaves(fired):
-        if leaf.shape == count.shape and jnp.issubdtype(leaf.dtype, jnp.integer):
-            return jnp.maximum(jnp.minimum(leaf.astype(count.dtype), 0), 0)
-    return jnp.zeros_like(count)
+    return jnp.maximum(jnp.minimum(spikes.astype(count.dtype), 0), 0)
 
 
 def overflowed(carry):
